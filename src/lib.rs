@@ -1,0 +1,2 @@
+//! lede: raw news articles in, structured JSON lines out.
+pub mod text;
