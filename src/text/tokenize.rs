@@ -209,8 +209,7 @@ fn email_end(text: &str, start: usize, word_end: usize) -> Option<usize> {
 fn scan_word(text: &str, start: usize) -> usize {
     let starts_with_digit = char_at(text, start).is_some_and(|c| c.is_ascii_digit());
     let mut end = scan_while(text, start, is_word_char);
-    loop {
-        let Some(joiner) = char_at(text, end) else { break };
+    while let Some(joiner) = char_at(text, end) {
         let after = end + joiner.len_utf8();
         let next = char_at(text, after);
         let prev = char_before(text, end);
