@@ -2,6 +2,9 @@
 //! sources or JSON: every function takes text and returns spans as byte
 //! offsets into that text.
 
+pub mod decode;
+pub mod html;
 pub mod lexicon;
+pub mod normalize;
 pub mod sentences;
 pub mod tokenize;
