@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod common;
+
 fn lede() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lede"));
     cmd.env_remove("RUST_LOG");
@@ -156,6 +158,16 @@ fn encodings_are_decoded() {
     let output = run(&[], &feed);
     let ids: Vec<Value> = records(&output).iter().map(|r| r["id"].clone()).collect();
     assert_eq!(ids, ["a", "b"]);
+}
+
+#[test]
+fn gzipped_files_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feed.jsonl.gz");
+    std::fs::write(&path, common::gzip_stored(b"{\"id\":\"z\",\"text\":\"Zipped.\"}\n")).unwrap();
+    let output = lede().arg(&path).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(records(&output)[0]["text"], "Zipped.");
 }
 
 #[test]

@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod common;
+use common::gzip_stored;
+
 const SETTLE_MS: &str = "200";
 const DEADLINE: Duration = Duration::from_secs(60);
 
@@ -324,44 +327,12 @@ fn outputs_per_input_in_a_folder_and_inputs_moved_when_done() {
 #[test]
 fn gzip_inputs_and_temporary_names() {
     let f = folder();
-    let mut gz = flate2_like_gzip(doc_line("gz", "Compressed story.").as_bytes());
-    std::fs::write(f.inbox.join("feed.jsonl.gz"), &mut gz).unwrap();
+    let gz = gzip_stored(doc_line("gz", "Compressed story.").as_bytes());
+    std::fs::write(f.inbox.join("feed.jsonl.gz"), &gz).unwrap();
     std::fs::write(f.inbox.join("partial.txt.part"), "Not yet.").unwrap();
     std::fs::write(f.inbox.join(".hidden.txt"), "Hidden.").unwrap();
     std::fs::write(f.inbox.join("notes.pdf"), "Not a format lede reads.").unwrap();
     let (code, stderr) = watch_once(&f.inbox, &f.out, &[]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(ids(&read_records(&f.out)), ["gz"]);
-}
-
-/// A gzip member with stored (uncompressed) deflate blocks: enough to test decoding without a
-/// compression crate in the tests.
-fn flate2_like_gzip(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff];
-    let mut chunks = data.chunks(65_535).peekable();
-    if chunks.peek().is_none() {
-        out.extend([1, 0, 0, 0xff, 0xff]);
-    }
-    while let Some(chunk) = chunks.next() {
-        let last = chunks.peek().is_none();
-        out.push(u8::from(last));
-        let len = chunk.len() as u16;
-        out.extend(len.to_le_bytes());
-        out.extend((!len).to_le_bytes());
-        out.extend(chunk);
-    }
-    out.extend(crc32(data).to_le_bytes());
-    out.extend((data.len() as u32).to_le_bytes());
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
 }

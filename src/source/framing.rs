@@ -44,6 +44,22 @@ pub fn format_from_path(path: &Path) -> Option<Format> {
     }
 }
 
+/// Opens a file for framing, decompressing it on the fly when its name ends in `.gz`.
+///
+/// # Errors
+/// When the file cannot be opened.
+pub async fn open_file(path: &Path) -> std::io::Result<Box<dyn AsyncRead + Unpin + Send>> {
+    let file = tokio::fs::File::open(path).await?;
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz")) {
+        let mut decoder = async_compression::tokio::bufread::GzipDecoder::new(tokio::io::BufReader::new(file));
+        // Concatenated gzip members (as `cat a.gz b.gz` makes) are one stream.
+        decoder.multiple_members(true);
+        Ok(Box::new(decoder))
+    } else {
+        Ok(Box::new(file))
+    }
+}
+
 /// Sniffs the format from the first bytes: `{` starts JSON lines, `<` HTML, anything else text.
 pub fn sniff_format(first: &[u8]) -> Format {
     match first.iter().find(|b| !b.is_ascii_whitespace()) {

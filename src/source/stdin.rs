@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use futures::{Stream, StreamExt};
 
-use super::framing::{format_from_path, frames, FramingSettings};
+use super::framing::{format_from_path, frames, open_file, FramingSettings};
 use super::{Frame, FrameError};
 use crate::error::{DocError, Error};
 use crate::model::{Origin, OriginKind};
@@ -58,7 +58,7 @@ pub fn pipe_source(inputs: Vec<Input>, settings: FramingSettings) -> impl Stream
                 Input::File(path) => {
                     let origin = Origin { kind: OriginKind::File, path: Some(path.display().to_string()), line: None };
                     let hint = format_from_path(&path);
-                    match tokio::fs::File::open(&path).await {
+                    match open_file(&path).await {
                         Ok(file) => {
                             let mut inner = Box::pin(frames(file, origin, hint, settings));
                             while let Some(frame) = inner.next().await {

@@ -19,10 +19,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures::{Stream, StreamExt};
-use tokio::io::{AsyncRead, BufReader};
 use tokio::sync::mpsc;
 
-use super::framing::{format_from_path, frames, FramingSettings};
+use super::framing::{format_from_path, frames, open_file, FramingSettings};
 use super::FrameError;
 use crate::error::DocError;
 use crate::model::{Origin, OriginKind};
@@ -405,16 +404,11 @@ fn file_work<'a>(
         if skip > 0 {
             tracing::info!("{}: resuming after {skip} documents already written", path.display());
         }
-        let reader: Box<dyn AsyncRead + Unpin + Send> = match tokio::fs::File::open(&path).await {
-            Ok(file) if is_gzip(&path) => {
-                let mut decoder = async_compression::tokio::bufread::GzipDecoder::new(BufReader::new(file));
-                decoder.multiple_members(true);
-                Box::new(decoder)
-            }
-            Ok(file) => Box::new(file),
+        let reader = match open_file(&path).await {
+            Ok(reader) => reader,
             Err(e) => {
                 yield Work::Frame(Err(FrameError { origin, error: DocError::Read(e.to_string()) }));
-                yield Work::Marker(WatchMarker::FileFailed { path, seen, hash: None });
+                yield Work::Marker(WatchMarker::FileFailed { path, seen, hash: Some(hash) });
                 return;
             }
         };
@@ -439,10 +433,6 @@ fn file_work<'a>(
             yield Work::Marker(WatchMarker::FileDone { path, hash, seen });
         }
     }
-}
-
-fn is_gzip(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
 #[cfg(test)]
