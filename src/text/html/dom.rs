@@ -1,0 +1,340 @@
+//! A compact arena copy of the parsed page, holding only what the content
+//! heuristics look at: element names, the lower-cased `class`/`id` string,
+//! text, and per-node statistics filled in bottom-up.
+//!
+//! Scripts, styles, forms controls and hidden elements never enter the arena,
+//! so later passes do not have to skip them again.
+
+use scraper::node::Element;
+use scraper::{Html, Node as SNode};
+
+/// Marker for "no parent".
+pub(crate) const NONE: usize = usize::MAX;
+
+/// What an arena node holds.
+pub(crate) enum Data<'a> {
+    /// An element with its (lower-case) local name.
+    Elem { name: &'a str, el: &'a Element },
+    /// A text node, raw (whitespace not yet collapsed).
+    Text(&'a str),
+}
+
+/// One node of the arena; children are stored in document order.
+pub(crate) struct Node<'a> {
+    pub data: Data<'a>,
+    pub parent: usize,
+    pub children: Vec<usize>,
+    /// Lower-cased `class` and `id` attribute values joined by a space.
+    pub class_id: String,
+    /// Characters of text in the subtree (whitespace runs count as one).
+    pub text_len: usize,
+    /// Characters of text inside links in the subtree.
+    pub link_len: usize,
+    /// Characters of text belonging to this block itself (not to a nested block).
+    pub own_len: usize,
+    /// Of `own_len`, the characters inside links.
+    pub own_link_len: usize,
+    /// Sentence punctuation marks in `own` text.
+    pub own_punct: usize,
+    /// Set when a heuristic drops the whole subtree.
+    pub removed: bool,
+    /// Accumulated content score.
+    pub score: f64,
+}
+
+impl<'a> Node<'a> {
+    /// The element name, or `""` for text.
+    pub fn name(&self) -> &'a str {
+        match self.data {
+            Data::Elem { name, .. } => name,
+            Data::Text(_) => "",
+        }
+    }
+
+    /// The element, for attribute look-ups.
+    pub fn element(&self) -> Option<&'a Element> {
+        match self.data {
+            Data::Elem { el, .. } => Some(el),
+            Data::Text(_) => None,
+        }
+    }
+
+    /// Share of the subtree's text inside links.
+    pub fn link_density(&self) -> f64 {
+        if self.text_len == 0 {
+            0.0
+        } else {
+            self.link_len as f64 / self.text_len as f64
+        }
+    }
+}
+
+/// Elements whose whole subtree never holds article text.
+fn is_skipped_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "button"
+            | "input"
+            | "select"
+            | "textarea"
+            | "option"
+            | "nav"
+            | "aside"
+            | "footer"
+            | "head"
+            | "link"
+            | "meta"
+            | "title"
+            | "audio"
+            | "video"
+            | "map"
+            | "dialog"
+            | "label"
+            | "menu"
+    )
+}
+
+/// Whether an element is a block (breaks the flow of text) rather than inline.
+pub(crate) fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "body"
+            | "html"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "caption"
+            | "figure"
+            | "figcaption"
+            | "header"
+            | "hr"
+            | "form"
+            | "fieldset"
+            | "address"
+            | "details"
+            | "summary"
+            | "center"
+            | "picture"
+            | "hgroup"
+    )
+}
+
+/// Whether the element is hidden from readers by its attributes.
+fn is_hidden(el: &Element) -> bool {
+    if el.attr("hidden").is_some() {
+        return true;
+    }
+    if el
+        .attr("aria-hidden")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return true;
+    }
+    if let Some(style) = el.attr("style") {
+        let s: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if let Some(role) = el.attr("role") {
+        let role = role.trim().to_ascii_lowercase();
+        if matches!(
+            role.as_str(),
+            "navigation"
+                | "menu"
+                | "menubar"
+                | "complementary"
+                | "banner"
+                | "contentinfo"
+                | "dialog"
+                | "alertdialog"
+                | "search"
+        ) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Counts characters with whitespace runs counted once, and sentence marks.
+fn measure(text: &str) -> (usize, usize) {
+    let mut len = 0;
+    let mut punct = 0;
+    let mut in_space = true;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                len += 1;
+                in_space = true;
+            }
+        } else {
+            len += 1;
+            in_space = false;
+            if matches!(
+                c,
+                '.' | ',' | '!' | '?' | ';' | '。' | '，' | '、' | '،' | '۔' | '।'
+            ) {
+                punct += 1;
+            }
+        }
+    }
+    (len, punct)
+}
+
+/// The arena of one page.
+pub(crate) struct Dom<'a> {
+    pub nodes: Vec<Node<'a>>,
+}
+
+impl<'a> Dom<'a> {
+    /// Copies the body of `html` into the arena and fills the statistics.
+    pub fn build(html: &'a Html) -> Dom<'a> {
+        let mut nodes: Vec<Node<'a>> = Vec::new();
+        // Explicit stack: deep documents must not overflow the call stack.
+        let mut stack = vec![(html.tree.root(), NONE)];
+        while let Some((node, parent)) = stack.pop() {
+            let data = match node.value() {
+                SNode::Element(el) => {
+                    let name = el.name();
+                    if is_skipped_tag(name) || is_hidden(el) {
+                        continue;
+                    }
+                    Data::Elem { name, el }
+                }
+                SNode::Text(t) => Data::Text(&t.text),
+                SNode::Document | SNode::Fragment => {
+                    for child in node.children().rev() {
+                        stack.push((child, parent));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let class_id = match &data {
+                Data::Elem { el, .. } => {
+                    let mut s = String::new();
+                    if let Some(c) = el.attr("class") {
+                        s.push_str(c);
+                    }
+                    if let Some(i) = el.attr("id") {
+                        s.push(' ');
+                        s.push_str(i);
+                    }
+                    s.to_lowercase()
+                }
+                Data::Text(_) => String::new(),
+            };
+            let idx = nodes.len();
+            nodes.push(Node {
+                data,
+                parent,
+                children: Vec::new(),
+                class_id,
+                text_len: 0,
+                link_len: 0,
+                own_len: 0,
+                own_link_len: 0,
+                own_punct: 0,
+                removed: false,
+                score: 0.0,
+            });
+            if let Some(p) = nodes.get_mut(parent) {
+                p.children.push(idx);
+            }
+            if matches!(nodes[idx].data, Data::Elem { .. }) {
+                for child in node.children().rev() {
+                    stack.push((child, idx));
+                }
+            }
+        }
+        let mut dom = Dom { nodes };
+        dom.compute_stats();
+        dom
+    }
+
+    /// Fills the length statistics bottom-up. Nodes are in preorder, so a
+    /// reverse sweep sees every child before its parent.
+    pub fn compute_stats(&mut self) {
+        for i in (0..self.nodes.len()).rev() {
+            let (mut text, mut link, mut own, mut own_link, mut punct) = (0, 0, 0, 0, 0);
+            let name = self.nodes[i].name();
+            if let Data::Text(t) = self.nodes[i].data {
+                let (l, p) = measure(t);
+                text = l;
+                own = l;
+                punct = p;
+            } else {
+                for &c in &self.nodes[i].children {
+                    let ch = &self.nodes[c];
+                    if ch.removed {
+                        continue;
+                    }
+                    text += ch.text_len;
+                    link += ch.link_len;
+                    if !is_block(ch.name()) {
+                        own += ch.own_len;
+                        own_link += ch.own_link_len;
+                        punct += ch.own_punct;
+                    }
+                }
+                if name == "a" {
+                    link = text;
+                    own_link = own;
+                }
+            }
+            let n = &mut self.nodes[i];
+            n.text_len = text;
+            n.link_len = link;
+            n.own_len = own;
+            n.own_link_len = own_link;
+            n.own_punct = punct;
+        }
+    }
+
+    /// Whether `i` or one of its ancestors is removed.
+    pub fn is_removed(&self, mut i: usize) -> bool {
+        while let Some(n) = self.nodes.get(i) {
+            if n.removed {
+                return true;
+            }
+            i = n.parent;
+        }
+        false
+    }
+}

@@ -1,0 +1,261 @@
+//! Main-content extraction from HTML pages: the `extract` stage calls
+//! [`extract`] on every document that [`looks_like_html`], and joins the
+//! returned blocks with a blank line to make the record's `text`.
+//!
+//! The page is parsed by html5ever (through `scraper`), copied into a small
+//! arena ([`dom`]), pruned of chrome, scored for prose and walked to blocks
+//! ([`content`]); metadata comes from the head and JSON-LD ([`meta`]).
+
+mod content;
+mod dom;
+mod meta;
+
+pub use crate::text::boilerplate::MediaItem;
+
+/// What kind of text a block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// `h1`-`h6` inside the article (the title itself is not repeated).
+    Heading,
+    /// A paragraph or a bare text block.
+    Paragraph,
+    /// An item of a list (`li`, `dt`, `dd`).
+    ListItem,
+    /// Text inside a `blockquote`.
+    Quote,
+    /// One table row, cells separated by a space.
+    TableRow,
+    /// Preformatted text (`pre`), whitespace kept.
+    Preformatted,
+}
+
+/// One block of article text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The block's role.
+    pub kind: BlockKind,
+    /// The text, whitespace collapsed (line breaks from `<br>` kept as `\n`).
+    pub text: String,
+    /// Characters of the text inside links.
+    pub link_chars: usize,
+    /// Characters of the text (whitespace runs counted once).
+    pub chars: usize,
+}
+
+/// The article read from one HTML page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HtmlArticle {
+    /// The headline.
+    pub title: Option<String>,
+    /// Person names of the authors (desks and agencies left out).
+    pub byline: Vec<String>,
+    /// Publication date or time as the page states it (ISO 8601 mostly).
+    pub published: Option<String>,
+    /// The site's name.
+    pub site: Option<String>,
+    /// The canonical URL, else the given URL.
+    pub canonical_url: Option<String>,
+    /// The declared language tag (`en`, `de-DE`, ...).
+    pub lang: Option<String>,
+    /// The page's summary.
+    pub description: Option<String>,
+    /// The lead image URL.
+    pub image: Option<String>,
+    /// Figures found in the article body, with captions and credits.
+    pub media: Vec<MediaItem>,
+    /// The article body in reading order.
+    pub blocks: Vec<Block>,
+}
+
+impl HtmlArticle {
+    /// The body as text: blocks separated by a blank line.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for b in &self.blocks {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(&b.text);
+        }
+        out
+    }
+}
+
+/// Cheap check that a document is HTML rather than plain text or JSON:
+/// looks for a doctype or a structural tag near the start.
+pub fn looks_like_html(s: &str) -> bool {
+    let t = s.trim_start_matches('\u{feff}').trim_start();
+    if !t.starts_with('<') {
+        return false;
+    }
+    let head: String = t.chars().take(2048).flat_map(char::to_lowercase).collect();
+    [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<meta",
+        "<div",
+        "<p>",
+        "<p ",
+        "<article",
+        "<title",
+    ]
+    .iter()
+    .any(|m| head.contains(m))
+}
+
+/// Short lines that are page furniture in any article.
+fn is_furniture(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_end_matches([':', '.', '»', '›', '>'])
+        .trim();
+    let lower = t.to_lowercase();
+    let n = t.chars().count();
+    if n == 0 {
+        return true;
+    }
+    if n <= 40 {
+        const EXACT: &[&str] = &[
+            "advertisement",
+            "advertising",
+            "anzeige",
+            "werbung",
+            "publicité",
+            "publicidad",
+            "share",
+            "share this",
+            "share this article",
+            "share this story",
+            "tweet",
+            "email",
+            "print",
+            "comments",
+            "comment",
+            "read more",
+            "read next",
+            "related",
+            "related articles",
+            "related stories",
+            "related content",
+            "more on this story",
+            "see also",
+            "continue reading",
+            "sponsored",
+            "sponsored content",
+            "sign up",
+            "subscribe",
+            "follow us",
+            "mehr zum thema",
+            "lesen sie auch",
+            "das könnte sie auch interessieren",
+            "lire aussi",
+            "à lire aussi",
+            "leer más",
+            "top stories",
+            "most read",
+            "most popular",
+            "trending",
+            "recommended",
+            "back to top",
+            "skip to content",
+            "loading",
+            "loading...",
+            "close",
+            "menu",
+        ];
+        if EXACT.contains(&lower.as_str()) {
+            return true;
+        }
+    }
+    if n <= 120 {
+        const PREFIX: &[&str] = &[
+            "read more:",
+            "read more about",
+            "related:",
+            "see also:",
+            "click here to",
+            "sign up for",
+            "subscribe to our",
+            "follow us on",
+            "share on",
+            "lesen sie auch:",
+            "mehr zum thema:",
+            "lire aussi :",
+            "lire aussi:",
+            "also read:",
+            "watch:",
+            "more:",
+        ];
+        if PREFIX.iter().any(|p| lower.starts_with(p)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a short block is a byline or a bare date line.
+fn is_byline_or_dateline(text: &str) -> bool {
+    let n = text.chars().count();
+    if n > 80 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    if (lower.starts_with("by ") || lower.starts_with("von "))
+        && !meta::byline_names(text).is_empty()
+    {
+        return true;
+    }
+    let words = text.split_whitespace().count();
+    let has_year = text.as_bytes().windows(4).any(|w| {
+        w.iter().all(u8::is_ascii_digit)
+            && (w[0] == b'1' && w[1] == b'9' || w[0] == b'2' && w[1] == b'0')
+    });
+    has_year && words <= 8 && n <= 50 && !text.trim_end().ends_with(['.', '!', '?', '"', '”'])
+}
+
+/// Extracts the article from an HTML page. `url` is the page address when
+/// known (used for the date in the path and as the canonical fallback).
+/// Never fails: a page with no recognisable article gives empty blocks.
+pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
+    let doc = scraper::Html::parse_document(html);
+    let meta = meta::read(&doc, url);
+    let mut dom = dom::Dom::build(&doc);
+    content::prune(&mut dom);
+    let roots = content::select(&mut dom);
+    let title_for_body = meta
+        .title
+        .as_deref()
+        .or(meta.h1.first().map(String::as_str));
+    let (blocks, media) = content::emit(&dom, &roots, title_for_body);
+    let mut blocks: Vec<Block> = blocks
+        .into_iter()
+        .filter(|b| {
+            let ld = if b.chars == 0 {
+                0.0
+            } else {
+                b.link_chars as f64 / b.chars as f64
+            };
+            !(ld > 0.6 && b.chars < 400)
+                && !is_furniture(&b.text)
+                && !is_byline_or_dateline(&b.text)
+        })
+        .collect();
+    // A heading with nothing after it introduces a list that was removed.
+    while blocks.last().is_some_and(|b| b.kind == BlockKind::Heading) {
+        blocks.pop();
+    }
+    HtmlArticle {
+        title: meta.title,
+        byline: meta.byline,
+        published: meta.published,
+        site: meta.site,
+        canonical_url: meta.canonical_url,
+        lang: meta.lang,
+        description: meta.description,
+        image: meta.image,
+        media,
+        blocks,
+    }
+}
