@@ -9,7 +9,7 @@
 //! more of the same, emitting one block per paragraph, heading, list item,
 //! quote or table row, and skipping link-heavy lists inside the body.
 
-use super::dom::{is_block, Data, Dom};
+use super::dom::{has_chrome_role, is_block, Data, Dom};
 use super::meta::collapse;
 use super::{Block, BlockKind};
 use crate::text::boilerplate::{split_credit, MediaItem};
@@ -185,25 +185,48 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
             |n| n.text_len,
         )
         .max(1) as f64;
+    // Containers of a marked article body are never chrome, whatever their class.
+    let mut holds_body = vec![false; dom.nodes.len()];
+    for i in (0..dom.nodes.len()).rev() {
+        let n = &dom.nodes[i];
+        if let Some(el) = n.element() {
+            if class_verdict(&n.class_id, el.attr("itemprop")) == ClassVerdict::Positive {
+                holds_body[i] = true;
+            }
+        }
+        if holds_body[i] && n.parent < holds_body.len() {
+            holds_body[n.parent] = true;
+        }
+    }
     for i in 0..dom.nodes.len() {
         let n = &dom.nodes[i];
         let Data::Elem { name, el } = n.data else {
             continue;
         };
+        if holds_body[i] {
+            continue;
+        }
         if matches!(name, "html" | "body" | "main" | "article" | "a") {
             continue;
         }
         let share = n.text_len as f64 / total;
         let ld = n.link_density();
+        // Chrome elements are judged like chrome classes, with the same guard
+        // against an unclosed tag that swallowed the rest of the page.
         let verdict = match name {
+            "nav" | "aside" | "footer" | "menu" => ClassVerdict::StrongNeg,
+            _ if has_chrome_role(el) => ClassVerdict::StrongNeg,
             "header" | "form" | "address" => ClassVerdict::WeakNeg,
             _ => class_verdict(&n.class_id, el.attr("itemprop")),
         };
         let remove = match verdict {
-            ClassVerdict::StrongNeg => share < 0.5 || ld > 0.4,
-            ClassVerdict::WeakNeg => share < 0.25 || ld > 0.5,
+            ClassVerdict::StrongNeg => share < 0.5 || (ld > 0.5 && share < 0.8),
+            ClassVerdict::WeakNeg => share < 0.25 || (ld > 0.6 && share < 0.6),
             _ => false,
         };
+        if remove && !dom.is_removed(i) && std::env::var_os("LEDE_DEBUG").is_some() && share > 0.02 {
+            eprintln!("DBG removed {} [{}] share={:.2} ld={:.2}", name, n.class_id, share, ld);
+        }
         if remove && !dom.is_removed(i) {
             dom.nodes[i].removed = true;
         }
@@ -305,6 +328,16 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
         if s > best_score {
             best_score = s;
             best = Some(i);
+        }
+    }
+    if std::env::var_os("LEDE_DEBUG").is_some() {
+        let mut idx: Vec<usize> = (0..finals.len()).filter(|&i| finals[i] > 0.0).collect();
+        idx.sort_by(|a, b| finals[*b].total_cmp(&finals[*a]));
+        for &i in idx.iter().take(8) {
+            let mut path = String::new();
+            let mut j = i;
+            while let Some(n) = dom.nodes.get(j) { path = format!("{}[{}]>{}", n.name(), n.class_id.chars().take(30).collect::<String>(), path); j = n.parent; }
+            eprintln!("DBG {:.0} raw={:.0} ld={:.2} text={} {}", finals[i], dom.nodes[i].score, dom.nodes[i].link_density(), dom.nodes[i].text_len, path);
         }
     }
     let Some(mut top) = best else {

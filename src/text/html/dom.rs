@@ -88,9 +88,6 @@ fn is_skipped_tag(name: &str) -> bool {
             | "select"
             | "textarea"
             | "option"
-            | "nav"
-            | "aside"
-            | "footer"
             | "head"
             | "link"
             | "meta"
@@ -100,7 +97,6 @@ fn is_skipped_tag(name: &str) -> bool {
             | "map"
             | "dialog"
             | "label"
-            | "menu"
     )
 }
 
@@ -151,6 +147,24 @@ pub(crate) fn is_block(name: &str) -> bool {
     )
 }
 
+/// Whether the element's ARIA role marks page chrome rather than content.
+pub(crate) fn has_chrome_role(el: &Element) -> bool {
+    el.attr("role").is_some_and(|role| {
+        matches!(
+            role.trim().to_ascii_lowercase().as_str(),
+            "navigation"
+                | "menu"
+                | "menubar"
+                | "complementary"
+                | "banner"
+                | "contentinfo"
+                | "dialog"
+                | "alertdialog"
+                | "search"
+        )
+    })
+}
+
 /// Whether the element is hidden from readers by its attributes.
 fn is_hidden(el: &Element) -> bool {
     if el.attr("hidden").is_some() {
@@ -169,23 +183,6 @@ fn is_hidden(el: &Element) -> bool {
             .flat_map(char::to_lowercase)
             .collect();
         if s.contains("display:none") || s.contains("visibility:hidden") {
-            return true;
-        }
-    }
-    if let Some(role) = el.attr("role") {
-        let role = role.trim().to_ascii_lowercase();
-        if matches!(
-            role.as_str(),
-            "navigation"
-                | "menu"
-                | "menubar"
-                | "complementary"
-                | "banner"
-                | "contentinfo"
-                | "dialog"
-                | "alertdialog"
-                | "search"
-        ) {
             return true;
         }
     }

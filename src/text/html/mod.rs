@@ -215,21 +215,20 @@ fn is_byline_or_dateline(text: &str) -> bool {
     has_year && words <= 8 && n <= 50 && !text.trim_end().ends_with(['.', '!', '?', '"', '”'])
 }
 
-/// Extracts the article from an HTML page. `url` is the page address when
-/// known (used for the date in the path and as the canonical fallback).
-/// Never fails: a page with no recognisable article gives empty blocks.
-pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
-    let doc = scraper::Html::parse_document(html);
-    let meta = meta::read(&doc, url);
-    let mut dom = dom::Dom::build(&doc);
-    content::prune(&mut dom);
+fn chars(blocks: &[Block]) -> usize {
+    blocks.iter().map(|b| b.chars).sum()
+}
+
+/// Chooses and filters the body blocks; `prune` enables the class-based
+/// removal of chrome.
+fn body(doc: &scraper::Html, title: Option<&str>, prune: bool) -> (Vec<Block>, Vec<MediaItem>) {
+    let mut dom = dom::Dom::build(doc);
+    if prune {
+        content::prune(&mut dom);
+    }
     let roots = content::select(&mut dom);
-    let title_for_body = meta
-        .title
-        .as_deref()
-        .or(meta.h1.first().map(String::as_str));
-    let (blocks, media) = content::emit(&dom, &roots, title_for_body);
-    let mut blocks: Vec<Block> = blocks
+    let (blocks, media) = content::emit(&dom, &roots, title);
+    let blocks = blocks
         .into_iter()
         .filter(|b| {
             let ld = if b.chars == 0 {
@@ -237,11 +236,32 @@ pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
             } else {
                 b.link_chars as f64 / b.chars as f64
             };
-            !(ld > 0.6 && b.chars < 400)
-                && !is_furniture(&b.text)
-                && !is_byline_or_dateline(&b.text)
+            !(ld > 0.6 && b.chars < 400) && !is_furniture(&b.text) && !is_byline_or_dateline(&b.text)
         })
         .collect();
+    (blocks, media)
+}
+
+/// Extracts the article from an HTML page. `url` is the page address when
+/// known (used for the date in the path and as the canonical fallback).
+/// Never fails: a page with no recognisable article gives empty blocks.
+pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
+    let doc = scraper::Html::parse_document(html);
+    let meta = meta::read(&doc, url);
+    let title_for_body = meta
+        .title
+        .as_deref()
+        .or(meta.h1.first().map(String::as_str));
+    let (mut blocks, mut media) = body(&doc, title_for_body, true);
+    // Pages that are all "comments" (forums) or misnamed: try again without
+    // the class-based pruning and keep whichever finds more text.
+    if chars(&blocks) < 200 {
+        let (b2, m2) = body(&doc, title_for_body, false);
+        if chars(&b2) > chars(&blocks) {
+            blocks = b2;
+            media = m2;
+        }
+    }
     // A heading with nothing after it introduces a list that was removed.
     while blocks.last().is_some_and(|b| b.kind == BlockKind::Heading) {
         blocks.pop();
