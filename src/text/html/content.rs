@@ -350,6 +350,62 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
     {
         top = dom.nodes[top].parent;
     }
+    // Climb to the ancestor that gains the most prose for the least other
+    // text: articles split into sibling wrappers (one per paragraph group)
+    // are gathered, a page column full of teasers is not.
+    // Blocks nested inside list items are teaser cards far more often than
+    // article text, so they count little towards a climb.
+    let mut in_li = vec![false; dom.nodes.len()];
+    for i in 0..dom.nodes.len() {
+        let p = dom.nodes[i].parent;
+        if let Some(&pl) = in_li.get(p) {
+            in_li[i] = pl || dom.nodes[p].name() == "li";
+        }
+    }
+    let mut prose_sum = vec![0.0f64; dom.nodes.len()];
+    for i in (0..dom.nodes.len()).rev() {
+        if dead[i] {
+            continue;
+        }
+        prose_sum[i] += prose_weight(dom, i) * if in_li[i] { 0.3 } else { 1.0 };
+        let p = dom.nodes[i].parent;
+        if p < prose_sum.len() {
+            let v = prose_sum[i];
+            prose_sum[p] += v;
+        }
+    }
+    let lambda: f64 = std::env::var("LEDE_LAMBDA").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+    let objective = |i: usize| {
+        let n = &dom.nodes[i];
+        let other = (n.text_len as f64 - prose_sum[i]).max(0.0);
+        prose_sum[i] - lambda * other
+    };
+    let is_marked_body = |i: usize| {
+        let n = &dom.nodes[i];
+        n.name() == "article"
+    };
+    let mut cur = top;
+    let mut best_obj = objective(top);
+    let mut anc = dom.nodes[top].parent;
+    // An `<article>` element bounds the climb: what lies around it is the
+    // page, not more of the story.
+    let mut stop = is_marked_body(top);
+    while let Some(a) = dom.nodes.get(anc) {
+        if matches!(a.name(), "html") || dead[anc] || stop {
+            break;
+        }
+        stop = is_marked_body(anc);
+        let o = objective(anc);
+        if std::env::var_os("LEDE_DEBUG").is_some() {
+            eprintln!("CLIMB {} [{}] obj={:.0} prose={:.0} text={}", a.name(), a.class_id, o, prose_sum[anc], a.text_len);
+        }
+        if o > best_obj {
+            best_obj = o;
+            cur = anc;
+        }
+        anc = a.parent;
+    }
+    top = cur;
     let top_score = finals.get(top).copied().unwrap_or(0.0).max(best_score);
     let parent = dom.nodes[top].parent;
     let Some(p) = dom.nodes.get(parent) else {

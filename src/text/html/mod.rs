@@ -279,3 +279,25 @@ pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
         blocks,
     }
 }
+
+#[doc(hidden)]
+pub fn debug_trace(html: &str, needle: &str) {
+    let doc = scraper::Html::parse_document(html);
+    let mut dom = dom::Dom::build(&doc);
+    content::prune(&mut dom);
+    let roots = content::select(&mut dom);
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if let dom::Data::Text(t) = n.data {
+            if meta::collapse(t).contains(needle) {
+                let mut j = i;
+                let mut path = String::new();
+                while let Some(m) = dom.nodes.get(j) {
+                    path = format!("{}[{}]{}{}{} > {}", m.name(), m.class_id.chars().take(40).collect::<String>(), if m.removed {"(REMOVED)"} else {""}, if roots.contains(&j) {"(ROOT)"} else {""}, format!("(s={:.0},ld={:.2},t={})", m.score, m.link_density(), m.text_len), path);
+                    j = m.parent;
+                }
+                eprintln!("TRACE {path}");
+            }
+        }
+    }
+    for r in roots { let n=&dom.nodes[r]; eprintln!("ROOT {} [{}] parent={}", n.name(), n.class_id, dom.nodes.get(n.parent).map(|p| p.class_id.clone()).unwrap_or_default()); }
+}
