@@ -380,9 +380,20 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
         let other = (n.text_len as f64 - prose_sum[i]).max(0.0);
         prose_sum[i] - lambda * other
     };
+    // Only the outermost `<article>` counts: some sites wrap every section
+    // of a story in its own one.
     let is_marked_body = |i: usize| {
-        let n = &dom.nodes[i];
-        n.name() == "article"
+        if dom.nodes[i].name() != "article" {
+            return false;
+        }
+        let mut j = dom.nodes[i].parent;
+        while let Some(n) = dom.nodes.get(j) {
+            if n.name() == "article" {
+                return false;
+            }
+            j = n.parent;
+        }
+        true
     };
     let mut cur = top;
     let mut best_obj = objective(top);

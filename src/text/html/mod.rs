@@ -11,6 +11,7 @@ mod dom;
 mod meta;
 
 pub use crate::text::boilerplate::MediaItem;
+use crate::text::boilerplate::split_credit;
 
 /// What kind of text a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +192,30 @@ fn is_furniture(text: &str) -> bool {
         if PREFIX.iter().any(|p| lower.starts_with(p)) {
             return true;
         }
+    }
+    if n <= 300 {
+        const RIGHTS: &[&str] = &[
+            "all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
+            "todos los derechos reservados", "wszelkie prawa zastrzeżone", "tutti i diritti riservati",
+        ];
+        if t.contains('©') || RIGHTS.iter().any(|r| lower.contains(r)) {
+            return true;
+        }
+        const CAPTION_LABELS: &[&str] = &[
+            "foto:", "fotos:", "bild:", "photo:", "photos:", "image:", "credit:", "crédit",
+            "titelbild", "bildquelle", "photo credit",
+        ];
+        if n <= 200 && CAPTION_LABELS.iter().any(|p| lower.starts_with(p)) {
+            return true;
+        }
+        // A bare picture credit ("Getty Images", "AFP/Getty Images").
+        if n <= 40 && split_credit(t).0.is_empty() {
+            return true;
+        }
+    }
+    // Consent banners that escaped the class rules.
+    if n <= 600 && lower.contains("cookie") {
+        return true;
     }
     false
 }
