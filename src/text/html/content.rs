@@ -224,8 +224,12 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
             ClassVerdict::WeakNeg => share < 0.25 || (ld > 0.6 && share < 0.6),
             _ => false,
         };
-        if remove && !dom.is_removed(i) && std::env::var_os("LEDE_DEBUG").is_some() && share > 0.02 {
-            eprintln!("DBG removed {} [{}] share={:.2} ld={:.2}", name, n.class_id, share, ld);
+        if remove && !dom.is_removed(i) && std::env::var_os("LEDE_DEBUG").is_some() && share > 0.02
+        {
+            eprintln!(
+                "DBG removed {} [{}] share={:.2} ld={:.2}",
+                name, n.class_id, share, ld
+            );
         }
         if remove && !dom.is_removed(i) {
             dom.nodes[i].removed = true;
@@ -336,8 +340,23 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
         for &i in idx.iter().take(8) {
             let mut path = String::new();
             let mut j = i;
-            while let Some(n) = dom.nodes.get(j) { path = format!("{}[{}]>{}", n.name(), n.class_id.chars().take(30).collect::<String>(), path); j = n.parent; }
-            eprintln!("DBG {:.0} raw={:.0} ld={:.2} text={} {}", finals[i], dom.nodes[i].score, dom.nodes[i].link_density(), dom.nodes[i].text_len, path);
+            while let Some(n) = dom.nodes.get(j) {
+                path = format!(
+                    "{}[{}]>{}",
+                    n.name(),
+                    n.class_id.chars().take(30).collect::<String>(),
+                    path
+                );
+                j = n.parent;
+            }
+            eprintln!(
+                "DBG {:.0} raw={:.0} ld={:.2} text={} {}",
+                finals[i],
+                dom.nodes[i].score,
+                dom.nodes[i].link_density(),
+                dom.nodes[i].text_len,
+                path
+            );
         }
     }
     let Some(mut top) = best else {
@@ -374,7 +393,10 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
             prose_sum[p] += v;
         }
     }
-    let lambda: f64 = std::env::var("LEDE_LAMBDA").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+    let lambda: f64 = std::env::var("LEDE_LAMBDA")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0);
     let objective = |i: usize| {
         let n = &dom.nodes[i];
         let other = (n.text_len as f64 - prose_sum[i]).max(0.0);
@@ -408,7 +430,14 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
         stop = is_marked_body(anc);
         let o = objective(anc);
         if std::env::var_os("LEDE_DEBUG").is_some() {
-            eprintln!("CLIMB {} [{}] obj={:.0} prose={:.0} text={}", a.name(), a.class_id, o, prose_sum[anc], a.text_len);
+            eprintln!(
+                "CLIMB {} [{}] obj={:.0} prose={:.0} text={}",
+                a.name(),
+                a.class_id,
+                o,
+                prose_sum[anc],
+                a.text_len
+            );
         }
         if o > best_obj {
             best_obj = o;

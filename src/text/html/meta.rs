@@ -10,7 +10,6 @@ use serde_json::Value;
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Meta {
     pub title: Option<String>,
-    pub doc_title: Option<String>,
     pub h1: Vec<String>,
     pub byline: Vec<String>,
     pub published: Option<String>,
@@ -99,6 +98,27 @@ fn is_author_marked(el: &Element) -> bool {
         || cls.contains("authorname")
 }
 
+/// Lower-cases a meta name and writes `dc.title` as `dc:title`.
+fn meta_key(k: &str) -> String {
+    k.trim().to_lowercase().replace('.', ":")
+}
+
+/// Removes the CDATA or comment wrapper some sites put around JSON-LD.
+fn strip_cdata(s: &str) -> &str {
+    let mut t = s.trim();
+    for (open, close) in [
+        ("//<![CDATA[", "//]]>"),
+        ("<![CDATA[", "]]>"),
+        ("<!--", "-->"),
+    ] {
+        if let Some(rest) = t.strip_prefix(open) {
+            t = rest.trim();
+            t = t.strip_suffix(close).unwrap_or(t).trim();
+        }
+    }
+    t
+}
+
 fn sweep(html: &Html) -> Raw {
     let mut raw = Raw::default();
     for node in html.tree.nodes() {
@@ -107,16 +127,25 @@ fn sweep(html: &Html) -> Raw {
         };
         match el.name() {
             "meta" => {
-                let key = el
+                let Some(c) = el.attr("content") else {
+                    continue;
+                };
+                let c = collapse(c);
+                if c.is_empty() || raw.metas.len() >= 500 {
+                    continue;
+                }
+                // `property` may list several names ("og:title dc:title").
+                let mut keys: Vec<&str> = el
                     .attr("property")
-                    .or_else(|| el.attr("name"))
-                    .or_else(|| el.attr("itemprop"))
-                    .or_else(|| el.attr("http-equiv"));
-                if let (Some(k), Some(c)) = (key, el.attr("content")) {
-                    let c = collapse(c);
-                    if !c.is_empty() && raw.metas.len() < 500 {
-                        raw.metas.push((k.trim().to_lowercase(), c));
-                    }
+                    .map(|p| p.split_whitespace().collect())
+                    .unwrap_or_default();
+                keys.extend(
+                    el.attr("name")
+                        .or_else(|| el.attr("itemprop"))
+                        .or_else(|| el.attr("http-equiv")),
+                );
+                for k in keys {
+                    raw.metas.push((meta_key(k), c.clone()));
                 }
             }
             "link" => {
@@ -154,7 +183,7 @@ fn sweep(html: &Html) -> Raw {
                             src.push_str(t);
                         }
                     }
-                    if let Ok(v) = serde_json::from_str::<Value>(src.trim()) {
+                    if let Ok(v) = serde_json::from_str::<Value>(strip_cdata(&src)) {
                         raw.jsonld.push(v);
                     }
                 }
@@ -258,9 +287,10 @@ fn json_names(v: Option<&Value>, out: &mut Vec<String>) {
 impl Raw {
     fn meta(&self, keys: &[&str]) -> Option<String> {
         keys.iter().find_map(|k| {
+            let k = meta_key(k);
             self.metas
                 .iter()
-                .find(|(mk, _)| mk == k)
+                .find(|(mk, _)| *mk == k)
                 .map(|(_, c)| c.clone())
         })
     }
@@ -434,23 +464,91 @@ pub(crate) fn date_from_url(url: &str) -> Option<String> {
     None
 }
 
-/// Strips a site name from a document title ("Story | Site" -> "Story").
-fn clean_doc_title(t: &str, site: Option<&str>) -> String {
-    for sep in [" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " / "] {
-        if let Some(i) = t.rfind(sep) {
-            let head = t.get(..i).unwrap_or("").trim();
-            let tail = t.get(i + sep.len()..).unwrap_or("").trim();
-            let tail_is_site = site.is_some_and(|s| {
-                tail.eq_ignore_ascii_case(s) || s.to_lowercase().contains(&tail.to_lowercase())
-            });
-            if head.split_whitespace().count() >= 3
-                && (tail_is_site || tail.split_whitespace().count() <= 4)
-            {
-                return clean_doc_title(head, site);
-            }
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, '|' | '-' | '\\' | '/' | '>' | '»' | '–' | '—')
+}
+
+/// The headline inside a document `<title>`: drops the site name after the
+/// last separator ("Story | Site"), or before the first when that leaves too
+/// little, and keeps the whole title when the result is too short to be a
+/// headline. A sole `<h1>` replaces a title that is far too long or short.
+pub(crate) fn title_from_document(orig: &str, h1: &[String]) -> String {
+    let orig = collapse(orig);
+    // Separators count only with a space after them ("Story - Site").
+    let seps: Vec<usize> = orig
+        .char_indices()
+        .filter(|&(i, c)| {
+            is_separator(c)
+                && orig
+                    .get(i + c.len_utf8()..)
+                    .is_some_and(|r| r.starts_with(' '))
+                && i > 0
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let hierarchical = orig.char_indices().any(|(i, c)| {
+        matches!(c, '\\' | '/' | '>' | '»')
+            && orig
+                .get(i + c.len_utf8()..)
+                .is_some_and(|r| r.starts_with(' '))
+    });
+    let mut cur = orig.clone();
+    if let (Some(&first), Some(&last)) = (seps.first(), seps.last()) {
+        cur = orig.get(..last).unwrap_or("").trim().to_string();
+        if word_count(&cur) < 3 {
+            let skip = orig
+                .get(first..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
+            cur = orig.get(first + skip..).unwrap_or("").trim().to_string();
         }
+    } else if let Some(i) = orig.find(": ") {
+        let exact_h1 = h1.iter().any(|h| h.trim() == orig);
+        if !exact_h1 {
+            let after = orig.get(i + 2..).unwrap_or("").trim().to_string();
+            cur = if word_count(&after) < 3 {
+                orig.clone()
+            } else {
+                after
+            };
+        }
+    } else if (orig.chars().count() > 150 || orig.chars().count() < 15) && h1.len() == 1 {
+        cur = h1[0].clone();
     }
-    t.trim().to_string()
+    let cur = collapse(&cur);
+    let n = word_count(&cur);
+    let without_seps = word_count(&orig.replace(is_separator, ""));
+    if n <= 4 && (!hierarchical || n + 1 != without_seps) {
+        return orig;
+    }
+    cur
+}
+
+/// How much of `b`'s text the words of `a` cover (1.0: all of it).
+pub(crate) fn similarity(a: &str, b: &str) -> f64 {
+    let tokens = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let ta = tokens(a);
+    let tb = tokens(b);
+    if ta.is_empty() || tb.is_empty() {
+        return 0.0;
+    }
+    let total: usize = tb.iter().map(|t| t.len() + 1).sum();
+    let missing: usize = tb
+        .iter()
+        .filter(|t| !ta.contains(t))
+        .map(|t| t.len() + 1)
+        .sum();
+    1.0 - missing as f64 / total as f64
 }
 
 /// Reads the metadata of a parsed page.
@@ -470,25 +568,45 @@ pub(crate) fn read(html: &Html, url: Option<&str>) -> Meta {
                 .find_map(|a| a.get("publisher").and_then(|p| json_str(p.get("name"))))
         });
     let doc_title = raw.title.clone();
-    let title = ld("headline")
+    let from_doc = doc_title
+        .as_deref()
+        .map(|t| title_from_document(t, &raw.h1));
+    // JSON-LD first, then the meta names in the order publishers fill them
+    // most reliably; an article's `name` and `headline` can differ (one may
+    // be a summary), so prefer the one that matches the document title.
+    let ld_title = articles.iter().find_map(|a| {
+        let name = a.get("name").and_then(Value::as_str).map(collapse);
+        let headline = a.get("headline").and_then(Value::as_str).map(collapse);
+        match (name, headline) {
+            (Some(n), Some(h)) if n != h => {
+                let t = from_doc.as_deref().unwrap_or("");
+                if similarity(&h, t) > 0.75 && similarity(&n, t) <= 0.75 {
+                    Some(h)
+                } else {
+                    Some(n)
+                }
+            }
+            (n, h) => n.or(h),
+        }
+        .filter(|t| !t.is_empty())
+    });
+    let title = ld_title
         .or_else(|| {
             raw.meta(&[
+                "dc:title",
+                "dcterm:title",
                 "og:title",
-                "dc.title",
-                "dcterms.title",
+                "weibo:article:title",
+                "weibo:webpage:title",
+                "title",
                 "twitter:title",
                 "parsely-title",
-                "sailthru.title",
-                "title",
             ])
         })
-        .or_else(|| {
-            doc_title
-                .as_deref()
-                .map(|t| clean_doc_title(t, site.as_deref()))
-        })
+        .or(from_doc)
         .or_else(|| raw.h1.first().cloned())
-        .map(|t| collapse(&t));
+        .map(|t| collapse(&t))
+        .filter(|t| !t.is_empty());
 
     let mut byline = Vec::new();
     let mut names = Vec::new();
@@ -571,7 +689,6 @@ pub(crate) fn read(html: &Html, url: Option<&str>) -> Meta {
 
     Meta {
         title,
-        doc_title,
         h1: raw.h1,
         byline,
         published,
@@ -641,9 +758,13 @@ mod tests {
     #[test]
     fn document_title_loses_site_suffix() {
         assert_eq!(
-            clean_doc_title("Rain falls on the plain | Daily Paper", Some("Daily Paper")),
+            title_from_document("Rain falls on the plain today | Daily Paper", &[]),
+            "Rain falls on the plain today"
+        );
+        assert_eq!(title_from_document("Short - Site", &[]), "Short - Site");
+        assert_eq!(
+            title_from_document("Daily Paper: Rain falls on the plain", &[]),
             "Rain falls on the plain"
         );
-        assert_eq!(clean_doc_title("Short - Site", None), "Short - Site");
     }
 }

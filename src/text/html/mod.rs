@@ -10,8 +10,8 @@ mod content;
 mod dom;
 mod meta;
 
-pub use crate::text::boilerplate::MediaItem;
 use crate::text::boilerplate::split_credit;
+pub use crate::text::boilerplate::MediaItem;
 
 /// What kind of text a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,15 +195,28 @@ fn is_furniture(text: &str) -> bool {
     }
     if n <= 300 {
         const RIGHTS: &[&str] = &[
-            "all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
-            "todos los derechos reservados", "wszelkie prawa zastrzeżone", "tutti i diritti riservati",
+            "all rights reserved",
+            "alle rechte vorbehalten",
+            "tous droits réservés",
+            "todos los derechos reservados",
+            "wszelkie prawa zastrzeżone",
+            "tutti i diritti riservati",
         ];
         if t.contains('©') || RIGHTS.iter().any(|r| lower.contains(r)) {
             return true;
         }
         const CAPTION_LABELS: &[&str] = &[
-            "foto:", "fotos:", "bild:", "photo:", "photos:", "image:", "credit:", "crédit",
-            "titelbild", "bildquelle", "photo credit",
+            "foto:",
+            "fotos:",
+            "bild:",
+            "photo:",
+            "photos:",
+            "image:",
+            "credit:",
+            "crédit",
+            "titelbild",
+            "bildquelle",
+            "photo credit",
         ];
         if n <= 200 && CAPTION_LABELS.iter().any(|p| lower.starts_with(p)) {
             return true;
@@ -261,7 +274,9 @@ fn body(doc: &scraper::Html, title: Option<&str>, prune: bool) -> (Vec<Block>, V
             } else {
                 b.link_chars as f64 / b.chars as f64
             };
-            !(ld > 0.6 && b.chars < 400) && !is_furniture(&b.text) && !is_byline_or_dateline(&b.text)
+            !(ld > 0.6 && b.chars < 400)
+                && !is_furniture(&b.text)
+                && !is_byline_or_dateline(&b.text)
         })
         .collect();
     (blocks, media)
@@ -317,12 +332,36 @@ pub fn debug_trace(html: &str, needle: &str) {
                 let mut j = i;
                 let mut path = String::new();
                 while let Some(m) = dom.nodes.get(j) {
-                    path = format!("{}[{}]{}{}{} > {}", m.name(), m.class_id.chars().take(40).collect::<String>(), if m.removed {"(REMOVED)"} else {""}, if roots.contains(&j) {"(ROOT)"} else {""}, format!("(s={:.0},ld={:.2},t={})", m.score, m.link_density(), m.text_len), path);
+                    path = format!(
+                        "{}[{}]{}{}{} > {}",
+                        m.name(),
+                        m.class_id.chars().take(40).collect::<String>(),
+                        if m.removed { "(REMOVED)" } else { "" },
+                        if roots.contains(&j) { "(ROOT)" } else { "" },
+                        format!(
+                            "(s={:.0},ld={:.2},t={})",
+                            m.score,
+                            m.link_density(),
+                            m.text_len
+                        ),
+                        path
+                    );
                     j = m.parent;
                 }
                 eprintln!("TRACE {path}");
             }
         }
     }
-    for r in roots { let n=&dom.nodes[r]; eprintln!("ROOT {} [{}] parent={}", n.name(), n.class_id, dom.nodes.get(n.parent).map(|p| p.class_id.clone()).unwrap_or_default()); }
+    for r in roots {
+        let n = &dom.nodes[r];
+        eprintln!(
+            "ROOT {} [{}] parent={}",
+            n.name(),
+            n.class_id,
+            dom.nodes
+                .get(n.parent)
+                .map(|p| p.class_id.clone())
+                .unwrap_or_default()
+        );
+    }
 }
