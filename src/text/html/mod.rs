@@ -12,6 +12,7 @@ mod meta;
 
 use crate::text::boilerplate::split_credit;
 pub use crate::text::boilerplate::MediaItem;
+pub(crate) use meta::byline_names;
 
 /// What kind of text a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
