@@ -9,7 +9,7 @@
 //! more of the same, emitting one block per paragraph, heading, list item,
 //! quote or table row, and skipping link-heavy lists inside the body.
 
-use super::dom::{has_chrome_role, is_block, Data, Dom};
+use super::dom::{is_block, Data, Dom};
 use super::meta::collapse;
 use super::{Block, BlockKind};
 use crate::text::boilerplate::{split_credit, MediaItem};
@@ -134,16 +134,22 @@ const POSITIVE: &[&str] = &[
     "blogpost",
 ];
 
+/// What an element's class, id and `itemprop` say about it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum ClassVerdict {
+pub(crate) enum ClassVerdict {
+    /// Names an article body.
     Positive,
+    /// Names chrome wherever it appears.
     StrongNeg,
+    /// Names something that is usually chrome.
     WeakNeg,
+    /// Says nothing.
     Neutral,
 }
 
-fn class_verdict(class_id: &str, itemprop: Option<&str>) -> ClassVerdict {
-    if itemprop.is_some_and(|p| p.to_ascii_lowercase().contains("articlebody")) {
+/// Judges an element by its lower-cased class/id string.
+pub(crate) fn class_verdict(class_id: &str, itemprop_body: bool) -> ClassVerdict {
+    if itemprop_body {
         return ClassVerdict::Positive;
     }
     if class_id.is_empty() {
@@ -189,10 +195,8 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
     let mut holds_body = vec![false; dom.nodes.len()];
     for i in (0..dom.nodes.len()).rev() {
         let n = &dom.nodes[i];
-        if let Some(el) = n.element() {
-            if class_verdict(&n.class_id, el.attr("itemprop")) == ClassVerdict::Positive {
-                holds_body[i] = true;
-            }
+        if n.verdict == ClassVerdict::Positive {
+            holds_body[i] = true;
         }
         if holds_body[i] && n.parent < holds_body.len() {
             holds_body[n.parent] = true;
@@ -200,7 +204,7 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
     }
     for i in 0..dom.nodes.len() {
         let n = &dom.nodes[i];
-        let Data::Elem { name, el } = n.data else {
+        let Data::Elem { name, .. } = n.data else {
             continue;
         };
         if holds_body[i] {
@@ -215,9 +219,9 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
         // against an unclosed tag that swallowed the rest of the page.
         let verdict = match name {
             "nav" | "aside" | "footer" | "menu" => ClassVerdict::StrongNeg,
-            _ if has_chrome_role(el) => ClassVerdict::StrongNeg,
+            _ if n.chrome_role => ClassVerdict::StrongNeg,
             "header" | "form" | "address" => ClassVerdict::WeakNeg,
-            _ => class_verdict(&n.class_id, el.attr("itemprop")),
+            _ => n.verdict,
         };
         let remove = match verdict {
             ClassVerdict::StrongNeg => share < 0.5 || (ld > 0.5 && share < 0.8),
@@ -317,13 +321,10 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
             if dead[i] || n.score == 0.0 {
                 return 0.0;
             }
-            let factor = match n.element() {
-                Some(el) => match class_verdict(&n.class_id, el.attr("itemprop")) {
-                    ClassVerdict::Positive => 1.3,
-                    ClassVerdict::WeakNeg | ClassVerdict::StrongNeg => 0.7,
-                    ClassVerdict::Neutral => 1.0,
-                },
-                None => 1.0,
+            let factor = match n.verdict {
+                ClassVerdict::Positive => 1.3,
+                ClassVerdict::WeakNeg | ClassVerdict::StrongNeg => 0.7,
+                ClassVerdict::Neutral => 1.0,
             } * if n.name() == "article" { 1.1 } else { 1.0 };
             n.score * (1.0 - n.link_density()) * factor
         })

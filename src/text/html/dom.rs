@@ -5,6 +5,7 @@
 //! Scripts, styles, forms controls and hidden elements never enter the arena,
 //! so later passes do not have to skip them again.
 
+use super::content::{class_verdict, ClassVerdict};
 use scraper::node::Element;
 use scraper::{Html, Node as SNode};
 
@@ -26,6 +27,10 @@ pub(crate) struct Node<'a> {
     pub children: Vec<usize>,
     /// Lower-cased `class` and `id` attribute values joined by a space.
     pub class_id: String,
+    /// The element's ARIA role marks chrome (navigation, banner, ...).
+    pub chrome_role: bool,
+    /// What the class, id and `itemprop` say about the element.
+    pub verdict: ClassVerdict,
     /// Characters of text in the subtree (whitespace runs count as one).
     pub text_len: usize,
     /// Characters of text inside links in the subtree.
@@ -147,46 +152,66 @@ pub(crate) fn is_block(name: &str) -> bool {
     )
 }
 
-/// Whether the element's ARIA role marks page chrome rather than content.
-pub(crate) fn has_chrome_role(el: &Element) -> bool {
-    el.attr("role").is_some_and(|role| {
-        matches!(
-            role.trim().to_ascii_lowercase().as_str(),
-            "navigation"
-                | "menu"
-                | "menubar"
-                | "complementary"
-                | "banner"
-                | "contentinfo"
-                | "dialog"
-                | "alertdialog"
-                | "search"
-        )
-    })
+/// Whether an ARIA role marks page chrome rather than content.
+fn is_chrome_role(role: &str) -> bool {
+    matches!(
+        role.trim().to_ascii_lowercase().as_str(),
+        "navigation"
+            | "menu"
+            | "menubar"
+            | "complementary"
+            | "banner"
+            | "contentinfo"
+            | "dialog"
+            | "alertdialog"
+            | "search"
+    )
 }
 
-/// Whether the element is hidden from readers by its attributes.
-fn is_hidden(el: &Element) -> bool {
-    if el.attr("hidden").is_some() {
-        return true;
-    }
-    if el
-        .attr("aria-hidden")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-    {
-        return true;
-    }
-    if let Some(style) = el.attr("style") {
-        let s: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
-            return true;
+/// Whether an inline style hides the element.
+fn style_hides(style: &str) -> bool {
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// What the heuristics need from an element's attributes, read in one pass
+/// (looking attributes up one by one costs an atom lookup each).
+struct AttrFacts {
+    class_id: String,
+    hidden: bool,
+    chrome_role: bool,
+    itemprop_body: bool,
+}
+
+fn attr_facts(el: &Element) -> AttrFacts {
+    let mut f = AttrFacts {
+        class_id: String::new(),
+        hidden: false,
+        chrome_role: false,
+        itemprop_body: false,
+    };
+    for (name, value) in el.attrs() {
+        match name {
+            "class" | "id" => {
+                if !f.class_id.is_empty() {
+                    f.class_id.push(' ');
+                }
+                f.class_id
+                    .extend(value.chars().flat_map(char::to_lowercase));
+            }
+            "hidden" => f.hidden = true,
+            "aria-hidden" => f.hidden |= value.trim().eq_ignore_ascii_case("true"),
+            "style" => f.hidden |= style_hides(value),
+            "role" => f.chrome_role = is_chrome_role(value),
+            "itemprop" => f.itemprop_body = value.to_ascii_lowercase().contains("articlebody"),
+            _ => {}
         }
     }
-    false
+    f
 }
 
 /// Counts characters with whitespace runs counted once, and sentence marks.
@@ -226,15 +251,19 @@ impl<'a> Dom<'a> {
         // Explicit stack: deep documents must not overflow the call stack.
         let mut stack = vec![(html.tree.root(), NONE)];
         while let Some((node, parent)) = stack.pop() {
-            let data = match node.value() {
+            let (data, facts) = match node.value() {
                 SNode::Element(el) => {
                     let name = el.name();
-                    if is_skipped_tag(name) || is_hidden(el) {
+                    if is_skipped_tag(name) {
                         continue;
                     }
-                    Data::Elem { name, el }
+                    let facts = attr_facts(el);
+                    if facts.hidden {
+                        continue;
+                    }
+                    (Data::Elem { name, el }, Some(facts))
                 }
-                SNode::Text(t) => Data::Text(&t.text),
+                SNode::Text(t) => (Data::Text(&t.text), None),
                 SNode::Document | SNode::Fragment => {
                     for child in node.children().rev() {
                         stack.push((child, parent));
@@ -243,19 +272,14 @@ impl<'a> Dom<'a> {
                 }
                 _ => continue,
             };
-            let class_id = match &data {
-                Data::Elem { el, .. } => {
-                    let mut s = String::new();
-                    if let Some(c) = el.attr("class") {
-                        s.push_str(c);
-                    }
-                    if let Some(i) = el.attr("id") {
-                        s.push(' ');
-                        s.push_str(i);
-                    }
-                    s.to_lowercase()
-                }
-                Data::Text(_) => String::new(),
+            let (class_id, chrome_role, itemprop_body) = match facts {
+                Some(f) => (f.class_id, f.chrome_role, f.itemprop_body),
+                None => (String::new(), false, false),
+            };
+            let verdict = if matches!(data, Data::Elem { .. }) {
+                class_verdict(&class_id, itemprop_body)
+            } else {
+                ClassVerdict::Neutral
             };
             let idx = nodes.len();
             nodes.push(Node {
@@ -263,6 +287,8 @@ impl<'a> Dom<'a> {
                 parent,
                 children: Vec::new(),
                 class_id,
+                chrome_role,
+                verdict,
                 text_len: 0,
                 link_len: 0,
                 own_len: 0,

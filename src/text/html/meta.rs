@@ -69,33 +69,26 @@ mod ego_node {
     pub type NodeRef<'a> = ego_tree::NodeRef<'a, scraper::Node>;
 }
 
+/// ASCII case-insensitive substring test without allocating.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Whether the element is marked as holding the author's name.
 fn is_author_marked(el: &Element) -> bool {
-    if el
-        .attr("rel")
-        .is_some_and(|r| r.eq_ignore_ascii_case("author"))
-    {
-        return true;
-    }
-    if el
-        .attr("itemprop")
-        .is_some_and(|r| r.eq_ignore_ascii_case("author"))
-    {
-        return true;
-    }
-    let cls = format!(
-        "{} {}",
-        el.attr("class").unwrap_or(""),
-        el.attr("id").unwrap_or("")
-    )
-    .to_lowercase();
-    cls.split(|c: char| !c.is_alphanumeric()).any(|t| {
-        matches!(
-            t,
-            "byline" | "author" | "authors" | "author_name" | "byline_name"
-        )
-    }) || cls.contains("byline")
-        || cls.contains("author-name")
-        || cls.contains("authorname")
+    el.attrs().any(|(name, value)| match name {
+        "rel" | "itemprop" => value.trim().eq_ignore_ascii_case("author"),
+        "class" | "id" => {
+            contains_ci(value, "byline")
+                || contains_ci(value, "author-name")
+                || contains_ci(value, "authorname")
+                || value
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|t| t.eq_ignore_ascii_case("author") || t.eq_ignore_ascii_case("authors"))
+        }
+        _ => false,
+    })
 }
 
 /// Lower-cases a meta name and writes `dc.title` as `dc:title`.
