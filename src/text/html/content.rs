@@ -180,6 +180,10 @@ pub(crate) fn class_verdict(class_id: &str, itemprop_body: bool) -> ClassVerdict
     ClassVerdict::Neutral
 }
 
+const LD_A: f64 = 0.5;
+const LD_S: f64 = 0.8;
+const LD_S2: f64 = 0.6;
+
 /// Pass 1: marks chrome subtrees removed and refreshes the statistics.
 pub(crate) fn prune(dom: &mut Dom<'_>) {
     let total = dom
@@ -224,8 +228,8 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
             _ => n.verdict,
         };
         let remove = match verdict {
-            ClassVerdict::StrongNeg => share < 0.5 || (ld > 0.5 && share < 0.8),
-            ClassVerdict::WeakNeg => share < 0.25 || (ld > 0.6 && share < 0.6),
+            ClassVerdict::StrongNeg => share < 0.5 || (ld > LD_A && share < LD_S),
+            ClassVerdict::WeakNeg => share < 0.25 || (ld > 0.6 && share < LD_S2),
             _ => false,
         };
         if remove && !dom.is_removed(i) && std::env::var_os("LEDE_DEBUG").is_some() && share > 0.02
@@ -416,7 +420,16 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
             }
             j = n.parent;
         }
-        true
+        // Several sibling articles are page components (cards, sections),
+        // not the one story.
+        let parent = dom.nodes[i].parent;
+        let siblings = dom.nodes.get(parent).map_or(0, |p| {
+            p.children
+                .iter()
+                .filter(|&&c| dom.nodes[c].name() == "article" && prose_sum[c] > 0.0)
+                .count()
+        });
+        siblings < 2
     };
     let mut cur = top;
     let mut best_obj = objective(top);
