@@ -227,6 +227,32 @@ fn is_furniture(text: &str) -> bool {
             return true;
         }
     }
+    if n <= 300 {
+        // Advertising and affiliate disclosures.
+        let bare = lower.trim_start_matches(['*', '-', ' ', '[', '(']);
+        if bare.starts_with("anzeige") || bare.starts_with("werbung") || lower.contains("affiliate") {
+            return true;
+        }
+        // Calls to follow, join or subscribe on another channel.
+        const CHANNELS: &[&str] = &[
+            "twitter", "facebook", "instagram", "telegram", "youtube", "whatsapp", "tiktok",
+            "newsletter", "podcast", "app store", "google play", "apps for", " app ",
+        ];
+        const CALLS: &[&str] = &[
+            "follow", "folge", "folgen sie", "síguenos", "suivez", "únete", "join", "subscribe",
+            "abonn", "suscr", "mira ", "download", "like us", "sign up", "anmelden", "inscri",
+            "if you enjoyed", "kennt ihr",
+        ];
+        if CHANNELS.iter().any(|c| lower.contains(c)) && CALLS.iter().any(|c| lower.contains(c)) {
+            return true;
+        }
+        if matches!(
+            lower.trim_end_matches([':', '.', '!']),
+            "keine kommentare" | "no comments" | "beitragsbild" | "aktualisiert am" | "sin comentarios" | "kommentare"
+        ) {
+            return true;
+        }
+    }
     // Consent banners that escaped the class rules.
     if n <= 600 && lower.contains("cookie") {
         return true;
@@ -252,6 +278,50 @@ fn is_byline_or_dateline(text: &str) -> bool {
             && (w[0] == b'1' && w[1] == b'9' || w[0] == b'2' && w[1] == b'0')
     });
     has_year && words <= 8 && n <= 50 && !text.trim_end().ends_with(['.', '!', '?', '"', '”'])
+}
+
+/// Whether a heading introduces links to other stories ("Related", "Mehr
+/// zum Thema", "También te puede interesar").
+fn is_related_heading(text: &str) -> bool {
+    if text.chars().count() > 80 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    const STARTS: &[&str] = &[
+        "related", "more from", "more on", "more stories", "you may also", "you might also",
+        "recommended", "further reading", "read next", "most read", "most popular", "top stories",
+        "mehr zu", "mehr aus", "mehr vom", "zum weiterlesen", "weitere artikel", "weitere beiträge",
+        "ähnliche", "das könnte", "lesen sie auch", "auch interessant", "aktuelle ", "neueste",
+        "das thema könnte", "empfehlungen", "también te puede", "te puede interesar", "leer más",
+        "más noticias", "relacionad", "à lire aussi", "lire aussi", "sur le même sujet",
+        "dans la même rubrique", "czytaj także", "czytaj też", "zobacz też", "zobacz także",
+        "polecamy", "leggi anche", "potrebbe interessarti",
+    ];
+    STARTS.iter().any(|p| lower.starts_with(p))
+}
+
+/// Drops a "related stories" heading and the short teaser blocks after it.
+fn cut_related_sections(blocks: &mut Vec<Block>) {
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut skipping = false;
+    for b in blocks.drain(..) {
+        let intro = b.kind == BlockKind::Heading
+            || (b.chars < 80 && b.text.trim_end().ends_with(':') && is_related_heading(&b.text));
+        if intro {
+            skipping = is_related_heading(&b.text);
+            if skipping {
+                continue;
+            }
+        } else if skipping {
+            let ld = if b.chars == 0 { 0.0 } else { b.link_chars as f64 / b.chars as f64 };
+            if b.kind == BlockKind::ListItem || b.chars < 150 || ld > 0.3 {
+                continue;
+            }
+            skipping = false;
+        }
+        out.push(b);
+    }
+    *blocks = out;
 }
 
 fn chars(blocks: &[Block]) -> usize {
@@ -303,6 +373,7 @@ pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
             media = m2;
         }
     }
+    cut_related_sections(&mut blocks);
     // A heading with nothing after it introduces a list that was removed.
     while blocks.last().is_some_and(|b| b.kind == BlockKind::Heading) {
         blocks.pop();
