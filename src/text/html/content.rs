@@ -775,7 +775,8 @@ pub(crate) fn emit(
         ) && n.text_len > 0
         {
             let ld = n.link_density();
-            if ld > 0.6 || (n.text_len < 300 && ld > 0.35 && name != "p") {
+            let short = if matches!(name, "li" | "p" | "span") { 120 } else { 300 };
+            if ld > 0.6 || (n.text_len < short && ld > 0.35 && name != "p") {
                 continue;
             }
         }
