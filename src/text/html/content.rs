@@ -776,7 +776,9 @@ pub(crate) fn emit(
         {
             let ld = n.link_density();
             let short = if matches!(name, "li" | "p" | "span") { 120 } else { 300 };
-            if ld > 0.6 || (n.text_len < short && ld > 0.35 && name != "p") {
+            // A long paragraph whose names are all linked is still prose.
+            let dense = if name == "p" && n.text_len >= 200 { 0.85 } else { 0.6 };
+            if ld > dense || (n.text_len < short && ld > 0.35 && name != "p") {
                 continue;
             }
         }

@@ -345,7 +345,7 @@ fn body(doc: &scraper::Html, title: Option<&str>, prune: bool) -> (Vec<Block>, V
             } else {
                 b.link_chars as f64 / b.chars as f64
             };
-            !(ld > 0.6 && b.chars < 400)
+            !(ld > 0.85 || (ld > 0.6 && b.chars < 200))
                 && !is_furniture(&b.text)
                 && !is_byline_or_dateline(&b.text)
         })
