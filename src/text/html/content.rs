@@ -180,6 +180,13 @@ pub(crate) fn class_verdict(class_id: &str, itemprop_body: bool) -> ClassVerdict
     ClassVerdict::Neutral
 }
 
+/// Consent dialogs can hold more text than the story; no guard for them.
+fn is_consent(class_id: &str) -> bool {
+    ["cookie", "consent", "gdpr"]
+        .iter()
+        .any(|w| class_id.contains(w))
+}
+
 const LD_A: f64 = 0.5;
 const LD_S: f64 = 0.8;
 const LD_S2: f64 = 0.6;
@@ -228,7 +235,9 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
             _ => n.verdict,
         };
         let remove = match verdict {
-            ClassVerdict::StrongNeg => share < 0.5 || (ld > LD_A && share < LD_S),
+            ClassVerdict::StrongNeg => {
+                share < 0.5 || (ld > LD_A && share < LD_S) || is_consent(&n.class_id)
+            }
             ClassVerdict::WeakNeg => share < 0.25 || (ld > 0.6 && share < LD_S2),
             _ => false,
         };
@@ -693,11 +702,13 @@ fn subtree_text(dom: &Dom<'_>, i: usize, skip: &mut dyn FnMut(usize) -> bool) ->
     collapse(&out)
 }
 
-/// Pass 3: emits the blocks and media of the content roots.
-pub(crate) fn emit(
+/// Pass 3: emits the blocks and media of the content roots; `lenient`
+/// keeps link-heavy containers.
+pub(crate) fn emit_with(
     dom: &Dom<'_>,
     roots: &[usize],
     title: Option<&str>,
+    lenient: bool,
 ) -> (Vec<Block>, Vec<MediaItem>) {
     let dead = dead_flags(dom);
     let title_loose = title.map(loose).unwrap_or_default();
@@ -775,10 +786,18 @@ pub(crate) fn emit(
         ) && n.text_len > 0
         {
             let ld = n.link_density();
-            let short = if matches!(name, "li" | "p" | "span") { 120 } else { 300 };
+            let short = if matches!(name, "li" | "p" | "span") {
+                120
+            } else {
+                300
+            };
             // A long paragraph whose names are all linked is still prose.
-            let dense = if name == "p" && n.text_len >= 200 { 0.85 } else { 0.6 };
-            if ld > dense || (n.text_len < short && ld > 0.35 && name != "p") {
+            let dense = if name == "p" && n.text_len >= 200 {
+                0.85
+            } else {
+                0.6
+            };
+            if !lenient && (ld > dense || (n.text_len < short && ld > 0.35 && name != "p")) {
                 continue;
             }
         }

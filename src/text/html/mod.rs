@@ -230,25 +230,57 @@ fn is_furniture(text: &str) -> bool {
     if n <= 300 {
         // Advertising and affiliate disclosures.
         let bare = lower.trim_start_matches(['*', '-', ' ', '[', '(']);
-        if bare.starts_with("anzeige") || bare.starts_with("werbung") || lower.contains("affiliate") {
+        if bare.starts_with("anzeige") || bare.starts_with("werbung") || lower.contains("affiliate")
+        {
             return true;
         }
         // Calls to follow, join or subscribe on another channel.
         const CHANNELS: &[&str] = &[
-            "twitter", "facebook", "instagram", "telegram", "youtube", "whatsapp", "tiktok",
-            "newsletter", "podcast", "app store", "google play", "apps for", " app ",
+            "twitter",
+            "facebook",
+            "instagram",
+            "telegram",
+            "youtube",
+            "whatsapp",
+            "tiktok",
+            "newsletter",
+            "podcast",
+            "app store",
+            "google play",
+            "apps for",
+            " app ",
         ];
         const CALLS: &[&str] = &[
-            "follow", "folge", "folgen sie", "síguenos", "suivez", "únete", "join", "subscribe",
-            "abonn", "suscr", "mira ", "download", "like us", "sign up", "anmelden", "inscri",
-            "if you enjoyed", "kennt ihr",
+            "follow",
+            "folge",
+            "folgen sie",
+            "síguenos",
+            "suivez",
+            "únete",
+            "join",
+            "subscribe",
+            "abonn",
+            "suscr",
+            "mira ",
+            "download",
+            "like us",
+            "sign up",
+            "anmelden",
+            "inscri",
+            "if you enjoyed",
+            "kennt ihr",
         ];
         if CHANNELS.iter().any(|c| lower.contains(c)) && CALLS.iter().any(|c| lower.contains(c)) {
             return true;
         }
         if matches!(
             lower.trim_end_matches([':', '.', '!']),
-            "keine kommentare" | "no comments" | "beitragsbild" | "aktualisiert am" | "sin comentarios" | "kommentare"
+            "keine kommentare"
+                | "no comments"
+                | "beitragsbild"
+                | "aktualisiert am"
+                | "sin comentarios"
+                | "kommentare"
         ) {
             return true;
         }
@@ -288,14 +320,48 @@ fn is_related_heading(text: &str) -> bool {
     }
     let lower = text.to_lowercase();
     const STARTS: &[&str] = &[
-        "related", "more from", "more on", "more stories", "you may also", "you might also",
-        "recommended", "further reading", "read next", "most read", "most popular", "top stories",
-        "mehr zu", "mehr aus", "mehr vom", "zum weiterlesen", "weitere artikel", "weitere beiträge",
-        "ähnliche", "das könnte", "lesen sie auch", "auch interessant", "aktuelle ", "neueste",
-        "das thema könnte", "empfehlungen", "también te puede", "te puede interesar", "leer más",
-        "más noticias", "relacionad", "à lire aussi", "lire aussi", "sur le même sujet",
-        "dans la même rubrique", "czytaj także", "czytaj też", "zobacz też", "zobacz także",
-        "polecamy", "leggi anche", "potrebbe interessarti",
+        "related",
+        "more from",
+        "more on",
+        "more stories",
+        "you may also",
+        "you might also",
+        "recommended",
+        "further reading",
+        "read next",
+        "most read",
+        "most popular",
+        "top stories",
+        "mehr zu",
+        "mehr aus",
+        "mehr vom",
+        "zum weiterlesen",
+        "weitere artikel",
+        "weitere beiträge",
+        "ähnliche",
+        "das könnte",
+        "lesen sie auch",
+        "auch interessant",
+        "aktuelle ",
+        "neueste",
+        "das thema könnte",
+        "empfehlungen",
+        "también te puede",
+        "te puede interesar",
+        "leer más",
+        "más noticias",
+        "relacionad",
+        "à lire aussi",
+        "lire aussi",
+        "sur le même sujet",
+        "dans la même rubrique",
+        "czytaj także",
+        "czytaj też",
+        "zobacz też",
+        "zobacz także",
+        "polecamy",
+        "leggi anche",
+        "potrebbe interessarti",
     ];
     STARTS.iter().any(|p| lower.starts_with(p))
 }
@@ -313,7 +379,11 @@ fn cut_related_sections(blocks: &mut Vec<Block>) {
                 continue;
             }
         } else if skipping {
-            let ld = if b.chars == 0 { 0.0 } else { b.link_chars as f64 / b.chars as f64 };
+            let ld = if b.chars == 0 {
+                0.0
+            } else {
+                b.link_chars as f64 / b.chars as f64
+            };
             if b.kind == BlockKind::ListItem || b.chars < 150 || ld > 0.3 {
                 continue;
             }
@@ -336,7 +406,23 @@ fn body(doc: &scraper::Html, title: Option<&str>, prune: bool) -> (Vec<Block>, V
         content::prune(&mut dom);
     }
     let roots = content::select(&mut dom);
-    let (blocks, media) = content::emit(&dom, &roots, title);
+    let (blocks, media) = filtered(&dom, &roots, title, false);
+    if chars(&blocks) > 0 {
+        return (blocks, media);
+    }
+    // Nothing but links (a link roll, a list of documents): keep them.
+    filtered(&dom, &roots, title, true)
+}
+
+/// Emits the roots' blocks and drops furniture; `lenient` keeps link-heavy
+/// blocks.
+fn filtered(
+    dom: &dom::Dom<'_>,
+    roots: &[usize],
+    title: Option<&str>,
+    lenient: bool,
+) -> (Vec<Block>, Vec<MediaItem>) {
+    let (blocks, media) = content::emit_with(dom, roots, title, lenient);
     let blocks = blocks
         .into_iter()
         .filter(|b| {
@@ -345,9 +431,8 @@ fn body(doc: &scraper::Html, title: Option<&str>, prune: bool) -> (Vec<Block>, V
             } else {
                 b.link_chars as f64 / b.chars as f64
             };
-            !(ld > 0.85 || (ld > 0.6 && b.chars < 200))
-                && !is_furniture(&b.text)
-                && !is_byline_or_dateline(&b.text)
+            let link_list = ld > 0.85 || (ld > 0.6 && b.chars < 200);
+            (lenient || !link_list) && !is_furniture(&b.text) && !is_byline_or_dateline(&b.text)
         })
         .collect();
     (blocks, media)
