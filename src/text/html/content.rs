@@ -52,7 +52,6 @@ const STRONG_NEG: &[&str] = &[
     "more-stories",
     "morestories",
     "sponsor",
-    "promo",
     "popup",
     "modal",
     "skip-link",
@@ -106,6 +105,7 @@ const NEG_TOKENS: &[&str] = &[
     "aside",
     "related",
     "newsletter",
+    "promo",
     "footnotes-nav",
 ];
 
