@@ -1,35 +1,44 @@
-//! Throughput of HTML extraction in CPU time (robust on a busy machine):
-//! `extract_speed PAGES.jsonl` with lines `{"html": ...}`.
+//! Throughput of HTML extraction in CPU seconds of this thread, which stays
+//! meaningful on a machine shared with other jobs (wall time does not):
+//! `cargo run --release --example extract_speed -- PAGES.jsonl`, where each
+//! line is `{"html": ...}` (the scorer's `--write-input` format).
+
 use std::io::BufRead;
 
-fn cpu_seconds() -> f64 {
-    // Thread CPU time: wall time is meaningless when other jobs share the cores.
-    let mut ts = libc_timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    unsafe { clock_gettime(3, &mut ts) }; // CLOCK_THREAD_CPUTIME_ID
-    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
-}
 #[repr(C)]
-struct libc_timespec {
+struct Timespec {
     tv_sec: i64,
     tv_nsec: i64,
 }
+
 extern "C" {
-    fn clock_gettime(clk: i32, ts: *mut libc_timespec) -> i32;
+    fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
 }
 
-fn main() {
-    let f = std::fs::File::open(std::env::args().nth(1).unwrap()).unwrap();
-    let pages: Vec<String> = std::io::BufReader::new(f)
-        .lines()
-        .filter_map(|l| {
-            let v: serde_json::Value = serde_json::from_str(&l.ok()?).ok()?;
-            Some(v.get("html")?.as_str()?.to_string())
-        })
-        .collect();
-    let total: usize = pages.iter().map(|p| p.len()).sum();
+/// CPU time of the calling thread (Linux `CLOCK_THREAD_CPUTIME_ID`).
+fn cpu_seconds() -> f64 {
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
+    unsafe { clock_gettime(3, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: extract_speed PAGES.jsonl")?;
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut pages = Vec::new();
+    for line in file.lines() {
+        let v: serde_json::Value = serde_json::from_str(&line?)?;
+        if let Some(h) = v.get("html").and_then(|h| h.as_str()) {
+            pages.push(h.to_string());
+        }
+    }
+    let total: usize = pages.iter().map(String::len).sum();
     for _ in 0..3 {
         let t = cpu_seconds();
         for p in &pages {
@@ -42,10 +51,12 @@ fn main() {
         }
         let full = cpu_seconds() - t;
         println!(
-            "{} MB; parse {:.1} MB/s; extract {:.1} MB/s (CPU time)",
-            total / 1000000,
+            "{} pages, {:.1} MB: parse only {:.1} MB/s, extract {:.1} MB/s (CPU time)",
+            pages.len(),
+            total as f64 / 1e6,
             total as f64 / parse / 1e6,
             total as f64 / full / 1e6
         );
     }
+    Ok(())
 }

@@ -187,6 +187,8 @@ fn is_consent(class_id: &str) -> bool {
         .any(|w| class_id.contains(w))
 }
 
+/// Link density above which a big chrome-named container is dropped even
+/// when it holds much of the page, and the share limits for that rule.
 const LD_A: f64 = 0.5;
 const LD_S: f64 = 0.8;
 const LD_S2: f64 = 0.6;
@@ -213,12 +215,12 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
             holds_body[n.parent] = true;
         }
     }
-    for i in 0..dom.nodes.len() {
+    for (i, &held) in holds_body.iter().enumerate() {
         let n = &dom.nodes[i];
         let Data::Elem { name, .. } = n.data else {
             continue;
         };
-        if holds_body[i] {
+        if held {
             continue;
         }
         if matches!(name, "html" | "body" | "main" | "article" | "a") {
@@ -241,13 +243,6 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
             ClassVerdict::WeakNeg => share < 0.25 || (ld > 0.6 && share < LD_S2),
             _ => false,
         };
-        if remove && !dom.is_removed(i) && std::env::var_os("LEDE_DEBUG").is_some() && share > 0.02
-        {
-            eprintln!(
-                "DBG removed {} [{}] share={:.2} ld={:.2}",
-                name, n.class_id, share, ld
-            );
-        }
         if remove && !dom.is_removed(i) {
             dom.nodes[i].removed = true;
         }
@@ -309,8 +304,8 @@ fn prose_weight(dom: &Dom<'_>, i: usize) -> f64 {
 pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
     let dead = dead_flags(dom);
     const DECAY: [f64; 4] = [0.8, 1.0, 0.5, 0.25];
-    for i in 0..dom.nodes.len() {
-        if dead[i] {
+    for (i, &is_dead) in dead.iter().enumerate() {
+        if is_dead {
             continue;
         }
         let w = prose_weight(dom, i);
@@ -348,31 +343,6 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
             best = Some(i);
         }
     }
-    if std::env::var_os("LEDE_DEBUG").is_some() {
-        let mut idx: Vec<usize> = (0..finals.len()).filter(|&i| finals[i] > 0.0).collect();
-        idx.sort_by(|a, b| finals[*b].total_cmp(&finals[*a]));
-        for &i in idx.iter().take(8) {
-            let mut path = String::new();
-            let mut j = i;
-            while let Some(n) = dom.nodes.get(j) {
-                path = format!(
-                    "{}[{}]>{}",
-                    n.name(),
-                    n.class_id.chars().take(30).collect::<String>(),
-                    path
-                );
-                j = n.parent;
-            }
-            eprintln!(
-                "DBG {:.0} raw={:.0} ld={:.2} text={} {}",
-                finals[i],
-                dom.nodes[i].score,
-                dom.nodes[i].link_density(),
-                dom.nodes[i].text_len,
-                path
-            );
-        }
-    }
     let Some(mut top) = best else {
         return Vec::new();
     };
@@ -407,10 +377,8 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
             prose_sum[p] += v;
         }
     }
-    let lambda: f64 = std::env::var("LEDE_LAMBDA")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0);
+    // Weight of non-prose text against prose (tuned on the development pages).
+    let lambda = 1.0;
     let objective = |i: usize| {
         let n = &dom.nodes[i];
         let other = (n.text_len as f64 - prose_sum[i]).max(0.0);
@@ -452,16 +420,6 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
         }
         stop = is_marked_body(anc);
         let o = objective(anc);
-        if std::env::var_os("LEDE_DEBUG").is_some() {
-            eprintln!(
-                "CLIMB {} [{}] obj={:.0} prose={:.0} text={}",
-                a.name(),
-                a.class_id,
-                o,
-                prose_sum[anc],
-                a.text_len
-            );
-        }
         if o > best_obj {
             best_obj = o;
             cur = anc;
@@ -502,7 +460,7 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
 }
 
 /// State of the block walk.
-struct Emitter<'t> {
+struct Emitter {
     blocks: Vec<Block>,
     media: Vec<MediaItem>,
     buf: String,
@@ -512,7 +470,6 @@ struct Emitter<'t> {
     stack: Vec<&'static str>,
     link_depth: usize,
     pre_depth: usize,
-    title: Option<&'t str>,
 }
 
 fn static_name(name: &str) -> &'static str {
@@ -533,7 +490,7 @@ fn static_name(name: &str) -> &'static str {
     }
 }
 
-impl Emitter<'_> {
+impl Emitter {
     fn push_text(&mut self, t: &str) {
         let mut n = 0;
         if self.pre_depth > 0 {
@@ -721,7 +678,6 @@ pub(crate) fn emit_with(
         stack: Vec::new(),
         link_depth: 0,
         pre_depth: 0,
-        title,
     };
     // (node, entering?)
     let mut work: Vec<(usize, bool)> = roots.iter().rev().map(|&r| (r, true)).collect();
@@ -819,6 +775,5 @@ pub(crate) fn emit_with(
         }
     }
     em.flush();
-    let _ = em.title;
     (em.blocks, em.media)
 }

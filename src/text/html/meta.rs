@@ -147,54 +147,33 @@ fn sweep(html: &Html) -> Raw {
                     raw.canonical = el.attr("href").map(|h| h.trim().to_string());
                 }
             }
-            "title" => {
-                if raw.title.is_none() {
-                    let t = element_text(node, 1000);
-                    if !t.is_empty() {
-                        raw.title = Some(t);
-                    }
+            "title" if raw.title.is_none() => {
+                let t = element_text(node, 1000);
+                if !t.is_empty() {
+                    raw.title = Some(t);
                 }
             }
-            "html" => {
-                if raw.html_lang.is_none() {
-                    raw.html_lang = el
-                        .attr("lang")
-                        .or_else(|| el.attr("xml:lang"))
-                        .map(|l| l.trim().to_string())
-                        .filter(|l| !l.is_empty());
-                }
+            "html" if raw.html_lang.is_none() => {
+                raw.html_lang = el
+                    .attr("lang")
+                    .or_else(|| el.attr("xml:lang"))
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !l.is_empty());
             }
-            "script" => {
-                if el
-                    .attr("type")
-                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
-                    && raw.jsonld.len() < 20
-                {
-                    let mut src = String::new();
-                    for c in node.children() {
-                        if let SNode::Text(t) = c.value() {
-                            src.push_str(t);
-                        }
-                    }
-                    if let Ok(v) = serde_json::from_str::<Value>(strip_cdata(&src)) {
-                        raw.jsonld.push(v);
+            "script"
+                if raw.jsonld.len() < 20
+                    && el
+                        .attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                let mut src = String::new();
+                for c in node.children() {
+                    if let SNode::Text(t) = c.value() {
+                        src.push_str(t);
                     }
                 }
-            }
-            "time" => {
-                if raw.time.is_none() {
-                    raw.time = el
-                        .attr("datetime")
-                        .map(|d| d.trim().to_string())
-                        .filter(|d| d.len() >= 8);
-                }
-            }
-            "h1" => {
-                if raw.h1.len() < 5 {
-                    let t = element_text(node, 400);
-                    if !t.is_empty() {
-                        raw.h1.push(t);
-                    }
+                if let Ok(v) = serde_json::from_str::<Value>(strip_cdata(&src)) {
+                    raw.jsonld.push(v);
                 }
             }
             _ => {}
