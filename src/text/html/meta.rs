@@ -176,6 +176,18 @@ fn sweep(html: &Html) -> Raw {
                     raw.jsonld.push(v);
                 }
             }
+            "time" if raw.time.is_none() => {
+                raw.time = el
+                    .attr("datetime")
+                    .map(|d| d.trim().to_string())
+                    .filter(|d| d.len() >= 8);
+            }
+            "h1" if raw.h1.len() < 5 => {
+                let t = element_text(node, 400);
+                if !t.is_empty() {
+                    raw.h1.push(t);
+                }
+            }
             _ => {}
         }
         if raw.author_texts.len() < 10 && is_author_marked(el) && el.name() != "meta" {

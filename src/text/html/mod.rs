@@ -476,3 +476,227 @@ pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
         blocks,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A page of chrome around a story of `n` paragraphs.
+    fn page(story: &str) -> String {
+        format!(
+            r##"<!DOCTYPE html><html lang="en"><head><title>Bridge over the river opens at last | Valley News</title>
+            <meta property="og:site_name" content="Valley News">
+            <meta name="author" content="Staff Reporter">
+            <meta property="article:published_time" content="2021-03-04T08:00:00Z">
+            <style>p {{ color: red }}</style><script>var x = "not text";</script></head>
+            <body>
+            <nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+            <div class="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+            <div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Tweet</a></div>
+            <main><article>
+              <h1>Bridge over the river opens at last</h1>
+              <p class="byline">By Jane Roe</p>
+              {story}
+              <div class="related-stories"><h3>Related</h3><ul>
+                <li><a href="/a">Another story about roads and their long history</a></li>
+                <li><a href="/b">A third story about rivers and what they carry</a></li></ul></div>
+            </article>
+            <section id="comments"><p>First! This comment is long enough to look like a paragraph of prose.</p></section>
+            </main>
+            <aside><p>Most read: a sidebar teaser with a sentence in it, quite long indeed.</p></aside>
+            <footer><p>© 2021 Valley News. All rights reserved.</p></footer>
+            </body></html>"##
+        )
+    }
+
+    const STORY: &str = r#"
+        <p>The new bridge over the river opened on Tuesday, two years later than planned, after a long dispute over its cost.</p>
+        <p>Engineers said the delay was caused by floods in the spring of 2019, which washed away the temporary supports.</p>
+        <h2>What changes for drivers</h2>
+        <p>Drivers will save about twenty minutes on the trip to the city, according to the regional transport office.</p>
+        <blockquote><p>“It was worth the wait,” said the mayor, who cut the ribbon.</p></blockquote>
+        <ul><li>Open daily from six in the morning</li><li>Free for cyclists and walkers</li></ul>
+        <table><tr><th>Vehicle</th><th>Toll</th></tr><tr><td>Car</td><td>2 euros</td></tr></table>
+        <figure><img src="/img/bridge.jpg" alt="The bridge"><figcaption>The bridge at dawn. Photo: Ann Lee</figcaption></figure>
+        <p style="display:none">Hidden text that no reader sees on the page at all, however long it is.</p>
+        <p hidden>Another hidden paragraph that is long enough to be scored as prose.</p>
+    "#;
+
+    fn extract_story() -> HtmlArticle {
+        extract(
+            &page(STORY),
+            Some("https://valley.example/2021/03/04/bridge"),
+        )
+    }
+
+    #[test]
+    fn article_blocks_are_kept_in_order_with_their_kinds() {
+        let a = extract_story();
+        let kinds: Vec<(BlockKind, &str)> =
+            a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(kinds[0].0, BlockKind::Paragraph);
+        assert!(kinds[0].1.starts_with("The new bridge over the river"));
+        assert!(kinds.contains(&(BlockKind::Heading, "What changes for drivers")));
+        assert!(kinds.contains(&(
+            BlockKind::Quote,
+            "“It was worth the wait,” said the mayor, who cut the ribbon."
+        )));
+        assert!(kinds.contains(&(BlockKind::ListItem, "Free for cyclists and walkers")));
+        assert!(kinds.contains(&(BlockKind::TableRow, "Car 2 euros")));
+    }
+
+    #[test]
+    fn chrome_is_dropped() {
+        let text = extract_story().text();
+        for chrome in [
+            "Home",
+            "cookies",
+            "Share on Facebook",
+            "Another story",
+            "First!",
+            "Most read",
+            "All rights reserved",
+            "not text",
+            "color: red",
+            "By Jane Roe",
+        ] {
+            assert!(!text.contains(chrome), "{chrome:?} leaked into {text:?}");
+        }
+    }
+
+    #[test]
+    fn hidden_elements_are_dropped() {
+        let text = extract_story().text();
+        assert!(!text.contains("Hidden text"));
+        assert!(!text.contains("Another hidden paragraph"));
+    }
+
+    #[test]
+    fn title_is_not_repeated_in_the_body() {
+        let a = extract_story();
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Bridge over the river opens at last")
+        );
+        assert!(!a.text().contains("opens at last"));
+    }
+
+    #[test]
+    fn metadata_is_read() {
+        let a = extract_story();
+        assert_eq!(a.site.as_deref(), Some("Valley News"));
+        assert_eq!(a.published.as_deref(), Some("2021-03-04T08:00:00Z"));
+        assert_eq!(a.lang.as_deref(), Some("en"));
+        // "Staff Reporter" in the meta is a desk; the marked byline is a person.
+        assert_eq!(a.byline, vec!["Jane Roe"]);
+        assert_eq!(
+            a.canonical_url.as_deref(),
+            Some("https://valley.example/2021/03/04/bridge")
+        );
+    }
+
+    #[test]
+    fn date_falls_back_to_time_then_url() {
+        let with_time = r#"<html><body><article><time datetime="2020-01-02">2 Jan</time>
+            <p>Some text of the article that is long enough to count as prose here.</p></article></body></html>"#;
+        assert_eq!(
+            extract(with_time, None).published.as_deref(),
+            Some("2020-01-02")
+        );
+        let bare = "<html><body><p>Some text of the article that is long enough to count.</p></body></html>";
+        assert_eq!(
+            extract(bare, Some("https://x.example/news/2019/11/20/a"))
+                .published
+                .as_deref(),
+            Some("2019-11-20")
+        );
+    }
+
+    #[test]
+    fn figures_become_media_with_credits() {
+        let a = extract_story();
+        assert_eq!(a.media.len(), 1);
+        let m = &a.media[0];
+        assert_eq!(m.url.as_deref(), Some("/img/bridge.jpg"));
+        assert_eq!(m.caption.as_deref(), Some("The bridge at dawn."));
+        assert_eq!(m.credit.as_deref(), Some("Ann Lee"));
+        assert!(!a.text().contains("The bridge at dawn"));
+    }
+
+    #[test]
+    fn paragraphs_split_across_wrappers_are_gathered() {
+        let story = (0..6)
+            .map(|i| format!("<div class=\"block\"><p>Paragraph number {i} of the story, with a full sentence of text in it.</p></div>"))
+            .collect::<String>();
+        let html = format!("<html><body><div class=\"story\">{story}</div><div class=\"x\"><p>Short teaser.</p></div></body></html>");
+        let a = extract(&html, None);
+        assert_eq!(a.blocks.len(), 6, "{:?}", a.blocks);
+    }
+
+    #[test]
+    fn unclosed_banner_does_not_swallow_the_story() {
+        // The header is never closed, so the parser nests the page inside it.
+        let html =
+            format!("<html><body><header role=\"banner\"><div>Logo</div>{STORY}</body></html>");
+        let text = extract(&html, None).text();
+        assert!(text.contains("The new bridge over the river opened"));
+    }
+
+    #[test]
+    fn link_lists_inside_the_article_are_dropped() {
+        let html = r#"<html><body><article>
+            <p>The first paragraph of the story has enough words to be prose, surely.</p>
+            <ul><li><a href="/1">Link one</a></li><li><a href="/2">Link two</a></li><li><a href="/3">Link three</a></li></ul>
+            <p>The second paragraph of the story also has enough words to be prose.</p>
+            </article></body></html>"#;
+        let text = extract(html, None).text();
+        assert!(!text.contains("Link one"));
+        assert!(text.contains("second paragraph"));
+    }
+
+    #[test]
+    fn forum_pages_fall_back_to_unpruned_text() {
+        let html = r#"<html><body><div class="comments">
+            <div class="comment"><p>My phone stopped syncing after the update, has anyone seen this before? It is odd.</p></div>
+            <div class="comment"><p>Yes, switching the setting off and on again fixed it for me after a restart.</p></div>
+            <div class="comment"><p>Same problem here, and the restart did not help at all, sadly, not even twice.</p></div>
+            </div></body></html>"#;
+        let text = extract(html, None).text();
+        assert!(text.contains("My phone stopped syncing"));
+    }
+
+    #[test]
+    fn sniffing_html() {
+        assert!(looks_like_html("<!DOCTYPE html><html><body></body></html>"));
+        assert!(looks_like_html("\u{feff}  <html lang=\"de\">"));
+        assert!(looks_like_html("<div><p>x</p></div>"));
+        assert!(!looks_like_html("Plain text about <b> tags"));
+        assert!(!looks_like_html("{\"id\": 1, \"html\": \"<p>\"}"));
+        assert!(!looks_like_html(""));
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let deep = "<div>".repeat(20_000) + "text";
+        for s in [
+            "",
+            "<",
+            "<html",
+            "</p></p>",
+            "&#xffffff;",
+            "<p>é</p><td>x",
+            &deep,
+        ] {
+            let _ = extract(s, Some("not a url"));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_markup_is_extracted_without_panic(s in "(<[a-z/!]{0,6}[ a-z=\"]{0,8}>|[a-zé .,<>&;]{0,12}){0,40}") {
+            let a = extract(&s, None);
+            let _ = a.text();
+        }
+    }
+}
