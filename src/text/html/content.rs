@@ -281,7 +281,7 @@ fn prose_weight(dom: &Dom<'_>, i: usize) -> f64 {
                 | "body"
                 | "html"
         )
-        || n.own_len < 25
+        || n.own_len < 15
     {
         return 0.0;
     }
@@ -291,7 +291,7 @@ fn prose_weight(dom: &Dom<'_>, i: usize) -> f64 {
     }
     let mut w = nonlink as f64;
     if n.own_punct == 0 {
-        w *= 0.3;
+        w *= 0.5;
     }
     if matches!(name, "li" | "td" | "th" | "dd") {
         w *= 0.6;
