@@ -330,6 +330,37 @@ const MONTHS: &[&str] = &[
     "oct",
     "nov",
     "dec",
+    "januar",
+    "februar",
+    "märz",
+    "mai",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 ];
 const DAYS: &[&str] = &[
     "monday",
@@ -346,6 +377,27 @@ const DAYS: &[&str] = &[
     "fri",
     "sat",
     "sun",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
 ];
 const DATE_WORDS: &[&str] = &[
     "published",
@@ -367,11 +419,29 @@ const DATE_WORDS: &[&str] = &[
     "pst",
     "pdt",
     "et",
+    "erstellt",
+    "aktualisiert",
+    "veröffentlicht",
+    "zuletzt",
+    "um",
+    "uhr",
+    "publié",
+    "le",
+    "mis",
+    "à",
+    "jour",
+    "publicado",
+    "actualizado",
+    "el",
+    "de",
+    "del",
+    "a",
+    "las",
 ];
 
 /// Whether a short line holds only a date or time ("Wednesday 12 April 2017
 /// 18:30 BST", "Updated: 4/12/2017").
-fn is_dateline(t: &str) -> bool {
+pub(crate) fn is_dateline(t: &str) -> bool {
     if t.chars().count() > 70 {
         return false;
     }
@@ -723,6 +793,15 @@ mod tests {
         assert_eq!(split_credit("A quiet street"), ("A quiet street", None));
         // An agency name glued to a word is not a credit.
         assert_eq!(split_credit("He met the GAP"), ("He met the GAP", None));
+    }
+
+    #[test]
+    fn datelines_in_several_languages() {
+        assert!(is_dateline("Erstellt am Dienstag 6. Mai 2014"));
+        assert!(is_dateline("Publié le 12 mars 2020 à 10:15"));
+        assert!(is_dateline("Updated: 4/12/2017"));
+        assert!(!is_dateline("Grenzwert der Richtlinie 2014/79/EU"));
+        assert!(!is_dateline("Die Saison 2014"));
     }
 
     #[test]

@@ -315,12 +315,7 @@ fn is_byline_or_dateline(text: &str) -> bool {
     {
         return true;
     }
-    let words = text.split_whitespace().count();
-    let has_year = text.as_bytes().windows(4).any(|w| {
-        w.iter().all(u8::is_ascii_digit)
-            && (w[0] == b'1' && w[1] == b'9' || w[0] == b'2' && w[1] == b'0')
-    });
-    has_year && words <= 8 && n <= 50 && !text.trim_end().ends_with(['.', '!', '?', '"', '”'])
+    crate::text::boilerplate::is_dateline(text)
 }
 
 /// Whether a heading introduces links to other stories ("Related", "Mehr
@@ -714,5 +709,47 @@ mod tests {
             let a = extract(&s, None);
             let _ = a.text();
         }
+    }
+}
+#[doc(hidden)]
+pub fn debug_trace(html: &str, needle: &str) {
+    let doc = scraper::Html::parse_document(html);
+    let mut dom = dom::Dom::build(&doc);
+    content::prune(&mut dom);
+    let roots = content::select(&mut dom);
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if let dom::Data::Text(t) = n.data {
+            if meta::collapse(t).contains(needle) {
+                let mut j = i;
+                let mut path = String::new();
+                while let Some(m) = dom.nodes.get(j) {
+                    path = format!(
+                        "{}[{}]{}{}(s={:.0},ld={:.2},t={}) > {}",
+                        m.name(),
+                        m.class_id.chars().take(40).collect::<String>(),
+                        if m.removed { "(REMOVED)" } else { "" },
+                        if roots.contains(&j) { "(ROOT)" } else { "" },
+                        m.score,
+                        m.link_density(),
+                        m.text_len,
+                        path
+                    );
+                    j = m.parent;
+                }
+                eprintln!("TRACE {path}");
+            }
+        }
+    }
+    for r in roots {
+        let n = &dom.nodes[r];
+        eprintln!(
+            "ROOT {} [{}] parent={}",
+            n.name(),
+            n.class_id,
+            dom.nodes
+                .get(n.parent)
+                .map(|p| p.class_id.clone())
+                .unwrap_or_default()
+        );
     }
 }
