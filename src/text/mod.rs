@@ -2,9 +2,11 @@
 //! sources or JSON: every function takes text and returns spans as byte
 //! offsets into that text.
 
+pub mod boilerplate;
 pub mod decode;
 pub mod html;
 pub mod lexicon;
+pub mod mojibake;
 pub mod normalize;
 pub mod sentences;
 pub mod tokenize;

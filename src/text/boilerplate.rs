@@ -1,0 +1,839 @@
+//! Boilerplate in plain-text articles: scrapers often flatten a page into
+//! text with photo galleries, share prompts, "Read more" links, bylines and
+//! copyright lines mixed into the story. The `extract` stage calls
+//! [`clean`] on plain-text input and builds the record's `text` from
+//! [`CleanText::body`]; gallery captions become [`MediaItem`]s.
+
+/// A picture attached to the article (a gallery slide or a figure).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MediaItem {
+    /// Image address, when the source has one (HTML only).
+    pub url: Option<String>,
+    /// The caption without its credit.
+    pub caption: Option<String>,
+    /// Who owns the picture ("Getty", "AFP/Getty Images", "PA wire").
+    pub credit: Option<String>,
+    /// 1-based position in its gallery ("12/30" gives 12).
+    pub position: Option<usize>,
+    /// Number of slides in its gallery ("12/30" gives 30).
+    pub count: Option<usize>,
+}
+
+/// Picture agencies and credit words recognised at the end of a caption,
+/// longest first so "AFP/Getty Images" wins over "Getty Images".
+const AGENCIES: &[&str] = &[
+    "AFP via Getty Images",
+    "AFP/Getty Images",
+    "Getty Images",
+    "REX/Shutterstock",
+    "Rex Features",
+    "Shutterstock",
+    "AP Photo",
+    "Associated Press",
+    "PA Images",
+    "PA Wire",
+    "PA wire",
+    "PA Media",
+    "Reuters",
+    "REUTERS",
+    "Getty",
+    "EPA-EFE",
+    "EPA",
+    "AFP",
+    "Alamy",
+    "Bloomberg",
+    "Xinhua",
+    "Anadolu Agency",
+    "dpa",
+    "Corbis",
+    "PA",
+    "AP",
+];
+
+/// Labels that introduce a credit inside a caption.
+const CREDIT_LABELS: &[&str] = &[
+    "Photograph:",
+    "Photo:",
+    "Photos:",
+    "Picture:",
+    "Image:",
+    "Credit:",
+    "Foto:",
+    "Bild:",
+    "Photo by",
+    "©",
+];
+
+/// Splits a caption into (caption, credit) when it ends with a credit:
+/// a label ("Photo: Jane Roe"), a parenthesised credit ("(AP Photo/Jo Bo)")
+/// or a known agency name ("... Aleppo Getty"). Returns sub-slices of `s`.
+pub fn split_credit(s: &str) -> (&str, Option<&str>) {
+    let t = s.trim();
+    // "(Photo: X)" or "(Reuters)" at the end.
+    if t.ends_with(')') {
+        if let Some(open) = t.rfind('(') {
+            let inner = t.get(open + 1..t.len() - 1).unwrap_or("").trim();
+            let labelled = CREDIT_LABELS.iter().any(|l| inner.starts_with(l));
+            let agency = AGENCIES.iter().any(|a| inner.starts_with(a));
+            if (labelled || agency) && inner.chars().count() <= 80 {
+                let cap = t.get(..open).unwrap_or("").trim_end();
+                return (cap, Some(strip_label(inner)));
+            }
+        }
+    }
+    for label in CREDIT_LABELS {
+        if let Some(i) = t.rfind(label) {
+            let after = t.get(i + label.len()..).unwrap_or("").trim();
+            if !after.is_empty() && after.chars().count() <= 80 {
+                let cap = t
+                    .get(..i)
+                    .unwrap_or("")
+                    .trim_end()
+                    .trim_end_matches(['|', '/', '-'])
+                    .trim_end();
+                return (cap, Some(after));
+            }
+        }
+    }
+    for agency in AGENCIES {
+        if let Some(head) = t.strip_suffix(agency) {
+            let Some(before) = head.chars().last() else {
+                return ("", Some(t));
+            };
+            if !(before.is_whitespace() || matches!(before, '/' | '|' | '.' | ',')) {
+                continue;
+            }
+            // Extend over "AFP/" style co-credits glued to the agency.
+            let mut start = head.len();
+            if before == '/' {
+                let word_start = head
+                    .get(..head.len() - 1)
+                    .and_then(|h| h.rfind(char::is_whitespace).map(|w| w + 1))
+                    .unwrap_or(0);
+                start = word_start;
+            }
+            let cap = t.get(..start).unwrap_or("").trim_end();
+            let credit = t.get(start..).unwrap_or("").trim();
+            return (cap, Some(credit));
+        }
+    }
+    (t, None)
+}
+
+fn strip_label(s: &str) -> &str {
+    for l in CREDIT_LABELS {
+        if let Some(r) = s.strip_prefix(l) {
+            return r.trim();
+        }
+    }
+    s
+}
+
+use std::ops::Range;
+
+/// Why a paragraph is not part of the story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// A numbered gallery slide caption ("12/30 Syrian soldiers ... EPA").
+    GalleryCaption,
+    /// A gallery title ("In Pictures: ...", "Gallery: ...").
+    GalleryHeader,
+    /// A gallery control line ("30 show all", "View gallery").
+    GalleryControl,
+    /// A share or follow prompt ("Share this article", "Follow us on ...").
+    Share,
+    /// A newsletter or subscription prompt.
+    Subscribe,
+    /// A link to other content ("Read more: ...", "Related: ...").
+    ReadMore,
+    /// An advertisement marker ("Advertisement", "Sponsored").
+    Advertisement,
+    /// A byline ("By Jane Roe"); its names go to [`CleanText::byline`].
+    Byline,
+    /// A line holding only a date or time; kept in [`CleanText::dateline`].
+    Dateline,
+    /// A copyright notice.
+    Copyright,
+    /// A cookie or consent notice.
+    Cookie,
+    /// A line that already occurred earlier in the document.
+    Repeated,
+}
+
+impl Reason {
+    /// A stable snake_case name for logs and records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::GalleryCaption => "gallery_caption",
+            Reason::GalleryHeader => "gallery_header",
+            Reason::GalleryControl => "gallery_control",
+            Reason::Share => "share",
+            Reason::Subscribe => "subscribe",
+            Reason::ReadMore => "read_more",
+            Reason::Advertisement => "advertisement",
+            Reason::Byline => "byline",
+            Reason::Dateline => "dateline",
+            Reason::Copyright => "copyright",
+            Reason::Cookie => "cookie",
+            Reason::Repeated => "repeated",
+        }
+    }
+}
+
+/// The verdict on one paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Part of the story.
+    Body,
+    /// Not part of the story, for this reason.
+    Boilerplate(Reason),
+}
+
+/// One paragraph of the input and its verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Byte range of the paragraph in the input, whitespace trimmed.
+    pub range: Range<usize>,
+    /// Body or boilerplate.
+    pub verdict: Verdict,
+}
+
+/// The result of [`clean`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CleanText {
+    /// Every paragraph in input order with its verdict.
+    pub paragraphs: Vec<Paragraph>,
+    /// Gallery slides found among the paragraphs, in input order.
+    pub media: Vec<MediaItem>,
+    /// Person names from byline paragraphs.
+    pub byline: Vec<String>,
+    /// The first date line, as written.
+    pub dateline: Option<String>,
+}
+
+impl CleanText {
+    /// Byte ranges of the body paragraphs.
+    pub fn body_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.paragraphs
+            .iter()
+            .filter(|p| p.verdict == Verdict::Body)
+            .map(|p| p.range.clone())
+    }
+
+    /// The boilerplate paragraphs with their reasons.
+    pub fn removed(&self) -> impl Iterator<Item = (Range<usize>, Reason)> + '_ {
+        self.paragraphs.iter().filter_map(|p| match p.verdict {
+            Verdict::Boilerplate(r) => Some((p.range.clone(), r)),
+            Verdict::Body => None,
+        })
+    }
+
+    /// The body text: the kept paragraphs of `text` (the same input given
+    /// to [`clean`]) joined by a blank line.
+    pub fn body(&self, text: &str) -> String {
+        let mut out = String::new();
+        for r in self.body_ranges() {
+            if let Some(p) = text.get(r) {
+                if !out.is_empty() {
+                    out.push_str("\n\n");
+                }
+                out.push_str(p);
+            }
+        }
+        out
+    }
+}
+
+/// Splits text into paragraphs: blocks between blank lines, or single lines
+/// when the text has no blank line at all. Ranges are trimmed byte ranges.
+pub fn split_paragraphs(text: &str) -> Vec<Range<usize>> {
+    let has_blank = text.contains("\n\n") || text.contains("\n\r\n") || lines_with_blank(text);
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = pos;
+        pos += line.len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() || !has_blank {
+            if let Some(s) = start.take() {
+                out.push(s..end);
+            }
+            if trimmed.is_empty() {
+                continue;
+            }
+        }
+        let lead = line.len() - line.trim_start().len();
+        if start.is_none() {
+            start = Some(line_start + lead);
+        }
+        end = line_start + line.trim_end().len();
+        if !has_blank {
+            if let Some(s) = start.take() {
+                out.push(s..end);
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..end);
+    }
+    out
+}
+
+/// Whether some line consists of whitespace only.
+fn lines_with_blank(text: &str) -> bool {
+    let mut lines = text.lines();
+    lines.next();
+    lines.any(|l| l.trim().is_empty())
+}
+
+/// Reads "N/M rest" at the start of a caption: position, count and the rest.
+fn slide_number(t: &str) -> Option<(usize, usize, &str)> {
+    let (num, rest) = t.split_once(char::is_whitespace)?;
+    let (a, b) = num.split_once('/')?;
+    let pos: usize = a.parse().ok()?;
+    let count: usize = b.parse().ok()?;
+    if pos == 0 || pos > count || count > 1000 {
+        return None;
+    }
+    Some((pos, count, rest.trim()))
+}
+
+fn starts_with_ci(t: &str, prefix: &str) -> bool {
+    t.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "januar",
+    "februar",
+    "märz",
+    "mai",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+const DAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+];
+const DATE_WORDS: &[&str] = &[
+    "published",
+    "updated",
+    "posted",
+    "last",
+    "modified",
+    "on",
+    "at",
+    "am",
+    "pm",
+    "bst",
+    "gmt",
+    "utc",
+    "cet",
+    "cest",
+    "est",
+    "edt",
+    "pst",
+    "pdt",
+    "et",
+    "erstellt",
+    "aktualisiert",
+    "veröffentlicht",
+    "zuletzt",
+    "um",
+    "uhr",
+    "publié",
+    "le",
+    "mis",
+    "à",
+    "jour",
+    "publicado",
+    "actualizado",
+    "el",
+    "de",
+    "del",
+    "a",
+    "las",
+];
+
+/// Whether a short line holds only a date or time ("Wednesday 12 April 2017
+/// 18:30 BST", "Updated: 4/12/2017").
+pub(crate) fn is_dateline(t: &str) -> bool {
+    if t.chars().count() > 70 {
+        return false;
+    }
+    let mut date_like = 0;
+    let mut total = 0;
+    let mut has_anchor = false;
+    for w in t.split(|c: char| c.is_whitespace() || c == ',') {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.is_empty() {
+            continue;
+        }
+        total += 1;
+        let lw = w.to_lowercase();
+        let numeric = w
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '.' | '-'));
+        let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| {
+            lw.strip_suffix(s)
+                .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+        });
+        if MONTHS.contains(&lw.as_str()) || numeric && w.len() == 4 {
+            has_anchor = true;
+        }
+        if numeric && w.contains(['/', '-']) && w.len() >= 6 {
+            has_anchor = true;
+        }
+        if numeric
+            || ordinal
+            || MONTHS.contains(&lw.as_str())
+            || DAYS.contains(&lw.as_str())
+            || DATE_WORDS.contains(&lw.as_str())
+        {
+            date_like += 1;
+        }
+    }
+    has_anchor && total > 0 && date_like * 10 >= total * 8
+}
+
+/// Classifies one trimmed paragraph on its own (repetition is handled by
+/// the caller).
+fn classify_one(t: &str) -> Verdict {
+    use Verdict::Boilerplate as B;
+    let n = t.chars().count();
+    let lower = t.to_lowercase();
+    if slide_number(t).is_some() {
+        return B(Reason::GalleryCaption);
+    }
+    // "30 show all ...", "View gallery", "Show all 12 photos".
+    if let Some((num, rest)) = t.split_once(' ') {
+        if num.chars().all(|c| c.is_ascii_digit()) && starts_with_ci(rest, "show all") {
+            return B(Reason::GalleryControl);
+        }
+    }
+    if n <= 60
+        && [
+            "view gallery",
+            "show all",
+            "enlarge",
+            "open gallery",
+            "launch gallery",
+            "next slide",
+            "previous slide",
+        ]
+        .iter()
+        .any(|p| starts_with_ci(t, p))
+    {
+        return B(Reason::GalleryControl);
+    }
+    if n <= 150
+        && [
+            "in pictures:",
+            "in pictures -",
+            "gallery:",
+            "photo gallery",
+            "in photos:",
+            "pictures:",
+            "photos:",
+            "bildergalerie",
+        ]
+        .iter()
+        .any(|p| starts_with_ci(t, p))
+    {
+        return B(Reason::GalleryHeader);
+    }
+    if n <= 40
+        && [
+            "advertisement",
+            "sponsored",
+            "sponsored content",
+            "anzeige",
+            "werbung",
+            "publicité",
+            "ad",
+        ]
+        .contains(&lower.trim_end_matches([':', '.']))
+    {
+        return B(Reason::Advertisement);
+    }
+    if n <= 120 {
+        if [
+            "share this",
+            "share on",
+            "share via",
+            "share:",
+            "click to share",
+            "tweet this",
+            "follow us",
+            "follow @",
+            "like us on",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
+            || [
+                "share",
+                "tweet",
+                "email",
+                "print",
+                "whatsapp",
+                "facebook",
+                "twitter",
+                "pinterest",
+                "linkedin",
+                "comments",
+            ]
+            .contains(&lower.trim_end_matches([':', '.']))
+        {
+            return B(Reason::Share);
+        }
+        if [
+            "sign up",
+            "subscribe",
+            "get our newsletter",
+            "join our newsletter",
+            "newsletter",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        {
+            return B(Reason::Subscribe);
+        }
+    }
+    if n <= 200
+        && [
+            "read more",
+            "related:",
+            "related articles",
+            "related stories",
+            "related content",
+            "more:",
+            "see also",
+            "click here",
+            "also read",
+            "read next",
+            "more on this",
+            "recommended:",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return B(Reason::ReadMore);
+    }
+    if n <= 300
+        && (t.contains('©')
+            || lower.starts_with("copyright")
+            || lower.contains("all rights reserved"))
+    {
+        return B(Reason::Copyright);
+    }
+    if n <= 500
+        && lower.contains("cookie")
+        && ["use", "accept", "consent", "agree", "policy", "browsing"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        return B(Reason::Cookie);
+    }
+    if n <= 100
+        && (starts_with_ci(t, "by ") || starts_with_ci(t, "written by "))
+        && !crate::text::html::byline_names(t).is_empty()
+    {
+        return B(Reason::Byline);
+    }
+    if is_dateline(t) {
+        return B(Reason::Dateline);
+    }
+    Verdict::Body
+}
+
+/// Classifies every paragraph of `text` as body or boilerplate.
+pub fn classify(text: &str) -> Vec<Paragraph> {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    split_paragraphs(text)
+        .into_iter()
+        .map(|range| {
+            let t = text.get(range.clone()).unwrap_or("");
+            let mut verdict = classify_one(t);
+            // Repeated lines are page furniture (a second gallery title, a
+            // sign-off); long repeated paragraphs keep their first copy.
+            let key: String = t
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            if !seen.insert(key) && verdict == Verdict::Body {
+                verdict = Verdict::Boilerplate(Reason::Repeated);
+            }
+            Paragraph { range, verdict }
+        })
+        .collect()
+}
+
+/// The media item of a numbered gallery caption ("12/30 ... EPA").
+pub fn gallery_media(caption: &str) -> Option<MediaItem> {
+    let (position, count, rest) = slide_number(caption.trim())?;
+    let (cap, credit) = split_credit(rest);
+    Some(MediaItem {
+        url: None,
+        caption: Some(cap.to_string()).filter(|c| !c.is_empty()),
+        credit: credit.map(str::to_string),
+        position: Some(position),
+        count: Some(count),
+    })
+}
+
+/// Classifies the paragraphs of a plain-text article and collects the
+/// gallery slides, bylines and the first date line.
+pub fn clean(text: &str) -> CleanText {
+    let paragraphs = classify(text);
+    let mut out = CleanText::default();
+    for p in &paragraphs {
+        let t = text.get(p.range.clone()).unwrap_or("");
+        match p.verdict {
+            Verdict::Boilerplate(Reason::GalleryCaption) => out.media.extend(gallery_media(t)),
+            Verdict::Boilerplate(Reason::Byline) => {
+                for name in crate::text::html::byline_names(t) {
+                    if !out.byline.contains(&name) {
+                        out.byline.push(name);
+                    }
+                }
+            }
+            Verdict::Boilerplate(Reason::Dateline) if out.dateline.is_none() => {
+                out.dateline = Some(t.to_string());
+            }
+            _ => {}
+        }
+    }
+    out.paragraphs = paragraphs;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "By Jane Roe\n\nWednesday 12 April 2017 18:30 BST\n\n\
+        The council met on Tuesday to discuss the new bridge, which has been delayed twice.\n\n\
+        In Pictures: Bridges of the valley\n\n\
+        12 show all In Pictures: Bridges of the valley\n\n\
+        1/12 The old bridge at dawn, seen from the east bank Getty\n\n\
+        2/12 Workers inspect the pillars AFP/Getty Images\n\n\
+        Share this article\n\n\
+        Read more: Why bridges fall down\n\n\
+        “We will open it in May,” the mayor said.\n\n\
+        In Pictures: Bridges of the valley\n\n\
+        © 2017 Valley News. All rights reserved.";
+
+    fn verdicts(text: &str) -> Vec<(String, Verdict)> {
+        classify(text)
+            .into_iter()
+            .map(|p| (text[p.range].to_string(), p.verdict))
+            .collect()
+    }
+
+    #[test]
+    fn story_paragraphs_stay() {
+        let c = clean(SAMPLE);
+        assert_eq!(
+            c.body(SAMPLE),
+            "The council met on Tuesday to discuss the new bridge, which has been delayed twice.\n\n\
+             “We will open it in May,” the mayor said."
+        );
+    }
+
+    #[test]
+    fn each_boilerplate_kind_has_its_reason() {
+        let v = verdicts(SAMPLE);
+        let reason = |prefix: &str| {
+            v.iter()
+                .find(|(t, _)| t.starts_with(prefix))
+                .map(|(_, v)| *v)
+        };
+        use Verdict::Boilerplate as B;
+        assert_eq!(reason("By Jane"), Some(B(Reason::Byline)));
+        assert_eq!(reason("Wednesday"), Some(B(Reason::Dateline)));
+        assert_eq!(reason("In Pictures"), Some(B(Reason::GalleryHeader)));
+        assert_eq!(reason("12 show all"), Some(B(Reason::GalleryControl)));
+        assert_eq!(reason("1/12"), Some(B(Reason::GalleryCaption)));
+        assert_eq!(reason("Share this"), Some(B(Reason::Share)));
+        assert_eq!(reason("Read more"), Some(B(Reason::ReadMore)));
+        assert_eq!(reason("©"), Some(B(Reason::Copyright)));
+    }
+
+    #[test]
+    fn gallery_captions_become_media() {
+        let c = clean(SAMPLE);
+        assert_eq!(c.media.len(), 2);
+        assert_eq!(c.media[0].position, Some(1));
+        assert_eq!(c.media[0].count, Some(12));
+        assert_eq!(c.media[0].credit.as_deref(), Some("Getty"));
+        assert_eq!(
+            c.media[0].caption.as_deref(),
+            Some("The old bridge at dawn, seen from the east bank")
+        );
+        assert_eq!(c.media[1].credit.as_deref(), Some("AFP/Getty Images"));
+    }
+
+    #[test]
+    fn byline_and_dateline_are_kept_as_metadata() {
+        let c = clean(SAMPLE);
+        assert_eq!(c.byline, vec!["Jane Roe"]);
+        assert_eq!(
+            c.dateline.as_deref(),
+            Some("Wednesday 12 April 2017 18:30 BST")
+        );
+    }
+
+    #[test]
+    fn repeated_lines_are_boilerplate() {
+        let text = "Opening line of the story.\n\nA sign-off line\n\nMore story here, with detail.\n\nA sign-off line";
+        let v = verdicts(text);
+        assert_eq!(v[1].1, Verdict::Body);
+        assert_eq!(v[3].1, Verdict::Boilerplate(Reason::Repeated));
+    }
+
+    #[test]
+    fn credits_split_off_captions() {
+        assert_eq!(
+            split_credit("A camp near the border PA wire"),
+            ("A camp near the border", Some("PA wire"))
+        );
+        assert_eq!(
+            split_credit("Smoke rises over the city Reuters"),
+            ("Smoke rises over the city", Some("Reuters"))
+        );
+        assert_eq!(
+            split_credit("The square at night (Photo: Ann Lee)"),
+            ("The square at night", Some("Ann Lee"))
+        );
+        assert_eq!(split_credit("A quiet street"), ("A quiet street", None));
+        // An agency name glued to a word is not a credit.
+        assert_eq!(split_credit("He met the GAP"), ("He met the GAP", None));
+    }
+
+    #[test]
+    fn datelines_in_several_languages() {
+        assert!(is_dateline("Erstellt am Dienstag 6. Mai 2014"));
+        assert!(is_dateline("Publié le 12 mars 2020 à 10:15"));
+        assert!(is_dateline("Updated: 4/12/2017"));
+        assert!(!is_dateline("Grenzwert der Richtlinie 2014/79/EU"));
+        assert!(!is_dateline("Die Saison 2014"));
+    }
+
+    #[test]
+    fn sentences_mentioning_dates_are_body() {
+        let v = verdicts("On 12 April 2017 Russia vetoed the resolution.\n\nShare on Twitter");
+        assert_eq!(v[0].1, Verdict::Body);
+    }
+
+    #[test]
+    fn single_newlines_split_when_no_blank_line() {
+        assert_eq!(
+            split_paragraphs("one\ntwo\n  three  \n"),
+            vec![0..3, 4..7, 10..15]
+        );
+        assert_eq!(
+            split_paragraphs("one\nstill one\n\ntwo"),
+            vec![0..13, 15..18]
+        );
+    }
+
+    #[test]
+    fn empty_and_odd_input_does_not_panic() {
+        for s in [
+            "",
+            "\n\n\n",
+            "1/0 x",
+            "0/5 y",
+            "99999999999999999999/3 z",
+            "é\n\né",
+        ] {
+            let c = clean(s);
+            let _ = c.body(s);
+        }
+    }
+}
