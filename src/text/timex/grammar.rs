@@ -29,6 +29,8 @@ struct Hit {
     kind: TimexKind,
     value: String,
     modifier: Option<&'static str>,
+    /// Quarter this match makes the one under discussion.
+    topic: Option<(i32, u32)>,
 }
 
 fn hit(end: usize, kind: TimexKind, value: String) -> Option<Hit> {
@@ -37,6 +39,7 @@ fn hit(end: usize, kind: TimexKind, value: String) -> Option<Hit> {
         kind,
         value,
         modifier: None,
+        topic: None,
     })
 }
 
@@ -71,7 +74,7 @@ impl<'a> Grammar<'a> {
                 Some(h) if h.end > i => {
                     let start = self.t[i].start;
                     let end = self.t[h.end - 1].end;
-                    if let Some(q) = quarter_of(&h.value) {
+                    if let Some(q) = h.topic {
                         self.last_quarter = Some(q);
                     }
                     out.push(Timex {
@@ -297,7 +300,7 @@ impl<'a> Grammar<'a> {
         if self.is(i + 1, ".") && self.adj(i + 1) && !full {
             return Some((m, i + 2));
         }
-        if !full && w.len() > 3 && w != "sept" {
+        if !full && self.kind(i + 1) != Some(Kind::Num) {
             return None;
         }
         Some((m, i + 1))
@@ -503,6 +506,12 @@ impl<'a> Grammar<'a> {
             if lex::is_past_marker(w) {
                 return Tense::Past;
             }
+            if matches!(w, "would" | "could" | "might" | "may") {
+                return Tense::Future;
+            }
+            if w == "as" && matches!(self.w(k + 1), "early" | "soon" | "late") {
+                return Tense::Future;
+            }
             if w == "to" && matches!(self.w(k.wrapping_sub(1)), "going" | "is" | "are" | "due") {
                 return Tense::Future;
             }
@@ -672,6 +681,7 @@ impl<'a> Grammar<'a> {
             kind,
             value,
             modifier,
+            topic: None,
         })
     }
 
@@ -738,6 +748,24 @@ impl<'a> Grammar<'a> {
             // fine
         }
         // "January 1998" and "April 4" are handled by p_abs_date.
+        // "June last year", "January this year".
+        if let (Some(r), true) = (self.r, self.is(end + 1, "year")) {
+            let y = match self.w(end) {
+                "this" => Some(r.year()),
+                "last" => Some(r.year() - 1),
+                "next" => Some(r.year() + 1),
+                _ => None,
+            };
+            if let Some(y) = y {
+                return Some(Hit {
+                    end: end + 2,
+                    kind: TimexKind::Date,
+                    value: format!("{y:04}-{m:02}"),
+                    modifier,
+                    topic: None,
+                });
+            }
+        }
         let value = match self.r {
             Some(r) => {
                 let y = match rel {
@@ -767,6 +795,7 @@ impl<'a> Grammar<'a> {
             kind: TimexKind::Date,
             value,
             modifier,
+            topic: None,
         })
     }
 
@@ -816,6 +845,7 @@ impl<'a> Grammar<'a> {
             kind,
             value,
             modifier,
+            topic: None,
         })
     }
 
@@ -887,6 +917,7 @@ impl<'a> Grammar<'a> {
                 kind: TimexKind::Date,
                 value,
                 modifier,
+                topic: None,
             });
         }
         let (u, plural) = lex::unit(w)?;
@@ -927,6 +958,7 @@ impl<'a> Grammar<'a> {
             kind: TimexKind::Date,
             value,
             modifier,
+            topic: None,
         })
     }
 
@@ -945,9 +977,17 @@ impl<'a> Grammar<'a> {
             {
                 -1
             }
-            "later" | "hence" if !matches!(self.w(k + 1), "than" | "this" | "that") => 1,
+            // "two days later" is a duration from some other event.
+            "hence" => 1,
             _ => return None,
         };
+        // "a year ago" in a report on a quarter means that quarter a year
+        // before.
+        if let (Q::N(n), Unit::Year, Some((y, qq))) = (q, u, self.last_quarter) {
+            if n == 1.0 && dir < 0 {
+                return hit(k + 1, TimexKind::Date, format!("{:04}-Q{qq}", y - 1));
+            }
+        }
         let value = match (q, self.r) {
             (Q::Vague, _) => {
                 if dir < 0 {
@@ -967,6 +1007,7 @@ impl<'a> Grammar<'a> {
             kind: TimexKind::Date,
             value,
             modifier,
+            topic: None,
         })
     }
 
@@ -1073,11 +1114,19 @@ impl<'a> Grammar<'a> {
         if self.is(end, "ago") || (self.is(end, "earlier") && !self.is(end + 1, "than")) {
             return None;
         }
-        // "-old" ages: "40-year-old".
+        // Ages ("40-year-old") are not annotated.
         if self.is(end, "-") && self.adj(end) && self.is(end + 1, "old") {
-            end += 2;
+            return None;
         } else if self.is(end, "-") && self.adj(end) && self.is(end + 1, "long") {
             end += 2;
+        }
+        // A year before a singular unit is no quantity ("the 1988 quarter").
+        if self.ndigits(j) == 4 && !plural {
+            return None;
+        }
+        // "three-quarters" is a fraction.
+        if u == Unit::Quarter && self.adj(k) && self.is(k.wrapping_sub(1), "-") {
+            return None;
         }
         // "a minute and a half".
         let mut q = q;
@@ -1101,6 +1150,7 @@ impl<'a> Grammar<'a> {
             kind: TimexKind::Duration,
             value,
             modifier,
+            topic: None,
         })
     }
 
@@ -1180,6 +1230,7 @@ impl<'a> Grammar<'a> {
                     kind: TimexKind::Date,
                     value: format!("{:02}{}", c, n / 10),
                     modifier,
+                    topic: None,
                 });
             }
             return None;
@@ -1192,6 +1243,7 @@ impl<'a> Grammar<'a> {
                     kind: TimexKind::Date,
                     value: format!("{:03}", y / 10),
                     modifier,
+                    topic: None,
                 });
             }
             return None;
@@ -1253,6 +1305,7 @@ impl<'a> Grammar<'a> {
             kind: TimexKind::Date,
             value: format!("{y:04}"),
             modifier,
+            topic: None,
         })
     }
 
@@ -1437,12 +1490,14 @@ impl<'a> Grammar<'a> {
         if explicit_year.is_none() || ord.is_none() {
             y += year_shift;
         }
-        let value = if half || two_q {
-            format!("{y:04}-H{}", q.min(2))
-        } else {
-            format!("{y:04}-Q{q}")
-        };
-        hit(end, TimexKind::Date, value)
+        if half || two_q {
+            return hit(end, TimexKind::Date, format!("{y:04}-H{}", q.min(2)));
+        }
+        let mut h = hit(end, TimexKind::Date, format!("{y:04}-Q{q}"))?;
+        if ord.is_some() && year_shift == 0 {
+            h.topic = Some((y, q));
+        }
+        Some(h)
     }
 
     /// "10:30 GMT", "10:35 a.m.", "9 a.m. Tuesday", "noon", "midnight".
@@ -1505,6 +1560,10 @@ impl<'a> Grammar<'a> {
                 if mi.is_none() && !ampm {
                     return None;
                 }
+                // "4.10" is a price unless a clock word follows.
+                if !ampm && self.is(i + 1, ".") && !lex::is_zone(self.w(j)) {
+                    return None;
+                }
                 if mi.is_some() && !ampm && self.kind(i.wrapping_sub(1)) == Some(Kind::Num) {
                     return None;
                 }
@@ -1556,7 +1615,6 @@ impl<'a> Grammar<'a> {
             "weekly" => "P1W",
             "biweekly" | "fortnightly" => "P2W",
             "monthly" => "P1M",
-            "quarterly" => "P3M",
             "yearly" | "annually" => "P1Y",
             "hourly" => "PT1H",
             _ => "",
@@ -1619,10 +1677,9 @@ impl<'a> Grammar<'a> {
             ("future", _) if self.unit_at(i + 1).is_none_or(|(_, pl, _)| pl) => {
                 if let Some((_, true, k)) = self.unit_at(i + 1) {
                     ("FUTURE_REF", k)
-                } else if matches!(self.w(i.wrapping_sub(1)), "the" | "near") {
-                    return None;
                 } else {
-                    ("FUTURE_REF", i + 1)
+                    // The adjective alone ("future growth") is not annotated.
+                    return None;
                 }
             }
             ("current", _) if self.unit_at(i + 1).is_none() => ("PRESENT_REF", i + 1),
@@ -1724,6 +1781,7 @@ impl<'a> Grammar<'a> {
                     kind: TimexKind::Date,
                     value: v,
                     modifier: Some("END"),
+                    topic: None,
                 });
             }
             return None;
@@ -1748,6 +1806,7 @@ impl<'a> Grammar<'a> {
                 kind: TimexKind::Date,
                 value: format!("{y:04}"),
                 modifier: Some(modifier),
+                topic: None,
             });
         }
         if let Some((m, e)) = self.month_at(k) {
@@ -1765,6 +1824,7 @@ impl<'a> Grammar<'a> {
                 kind: TimexKind::Date,
                 value,
                 modifier: Some(modifier),
+                topic: None,
             });
         }
         let rel = self.w(k);
@@ -1793,6 +1853,7 @@ impl<'a> Grammar<'a> {
             kind: TimexKind::Date,
             value,
             modifier: Some(modifier),
+            topic: None,
         })
     }
 }
@@ -1820,6 +1881,7 @@ fn duration(q: Q, u: Unit) -> String {
         Q::N(n) => n,
     };
     let (n, letter, p) = match u {
+        Unit::Quarter => (n * 3.0, "M", "P"),
         Unit::Decade => (n * 10.0, "Y", "P"),
         Unit::Century => (n * 100.0, "Y", "P"),
         Unit::Weekend => (n * 2.0, "D", "P"),
@@ -1928,15 +1990,6 @@ fn shift_quarter(y: i32, q: u32, n: i64) -> (i32, u32) {
     ((idx.div_euclid(4)) as i32, (idx.rem_euclid(4) + 1) as u32)
 }
 
-fn quarter_of(v: &str) -> Option<(i32, u32)> {
-    let b = v.as_bytes();
-    if b.len() == 7 && b[4] == b'-' && b[5] == b'Q' {
-        let y = v.get(..4)?.parse().ok()?;
-        let q = v.get(6..)?.parse().ok()?;
-        return Some((y, q));
-    }
-    None
-}
 
 fn season_index(month: u32) -> u32 {
     match month {
@@ -1984,6 +2037,7 @@ pub(super) fn resolve_month_day(r: NaiveDate, m: u32, d: u32, tense: Tense) -> O
         .iter()
         .filter_map(|&y| NaiveDate::from_ymd_opt(y, m, d))
         .collect();
+    let tense = if tense == Tense::Future { Tense::Future } else { Tense::Unknown };
     choose(r, &cands, tense)
 }
 
@@ -2000,11 +2054,21 @@ pub(super) fn resolve_month_year(r: NaiveDate, m: u32, tense: Tense) -> i32 {
                 r.year() + 1
             }
         }
-        Tense::Past | Tense::Unknown => {
+        Tense::Past => {
             if m <= cm {
                 r.year()
             } else {
                 r.year() - 1
+            }
+        }
+        Tense::Unknown => {
+            let d = m as i32 - cm as i32;
+            if d > 6 {
+                r.year() - 1
+            } else if d < -6 {
+                r.year() + 1
+            } else {
+                r.year()
             }
         }
     }
