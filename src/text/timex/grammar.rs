@@ -520,6 +520,9 @@ impl<'a> Grammar<'a> {
             }
             Tense::Unknown
         };
+        if s > 0 && matches!(self.w(s - 1), "by" | "until" | "till") {
+            return Tense::Future;
+        }
         for d in 1..=12 {
             // Left side first, then right, at each distance.
             if let Some(k) = s.checked_sub(d) {
@@ -2037,8 +2040,15 @@ pub(super) fn resolve_month_day(r: NaiveDate, m: u32, d: u32, tense: Tense) -> O
         .iter()
         .filter_map(|&y| NaiveDate::from_ymd_opt(y, m, d))
         .collect();
-    let tense = if tense == Tense::Future { Tense::Future } else { Tense::Unknown };
-    choose(r, &cands, tense)
+    let near = choose(r, &cands, Tense::Unknown)?;
+    match tense {
+        Tense::Future => choose(r, &cands, Tense::Future),
+        // A past clause moves a date more than two months ahead back a year.
+        Tense::Past if near.signed_duration_since(r).num_days() > 60 => {
+            choose(r, &cands, Tense::Past)
+        }
+        _ => Some(near),
+    }
 }
 
 /// Year of a bare month ("in March"): the reference month counts as this
@@ -2054,14 +2064,9 @@ pub(super) fn resolve_month_year(r: NaiveDate, m: u32, tense: Tense) -> i32 {
                 r.year() + 1
             }
         }
-        Tense::Past => {
-            if m <= cm {
-                r.year()
-            } else {
-                r.year() - 1
-            }
-        }
-        Tense::Unknown => {
+        Tense::Past if m > cm && m - cm > 2 => r.year() - 1,
+        Tense::Past if m < cm && cm - m > 6 => r.year(),
+        Tense::Past | Tense::Unknown => {
             let d = m as i32 - cm as i32;
             if d > 6 {
                 r.year() - 1
