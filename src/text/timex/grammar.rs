@@ -276,6 +276,7 @@ impl<'a> Grammar<'a> {
             self.p_ref(i),
             self.p_holiday(i),
             self.p_edge(i),
+            self.p_misc(i),
         ];
         let mut best: Option<Hit> = None;
         for c in cands.into_iter().flatten() {
@@ -1762,6 +1763,242 @@ impl<'a> Grammar<'a> {
         hit(end, TimexKind::Date, ymd(date))
     }
 
+    /// The rarer forms: "the weekend", "the summer", "the 20th century",
+    /// "the nineties", spoken years ("nineteen ninety-six"), "day-long",
+    /// "the current fiscal year", "the fiscal year", "year-earlier".
+    fn p_misc(&self, i: usize) -> Option<Hit> {
+        let w = self.w(i);
+        let r = self.r;
+        // "year-earlier", "year-ago" used as adjectives.
+        if w == "year"
+            && self.is(i + 1, "-")
+            && self.adj(i + 1)
+            && matches!(self.w(i + 2), "earlier" | "ago")
+        {
+            if let Some((y, q)) = self.last_quarter {
+                if matches!(self.w(i + 3), "quarter" | "period") {
+                    return None;
+                }
+                return hit(i + 3, TimexKind::Date, format!("{:04}-Q{q}", y - 1));
+            }
+            let v = r.map_or_else(|| "XXXX".to_string(), |r| format!("{:04}", r.year() - 1));
+            return hit(i + 3, TimexKind::Date, v);
+        }
+        // "day-long", "year-long", "daylong".
+        if let Some((u, false)) = lex::unit(w) {
+            if self.is(i + 1, "-") && self.adj(i + 1) && self.is(i + 2, "long") {
+                return hit(i + 3, TimexKind::Duration, duration(Q::N(1.0), u));
+            }
+        }
+        let long = match w {
+            "daylong" => Some(Unit::Day),
+            "weeklong" => Some(Unit::Week),
+            "monthlong" => Some(Unit::Month),
+            "yearlong" => Some(Unit::Year),
+            _ => None,
+        };
+        if let Some(u) = long {
+            return hit(i + 1, TimexKind::Duration, duration(Q::N(1.0), u));
+        }
+        // Spoken years: "nineteen ninety-six", "two thousand".
+        if let Some(y) = self.spoken_year(i) {
+            return hit(y.1, TimexKind::Date, format!("{:04}", y.0));
+        }
+        let mut j = i;
+        let the = w == "the";
+        if the {
+            j += 1;
+        }
+        let mut modifier = None;
+        if matches!(self.w(j), "early" | "late" | "mid") {
+            modifier = Some(match self.w(j) {
+                "early" => "START",
+                "mid" => "MID",
+                _ => "END",
+            });
+            j += 1;
+            if self.is(j, "-") && self.adj(j) {
+                j += 1;
+            }
+        }
+        // "the weekend": the most recent one, or the next when the
+        // clause is in the future.
+        if the && self.is(j, "weekend") && modifier.is_none() {
+            let v = match r {
+                Some(r) => {
+                    let sat = resolve_weekday(r.date, 6, "", self.tense(i, j + 1));
+                    format!("{}-WE", week_str(sat))
+                }
+                None => "XXXX-WXX-WE".to_string(),
+            };
+            return hit(j + 1, TimexKind::Date, v);
+        }
+        // "the summer", "early summer", "in spring".
+        if let Some(sc) = lex::season(self.w(j)) {
+            let prev = self.w(i.wrapping_sub(1));
+            if !(the
+                || modifier.is_some()
+                || (i > 0 && matches!(prev, "in" | "this" | "during" | "by" | "until" | "since")))
+            {
+                return None;
+            }
+            if self.w(j) == "fall" && !(the || modifier.is_some()) {
+                return None;
+            }
+            let v = match r {
+                Some(r) => {
+                    let cur = season_index(r.date.month());
+                    let tgt = season_code_index(sc);
+                    let y = match self.tense(i, j + 1) {
+                        Tense::Future if tgt < cur => r.year() + 1,
+                        Tense::Past if tgt > cur => r.year() - 1,
+                        _ => r.year(),
+                    };
+                    format!("{y:04}-{sc}")
+                }
+                None => format!("XXXX-{sc}"),
+            };
+            return Some(Hit {
+                end: j + 1,
+                kind: TimexKind::Date,
+                value: v,
+                modifier,
+                topic: None,
+            });
+        }
+        // "the 20th century", "the twentieth century".
+        let ord = match self.num(j) {
+            Some(n) if self.adj(j + 1) && matches!(self.w(j + 1), "st" | "nd" | "rd" | "th") => {
+                Some((n, j + 2))
+            }
+            _ => lex::ordinal(self.w(j)).map(|n| (n, j + 1)).or_else(|| {
+                // "twenty-first"
+                let t = lex::small_number(self.w(j))?;
+                if t == 20 && self.is(j + 1, "-") && self.adj(j + 1) && self.is(j + 2, "first") {
+                    Some((21, j + 3))
+                } else {
+                    None
+                }
+            }),
+        };
+        if let Some((n, k)) = ord {
+            if self.is(k, "-") && self.adj(k) && self.is(k + 1, "century") {
+                // adjective "20th-century"
+                if (1..=30).contains(&n) {
+                    return Some(Hit {
+                        end: k + 2,
+                        kind: TimexKind::Date,
+                        value: format!("{:02}", n - 1),
+                        modifier,
+                        topic: None,
+                    });
+                }
+            }
+            if self.is(k, "century") && (1..=30).contains(&n) {
+                return Some(Hit {
+                    end: k + 1,
+                    kind: TimexKind::Date,
+                    value: format!("{:02}", n - 1),
+                    modifier,
+                    topic: None,
+                });
+            }
+        }
+        // "the nineties", "the eighties".
+        if the || modifier.is_some() {
+            let dec = match self.w(j) {
+                "twenties" => Some(2),
+                "thirties" => Some(3),
+                "forties" => Some(4),
+                "fifties" => Some(5),
+                "sixties" => Some(6),
+                "seventies" => Some(7),
+                "eighties" => Some(8),
+                "nineties" => Some(9),
+                _ => None,
+            };
+            if let Some(d) = dec {
+                return Some(Hit {
+                    end: j + 1,
+                    kind: TimexKind::Date,
+                    value: format!("19{d}"),
+                    modifier,
+                    topic: None,
+                });
+            }
+        }
+        // "the current fiscal year", "last fiscal year", "the fiscal year".
+        let mut k = j;
+        let rel = self.w(k);
+        let shift = match rel {
+            "this" | "current" => Some(0),
+            "last" | "previous" | "latest" => Some(-1),
+            "next" | "coming" => Some(1),
+            _ => None,
+        };
+        if shift.is_some() {
+            k += 1;
+        }
+        if self.is(k, "fiscal") && self.is(k + 1, "year") && !self.is(k + 2, "'") {
+            if let Some((y, _)) = self.year_at(k + 2) {
+                return hit(k + 3, TimexKind::Date, format!("{y:04}"));
+            }
+            return match (shift, r) {
+                (Some(sh), Some(r)) => hit(k + 2, TimexKind::Date, format!("{:04}", r.year() + sh)),
+                (Some(_), None) => hit(k + 2, TimexKind::Date, "XXXX".to_string()),
+                (None, _) if the => hit(k + 2, TimexKind::Duration, "P1Y".to_string()),
+                _ => None,
+            };
+        }
+        None
+    }
+
+    /// "nineteen ninety-six", "nineteen eighty", "two thousand".
+    fn spoken_year(&self, i: usize) -> Option<(i32, usize)> {
+        let w = self.w(i);
+        if w == "two" && self.is(i + 1, "thousand") {
+            let mut end = i + 2;
+            let mut y = 2000;
+            if self.is(end, "and") {
+                if let Some(n) = lex::small_number(self.w(end + 1)).filter(|n| *n < 20) {
+                    y += n as i32;
+                    end += 2;
+                }
+            } else if let Some(n) = lex::small_number(self.w(end)).filter(|n| *n < 20) {
+                y += n as i32;
+                end += 1;
+            }
+            // Only with a year word nearby: "the year two thousand", "in".
+            if matches!(
+                self.w(i.wrapping_sub(1)),
+                "year" | "in" | "by" | "since" | "until"
+            ) {
+                return Some((y, end));
+            }
+            return None;
+        }
+        let hi = lex::small_number(w)?;
+        if !(11..=20).contains(&hi) {
+            return None;
+        }
+        let t = lex::small_number(self.w(i + 1))?;
+        if !(20..=90).contains(&t) || t % 10 != 0 {
+            return None;
+        }
+        let mut end = i + 2;
+        let mut lo = t;
+        if self.is(end, "-") && self.adj(end) {
+            if let Some(u) = lex::small_number(self.w(end + 1)).filter(|u| (1..10).contains(u)) {
+                lo += u;
+                end += 2;
+            }
+        } else if let Some(u) = lex::small_number(self.w(end)).filter(|u| (1..10).contains(u)) {
+            lo += u;
+            end += 1;
+        }
+        Some((hi as i32 * 100 + lo as i32, end))
+    }
+
     /// "the end of the year", "the beginning of 1994", "year end",
     /// "the end of this month", "the middle of next week".
     fn p_edge(&self, i: usize) -> Option<Hit> {
@@ -1992,7 +2229,6 @@ fn shift_quarter(y: i32, q: u32, n: i64) -> (i32, u32) {
     let idx = i64::from(y) * 4 + i64::from(q) - 1 + n;
     ((idx.div_euclid(4)) as i32, (idx.rem_euclid(4) + 1) as u32)
 }
-
 
 fn season_index(month: u32) -> u32 {
     match month {
