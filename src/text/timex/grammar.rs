@@ -472,7 +472,6 @@ impl<'a> Grammar<'a> {
             ) => (Some("APPROX"), 1),
             ("over", _) => (Some("MORE_THAN"), 1),
             ("under", _) => (Some("LESS_THAN"), 1),
-            ("within", _) => (Some("EQUAL_OR_LESS"), 1),
             _ => (None, 0),
         };
         // Only when a number follows: "over the past year" keeps "over" out.
@@ -521,9 +520,6 @@ impl<'a> Grammar<'a> {
             }
             Tense::Unknown
         };
-        if s > 0 && matches!(self.w(s - 1), "by" | "until" | "till") {
-            return Tense::Future;
-        }
         for d in 1..=12 {
             // Left side first, then right, at each distance.
             if let Some(k) = s.checked_sub(d) {
@@ -617,7 +613,12 @@ impl<'a> Grammar<'a> {
         }
         let value = match self.r {
             Some(r) => {
-                let tense = self.tense(i, j);
+                // A deadline ("by Jan. 14", "until May 2") is ahead.
+                let tense = if i > 0 && matches!(self.w(i - 1), "by" | "until" | "till") {
+                    Tense::Future
+                } else {
+                    self.tense(i, j)
+                };
                 match resolve_month_day(r.date, m, d, tense) {
                     Some(dt) => ymd(dt),
                     None => format!("XXXX-{m:02}-{d:02}"),
@@ -656,7 +657,7 @@ impl<'a> Grammar<'a> {
             }
         }
         let mut end = j + 1;
-        if self.is(end, ".") && self.adj(end) {
+        if self.is(end, ".") && self.adj(end) && !lex::weekday_is_full(self.w(j)) {
             end += 1;
         }
         let mut part = None;
@@ -1096,7 +1097,11 @@ impl<'a> Grammar<'a> {
         } else {
             (q, k)
         };
-        // Adjective form "five-year", "two-hour", "16-hour", "day-long".
+        // Adjective form "five-year", "two-hour", "16-hour", "day-long":
+        // the article belongs to the noun ("the 14-day period").
+        if the && self.is(k, "-") && self.adj(k) && !lead {
+            return None;
+        }
         let k = if self.is(k, "-") && self.adj(k) {
             k + 1
         } else {
@@ -1387,6 +1392,12 @@ impl<'a> Grammar<'a> {
             if o.is_some() {
                 j += 1;
                 if self.is(j, "-") && self.adj(j) {
+                    // "the third-quarter loss": the article is the noun's.
+                    if matches!(self.w(i), "the" | "its" | "their" | "that")
+                        && self.is(j + 1, "quarter")
+                    {
+                        return None;
+                    }
                     j += 1;
                 }
                 if self.is(j, "fiscal") {
@@ -2278,7 +2289,10 @@ pub(super) fn resolve_month_day(r: NaiveDate, m: u32, d: u32, tense: Tense) -> O
         .collect();
     let near = choose(r, &cands, Tense::Unknown)?;
     match tense {
-        Tense::Future => choose(r, &cands, Tense::Future),
+        // A future clause moves a date more than two months back ahead.
+        Tense::Future if near.signed_duration_since(r).num_days() < -60 => {
+            choose(r, &cands, Tense::Future)
+        }
         // A past clause moves a date more than two months ahead back a year.
         Tense::Past if near.signed_duration_since(r).num_days() > 60 => {
             choose(r, &cands, Tense::Past)

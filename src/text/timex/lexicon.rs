@@ -242,7 +242,6 @@ pub fn is_future_marker(w: &str) -> bool {
             | "due"
             | "plans"
             | "plan"
-            | "planned"
             | "planning"
             | "intends"
             | "aims"
