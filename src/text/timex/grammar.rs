@@ -313,10 +313,12 @@ impl<'a> Grammar<'a> {
         if !(1..=31).contains(&d) || self.ndigits(i) > 2 {
             return None;
         }
-        if self.adj(i + 1) && matches!(self.w(i + 1), ":" | "%" | "." | "," | "-" | "/") {
-            if self.kind(i + 2) == Some(Kind::Num) && self.adj(i + 2) {
-                return None;
-            }
+        if self.adj(i + 1)
+            && matches!(self.w(i + 1), ":" | "%" | "." | "," | "-" | "/")
+            && self.kind(i + 2) == Some(Kind::Num)
+            && self.adj(i + 2)
+        {
+            return None;
         }
         if self.adj(i + 1) && matches!(self.w(i + 1), "st" | "nd" | "rd" | "th") {
             return Some((d, i + 2));
@@ -1049,6 +1051,10 @@ impl<'a> Grammar<'a> {
             j += 1;
         }
         let (modifier, j2) = self.approx_at(j);
+        // "the nearly two-hour meeting": the article is the noun's.
+        if the && !lead && j2 > j {
+            return None;
+        }
         let j = j2;
         let q = self.qty_at(j);
         let (q, k) = match q {
@@ -1468,9 +1474,7 @@ impl<'a> Grammar<'a> {
                 let y = explicit_year.unwrap_or_else(|| {
                     if lead == "next" {
                         r.year() + 1
-                    } else if lead == "last" {
-                        r.year() - 1
-                    } else if o > cur_q && tense != Tense::Future && !half {
+                    } else if lead == "last" || (o > cur_q && tense != Tense::Future && !half) {
                         r.year() - 1
                     } else {
                         r.year()
@@ -2233,7 +2237,7 @@ fn unknown_granular(u: Unit) -> String {
 }
 
 fn quarter(month: u32) -> u32 {
-    (month + 2) / 3
+    month.div_ceil(3)
 }
 
 fn shift_quarter(y: i32, q: u32, n: i64) -> (i32, u32) {
