@@ -26,7 +26,7 @@
 mod dateline;
 mod grammar;
 mod lexicon;
-mod scan;
+pub(crate) mod scan;
 
 pub use dateline::infer_dateline_date;
 

@@ -608,3 +608,21 @@ fn strip_timeml(tml: &str) -> (String, Vec<(String, String)>) {
     text.push_str(rest);
     (text, gold)
 }
+
+#[test]
+fn example_article_fixture() {
+    let text = include_str!("../../../tests/fixtures/article.txt");
+    let got = all(text, r("2017-04-12"));
+    assert!(
+        got.contains(&("4 April".to_string(), Date, "2017-04-04".to_string())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("2016".to_string(), Date, "2016".to_string())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("recently".to_string(), Date, "PAST_REF".to_string())),
+        "{got:?}"
+    );
+}
