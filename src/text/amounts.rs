@@ -67,7 +67,11 @@ pub struct Amount {
 /// of `exclude` (byte ranges, e.g. the spans of `timex::find`).
 pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
     let t = scan(text);
-    let p = Parser { text, t: &t };
+    let p = Parser {
+        text,
+        low: text.to_ascii_lowercase(),
+        t: &t,
+    };
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
@@ -87,6 +91,8 @@ pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
 
 struct Parser<'a> {
     text: &'a str,
+    /// `text` with ASCII letters lower-cased: same byte offsets.
+    low: String,
     t: &'a [Tok],
 }
 
@@ -320,8 +326,8 @@ fn small(w: &str) -> Option<u32> {
 }
 
 impl<'a> Parser<'a> {
-    fn w(&self, i: usize) -> &'a str {
-        self.t.get(i).map_or("", |t| t.w())
+    fn w(&self, i: usize) -> &str {
+        self.t.get(i).map_or("", |t| t.w(&self.low))
     }
     fn is(&self, i: usize, s: &str) -> bool {
         self.w(i) == s

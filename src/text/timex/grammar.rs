@@ -45,6 +45,8 @@ fn hit(end: usize, kind: TimexKind, value: String) -> Option<Hit> {
 
 pub(super) struct Grammar<'a> {
     text: &'a str,
+    /// `text` with ASCII letters lower-cased: same byte offsets.
+    low: String,
     t: &'a [Tok],
     r: Option<Reference>,
     /// Last quarter the document named, for "the quarter", "the year-ago
@@ -56,6 +58,7 @@ impl<'a> Grammar<'a> {
     pub(super) fn new(text: &'a str, t: &'a [Tok], r: Option<Reference>) -> Self {
         Grammar {
             text,
+            low: text.to_ascii_lowercase(),
             t,
             r,
             last_quarter: None,
@@ -95,8 +98,8 @@ impl<'a> Grammar<'a> {
 
     // ---- token helpers -------------------------------------------------
 
-    fn w(&self, i: usize) -> &'a str {
-        self.t.get(i).map_or("", |t| t.w())
+    fn w(&self, i: usize) -> &str {
+        self.t.get(i).map_or("", |t| t.w(&self.low))
     }
 
     fn is(&self, i: usize, s: &str) -> bool {
@@ -121,7 +124,7 @@ impl<'a> Grammar<'a> {
         if t.kind != Kind::Num || t.end - t.start > 9 {
             return None;
         }
-        t.w().parse().ok()
+        t.w(&self.low).parse().ok()
     }
 
     fn ndigits(&self, i: usize) -> usize {
@@ -149,112 +152,44 @@ impl<'a> Grammar<'a> {
         let t = &self.t[i];
         match t.kind {
             Kind::Num => true,
-            Kind::Other => t.w() == "'",
+            Kind::Other => t.w(&self.low) == "'",
             Kind::Word => {
-                let w = t.w();
-                lex::month(w).is_some()
-                    || lex::weekday(w).is_some()
-                    || lex::small_number(w).is_some()
-                    || lex::ordinal(w).is_some()
-                    || lex::unit(w).is_some()
-                    || lex::season(w).is_some()
-                    || lex::day_part(w).is_some()
-                    || matches!(
-                        w,
-                        "the"
-                            | "a"
-                            | "an"
-                            | "this"
-                            | "last"
-                            | "next"
-                            | "past"
-                            | "coming"
-                            | "previous"
-                            | "following"
-                            | "recent"
-                            | "recently"
-                            | "current"
-                            | "currently"
-                            | "now"
-                            | "today"
-                            | "tonight"
-                            | "tomorrow"
-                            | "yesterday"
-                            | "soon"
-                            | "early"
-                            | "earlier"
-                            | "late"
-                            | "later"
-                            | "mid"
-                            | "fiscal"
-                            | "fy"
-                            | "every"
-                            | "each"
-                            | "daily"
-                            | "weekly"
-                            | "monthly"
-                            | "yearly"
-                            | "annually"
-                            | "hourly"
-                            | "nightly"
-                            | "quarterly"
-                            | "biweekly"
-                            | "per"
-                            | "about"
-                            | "around"
-                            | "roughly"
-                            | "approximately"
-                            | "some"
-                            | "nearly"
-                            | "almost"
-                            | "over"
-                            | "more"
-                            | "less"
-                            | "fewer"
-                            | "at"
-                            | "up"
-                            | "within"
-                            | "under"
-                            | "several"
-                            | "few"
-                            | "many"
-                            | "couple"
-                            | "half"
-                            | "dozen"
-                            | "noon"
-                            | "midday"
-                            | "midnight"
-                            | "future"
-                            | "these"
-                            | "nowadays"
-                            | "lately"
-                            | "presently"
-                            | "year"
-                            | "christmas"
-                            | "thanksgiving"
-                            | "easter"
-                            | "election"
-                            | "halloween"
-                            | "new"
-                            | "its"
-                            | "their"
-                            | "that"
-                            | "latest"
-                            | "first"
-                            | "final"
-                            | "right"
-                            | "as"
-                            | "daylong"
-                            | "yearlong"
-                            | "weeklong"
-                            | "overnight"
-                            | "former"
-                            | "end"
-                            | "beginning"
-                            | "start"
-                            | "middle"
-                            | "close"
-                    )
+                let w = t.w(&self.low);
+                if !lex::is_trigger(w) {
+                    return false;
+                }
+                if lex::is_strong(w) {
+                    return true;
+                }
+                // A weak trigger needs a trigger, a number or a joiner next.
+                match self.t.get(i + 1) {
+                    Some(n) => {
+                        let nw = n.w(&self.low);
+                        n.kind == Kind::Num
+                            || matches!(
+                                nw,
+                                "-" | "'"
+                                    | "\u{2019}"
+                                    | "least"
+                                    | "most"
+                                    | "than"
+                                    | "to"
+                                    | "present"
+                                    | "near"
+                                    | "short"
+                                    | "long"
+                                    | "estimated"
+                                    | "thousand"
+                                    | "trading"
+                                    | "business"
+                                    | "working"
+                                    | "calendar"
+                                    | "in"
+                            )
+                            || lex::is_trigger(nw)
+                    }
+                    None => false,
+                }
             }
         }
     }

@@ -312,3 +312,351 @@ pub fn is_past_marker(w: &str) -> bool {
             | "since"
     )
 }
+
+/// Every word that can start a temporal expression, sorted: the grammar
+/// tries its patterns only at these (and at numbers), which keeps the scan
+/// fast. A word added to a lookup above that can start an expression
+/// belongs here too.
+pub const TRIGGERS: &[&str] = &[
+    "a",
+    "about",
+    "afternoon",
+    "almost",
+    "an",
+    "annually",
+    "approximately",
+    "apr",
+    "april",
+    "around",
+    "as",
+    "at",
+    "aug",
+    "august",
+    "autumn",
+    "beginning",
+    "biweekly",
+    "centuries",
+    "century",
+    "christmas",
+    "close",
+    "coming",
+    "couple",
+    "current",
+    "currently",
+    "daily",
+    "day",
+    "daylong",
+    "days",
+    "dec",
+    "decade",
+    "decades",
+    "december",
+    "dozen",
+    "each",
+    "earlier",
+    "early",
+    "easter",
+    "eight",
+    "eighteen",
+    "eighteenth",
+    "eighth",
+    "eighties",
+    "eighty",
+    "election",
+    "eleven",
+    "eleventh",
+    "end",
+    "evening",
+    "every",
+    "fall",
+    "feb",
+    "february",
+    "few",
+    "fewer",
+    "fifteen",
+    "fifteenth",
+    "fifth",
+    "fifties",
+    "fifty",
+    "final",
+    "first",
+    "fiscal",
+    "five",
+    "following",
+    "former",
+    "forties",
+    "fortnightly",
+    "forty",
+    "four",
+    "fourteen",
+    "fourteenth",
+    "fourth",
+    "fri",
+    "friday",
+    "future",
+    "fy",
+    "half",
+    "halloween",
+    "hour",
+    "hourly",
+    "hours",
+    "hr",
+    "hrs",
+    "its",
+    "jan",
+    "january",
+    "jul",
+    "july",
+    "jun",
+    "june",
+    "last",
+    "late",
+    "lately",
+    "later",
+    "latest",
+    "less",
+    "many",
+    "mar",
+    "march",
+    "may",
+    "mid",
+    "midday",
+    "middle",
+    "midnight",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "mon",
+    "monday",
+    "month",
+    "monthly",
+    "months",
+    "more",
+    "morning",
+    "nearly",
+    "new",
+    "next",
+    "night",
+    "nightly",
+    "nine",
+    "nineteen",
+    "nineteenth",
+    "nineties",
+    "ninety",
+    "ninth",
+    "noon",
+    "nov",
+    "november",
+    "now",
+    "nowadays",
+    "oct",
+    "october",
+    "one",
+    "over",
+    "overnight",
+    "past",
+    "per",
+    "presently",
+    "previous",
+    "quarter",
+    "quarterly",
+    "quarters",
+    "recent",
+    "recently",
+    "right",
+    "roughly",
+    "sat",
+    "saturday",
+    "second",
+    "seconds",
+    "sep",
+    "sept",
+    "september",
+    "seven",
+    "seventeen",
+    "seventeenth",
+    "seventh",
+    "seventies",
+    "seventy",
+    "several",
+    "six",
+    "sixteen",
+    "sixteenth",
+    "sixth",
+    "sixties",
+    "sixty",
+    "some",
+    "soon",
+    "spring",
+    "start",
+    "summer",
+    "sun",
+    "sunday",
+    "ten",
+    "tenth",
+    "thanksgiving",
+    "that",
+    "the",
+    "their",
+    "these",
+    "third",
+    "thirteen",
+    "thirteenth",
+    "thirties",
+    "thirtieth",
+    "thirty",
+    "this",
+    "three",
+    "thu",
+    "thur",
+    "thurs",
+    "thursday",
+    "today",
+    "tomorrow",
+    "tonight",
+    "tue",
+    "tues",
+    "tuesday",
+    "twelfth",
+    "twelve",
+    "twenties",
+    "twentieth",
+    "twenty",
+    "two",
+    "under",
+    "up",
+    "wed",
+    "wednesday",
+    "week",
+    "weekend",
+    "weekends",
+    "weeklong",
+    "weekly",
+    "weeks",
+    "winter",
+    "within",
+    "year",
+    "yearlong",
+    "yearly",
+    "years",
+    "yesterday",
+    "zero",
+];
+
+const fn fnv(w: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < w.len() {
+        h ^= w[i] as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
+
+/// A 4096-bit Bloom filter over [`TRIGGERS`], built at compile time: most
+/// words of a text are rejected by one hash and one bit test.
+const BLOOM: [u64; 64] = {
+    let mut b = [0u64; 64];
+    let mut i = 0;
+    while i < TRIGGERS.len() {
+        let h = fnv(TRIGGERS[i].as_bytes());
+        let bit = (h % 4096) as usize;
+        b[bit / 64] |= 1 << (bit % 64);
+        i += 1;
+    }
+    b
+};
+
+/// Whether `w` is in [`TRIGGERS`].
+pub fn is_trigger(w: &str) -> bool {
+    if w.len() > 13 {
+        return false;
+    }
+    let bit = (fnv(w.as_bytes()) % 4096) as usize;
+    BLOOM[bit / 64] & (1 << (bit % 64)) != 0 && TRIGGERS.binary_search(&w).is_ok()
+}
+
+/// Whether a trigger word can be a whole expression or start one whatever
+/// follows ("March", "years", "today", "now"); the others ("the", "two",
+/// "last") start one only before another trigger or a number.
+pub fn is_strong(w: &str) -> bool {
+    month(w).is_some()
+        || weekday(w).is_some()
+        || unit(w).is_some()
+        || season(w).is_some()
+        || day_part(w).is_some()
+        || matches!(
+            w,
+            "now"
+                | "today"
+                | "tonight"
+                | "tomorrow"
+                | "yesterday"
+                | "currently"
+                | "recently"
+                | "current"
+                | "recent"
+                | "soon"
+                | "future"
+                | "nowadays"
+                | "lately"
+                | "presently"
+                | "daily"
+                | "weekly"
+                | "monthly"
+                | "yearly"
+                | "annually"
+                | "hourly"
+                | "nightly"
+                | "biweekly"
+                | "fortnightly"
+                | "noon"
+                | "midday"
+                | "midnight"
+                | "christmas"
+                | "thanksgiving"
+                | "easter"
+                | "election"
+                | "halloween"
+                | "new"
+                | "daylong"
+                | "yearlong"
+                | "weeklong"
+                | "overnight"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bloom_agrees_with_the_list() {
+        for w in TRIGGERS {
+            assert!(is_trigger(w), "{w}");
+        }
+        for w in [
+            "of",
+            "and",
+            "said",
+            "government",
+            "",
+            "thequickbrownfoxjumps",
+        ] {
+            assert!(!is_trigger(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn triggers_are_sorted_and_cover_the_lookups() {
+        assert!(TRIGGERS.windows(2).all(|w| w[0] < w[1]));
+        for w in [
+            "january", "sept", "friday", "thurs", "twenty", "third", "years", "fall", "night",
+            "the", "now",
+        ] {
+            assert!(TRIGGERS.binary_search(&w).is_ok(), "{w}");
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! The token scanner under the temporal grammar: runs of ASCII letters,
-//! runs of digits, and single other characters, each with its byte span and
-//! (for short ASCII tokens) a lower-case copy kept inline so that matching
-//! a word never allocates.
+//! runs of digits, and single other characters, each with its byte span.
+//! Words are matched against an ASCII-lower-cased copy of the text (same
+//! byte offsets), made once per call, so matching never allocates.
 
 /// What a token is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,8 +14,6 @@ pub enum Kind {
     Other,
 }
 
-const INLINE: usize = 15;
-
 /// One token: `[start, end)` byte offsets into the scanned text.
 #[derive(Clone, Copy, Debug)]
 pub struct Tok {
@@ -26,15 +24,12 @@ pub struct Tok {
     pub cap: bool,
     /// Whether a line break lies between the previous token and this one.
     pub newline_before: bool,
-    len: u8,
-    low: [u8; INLINE],
 }
 
 impl Tok {
-    /// Lower-case text of the token, or "" when it is longer than the
-    /// inline buffer or not ASCII (no keyword is either).
-    pub fn w(&self) -> &str {
-        std::str::from_utf8(&self.low[..usize::from(self.len)]).unwrap_or("")
+    /// The token's text in `low`, the lower-cased copy of the scanned text.
+    pub fn w<'a>(&self, low: &'a str) -> &'a str {
+        low.get(self.start..self.end).unwrap_or("")
     }
 }
 
@@ -78,24 +73,12 @@ pub fn scan(text: &str) -> Vec<Tok> {
             i = end;
             Kind::Other
         };
-        let mut low = [0u8; INLINE];
-        let n = i - start;
-        let len = if n <= INLINE && b[start..i].is_ascii() {
-            for (k, &ch) in b[start..i].iter().enumerate() {
-                low[k] = ch.to_ascii_lowercase();
-            }
-            n as u8
-        } else {
-            0
-        };
         out.push(Tok {
             start,
             end: i,
             kind,
             cap: c.is_ascii_uppercase(),
             newline_before: newline,
-            len,
-            low,
         });
         newline = false;
     }
@@ -117,13 +100,15 @@ mod tests {
 
     #[test]
     fn splits_letters_digits_and_marks() {
-        let t = scan("Aug. 7, 1998's 10:35\u{a0}a.m. café");
-        let words: Vec<&str> = t.iter().map(|t| t.w()).collect();
+        let text = "Aug. 7, 1998's 10:35\u{a0}a.m. café";
+        let low = text.to_ascii_lowercase();
+        let t = scan(text);
+        let words: Vec<&str> = t.iter().map(|t| t.w(&low)).collect();
         assert_eq!(
             words,
             [
                 "aug", ".", "7", ",", "1998", "'", "s", "10", ":", "35", "a", ".", "m", ".", "caf",
-                ""
+                "é"
             ]
         );
         assert!(t[0].cap && !t[2].cap);
