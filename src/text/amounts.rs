@@ -72,12 +72,24 @@ pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
         low: text.to_ascii_lowercase(),
         t: &t,
     };
+    // Disjoint, sorted copy of the excluded ranges, for binary search.
+    let mut sorted: Vec<Range<usize>> = exclude.iter().filter(|r| r.start < r.end).cloned().collect();
+    sorted.sort_by_key(|r| r.start);
+    let mut excluded: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+    for r in sorted {
+        match excluded.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => excluded.push(r),
+        }
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
         match p.amount_at(i) {
             Some((a, next)) => {
-                let overlaps = exclude.iter().any(|r| r.start < a.end && a.start < r.end);
+                // First merged range ending after the amount's start.
+                let k = excluded.partition_point(|r| r.end <= a.start);
+                let overlaps = excluded.get(k).is_some_and(|r| r.start < a.end);
                 if !overlaps {
                     out.push(a);
                 }
@@ -903,6 +915,9 @@ mod tests {
         let ex = [3..10, 14..19];
         assert!(find(text, &ex).is_empty(), "{:?}", find(text, &ex));
         assert!(find("1. First item\n2. Second item", &[]).is_empty());
+        // Unsorted, overlapping ranges work too.
+        assert!(find(text, &[14..19, 5..8, 3..6]).is_empty());
+        assert_eq!(find("5 cats and 6 dogs", &[11..12]).len(), 1);
         assert!(find("An F-16 and a G20 summit on COVID-19.", &[]).is_empty());
         assert!(find("one of them said one could go", &[]).is_empty());
     }

@@ -195,23 +195,55 @@ impl<'a> Grammar<'a> {
     }
 
     /// Longest match starting at token `i`.
-    fn at(&mut self, i: usize) -> Option<Hit> {
+    fn at(&self, i: usize) -> Option<Hit> {
+        // Each pattern only where its first token can be: cheap checks that
+        // keep the common words ("the", numbers) from running every pattern.
+        let w = self.w(i);
+        let num = self.kind(i) == Some(Kind::Num);
+        let month = lex::month(w).is_some();
+        let wday = lex::weekday(w).is_some();
+        let named = month || wday;
         let cands = [
-            self.p_abs_date(i),
-            self.p_weekday(i),
-            self.p_month(i),
-            self.p_deictic(i),
-            self.p_relative(i),
-            self.p_ago(i),
-            self.p_duration(i),
-            self.p_year(i),
-            self.p_quarter(i),
-            self.p_time(i),
-            self.p_set(i),
-            self.p_ref(i),
-            self.p_holiday(i),
-            self.p_edge(i),
-            self.p_misc(i),
+            (num || named).then(|| self.p_abs_date(i)).flatten(),
+            (wday || matches!(w, "last" | "next" | "this" | "past" | "coming" | "early" | "late"))
+                .then(|| self.p_weekday(i))
+                .flatten(),
+            (month
+                || matches!(
+                    w,
+                    "the" | "last" | "next" | "this" | "past" | "coming" | "early" | "late" | "mid" | "end"
+                ))
+            .then(|| self.p_month(i))
+            .flatten(),
+            matches!(
+                w,
+                "early" | "late" | "earlier" | "later" | "today" | "yesterday" | "tomorrow" | "tonight" | "this" | "last"
+            )
+            .then(|| self.p_deictic(i))
+            .flatten(),
+            matches!(
+                w,
+                "the" | "early" | "earlier" | "late" | "later" | "mid" | "this" | "current" | "last" | "past"
+                    | "previous" | "latest" | "next" | "coming" | "following"
+            )
+            .then(|| self.p_relative(i))
+            .flatten(),
+            (!named).then(|| self.p_ago(i)).flatten(),
+            (!named).then(|| self.p_duration(i)).flatten(),
+            (num || matches!(w, "the" | "early" | "late" | "mid" | "fiscal" | "fy" | "'" | "\u{2019}"))
+                .then(|| self.p_year(i))
+                .flatten(),
+            (!named).then(|| self.p_quarter(i)).flatten(),
+            (num || matches!(w, "noon" | "midday" | "midnight"))
+                .then(|| self.p_time(i))
+                .flatten(),
+            (!named && !num).then(|| self.p_set(i)).flatten(),
+            (!named && !num).then(|| self.p_ref(i)).flatten(),
+            (self.cap(i) && !named).then(|| self.p_holiday(i)).flatten(),
+            matches!(w, "year" | "the" | "around" | "end" | "beginning" | "start" | "middle" | "close")
+                .then(|| self.p_edge(i))
+                .flatten(),
+            (!named).then(|| self.p_misc(i)).flatten(),
         ];
         let mut best: Option<Hit> = None;
         for c in cands.into_iter().flatten() {
@@ -1262,7 +1294,7 @@ impl<'a> Grammar<'a> {
     /// "the third quarter", "third-quarter", "the fiscal first quarter",
     /// "the fourth quarter of 1984", "the first half", "the latest quarter",
     /// "the year-earlier quarter", "this year's third quarter".
-    fn p_quarter(&mut self, i: usize) -> Option<Hit> {
+    fn p_quarter(&self, i: usize) -> Option<Hit> {
         let mut j = i;
         if matches!(
             self.w(j),
