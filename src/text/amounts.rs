@@ -73,7 +73,11 @@ pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
         t: &t,
     };
     // Disjoint, sorted copy of the excluded ranges, for binary search.
-    let mut sorted: Vec<Range<usize>> = exclude.iter().filter(|r| r.start < r.end).cloned().collect();
+    let mut sorted: Vec<Range<usize>> = exclude
+        .iter()
+        .filter(|r| r.start < r.end)
+        .cloned()
+        .collect();
     sorted.sort_by_key(|r| r.start);
     let mut excluded: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
     for r in sorted {

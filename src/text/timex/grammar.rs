@@ -205,34 +205,72 @@ impl<'a> Grammar<'a> {
         let named = month || wday;
         let cands = [
             (num || named).then(|| self.p_abs_date(i)).flatten(),
-            (wday || matches!(w, "last" | "next" | "this" | "past" | "coming" | "early" | "late"))
-                .then(|| self.p_weekday(i))
-                .flatten(),
+            (wday
+                || matches!(
+                    w,
+                    "last" | "next" | "this" | "past" | "coming" | "early" | "late"
+                ))
+            .then(|| self.p_weekday(i))
+            .flatten(),
             (month
                 || matches!(
                     w,
-                    "the" | "last" | "next" | "this" | "past" | "coming" | "early" | "late" | "mid" | "end"
+                    "the"
+                        | "last"
+                        | "next"
+                        | "this"
+                        | "past"
+                        | "coming"
+                        | "early"
+                        | "late"
+                        | "mid"
+                        | "end"
                 ))
             .then(|| self.p_month(i))
             .flatten(),
             matches!(
                 w,
-                "early" | "late" | "earlier" | "later" | "today" | "yesterday" | "tomorrow" | "tonight" | "this" | "last"
+                "early"
+                    | "late"
+                    | "earlier"
+                    | "later"
+                    | "today"
+                    | "yesterday"
+                    | "tomorrow"
+                    | "tonight"
+                    | "this"
+                    | "last"
             )
             .then(|| self.p_deictic(i))
             .flatten(),
             matches!(
                 w,
-                "the" | "early" | "earlier" | "late" | "later" | "mid" | "this" | "current" | "last" | "past"
-                    | "previous" | "latest" | "next" | "coming" | "following"
+                "the"
+                    | "early"
+                    | "earlier"
+                    | "late"
+                    | "later"
+                    | "mid"
+                    | "this"
+                    | "current"
+                    | "last"
+                    | "past"
+                    | "previous"
+                    | "latest"
+                    | "next"
+                    | "coming"
+                    | "following"
             )
             .then(|| self.p_relative(i))
             .flatten(),
             (!named).then(|| self.p_ago(i)).flatten(),
             (!named).then(|| self.p_duration(i)).flatten(),
-            (num || matches!(w, "the" | "early" | "late" | "mid" | "fiscal" | "fy" | "'" | "\u{2019}"))
-                .then(|| self.p_year(i))
-                .flatten(),
+            (num || matches!(
+                w,
+                "the" | "early" | "late" | "mid" | "fiscal" | "fy" | "'" | "\u{2019}"
+            ))
+            .then(|| self.p_year(i))
+            .flatten(),
             (!named).then(|| self.p_quarter(i)).flatten(),
             (num || matches!(w, "noon" | "midday" | "midnight"))
                 .then(|| self.p_time(i))
@@ -240,9 +278,12 @@ impl<'a> Grammar<'a> {
             (!named && !num).then(|| self.p_set(i)).flatten(),
             (!named && !num).then(|| self.p_ref(i)).flatten(),
             (self.cap(i) && !named).then(|| self.p_holiday(i)).flatten(),
-            matches!(w, "year" | "the" | "around" | "end" | "beginning" | "start" | "middle" | "close")
-                .then(|| self.p_edge(i))
-                .flatten(),
+            matches!(
+                w,
+                "year" | "the" | "around" | "end" | "beginning" | "start" | "middle" | "close"
+            )
+            .then(|| self.p_edge(i))
+            .flatten(),
             (!named).then(|| self.p_misc(i)).flatten(),
         ];
         let mut best: Option<Hit> = None;

@@ -544,15 +544,18 @@ pub const TRIGGERS: &[&str] = &[
     "zero",
 ];
 
-const fn fnv(w: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut i = 0;
-    while i < w.len() {
-        h ^= w[i] as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-        i += 1;
+/// A hash of a word from its length and first, second and last bytes:
+/// constant time, which is all the filter below needs.
+const fn word_hash(w: &[u8]) -> u64 {
+    let n = w.len();
+    if n == 0 {
+        return 0;
     }
-    h
+    let a = w[0] as u64;
+    let b = if n > 1 { w[1] as u64 } else { 0 };
+    let c = w[n - 1] as u64;
+    let h = (a << 24) ^ (b << 16) ^ (c << 8) ^ n as u64;
+    h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40
 }
 
 /// A 4096-bit Bloom filter over [`TRIGGERS`], built at compile time: most
@@ -561,7 +564,7 @@ const BLOOM: [u64; 64] = {
     let mut b = [0u64; 64];
     let mut i = 0;
     while i < TRIGGERS.len() {
-        let h = fnv(TRIGGERS[i].as_bytes());
+        let h = word_hash(TRIGGERS[i].as_bytes());
         let bit = (h % 4096) as usize;
         b[bit / 64] |= 1 << (bit % 64);
         i += 1;
@@ -574,7 +577,7 @@ pub fn is_trigger(w: &str) -> bool {
     if w.len() > 13 {
         return false;
     }
-    let bit = (fnv(w.as_bytes()) % 4096) as usize;
+    let bit = (word_hash(w.as_bytes()) % 4096) as usize;
     BLOOM[bit / 64] & (1 << (bit % 64)) != 0 && TRIGGERS.binary_search(&w).is_ok()
 }
 
