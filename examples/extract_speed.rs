@@ -10,7 +10,9 @@ use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let which = args.get(1).map_or("timex", String::as_str);
-    let path = args.get(2).map_or("tests/fixtures/article.txt", String::as_str);
+    let path = args
+        .get(2)
+        .map_or("tests/fixtures/article.txt", String::as_str);
     let rounds: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20);
     let raw = std::fs::read_to_string(path).unwrap_or_default();
     let mut text = String::new();

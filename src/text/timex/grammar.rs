@@ -513,7 +513,14 @@ impl<'a> Grammar<'a> {
                 }
                 return Tense::Future;
             }
+            if w == "planned" && self.is(k + 1, "to") {
+                return Tense::Future;
+            }
             if lex::is_past_marker(w) {
+                // "was expected", "were planning": a future seen from the past.
+                if matches!(w, "was" | "were" | "had") && lex::is_future_marker(self.w(k + 1)) {
+                    return Tense::Future;
+                }
                 return Tense::Past;
             }
             if matches!(w, "would" | "could" | "might" | "may") {

@@ -246,8 +246,6 @@ pub fn is_future_marker(w: &str) -> bool {
             | "intends"
             | "aims"
             | "hopes"
-            | "until"
-            | "till"
             | "tomorrow"
             | "coming"
             | "forecast"
