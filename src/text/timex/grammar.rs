@@ -1391,6 +1391,8 @@ impl<'a> Grammar<'a> {
             let w = self.w(j);
             let o = match w {
                 "first" | "1st" => Some(1),
+                // "the last half of 1989"
+                "last" | "latter" if self.is(j + 1, "half") => Some(2),
                 "second" | "2nd" => Some(2),
                 "third" | "3rd" => Some(3),
                 "fourth" | "4th" | "final" => Some(4),
@@ -1635,6 +1637,15 @@ impl<'a> Grammar<'a> {
         } {
             date = self.r.map(|r| add_days(r.date, off));
             j = k + 1;
+        } else if let Some(h2) = self.md_date(k) {
+            // "5 p.m. EST, Nov. 6"
+            if h2.value.len() == 10 {
+                return hit(
+                    h2.end,
+                    TimexKind::Date,
+                    format!("{}T{h:02}:{mi:02}", h2.value),
+                );
+            }
         }
         let base = date.map_or_else(|| "XXXX-XX-XX".to_string(), ymd);
         hit(j, kind, format!("{base}T{h:02}:{mi:02}"))
@@ -1666,6 +1677,9 @@ impl<'a> Grammar<'a> {
             }
             if let Some(wd) = lex::weekday(self.w(j)).filter(|_| w == "every" || w == "each") {
                 return hit(j + 1, TimexKind::Set, format!("XXXX-WXX-{wd}"));
+            }
+            if let Some((m, e)) = self.month_at(j).filter(|_| w == "every" || w == "each") {
+                return hit(e, TimexKind::Set, format!("XXXX-{m:02}"));
             }
             let (n, k) = match self.qty_at(j) {
                 Some((Q::N(n), k)) if !matches!(self.w(j), "a" | "an") && n.fract() == 0.0 => {
