@@ -556,27 +556,39 @@ const fn word_hash(w: &[u8]) -> u64 {
     h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40
 }
 
-/// A 4096-bit Bloom filter over [`TRIGGERS`], built at compile time: most
-/// words of a text are rejected by one hash and one bit test.
-const BLOOM: [u64; 64] = {
-    let mut b = [0u64; 64];
+/// Open-addressing hash table over [`TRIGGERS`] (index + 1, 0 = empty),
+/// built at compile time: a lookup costs one hash and about one compare.
+const TABLE: [u16; 1024] = {
+    let mut t = [0u16; 1024];
     let mut i = 0;
     while i < TRIGGERS.len() {
-        let h = word_hash(TRIGGERS[i].as_bytes());
-        let bit = (h % 4096) as usize;
-        b[bit / 64] |= 1 << (bit % 64);
+        let mut slot = (word_hash(TRIGGERS[i].as_bytes()) % 1024) as usize;
+        while t[slot] != 0 {
+            slot = (slot + 1) % 1024;
+        }
+        t[slot] = (i + 1) as u16;
         i += 1;
     }
-    b
+    t
 };
 
 /// Whether `w` is in [`TRIGGERS`].
 pub fn is_trigger(w: &str) -> bool {
-    if w.len() > 13 {
+    if w.len() > 13 || w.is_empty() {
         return false;
     }
-    let bit = (word_hash(w.as_bytes()) % 4096) as usize;
-    BLOOM[bit / 64] & (1 << (bit % 64)) != 0 && TRIGGERS.binary_search(&w).is_ok()
+    let mut slot = (word_hash(w.as_bytes()) % 1024) as usize;
+    loop {
+        match TABLE[slot] {
+            0 => return false,
+            e => {
+                if TRIGGERS.get(usize::from(e) - 1) == Some(&w) {
+                    return true;
+                }
+            }
+        }
+        slot = (slot + 1) % 1024;
+    }
 }
 
 /// Whether a trigger word can be a whole expression or start one whatever
@@ -634,7 +646,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bloom_agrees_with_the_list() {
+    fn table_agrees_with_the_list() {
         for w in TRIGGERS {
             assert!(is_trigger(w), "{w}");
         }
