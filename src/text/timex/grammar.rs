@@ -511,6 +511,10 @@ impl<'a> Grammar<'a> {
                 if w == "ll" && !self.is(k.wrapping_sub(1), "'") {
                     return Tense::Unknown;
                 }
+                // "fewer than expected" compares with a forecast: no tense.
+                if matches!(self.w(k.wrapping_sub(1)), "than" | "as") {
+                    return Tense::Unknown;
+                }
                 return Tense::Future;
             }
             if w == "planned" && self.is(k + 1, "to") {
@@ -537,6 +541,16 @@ impl<'a> Grammar<'a> {
             }
             Tense::Unknown
         };
+        // A deadline ("until Tuesday", "by Friday") lies ahead, unless the
+        // clause is in the past perfect ("had filed by Wednesday").
+        if s > 0 && matches!(self.w(s - 1), "until" | "till" | "by") {
+            let lo = s.saturating_sub(9);
+            let hi = (e + 8).min(self.t.len());
+            let perfect = (lo..hi).any(|k| self.is(k, "had"));
+            if !perfect {
+                return Tense::Future;
+            }
+        }
         for d in 1..=12 {
             // Left side first, then right, at each distance.
             if let Some(k) = s.checked_sub(d) {
@@ -672,6 +686,25 @@ impl<'a> Grammar<'a> {
             if !(self.is(j + 1, ".") && self.adj(j + 1) && self.cap(j)) {
                 return None;
             }
+        }
+        // "the Sunday Telegraph", "Mail on Sunday" stays: a title follows.
+        if matches!(
+            self.w(j + 1),
+            "times"
+                | "telegraph"
+                | "mail"
+                | "express"
+                | "herald"
+                | "post"
+                | "mirror"
+                | "independent"
+                | "tribune"
+                | "star"
+                | "sport"
+                | "people"
+        ) && self.cap(j + 1)
+        {
+            return None;
         }
         let mut end = j + 1;
         if self.is(end, ".") && self.adj(end) && !lex::weekday_is_full(self.w(j)) {
@@ -949,11 +982,9 @@ impl<'a> Grammar<'a> {
         let end = j + 1;
         // "the past year", "the last week": a stretch of time, not a date.
         if the
-            && matches!(
-                rel,
-                "past" | "last" | "next" | "coming" | "previous" | "following"
-            )
+            && matches!(rel, "past" | "last" | "next" | "coming")
             && modifier.is_none()
+            && u != Unit::Quarter
         {
             return hit(end, TimexKind::Duration, duration(Q::N(1.0), u));
         }
@@ -1129,7 +1160,7 @@ impl<'a> Grammar<'a> {
             k
         };
         let (u, plural, mut end) = self.unit_at(k)?;
-        if u == Unit::Weekend {
+        if u == Unit::Weekend || (u == Unit::Quarter && self.is(j, "some")) {
             return None;
         }
         if let Q::N(n) = q {
@@ -1311,7 +1342,9 @@ impl<'a> Grammar<'a> {
             {
                 return None;
             }
-            if matches!(self.w(end), "%" | "percent") {
+            if matches!(self.w(end), "%" | "percent")
+                || (lex::is_zone(self.w(end)) && self.cap(end))
+            {
                 return None;
             }
             if self.adj(end)
@@ -1541,6 +1574,15 @@ impl<'a> Grammar<'a> {
         let (h, mi, mut j) = match self.w(i) {
             "noon" | "midday" => (12, 0, i + 1),
             "midnight" => (24, 0, i + 1),
+            // Military style "1200 GMT", "0930 GMT".
+            _ if self.ndigits(i) == 4
+                && lex::is_zone(self.w(i + 1))
+                && self.cap(i + 1)
+                && self.num(i).is_some_and(|n| n / 100 < 24 && n % 100 < 60) =>
+            {
+                let n = self.num(i)?;
+                (n / 100, n % 100, i + 1)
+            }
             _ => {
                 let h = self.num(i)?;
                 if self.ndigits(i) > 2 || h > 24 {
@@ -1655,6 +1697,16 @@ impl<'a> Grammar<'a> {
     /// number, "per day", "every Monday".
     fn p_set(&self, i: usize) -> Option<Hit> {
         let w = self.w(i);
+        // "The Daily Telegraph": a name inside a sentence.
+        if self.cap(i)
+            && i > 0
+            && !matches!(self.w(i - 1), "." | "\"" | ":")
+            && !self.t[i].newline_before
+        {
+            if matches!(w, "daily" | "weekly" | "monthly") {
+                return None;
+            }
+        }
         let v = match w {
             "daily" | "nightly" => "P1D",
             "weekly" => "P1W",
@@ -1730,7 +1782,10 @@ impl<'a> Grammar<'a> {
                     return None;
                 }
             }
-            ("current", _) if self.unit_at(i + 1).is_none() => ("PRESENT_REF", i + 1),
+            // Not "current account" (the balance of payments).
+            ("current", w2) if self.unit_at(i + 1).is_none() && !w2.starts_with("account") => {
+                ("PRESENT_REF", i + 1)
+            }
             ("recent", _) => {
                 if let Some((_, true, k)) = self.unit_at(i + 1) {
                     ("PAST_REF", k)
@@ -2351,7 +2406,7 @@ pub(super) fn resolve_month_year(r: NaiveDate, m: u32, tense: Tense) -> i32 {
         Tense::Past if m < cm && cm - m > 6 => r.year(),
         Tense::Past | Tense::Unknown => {
             let d = m as i32 - cm as i32;
-            if d > 6 {
+            if d > 5 {
                 r.year() - 1
             } else if d < -6 {
                 r.year() + 1
