@@ -517,7 +517,7 @@ impl<'a> Grammar<'a> {
                 }
                 return Tense::Future;
             }
-            if w == "planned" && self.is(k + 1, "to") {
+            if matches!(w, "planned" | "set") && self.is(k + 1, "to") {
                 return Tense::Future;
             }
             if lex::is_past_marker(w) {
@@ -1215,31 +1215,50 @@ impl<'a> Grammar<'a> {
         })
     }
 
-    /// Whether "a" at `i` follows a rate ("$5 a year", "twice a day").
+    /// Whether "a" at `i` follows a rate ("$5 a year", "twice a day", "84
+    /// million barrels a day"): a number or a multiplier within the three
+    /// tokens before it.
     fn is_rate_context(&self, i: usize) -> bool {
-        if i == 0 {
-            return false;
-        }
-        let p = self.w(i - 1);
-        self.kind(i - 1) == Some(Kind::Num)
-            || matches!(
-                p,
-                "times"
-                    | "once"
-                    | "twice"
-                    | "million"
-                    | "billion"
-                    | "thousand"
-                    | "hundred"
-                    | "percent"
-                    | "cents"
-                    | "dollars"
-                    | "bn"
-                    | "m"
-                    | "k"
-                    | "%"
+        let rate_word = |k: usize| {
+            let p = self.w(k);
+            self.kind(k) == Some(Kind::Num)
+                || matches!(
+                    p,
+                    "times"
+                        | "once"
+                        | "twice"
+                        | "million"
+                        | "billion"
+                        | "thousand"
+                        | "hundred"
+                        | "percent"
+                        | "cents"
+                        | "dollars"
+                        | "bn"
+                        | "m"
+                        | "k"
+                        | "%"
+                )
+                || lex::small_number(p).is_some()
+        };
+        let stop = |k: usize| {
+            matches!(
+                self.w(k),
+                "." | ";" | "," | "for" | "in" | "of" | "about" | "over" | "within"
             )
-            || (lex::small_number(p).is_some())
+        };
+        for d in 1..=3 {
+            let Some(k) = i.checked_sub(d) else {
+                return false;
+            };
+            if stop(k) {
+                return false;
+            }
+            if rate_word(k) {
+                return true;
+            }
+        }
+        false
     }
 
     /// "2016", "the 1990s", "the mid-1990s", "the '80s", "fiscal 1989",
@@ -1702,10 +1721,9 @@ impl<'a> Grammar<'a> {
             && i > 0
             && !matches!(self.w(i - 1), "." | "\"" | ":")
             && !self.t[i].newline_before
+            && matches!(w, "daily" | "weekly" | "monthly")
         {
-            if matches!(w, "daily" | "weekly" | "monthly") {
-                return None;
-            }
+            return None;
         }
         let v = match w {
             "daily" | "nightly" => "P1D",

@@ -250,7 +250,6 @@ pub fn is_future_marker(w: &str) -> bool {
             | "coming"
             | "forecast"
             | "forecasts"
-            | "set"
             | "begins"
             | "starts"
             | "opens"
