@@ -638,6 +638,13 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
+        if scaled {
+            // 8.2 * 1e9 is 8199999999.999999 in binary: snap to the integer.
+            let r = value.round();
+            if (value - r).abs() < 1e-6 * value.abs().max(1.0) {
+                value = r;
+            }
+        }
         if !scaled && self.adj(k) && self.kind(k) == Some(Kind::Word) && !words {
             // "3D", "4x4", "5G": a name, not a number.
             return None;
@@ -835,6 +842,7 @@ mod tests {
         );
         let a = one("Prices rose 3.5 per cent.");
         assert_eq!((a.value, a.unit.as_deref()), (3.5, Some("percent")));
+        assert_eq!(one("It cost 8.2bn euros.").value, 8.2e9);
         let a = one("It cost 1.5 million euros.");
         assert_eq!((a.value, a.unit.as_deref()), (1.5e6, Some("EUR")));
         let a = one("He paid US$40,000.50 in cash.");
