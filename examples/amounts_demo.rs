@@ -9,10 +9,7 @@ fn main() {
     if std::io::stdin().read_to_string(&mut text).is_err() {
         return;
     }
-    let exclude: Vec<_> = timex::find(&text, None)
-        .iter()
-        .map(|t| t.start..t.end)
-        .collect();
+    let exclude: Vec<_> = timex::find(&text, None).iter().map(|t| t.start..t.end).collect();
     for a in amounts::find(&text, &exclude) {
         let line_start = text[..a.start].rfind('\n').map_or(0, |p| p + 1);
         let before = &text[line_start..a.start];

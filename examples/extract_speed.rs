@@ -10,9 +10,7 @@ use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let which = args.get(1).map_or("timex", String::as_str);
-    let path = args
-        .get(2)
-        .map_or("tests/fixtures/article.txt", String::as_str);
+    let path = args.get(2).map_or("tests/fixtures/article.txt", String::as_str);
     let rounds: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20);
     let raw = std::fs::read_to_string(path).unwrap_or_default();
     let mut text = String::new();
@@ -31,10 +29,7 @@ fn main() {
         }
     }
     let reference = timex::Reference::parse("2005-03-01").ok();
-    let exclude: Vec<_> = timex::find(&text, reference)
-        .iter()
-        .map(|t| t.start..t.end)
-        .collect();
+    let exclude: Vec<_> = timex::find(&text, reference).iter().map(|t| t.start..t.end).collect();
     let start = Instant::now();
     let mut found = 0;
     for _ in 0..rounds {

@@ -16,10 +16,7 @@ fn main() -> std::io::Result<()> {
         };
         let id = v.get("id").cloned().unwrap_or(serde_json::Value::Null);
         let text = v.get("text").and_then(|t| t.as_str()).unwrap_or("");
-        let reference = v
-            .get("published")
-            .and_then(|p| p.as_str())
-            .and_then(|p| Reference::parse(p).ok());
+        let reference = v.get("published").and_then(|p| p.as_str()).and_then(|p| Reference::parse(p).ok());
         let found = timex::find(text, reference);
         // Byte offset -> code point offset.
         let mut cp = vec![0usize; text.len() + 1];

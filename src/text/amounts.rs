@@ -67,17 +67,9 @@ pub struct Amount {
 /// of `exclude` (byte ranges, e.g. the spans of `timex::find`).
 pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
     let t = scan(text);
-    let p = Parser {
-        text,
-        low: text.to_ascii_lowercase(),
-        t: &t,
-    };
+    let p = Parser { text, low: text.to_ascii_lowercase(), t: &t };
     // Disjoint, sorted copy of the excluded ranges, for binary search.
-    let mut sorted: Vec<Range<usize>> = exclude
-        .iter()
-        .filter(|r| r.start < r.end)
-        .cloned()
-        .collect();
+    let mut sorted: Vec<Range<usize>> = exclude.iter().filter(|r| r.start < r.end).cloned().collect();
     sorted.sort_by_key(|r| r.start);
     let mut excluded: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
     for r in sorted {
@@ -291,14 +283,11 @@ fn is_people(w: &str) -> bool {
 /// A casualty word and what it says happened.
 fn casualty(w: &str) -> Option<CountOf> {
     Some(match w {
-        "killed" | "kill" | "kills" | "killing" | "dead" | "died" | "die" | "deaths" | "death"
-        | "fatalities" | "lives" | "bodies" | "massacred" | "slain" | "executed" | "perished"
-        | "drowned" | "toll" => CountOf::Killed,
-        "injured" | "injuring" | "injuries" | "wounded" | "wounding" | "hurt" | "casualties" => {
-            CountOf::Injured
-        }
-        "arrested" | "arrests" | "arresting" | "detained" | "detaining" | "custody" | "jailed"
-        | "captured" | "kidnapped" | "abducted" | "hostages" => CountOf::Arrested,
+        "killed" | "kill" | "kills" | "killing" | "dead" | "died" | "die" | "deaths" | "death" | "fatalities"
+        | "lives" | "bodies" | "massacred" | "slain" | "executed" | "perished" | "drowned" | "toll" => CountOf::Killed,
+        "injured" | "injuring" | "injuries" | "wounded" | "wounding" | "hurt" | "casualties" => CountOf::Injured,
+        "arrested" | "arrests" | "arresting" | "detained" | "detaining" | "custody" | "jailed" | "captured"
+        | "kidnapped" | "abducted" | "hostages" => CountOf::Arrested,
         "displaced" | "homeless" | "fled" | "uprooted" | "refugees" => CountOf::Displaced,
         "missing" | "unaccounted" => CountOf::Missing,
         "evacuated" | "evacuate" | "evacuation" | "evacuating" => CountOf::Evacuated,
@@ -355,9 +344,7 @@ impl<'a> Parser<'a> {
         i > 0 && i < self.t.len() && self.t[i - 1].end == self.t[i].start
     }
     fn raw(&self, i: usize) -> &'a str {
-        self.t
-            .get(i)
-            .map_or("", |t| self.text.get(t.start..t.end).unwrap_or(""))
+        self.t.get(i).map_or("", |t| self.text.get(t.start..t.end).unwrap_or(""))
     }
 
     /// Modifier words at `i`: (modifier, next token).
@@ -378,8 +365,7 @@ impl<'a> Parser<'a> {
             ("close", "to", _) => (Some(Approximate), 2),
             ("an", "estimated", _) => (Some(Approximate), 2),
             (
-                "nearly" | "almost" | "about" | "around" | "approximately" | "roughly" | "some"
-                | "circa" | "estimated",
+                "nearly" | "almost" | "about" | "around" | "approximately" | "roughly" | "some" | "circa" | "estimated",
                 _,
                 _,
             ) => (Some(Approximate), 1),
@@ -439,12 +425,7 @@ impl<'a> Parser<'a> {
             if self.adj(i) && self.kind(i - 1) == Some(Kind::Word) {
                 return None;
             }
-            if self.adj(i)
-                && self.is(i - 1, "-")
-                && i >= 2
-                && self.adj(i - 1)
-                && self.kind(i - 2) == Some(Kind::Word)
-            {
+            if self.adj(i) && self.is(i - 1, "-") && i >= 2 && self.adj(i - 1) && self.kind(i - 2) == Some(Kind::Word) {
                 return None;
             }
             let mut s = String::from(self.w(i));
@@ -458,11 +439,7 @@ impl<'a> Parser<'a> {
                 s.push_str(self.w(j + 1));
                 j += 2;
             }
-            if self.is(j, ".")
-                && self.adj(j)
-                && self.adj(j + 1)
-                && self.kind(j + 1) == Some(Kind::Num)
-            {
+            if self.is(j, ".") && self.adj(j) && self.adj(j + 1) && self.kind(j + 1) == Some(Kind::Num) {
                 s.push('.');
                 s.push_str(self.w(j + 1));
                 j += 2;
@@ -477,11 +454,7 @@ impl<'a> Parser<'a> {
         let mut v = f64::from(small(w)?);
         let mut j = i + 1;
         if v >= 20.0 && v % 10.0 == 0.0 {
-            let k = if self.is(j, "-") && self.adj(j) {
-                j + 1
-            } else {
-                j
-            };
+            let k = if self.is(j, "-") && self.adj(j) { j + 1 } else { j };
             if let Some(u) = small(self.w(k)).filter(|u| (1..10).contains(u)) {
                 v += f64::from(u);
                 j = k + 1;
@@ -497,15 +470,7 @@ impl<'a> Parser<'a> {
         let can_start = matches!(self.kind(i), Some(Kind::Num))
             || matches!(
                 self.raw(i),
-                "$" | "\u{a3}"
-                    | "\u{20ac}"
-                    | "\u{a5}"
-                    | "\u{20b9}"
-                    | "USD"
-                    | "GBP"
-                    | "EUR"
-                    | "JPY"
-                    | "CHF"
+                "$" | "\u{a3}" | "\u{20ac}" | "\u{a5}" | "\u{20b9}" | "USD" | "GBP" | "EUR" | "JPY" | "CHF"
             )
             || small(first).is_some()
             || matches!(
@@ -574,21 +539,13 @@ impl<'a> Parser<'a> {
                 return None;
             }
             if modifier.is_none() {
-                modifier = Some(if n == 3 {
-                    Modifier::Approximate
-                } else {
-                    Modifier::AtLeast
-                });
+                modifier = Some(if n == 3 { Modifier::Approximate } else { Modifier::AtLeast });
             }
             (v, j + n, true)
         } else if matches!(self.w(j), "a" | "an") || self.is(j, "half") {
             // "a dozen", "a hundred", "a million", "half a million".
             let (mult, k) = if self.is(j, "half") {
-                let k = if matches!(self.w(j + 1), "a" | "an") {
-                    j + 2
-                } else {
-                    j + 1
-                };
+                let k = if matches!(self.w(j + 1), "a" | "an") { j + 2 } else { j + 1 };
                 (0.5, k)
             } else {
                 (1.0, j + 1)
@@ -688,25 +645,11 @@ impl<'a> Parser<'a> {
         }
         let start = self.t[i].start;
         let end = self.t[end_tok - 1].end;
-        let measure = unit.as_deref().is_some_and(|u| {
-            u == "percent" || (u.len() == 3 && u.bytes().all(|b| b.is_ascii_uppercase()))
-        });
-        let count_of = if !measure {
-            self.count_of(i, end_tok, noun_idx)
-        } else {
-            None
-        };
-        Some((
-            Amount {
-                start,
-                end,
-                value,
-                unit,
-                modifier,
-                count_of,
-            },
-            end_tok,
-        ))
+        let measure = unit
+            .as_deref()
+            .is_some_and(|u| u == "percent" || (u.len() == 3 && u.bytes().all(|b| b.is_ascii_uppercase())));
+        let count_of = if !measure { self.count_of(i, end_tok, noun_idx) } else { None };
+        Some((Amount { start, end, value, unit, modifier, count_of }, end_tok))
     }
 
     fn currency_code_after(&self, k: usize) -> Option<&'static str> {
@@ -722,9 +665,7 @@ impl<'a> Parser<'a> {
     /// three words ("two foremost nuclear powers", "30 Syrian rebels"), else
     /// the next word when it is in lower case.
     fn noun_after(&self, k: usize) -> Option<usize> {
-        let is_word = |i: usize| {
-            self.kind(i) == Some(Kind::Word) && !self.w(i).is_empty() && !is_stop(self.w(i))
-        };
+        let is_word = |i: usize| self.kind(i) == Some(Kind::Word) && !self.w(i).is_empty() && !is_stop(self.w(i));
         let mut first = None;
         let mut i = k;
         for _ in 0..3 {
@@ -732,11 +673,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             // A hyphenated compound counts as its last part: "pro-government".
-            while self.is(i + 1, "-")
-                && self.adj(i + 1)
-                && self.adj(i + 2)
-                && self.kind(i + 2) == Some(Kind::Word)
-            {
+            while self.is(i + 1, "-") && self.adj(i + 1) && self.adj(i + 2) && self.kind(i + 2) == Some(Kind::Word) {
                 i += 2;
             }
             let w = self.w(i);
@@ -744,9 +681,7 @@ impl<'a> Parser<'a> {
             if first.is_none() && !cap {
                 first = Some(i);
             }
-            if !cap
-                && (w.len() > 2 && w.ends_with('s') && !w.ends_with("ss") || casualty(w).is_some())
-            {
+            if !cap && (w.len() > 2 && w.ends_with('s') && !w.ends_with("ss") || casualty(w).is_some()) {
                 return Some(i);
             }
             i += 1;
@@ -763,16 +698,13 @@ impl<'a> Parser<'a> {
             }
             let w = self.w(n);
             // Agent nouns are mostly people: "climbers", "activists".
-            let agent = ["ers", "ists", "ians", "ants", "ees"]
-                .iter()
-                .any(|s| w.ends_with(s));
+            let agent = ["ers", "ists", "ians", "ants", "ees"].iter().any(|s| w.ends_with(s));
             if !is_people(w) && !agent {
                 return None;
             }
         }
         // "killed at least 20", "20 people were killed", "20 others injured".
-        let stop =
-            |k: usize| matches!(self.w(k), "." | ";" | "!" | "?") || self.t[k].newline_before;
+        let stop = |k: usize| matches!(self.w(k), "." | ";" | "!" | "?") || self.t[k].newline_before;
         let after = noun.map_or(e, |n| n + 1);
         for d in 1..=6 {
             if let Some(k) = s.checked_sub(d) {
@@ -812,8 +744,7 @@ mod tests {
 
     #[test]
     fn example_article_counts() {
-        let text =
-            "launched nearly 60 missiles into Syria. The attack resulted in nearly 100 deaths.";
+        let text = "launched nearly 60 missiles into Syria. The attack resulted in nearly 100 deaths.";
         let v = find(text, &[]);
         assert_eq!(v.len(), 2);
         assert_eq!(
@@ -822,10 +753,7 @@ mod tests {
         );
         assert_eq!(span(text, &v[0]), "nearly 60");
         assert_eq!(v[0].count_of, None);
-        assert_eq!(
-            (v[1].value, v[1].unit.as_deref(), v[1].count_of),
-            (100.0, Some("deaths"), Some(CountOf::Killed))
-        );
+        assert_eq!((v[1].value, v[1].unit.as_deref(), v[1].count_of), (100.0, Some("deaths"), Some(CountOf::Killed)));
     }
 
     #[test]
@@ -836,10 +764,7 @@ mod tests {
         assert_eq!((a.value, a.unit.as_deref()), (2.5e6, Some("GBP")));
         let t = "Turnout was 45% overall.";
         let a = one(t);
-        assert_eq!(
-            (a.value, a.unit.as_deref(), span(t, &a).as_str()),
-            (45.0, Some("percent"), "45%")
-        );
+        assert_eq!((a.value, a.unit.as_deref(), span(t, &a).as_str()), (45.0, Some("percent"), "45%"));
         let a = one("Prices rose 3.5 per cent.");
         assert_eq!((a.value, a.unit.as_deref()), (3.5, Some("percent")));
         assert_eq!(one("It cost 8.2bn euros.").value, 8.2e9);
@@ -858,10 +783,7 @@ mod tests {
         let a = one("There were twenty-five cars.");
         assert_eq!((a.value, a.unit.as_deref()), (25.0, Some("cars")));
         let a = one("Tens of thousands of people marched.");
-        assert_eq!(
-            (a.value, a.unit.as_deref(), a.modifier),
-            (1e4, Some("people"), Some(Modifier::Approximate))
-        );
+        assert_eq!((a.value, a.unit.as_deref(), a.modifier), (1e4, Some("people"), Some(Modifier::Approximate)));
         let a = one("Thousands of people marched.");
         assert_eq!((a.value, a.modifier), (1000.0, Some(Modifier::AtLeast)));
         let a = one("Half a million people marched.");
@@ -872,14 +794,8 @@ mod tests {
     fn modifiers() {
         assert_eq!(one("at least 20 people").modifier, Some(Modifier::AtLeast));
         assert_eq!(one("up to 300 jobs").modifier, Some(Modifier::AtMost));
-        assert_eq!(
-            one("more than 1,000 homes").modifier,
-            Some(Modifier::MoreThan)
-        );
-        assert_eq!(
-            one("fewer than 50 seats").modifier,
-            Some(Modifier::LessThan)
-        );
+        assert_eq!(one("more than 1,000 homes").modifier, Some(Modifier::MoreThan));
+        assert_eq!(one("fewer than 50 seats").modifier, Some(Modifier::LessThan));
         assert_eq!(one("about 40 tanks").modifier, Some(Modifier::Approximate));
         assert_eq!(one("an estimated 5,000 troops").value, 5000.0);
     }
@@ -887,35 +803,14 @@ mod tests {
     #[test]
     fn casualty_counts() {
         let a = one("The blast killed at least 20 people.");
-        assert_eq!(
-            (a.value, a.count_of, a.modifier),
-            (20.0, Some(CountOf::Killed), Some(Modifier::AtLeast))
-        );
-        assert_eq!(
-            one("Some 300 people were injured.").count_of,
-            Some(CountOf::Injured)
-        );
-        assert_eq!(
-            one("Police arrested 12 protesters.").count_of,
-            Some(CountOf::Arrested)
-        );
-        assert_eq!(
-            one("About 5,000 residents were evacuated.").count_of,
-            Some(CountOf::Evacuated)
-        );
-        assert_eq!(
-            one("Three climbers are missing.").count_of,
-            Some(CountOf::Missing)
-        );
-        assert_eq!(
-            one("The floods displaced 40,000 villagers.").count_of,
-            Some(CountOf::Displaced)
-        );
+        assert_eq!((a.value, a.count_of, a.modifier), (20.0, Some(CountOf::Killed), Some(Modifier::AtLeast)));
+        assert_eq!(one("Some 300 people were injured.").count_of, Some(CountOf::Injured));
+        assert_eq!(one("Police arrested 12 protesters.").count_of, Some(CountOf::Arrested));
+        assert_eq!(one("About 5,000 residents were evacuated.").count_of, Some(CountOf::Evacuated));
+        assert_eq!(one("Three climbers are missing.").count_of, Some(CountOf::Missing));
+        assert_eq!(one("The floods displaced 40,000 villagers.").count_of, Some(CountOf::Displaced));
         // Not people: no category.
-        assert_eq!(
-            one("The strike killed the plan for 60 missiles.").count_of,
-            None
-        );
+        assert_eq!(one("The strike killed the plan for 60 missiles.").count_of, None);
         // Another sentence does not count.
         assert_eq!(one("Many were killed. 20 buses arrived.").count_of, None);
     }
@@ -936,18 +831,7 @@ mod tests {
 
     #[test]
     fn odd_input_does_not_panic() {
-        for s in [
-            "",
-            "$",
-            "$.",
-            "99999999999999999999999999",
-            "1.",
-            "1,",
-            "tens of",
-            "a",
-            "half",
-            "\u{a3}\u{20ac}1",
-        ] {
+        for s in ["", "$", "$.", "99999999999999999999999999", "1.", "1,", "tens of", "a", "half", "\u{a3}\u{20ac}1"] {
             let _ = find(s, &[]);
             let _ = find(s, &[0..1, 2..9]);
         }
@@ -961,24 +845,15 @@ mod article_tests {
     #[test]
     fn example_article_fixture() {
         let text = include_str!("../../tests/fixtures/article.txt");
-        let ex: Vec<Range<usize>> = crate::text::timex::find(text, None)
-            .iter()
-            .map(|t| t.start..t.end)
-            .collect();
+        let ex: Vec<Range<usize>> = crate::text::timex::find(text, None).iter().map(|t| t.start..t.end).collect();
         let got = find(text, &ex);
         let missiles = got.iter().find(|a| a.unit.as_deref() == Some("missiles"));
         let m = missiles.expect("60 missiles");
         assert_eq!((m.value, m.modifier), (60.0, Some(Modifier::Approximate)));
         let deaths = got.iter().find(|a| a.unit.as_deref() == Some("deaths"));
         let d = deaths.expect("100 deaths");
-        assert_eq!(
-            (d.value, d.modifier, d.count_of),
-            (100.0, Some(Modifier::Approximate), Some(CountOf::Killed))
-        );
+        assert_eq!((d.value, d.modifier, d.count_of), (100.0, Some(Modifier::Approximate), Some(CountOf::Killed)));
         // "4 April" and "2016" are dates, not amounts.
-        assert!(
-            got.iter().all(|a| a.value != 4.0 && a.value != 2016.0),
-            "{got:?}"
-        );
+        assert!(got.iter().all(|a| a.value != 4.0 && a.value != 2016.0), "{got:?}");
     }
 }

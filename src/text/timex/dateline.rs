@@ -73,10 +73,8 @@ fn is_label(before: &str) -> bool {
     let low = low.trim_end_matches([':', ',', ' ']).trim_end();
     let low = low.strip_suffix(" on").unwrap_or(low).trim_end();
     let low = low.rsplit(['|', '\u{2022}']).next().unwrap_or(low).trim();
-    matches!(
-        low,
-        "published" | "updated" | "posted" | "date" | "first published" | "last updated" | "dated"
-    ) || (low.is_empty() && before.is_empty())
+    matches!(low, "published" | "updated" | "posted" | "date" | "first published" | "last updated" | "dated")
+        || (low.is_empty() && before.is_empty())
 }
 
 /// A dateline: a place in capitals (and maybe an agency in parentheses)
@@ -108,49 +106,25 @@ mod tests {
     #[test]
     fn reads_agency_dateline_without_inventing_a_year() {
         let d = infer_dateline_date("MOSCOW, April 12 (Reuters) - Russia said on Wednesday...");
-        assert_eq!(
-            d,
-            Some(StatedDate {
-                year: None,
-                month: 4,
-                day: 12
-            })
-        );
+        assert_eq!(d, Some(StatedDate { year: None, month: 4, day: 12 }));
         assert_eq!(d.and_then(StatedDate::to_date), None);
     }
 
     #[test]
     fn reads_published_label() {
         let d = infer_dateline_date("Syria strikes\nPublished: 12 April 2017\n\nThe US said...");
-        assert_eq!(
-            d,
-            Some(StatedDate {
-                year: Some(2017),
-                month: 4,
-                day: 12
-            })
-        );
+        assert_eq!(d, Some(StatedDate { year: Some(2017), month: 4, day: 12 }));
     }
 
     #[test]
     fn reads_dateline_after_agency() {
         let d = infer_dateline_date("WASHINGTON (AP) Jan. 5, 2000 - The Senate voted...");
-        assert_eq!(
-            d,
-            Some(StatedDate {
-                year: Some(2000),
-                month: 1,
-                day: 5
-            })
-        );
+        assert_eq!(d, Some(StatedDate { year: Some(2000), month: 1, day: 5 }));
     }
 
     #[test]
     fn ignores_dates_in_running_text() {
-        assert_eq!(
-            infer_dateline_date("The talks began on April 4 and ended in May."),
-            None
-        );
+        assert_eq!(infer_dateline_date("The talks began on April 4 and ended in May."), None);
         assert_eq!(infer_dateline_date(""), None);
     }
 }

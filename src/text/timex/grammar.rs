@@ -34,13 +34,7 @@ struct Hit {
 }
 
 fn hit(end: usize, kind: TimexKind, value: String) -> Option<Hit> {
-    Some(Hit {
-        end,
-        kind,
-        value,
-        modifier: None,
-        topic: None,
-    })
+    Some(Hit { end, kind, value, modifier: None, topic: None })
 }
 
 pub(super) struct Grammar<'a> {
@@ -56,13 +50,7 @@ pub(super) struct Grammar<'a> {
 
 impl<'a> Grammar<'a> {
     pub(super) fn new(text: &'a str, t: &'a [Tok], r: Option<Reference>) -> Self {
-        Grammar {
-            text,
-            low: text.to_ascii_lowercase(),
-            t,
-            r,
-            last_quarter: None,
-        }
+        Grammar { text, low: text.to_ascii_lowercase(), t, r, last_quarter: None }
     }
 
     pub(super) fn run(mut self) -> Vec<Timex> {
@@ -80,13 +68,7 @@ impl<'a> Grammar<'a> {
                     if let Some(q) = h.topic {
                         self.last_quarter = Some(q);
                     }
-                    out.push(Timex {
-                        start,
-                        end,
-                        kind: h.kind,
-                        value: h.value,
-                        modifier: h.modifier,
-                    });
+                    out.push(Timex { start, end, kind: h.kind, value: h.value, modifier: h.modifier });
                     i = h.end;
                 }
                 _ => i += 1,
@@ -128,10 +110,7 @@ impl<'a> Grammar<'a> {
     }
 
     fn ndigits(&self, i: usize) -> usize {
-        self.t
-            .get(i)
-            .filter(|t| t.kind == Kind::Num)
-            .map_or(0, |t| t.end - t.start)
+        self.t.get(i).filter(|t| t.kind == Kind::Num).map_or(0, |t| t.end - t.start)
     }
 
     /// Whether token `i` is part of a larger number ("1,995", "3.1995").
@@ -205,26 +184,13 @@ impl<'a> Grammar<'a> {
         let named = month || wday;
         let cands = [
             (num || named).then(|| self.p_abs_date(i)).flatten(),
-            (wday
-                || matches!(
-                    w,
-                    "last" | "next" | "this" | "past" | "coming" | "early" | "late"
-                ))
-            .then(|| self.p_weekday(i))
-            .flatten(),
+            (wday || matches!(w, "last" | "next" | "this" | "past" | "coming" | "early" | "late"))
+                .then(|| self.p_weekday(i))
+                .flatten(),
             (month
                 || matches!(
                     w,
-                    "the"
-                        | "last"
-                        | "next"
-                        | "this"
-                        | "past"
-                        | "coming"
-                        | "early"
-                        | "late"
-                        | "mid"
-                        | "end"
+                    "the" | "last" | "next" | "this" | "past" | "coming" | "early" | "late" | "mid" | "end"
                 ))
             .then(|| self.p_month(i))
             .flatten(),
@@ -265,25 +231,17 @@ impl<'a> Grammar<'a> {
             .flatten(),
             (!named).then(|| self.p_ago(i)).flatten(),
             (!named).then(|| self.p_duration(i)).flatten(),
-            (num || matches!(
-                w,
-                "the" | "early" | "late" | "mid" | "fiscal" | "fy" | "'" | "\u{2019}"
-            ))
-            .then(|| self.p_year(i))
-            .flatten(),
-            (!named).then(|| self.p_quarter(i)).flatten(),
-            (num || matches!(w, "noon" | "midday" | "midnight"))
-                .then(|| self.p_time(i))
+            (num || matches!(w, "the" | "early" | "late" | "mid" | "fiscal" | "fy" | "'" | "\u{2019}"))
+                .then(|| self.p_year(i))
                 .flatten(),
+            (!named).then(|| self.p_quarter(i)).flatten(),
+            (num || matches!(w, "noon" | "midday" | "midnight")).then(|| self.p_time(i)).flatten(),
             (!named && !num).then(|| self.p_set(i)).flatten(),
             (!named && !num).then(|| self.p_ref(i)).flatten(),
             (self.cap(i) && !named).then(|| self.p_holiday(i)).flatten(),
-            matches!(
-                w,
-                "year" | "the" | "around" | "end" | "beginning" | "start" | "middle" | "close"
-            )
-            .then(|| self.p_edge(i))
-            .flatten(),
+            matches!(w, "year" | "the" | "around" | "end" | "beginning" | "start" | "middle" | "close")
+                .then(|| self.p_edge(i))
+                .flatten(),
             (!named).then(|| self.p_misc(i)).flatten(),
         ];
         let mut best: Option<Hit> = None;
@@ -366,11 +324,7 @@ impl<'a> Grammar<'a> {
                 v = v * 1000.0 + f64::from(self.num(j + 1)?);
                 j += 2;
             }
-            if self.is(j, ".")
-                && self.adj(j)
-                && self.kind(j + 1) == Some(Kind::Num)
-                && self.adj(j + 1)
-            {
+            if self.is(j, ".") && self.adj(j) && self.kind(j + 1) == Some(Kind::Num) && self.adj(j + 1) {
                 let frac = self.w(j + 1);
                 let f: f64 = format!("0.{frac}").parse().ok()?;
                 v += f;
@@ -391,11 +345,7 @@ impl<'a> Grammar<'a> {
             let mut v = n;
             let mut j = i + 1;
             if n >= 20 && n % 10 == 0 {
-                let (k, unit_next) = if self.is(j, "-") && self.adj(j) {
-                    (j + 1, true)
-                } else {
-                    (j, false)
-                };
+                let (k, unit_next) = if self.is(j, "-") && self.adj(j) { (j + 1, true) } else { (j, false) };
                 if let Some(u) = lex::small_number(self.w(k)).filter(|u| (1..10).contains(u)) {
                     v += u;
                     j = k + 1;
@@ -450,10 +400,8 @@ impl<'a> Grammar<'a> {
     /// A unit at `i`, allowing "trading days", "business days".
     fn unit_at(&self, i: usize) -> Option<(Unit, bool, usize)> {
         let mut j = i;
-        if matches!(
-            self.w(j),
-            "trading" | "business" | "working" | "calendar" | "school" | "full"
-        ) && lex::unit(self.w(j + 1)).is_some()
+        if matches!(self.w(j), "trading" | "business" | "working" | "calendar" | "school" | "full")
+            && lex::unit(self.w(j + 1)).is_some()
         {
             j += 1;
         }
@@ -476,10 +424,7 @@ impl<'a> Grammar<'a> {
             ("well" | "just", "over") => (Some("MORE_THAN"), 2),
             ("just", "under") => (Some("LESS_THAN"), 2),
             ("close", "to") => (Some("APPROX"), 2),
-            (
-                "about" | "around" | "roughly" | "approximately" | "some" | "nearly" | "almost",
-                _,
-            ) => (Some("APPROX"), 1),
+            ("about" | "around" | "roughly" | "approximately" | "some" | "nearly" | "almost", _) => (Some("APPROX"), 1),
             ("over", _) => (Some("MORE_THAN"), 1),
             ("under", _) => (Some("LESS_THAN"), 1),
             _ => (None, 0),
@@ -499,9 +444,7 @@ impl<'a> Grammar<'a> {
 
     /// Tense of the clause around tokens `[s, e)`: the nearest marker wins.
     fn tense(&self, s: usize, e: usize) -> Tense {
-        let stop = |k: usize| {
-            matches!(self.w(k), "." | "!" | "?" | ";" | "\"") || self.t[k].newline_before
-        };
+        let stop = |k: usize| matches!(self.w(k), "." | "!" | "?" | ";" | "\"") || self.t[k].newline_before;
         let classify = |k: usize| -> Tense {
             let w = self.w(k);
             if w == "won" && self.is(k + 1, "'") && self.is(k + 2, "t") {
@@ -557,8 +500,7 @@ impl<'a> Grammar<'a> {
                 if self.t[k + 1].newline_before && d > 1 {
                     // crossed a line start already
                 }
-                let crossed =
-                    (k + 1..s).any(stop) || (k + 1 < self.t.len() && stop(k + 1) && k + 1 < s);
+                let crossed = (k + 1..s).any(stop) || (k + 1 < self.t.len() && stop(k + 1) && k + 1 < s);
                 if !crossed && !stop(k) {
                     let tn = classify(k);
                     if tn != Tense::Unknown {
@@ -584,11 +526,7 @@ impl<'a> Grammar<'a> {
     fn p_abs_date(&self, i: usize) -> Option<Hit> {
         // Weekday prefix: "Monday, Oct. 26".
         if lex::weekday(self.w(i)).is_some() && self.cap(i) {
-            let j = if self.is(i + 1, ".") && self.adj(i + 1) {
-                i + 2
-            } else {
-                i + 1
-            };
+            let j = if self.is(i + 1, ".") && self.adj(i + 1) { i + 2 } else { i + 1 };
             let j = if self.is(j, ",") { j + 1 } else { j };
             if let Some(mut h) = self.md_date(j) {
                 h.end = h.end.max(j);
@@ -617,11 +555,7 @@ impl<'a> Grammar<'a> {
                 Some((d, k)) => (m, Some(d), k),
                 None => {
                     // "January 1998", "January of 1998".
-                    let k = if self.is(j, "of") || self.is(j, ",") {
-                        j + 1
-                    } else {
-                        j
-                    };
+                    let k = if self.is(j, "of") || self.is(j, ",") { j + 1 } else { j };
                     let (y, k) = self.year_at(k)?;
                     return hit(k, TimexKind::Date, format!("{y:04}-{m:02}"));
                 }
@@ -731,13 +665,7 @@ impl<'a> Grammar<'a> {
             Some(p) => (TimexKind::Time, format!("{base}T{p}")),
             None => (TimexKind::Date, base),
         };
-        Some(Hit {
-            end,
-            kind,
-            value,
-            modifier,
-            topic: None,
-        })
+        Some(Hit { end, kind, value, modifier, topic: None })
     }
 
     /// "March", "last October", "early September", "mid-April",
@@ -845,13 +773,7 @@ impl<'a> Grammar<'a> {
             }
             None => format!("XXXX-{m:02}"),
         };
-        Some(Hit {
-            end,
-            kind: TimexKind::Date,
-            value,
-            modifier,
-            topic: None,
-        })
+        Some(Hit { end, kind: TimexKind::Date, value, modifier, topic: None })
     }
 
     /// "today", "yesterday morning", "tonight", "this morning",
@@ -860,11 +782,7 @@ impl<'a> Grammar<'a> {
         let mut j = i;
         let mut modifier = None;
         if matches!(self.w(j), "early" | "late" | "earlier" | "later") {
-            modifier = Some(if self.w(j).starts_with("early") {
-                "START"
-            } else {
-                "END"
-            });
+            modifier = Some(if self.w(j).starts_with("early") { "START" } else { "END" });
             j += 1;
         }
         let (offset, implied_part) = match (self.w(j), self.w(j + 1)) {
@@ -895,13 +813,7 @@ impl<'a> Grammar<'a> {
             Some(p) => (TimexKind::Time, format!("{base}T{p}")),
             None => (TimexKind::Date, base),
         };
-        Some(Hit {
-            end,
-            kind,
-            value,
-            modifier,
-            topic: None,
-        })
+        Some(Hit { end, kind, value, modifier, topic: None })
     }
 
     /// "this week", "last year", "next month", "earlier this year",
@@ -967,13 +879,7 @@ impl<'a> Grammar<'a> {
                 }
                 None => format!("XXXX-{s}"),
             };
-            return Some(Hit {
-                end: j + 1,
-                kind: TimexKind::Date,
-                value,
-                modifier,
-                topic: None,
-            });
+            return Some(Hit { end: j + 1, kind: TimexKind::Date, value, modifier, topic: None });
         }
         let (u, plural) = lex::unit(w)?;
         if plural {
@@ -981,11 +887,7 @@ impl<'a> Grammar<'a> {
         }
         let end = j + 1;
         // "the past year", "the last week": a stretch of time, not a date.
-        if the
-            && matches!(rel, "past" | "last" | "next" | "coming")
-            && modifier.is_none()
-            && u != Unit::Quarter
-        {
+        if the && matches!(rel, "past" | "last" | "next" | "coming") && modifier.is_none() && u != Unit::Quarter {
             return hit(end, TimexKind::Duration, duration(Q::N(1.0), u));
         }
         if rel == "latest" && u != Unit::Quarter {
@@ -1006,13 +908,7 @@ impl<'a> Grammar<'a> {
             }
             None => unknown_granular(u),
         };
-        Some(Hit {
-            end,
-            kind: TimexKind::Date,
-            value,
-            modifier,
-            topic: None,
-        })
+        Some(Hit { end, kind: TimexKind::Date, value, modifier, topic: None })
     }
 
     /// "18 months ago", "a year ago", "two days earlier", "years ago".
@@ -1025,11 +921,7 @@ impl<'a> Grammar<'a> {
         let (u, _, k) = self.unit_at(j)?;
         let dir: i64 = match self.w(k) {
             "ago" => -1,
-            "earlier" | "before"
-                if !matches!(self.w(k + 1), "than" | "this" | "that") && self.w(k) == "earlier" =>
-            {
-                -1
-            }
+            "earlier" | "before" if !matches!(self.w(k + 1), "than" | "this" | "that") && self.w(k) == "earlier" => -1,
             // "two days later" is a duration from some other event.
             "hence" => 1,
             _ => return None,
@@ -1055,13 +947,7 @@ impl<'a> Grammar<'a> {
             }
             _ => unknown_granular(u),
         };
-        Some(Hit {
-            end: k + 1,
-            kind: TimexKind::Date,
-            value,
-            modifier,
-            topic: None,
-        })
+        Some(Hit { end: k + 1, kind: TimexKind::Date, value, modifier, topic: None })
     }
 
     /// "two hours", "the past three years", "a nearly two-hour meeting"
@@ -1131,11 +1017,7 @@ impl<'a> Grammar<'a> {
                     let value = format!("PX{}", lex_letter(u));
                     return hit(k, TimexKind::Duration, with_t(value, u));
                 }
-                return hit(
-                    k,
-                    TimexKind::Duration,
-                    with_t(format!("PX{}", lex_letter(u)), u),
-                );
+                return hit(k, TimexKind::Duration, with_t(format!("PX{}", lex_letter(u)), u));
             }
         };
         // "more" in "two more weeks".
@@ -1154,11 +1036,7 @@ impl<'a> Grammar<'a> {
         if the && self.is(k, "-") && self.adj(k) && !lead {
             return None;
         }
-        let k = if self.is(k, "-") && self.adj(k) {
-            k + 1
-        } else {
-            k
-        };
+        let k = if self.is(k, "-") && self.adj(k) { k + 1 } else { k };
         let (u, plural, mut end) = self.unit_at(k)?;
         if u == Unit::Weekend || (u == Unit::Quarter && self.is(j, "some")) {
             return None;
@@ -1206,13 +1084,7 @@ impl<'a> Grammar<'a> {
             return None;
         }
         let value = duration(q, u);
-        Some(Hit {
-            end,
-            kind: TimexKind::Duration,
-            value,
-            modifier,
-            topic: None,
-        })
+        Some(Hit { end, kind: TimexKind::Duration, value, modifier, topic: None })
     }
 
     /// Whether "a" at `i` follows a rate ("$5 a year", "twice a day", "84
@@ -1241,12 +1113,7 @@ impl<'a> Grammar<'a> {
                 )
                 || lex::small_number(p).is_some()
         };
-        let stop = |k: usize| {
-            matches!(
-                self.w(k),
-                "." | ";" | "," | "for" | "in" | "of" | "about" | "over" | "within"
-            )
-        };
+        let stop = |k: usize| matches!(self.w(k), "." | ";" | "," | "for" | "in" | "of" | "about" | "over" | "within");
         for d in 1..=3 {
             let Some(k) = i.checked_sub(d) else {
                 return false;
@@ -1294,17 +1161,12 @@ impl<'a> Grammar<'a> {
         // Decades: "1990s", "'90s", "90s".
         if self.is(j, "'") || self.is(j, "\u{2019}") {
             let n = self.num(j + 1)?;
-            if self.ndigits(j + 1) == 2 && self.is(j + 2, "s") && self.adj(j + 1) && self.adj(j + 2)
-            {
+            if self.ndigits(j + 1) == 2 && self.is(j + 2, "s") && self.adj(j + 1) && self.adj(j + 2) {
                 let century = match self.r {
                     Some(r) => r.year() / 100,
                     None => 19,
                 };
-                let c = if n as i32 > (self.r.map_or(99, |r| r.year() % 100)) {
-                    century - 1
-                } else {
-                    century
-                };
+                let c = if n as i32 > (self.r.map_or(99, |r| r.year() % 100)) { century - 1 } else { century };
                 return Some(Hit {
                     end: j + 3,
                     kind: TimexKind::Date,
@@ -1361,9 +1223,7 @@ impl<'a> Grammar<'a> {
             {
                 return None;
             }
-            if matches!(self.w(end), "%" | "percent")
-                || (lex::is_zone(self.w(end)) && self.cap(end))
-            {
+            if matches!(self.w(end), "%" | "percent") || (lex::is_zone(self.w(end)) && self.cap(end)) {
                 return None;
             }
             if self.adj(end)
@@ -1382,13 +1242,7 @@ impl<'a> Grammar<'a> {
         {
             end += 2;
         }
-        Some(Hit {
-            end,
-            kind: TimexKind::Date,
-            value: format!("{y:04}"),
-            modifier,
-            topic: None,
-        })
+        Some(Hit { end, kind: TimexKind::Date, value: format!("{y:04}"), modifier, topic: None })
     }
 
     /// "the third quarter", "third-quarter", "the fiscal first quarter",
@@ -1396,10 +1250,7 @@ impl<'a> Grammar<'a> {
     /// "the year-earlier quarter", "this year's third quarter".
     fn p_quarter(&self, i: usize) -> Option<Hit> {
         let mut j = i;
-        if matches!(
-            self.w(j),
-            "the" | "its" | "their" | "this" | "that" | "last" | "next"
-        ) {
+        if matches!(self.w(j), "the" | "its" | "their" | "this" | "that" | "last" | "next") {
             j += 1;
         }
         let mut year_shift = 0i32;
@@ -1426,10 +1277,8 @@ impl<'a> Grammar<'a> {
                 j += 1;
             }
         }
-        let latest = matches!(
-            self.w(j),
-            "latest" | "previous" | "recent" | "current" | "same" | "comparable" | "past"
-        ) || (self.is(j, "most") && self.is(j + 1, "recent"));
+        let latest = matches!(self.w(j), "latest" | "previous" | "recent" | "current" | "same" | "comparable" | "past")
+            || (self.is(j, "most") && self.is(j + 1, "recent"));
         let latest_word = self.w(j);
         if self.is(j, "most") {
             j += 1;
@@ -1450,9 +1299,7 @@ impl<'a> Grammar<'a> {
                 "fourth" | "4th" | "final" => Some(4),
                 _ => {
                     if let Some(n) = self.num(j) {
-                        if matches!(self.w(j + 1), "st" | "nd" | "rd" | "th")
-                            && self.adj(j + 1)
-                            && (1..=4).contains(&n)
+                        if matches!(self.w(j + 1), "st" | "nd" | "rd" | "th") && self.adj(j + 1) && (1..=4).contains(&n)
                         {
                             j += 1;
                             Some(n)
@@ -1468,9 +1315,7 @@ impl<'a> Grammar<'a> {
                 j += 1;
                 if self.is(j, "-") && self.adj(j) {
                     // "the third-quarter loss": the article is the noun's.
-                    if matches!(self.w(i), "the" | "its" | "their" | "that")
-                        && self.is(j + 1, "quarter")
-                    {
+                    if matches!(self.w(i), "the" | "its" | "their" | "that") && self.is(j + 1, "quarter") {
                         return None;
                     }
                     j += 1;
@@ -1514,9 +1359,7 @@ impl<'a> Grammar<'a> {
             if let Some((y, k2)) = self.year_at(k) {
                 explicit_year = Some(y);
                 end = k2;
-            } else if matches!(self.w(k), "the" | "this" | "next" | "last")
-                && self.is(k + 1, "year")
-            {
+            } else if matches!(self.w(k), "the" | "this" | "next" | "last") && self.is(k + 1, "year") {
                 if let Some(r) = self.r {
                     explicit_year = Some(match self.w(k) {
                         "next" => r.year() + 1,
@@ -1612,11 +1455,7 @@ impl<'a> Grammar<'a> {
                 }
                 let mut j = i + 1;
                 let mut mi = None;
-                if matches!(self.w(j), ":" | ".")
-                    && self.adj(j)
-                    && self.ndigits(j + 1) == 2
-                    && self.adj(j + 1)
-                {
+                if matches!(self.w(j), ":" | ".") && self.adj(j) && self.ndigits(j + 1) == 2 && self.adj(j + 1) {
                     let m = self.num(j + 1)?;
                     if m < 60 {
                         mi = Some(m);
@@ -1679,12 +1518,8 @@ impl<'a> Grammar<'a> {
         if self.is(k, "on") || self.is(k, ",") {
             k += 1;
         }
-        if let Some(wd) =
-            lex::weekday(self.w(k)).filter(|_| self.cap(k) && lex::weekday_is_full(self.w(k)))
-        {
-            date = self
-                .r
-                .map(|r| resolve_weekday(r.date, wd, "", self.tense(i, k + 1)));
+        if let Some(wd) = lex::weekday(self.w(k)).filter(|_| self.cap(k) && lex::weekday_is_full(self.w(k))) {
+            date = self.r.map(|r| resolve_weekday(r.date, wd, "", self.tense(i, k + 1)));
             j = k + 1;
             kind = TimexKind::Date;
             if date.is_none() {
@@ -1701,11 +1536,7 @@ impl<'a> Grammar<'a> {
         } else if let Some(h2) = self.md_date(k) {
             // "5 p.m. EST, Nov. 6"
             if h2.value.len() == 10 {
-                return hit(
-                    h2.end,
-                    TimexKind::Date,
-                    format!("{}T{h:02}:{mi:02}", h2.value),
-                );
+                return hit(h2.end, TimexKind::Date, format!("{}T{h:02}:{mi:02}", h2.value));
             }
         }
         let base = date.map_or_else(|| "XXXX-XX-XX".to_string(), ymd);
@@ -1752,9 +1583,7 @@ impl<'a> Grammar<'a> {
                 return hit(e, TimexKind::Set, format!("XXXX-{m:02}"));
             }
             let (n, k) = match self.qty_at(j) {
-                Some((Q::N(n), k)) if !matches!(self.w(j), "a" | "an") && n.fract() == 0.0 => {
-                    (n as u32, k)
-                }
+                Some((Q::N(n), k)) if !matches!(self.w(j), "a" | "an") && n.fract() == 0.0 => (n as u32, k),
                 _ => (if self.is(i + 1, "other") { 2 } else { 1 }, j),
             };
             let (u, _, end) = self.unit_at(k)?;
@@ -1776,12 +1605,8 @@ impl<'a> Grammar<'a> {
             ("these", "days") => ("PRESENT_REF", i + 2),
             ("at", "present") => ("PRESENT_REF", i + 2),
             ("recently" | "lately", _) => ("PAST_REF", i + 1),
-            ("soon", _) if !self.is(i + 1, "after") && !self.is(i.wrapping_sub(1), "as") => {
-                ("FUTURE_REF", i + 1)
-            }
-            ("as", "soon") if self.is(i + 2, "as") && self.is(i + 3, "possible") => {
-                ("FUTURE_REF", i + 4)
-            }
+            ("soon", _) if !self.is(i + 1, "after") && !self.is(i.wrapping_sub(1), "as") => ("FUTURE_REF", i + 1),
+            ("as", "soon") if self.is(i + 2, "as") && self.is(i + 3, "possible") => ("FUTURE_REF", i + 4),
             ("the", "future") => ("FUTURE_REF", i + 2),
             ("the", "past") => {
                 if self.unit_at(i + 2).is_some() || self.qty_at(i + 2).is_some() {
@@ -1789,9 +1614,7 @@ impl<'a> Grammar<'a> {
                 }
                 ("PAST_REF", i + 2)
             }
-            ("the", "near" | "short") if matches!(self.w(i + 2), "term" | "future") => {
-                ("FUTURE_REF", i + 3)
-            }
+            ("the", "near" | "short") if matches!(self.w(i + 2), "term" | "future") => ("FUTURE_REF", i + 3),
             ("future", _) if self.unit_at(i + 1).is_none_or(|(_, pl, _)| pl) => {
                 if let Some((_, true, k)) = self.unit_at(i + 1) {
                     ("FUTURE_REF", k)
@@ -1801,9 +1624,7 @@ impl<'a> Grammar<'a> {
                 }
             }
             // Not "current account" (the balance of payments).
-            ("current", w2) if self.unit_at(i + 1).is_none() && !w2.starts_with("account") => {
-                ("PRESENT_REF", i + 1)
-            }
+            ("current", w2) if self.unit_at(i + 1).is_none() && !w2.starts_with("account") => ("PRESENT_REF", i + 1),
             ("recent", _) => {
                 if let Some((_, true, k)) = self.unit_at(i + 1) {
                     ("PAST_REF", k)
@@ -1838,14 +1659,7 @@ impl<'a> Grammar<'a> {
             ("halloween", _) => (Some((10, 31)), i + 1),
             ("thanksgiving", _) => (None, if self.is(i + 1, "day") { i + 2 } else { i + 1 }),
             ("election", "day") if self.cap(i + 1) => (None, i + 2),
-            ("easter", _) => (
-                None,
-                if self.is(i + 1, "sunday") {
-                    i + 2
-                } else {
-                    i + 1
-                },
-            ),
+            ("easter", _) => (None, if self.is(i + 1, "sunday") { i + 2 } else { i + 1 }),
             _ => return None,
         };
         let w = self.w(i);
@@ -1861,20 +1675,15 @@ impl<'a> Grammar<'a> {
         };
         let tense = self.tense(i, end);
         let pick = |f: &dyn Fn(i32) -> Option<NaiveDate>| -> Option<NaiveDate> {
-            let cands: Vec<NaiveDate> = [r.year() - 1, r.year(), r.year() + 1]
-                .iter()
-                .filter_map(|&y| f(y))
-                .collect();
+            let cands: Vec<NaiveDate> = [r.year() - 1, r.year(), r.year() + 1].iter().filter_map(|&y| f(y)).collect();
             choose(r.date, &cands, tense)
         };
         let date = match (md, w) {
             (Some((m, d)), _) => pick(&|y| NaiveDate::from_ymd_opt(y, m, d)),
-            (None, "thanksgiving") => {
-                pick(&|y| NaiveDate::from_weekday_of_month_opt(y, 11, Weekday::Thu, 4))
+            (None, "thanksgiving") => pick(&|y| NaiveDate::from_weekday_of_month_opt(y, 11, Weekday::Thu, 4)),
+            (None, "election") => {
+                pick(&|y| NaiveDate::from_weekday_of_month_opt(y, 11, Weekday::Mon, 1).map(|d| add_days(d, 1)))
             }
-            (None, "election") => pick(&|y| {
-                NaiveDate::from_weekday_of_month_opt(y, 11, Weekday::Mon, 1).map(|d| add_days(d, 1))
-            }),
             (None, _) => pick(&easter),
         }?;
         hit(end, TimexKind::Date, ymd(date))
@@ -1887,11 +1696,7 @@ impl<'a> Grammar<'a> {
         let w = self.w(i);
         let r = self.r;
         // "year-earlier", "year-ago" used as adjectives.
-        if w == "year"
-            && self.is(i + 1, "-")
-            && self.adj(i + 1)
-            && matches!(self.w(i + 2), "earlier" | "ago")
-        {
+        if w == "year" && self.is(i + 1, "-") && self.adj(i + 1) && matches!(self.w(i + 2), "earlier" | "ago") {
             if let Some((y, q)) = self.last_quarter {
                 if matches!(self.w(i + 3), "quarter" | "period") {
                     return None;
@@ -1975,19 +1780,11 @@ impl<'a> Grammar<'a> {
                 }
                 None => format!("XXXX-{sc}"),
             };
-            return Some(Hit {
-                end: j + 1,
-                kind: TimexKind::Date,
-                value: v,
-                modifier,
-                topic: None,
-            });
+            return Some(Hit { end: j + 1, kind: TimexKind::Date, value: v, modifier, topic: None });
         }
         // "the 20th century", "the twentieth century".
         let ord = match self.num(j) {
-            Some(n) if self.adj(j + 1) && matches!(self.w(j + 1), "st" | "nd" | "rd" | "th") => {
-                Some((n, j + 2))
-            }
+            Some(n) if self.adj(j + 1) && matches!(self.w(j + 1), "st" | "nd" | "rd" | "th") => Some((n, j + 2)),
             _ => lex::ordinal(self.w(j)).map(|n| (n, j + 1)).or_else(|| {
                 // "twenty-first"
                 let t = lex::small_number(self.w(j))?;
@@ -2035,13 +1832,7 @@ impl<'a> Grammar<'a> {
                 _ => None,
             };
             if let Some(d) = dec {
-                return Some(Hit {
-                    end: j + 1,
-                    kind: TimexKind::Date,
-                    value: format!("19{d}"),
-                    modifier,
-                    topic: None,
-                });
+                return Some(Hit { end: j + 1, kind: TimexKind::Date, value: format!("19{d}"), modifier, topic: None });
             }
         }
         // "the current fiscal year", "last fiscal year", "the fiscal year".
@@ -2086,10 +1877,7 @@ impl<'a> Grammar<'a> {
                 end += 1;
             }
             // Only with a year word nearby: "the year two thousand", "in".
-            if matches!(
-                self.w(i.wrapping_sub(1)),
-                "year" | "in" | "by" | "since" | "until"
-            ) {
+            if matches!(self.w(i.wrapping_sub(1)), "year" | "in" | "by" | "since" | "until") {
                 return Some((y, end));
             }
             return None;
@@ -2130,16 +1918,8 @@ impl<'a> Grammar<'a> {
                 i + 1
             };
             if self.is(k, "end") {
-                let v = self
-                    .r
-                    .map_or_else(|| "XXXX".to_string(), |r| format!("{:04}", r.year()));
-                return Some(Hit {
-                    end: k + 1,
-                    kind: TimexKind::Date,
-                    value: v,
-                    modifier: Some("END"),
-                    topic: None,
-                });
+                let v = self.r.map_or_else(|| "XXXX".to_string(), |r| format!("{:04}", r.year()));
+                return Some(Hit { end: k + 1, kind: TimexKind::Date, value: v, modifier: Some("END"), topic: None });
             }
             return None;
         }
@@ -2169,20 +1949,9 @@ impl<'a> Grammar<'a> {
         if let Some((m, e)) = self.month_at(k) {
             let value = self.r.map_or_else(
                 || format!("XXXX-{m:02}"),
-                |r| {
-                    format!(
-                        "{:04}-{m:02}",
-                        resolve_month_year(r.date, m, self.tense(i, e))
-                    )
-                },
+                |r| format!("{:04}-{m:02}", resolve_month_year(r.date, m, self.tense(i, e))),
             );
-            return Some(Hit {
-                end: e,
-                kind: TimexKind::Date,
-                value,
-                modifier: Some(modifier),
-                topic: None,
-            });
+            return Some(Hit { end: e, kind: TimexKind::Date, value, modifier: Some(modifier), topic: None });
         }
         let rel = self.w(k);
         let shift: i64 = match rel {
@@ -2205,13 +1974,7 @@ impl<'a> Grammar<'a> {
             Some(r) => granular(shift_date(r.date, u, shift)?, u, r),
             None => unknown_granular(u),
         };
-        Some(Hit {
-            end: e,
-            kind: TimexKind::Date,
-            value,
-            modifier: Some(modifier),
-            topic: None,
-        })
+        Some(Hit { end: e, kind: TimexKind::Date, value, modifier: Some(modifier), topic: None })
     }
 }
 
@@ -2366,11 +2129,7 @@ fn season_code_index(s: &str) -> u32 {
 }
 
 fn days_in_month(y: i32, m: u32) -> u32 {
-    let next = if m == 12 {
-        NaiveDate::from_ymd_opt(y + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(y, m + 1, 1)
-    };
+    let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
     next.and_then(|n| n.pred_opt()).map_or(31, |d| d.day())
 }
 
@@ -2380,29 +2139,20 @@ fn choose(r: NaiveDate, cands: &[NaiveDate], tense: Tense) -> Option<NaiveDate> 
     match tense {
         Tense::Past => cands.iter().filter(|d| **d <= r).max().copied(),
         Tense::Future => cands.iter().filter(|d| **d >= r).min().copied(),
-        Tense::Unknown => cands
-            .iter()
-            .min_by_key(|d| (d.signed_duration_since(r).num_days()).abs())
-            .copied(),
+        Tense::Unknown => cands.iter().min_by_key(|d| (d.signed_duration_since(r).num_days()).abs()).copied(),
     }
 }
 
 /// Year of "April 4" given the reference and the tense of its sentence.
 pub(super) fn resolve_month_day(r: NaiveDate, m: u32, d: u32, tense: Tense) -> Option<NaiveDate> {
-    let cands: Vec<NaiveDate> = [r.year() - 1, r.year(), r.year() + 1]
-        .iter()
-        .filter_map(|&y| NaiveDate::from_ymd_opt(y, m, d))
-        .collect();
+    let cands: Vec<NaiveDate> =
+        [r.year() - 1, r.year(), r.year() + 1].iter().filter_map(|&y| NaiveDate::from_ymd_opt(y, m, d)).collect();
     let near = choose(r, &cands, Tense::Unknown)?;
     match tense {
         // A future clause moves a date more than two months back ahead.
-        Tense::Future if near.signed_duration_since(r).num_days() < -60 => {
-            choose(r, &cands, Tense::Future)
-        }
+        Tense::Future if near.signed_duration_since(r).num_days() < -60 => choose(r, &cands, Tense::Future),
         // A past clause moves a date more than two months ahead back a year.
-        Tense::Past if near.signed_duration_since(r).num_days() > 60 => {
-            choose(r, &cands, Tense::Past)
-        }
+        Tense::Past if near.signed_duration_since(r).num_days() > 60 => choose(r, &cands, Tense::Past),
         _ => Some(near),
     }
 }

@@ -649,14 +649,7 @@ mod tests {
         for w in TRIGGERS {
             assert!(is_trigger(w), "{w}");
         }
-        for w in [
-            "of",
-            "and",
-            "said",
-            "government",
-            "",
-            "thequickbrownfoxjumps",
-        ] {
+        for w in ["of", "and", "said", "government", "", "thequickbrownfoxjumps"] {
             assert!(!is_trigger(w), "{w}");
         }
     }
@@ -664,10 +657,7 @@ mod tests {
     #[test]
     fn triggers_are_sorted_and_cover_the_lookups() {
         assert!(TRIGGERS.windows(2).all(|w| w[0] < w[1]));
-        for w in [
-            "january", "sept", "friday", "thurs", "twenty", "third", "years", "fall", "night",
-            "the", "now",
-        ] {
+        for w in ["january", "sept", "friday", "thurs", "twenty", "third", "years", "fall", "night", "the", "now"] {
             assert!(TRIGGERS.binary_search(&w).is_ok(), "{w}");
         }
     }

@@ -111,9 +111,7 @@ impl Reference {
             if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
                 return None;
             }
-            part.iter().try_fold(0u32, |n, d| {
-                n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
-            })
+            part.iter().try_fold(0u32, |n, d| n.checked_mul(10)?.checked_add(u32::from(d - b'0')))
         };
         let (y, m, d, rest) = if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
             (digits(0..4), digits(5..7), digits(8..10), 10)
@@ -125,17 +123,12 @@ impl Reference {
         let (Some(y), Some(m), Some(d)) = (y, m, d) else {
             return Err(err());
         };
-        let date = i32::try_from(y)
-            .ok()
-            .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
-            .ok_or_else(err)?;
+        let date = i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m, d)).ok_or_else(err)?;
         let mut time = None;
         if matches!(b.get(rest), Some(b'T' | b't' | b' ')) {
-            if let (Some(h), Some(b':'), Some(mi)) = (
-                digits(rest + 1..rest + 3),
-                b.get(rest + 3),
-                digits(rest + 4..rest + 6),
-            ) {
+            if let (Some(h), Some(b':'), Some(mi)) =
+                (digits(rest + 1..rest + 3), b.get(rest + 3), digits(rest + 4..rest + 6))
+            {
                 if h < 24 && mi < 60 {
                     time = Some((h, mi));
                 }

@@ -73,13 +73,7 @@ pub fn scan(text: &str) -> Vec<Tok> {
             i = end;
             Kind::Other
         };
-        out.push(Tok {
-            start,
-            end: i,
-            kind,
-            cap: c.is_ascii_uppercase(),
-            newline_before: newline,
-        });
+        out.push(Tok { start, end: i, kind, cap: c.is_ascii_uppercase(), newline_before: newline });
         newline = false;
     }
     out
@@ -104,13 +98,7 @@ mod tests {
         let low = text.to_ascii_lowercase();
         let t = scan(text);
         let words: Vec<&str> = t.iter().map(|t| t.w(&low)).collect();
-        assert_eq!(
-            words,
-            [
-                "aug", ".", "7", ",", "1998", "'", "s", "10", ":", "35", "a", ".", "m", ".", "caf",
-                "é"
-            ]
-        );
+        assert_eq!(words, ["aug", ".", "7", ",", "1998", "'", "s", "10", ":", "35", "a", ".", "m", ".", "caf", "é"]);
         assert!(t[0].cap && !t[2].cap);
     }
 
