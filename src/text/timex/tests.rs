@@ -293,3 +293,18 @@ fn example_article_fixture() {
     assert!(got.contains(&("2016".to_string(), Date, "2016".to_string())), "{got:?}");
     assert!(got.contains(&("recently".to_string(), Date, "PAST_REF".to_string())), "{got:?}");
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_text_gives_ordered_spans_on_char_boundaries(s in "(\\PC|[0-9 .,:'-]|April|the|last|ago|a\\.m\\.){0,40}") {
+        let mut prev_end = 0;
+        for t in find(&s, r("2017-04-12")) {
+            proptest::prop_assert!(t.start < t.end && t.end <= s.len());
+            proptest::prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+            proptest::prop_assert!(t.start >= prev_end);
+            prev_end = t.end;
+        }
+        let _ = find(&s, None);
+        let _ = infer_dateline_date(&s);
+    }
+}
