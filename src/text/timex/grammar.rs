@@ -43,8 +43,8 @@ pub(super) struct Grammar<'a> {
     low: String,
     t: &'a [Tok],
     r: Option<Reference>,
-    /// Last quarter the document named, for "the quarter", "the year-ago
-    /// quarter".
+    /// Last quarter the document named without a year, for "the quarter",
+    /// "the year-ago quarter", "a year ago".
     last_quarter: Option<(i32, u32)>,
 }
 
@@ -1425,7 +1425,7 @@ impl<'a> Grammar<'a> {
             return hit(end, TimexKind::Date, format!("{y:04}-H{}", q.min(2)));
         }
         let mut h = hit(end, TimexKind::Date, format!("{y:04}-Q{q}"))?;
-        if ord.is_some() && year_shift == 0 {
+        if ord.is_some() && year_shift == 0 && explicit_year.is_none() {
             h.topic = Some((y, q));
         }
         Some(h)
