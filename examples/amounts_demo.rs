@@ -13,7 +13,11 @@ fn main() {
     for a in amounts::find(&text, &exclude) {
         let line_start = text[..a.start].rfind('\n').map_or(0, |p| p + 1);
         let before = &text[line_start..a.start];
-        let before = &before[before.len().saturating_sub(30)..];
+        let mut cut = before.len().saturating_sub(30);
+        while !before.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let before = &before[cut..];
         println!(
             "{before:>30} [[{}]] value={} unit={:?} mod={:?} count_of={:?}",
             &text[a.start..a.end],
