@@ -2,6 +2,7 @@
 //! sources or JSON: every function takes text and returns spans as byte
 //! offsets into that text.
 
+pub mod amounts;
 pub mod boilerplate;
 pub mod decode;
 pub mod html;
@@ -9,4 +10,5 @@ pub mod lexicon;
 pub mod mojibake;
 pub mod normalize;
 pub mod sentences;
+pub mod timex;
 pub mod tokenize;

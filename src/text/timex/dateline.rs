@@ -1,0 +1,130 @@
+//! The date a plain-text article states for itself, in a dateline
+//! ("MOSCOW, April 12 (Reuters) -") or a label ("Published: 12 April
+//! 2017"), for when the source gives no publication date.
+
+use super::{find, TimexKind};
+
+/// A date as the text wrote it: the year is `None` when the text did not
+/// give one (a dateline usually does not; we never guess it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatedDate {
+    /// Year, when written.
+    pub year: Option<i32>,
+    /// Month, 1-12.
+    pub month: u32,
+    /// Day of the month.
+    pub day: u32,
+}
+
+impl StatedDate {
+    /// The full date, when the year was written.
+    pub fn to_date(self) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::from_ymd_opt(self.year?, self.month, self.day)
+    }
+}
+
+/// How far into the text a dateline or a date label may start.
+const HEAD: usize = 600;
+
+/// Finds the date stated by a dateline at the start of a paragraph in the
+/// first lines ("MOSCOW, April 12 (Reuters) -", "LONDON (AP) April 12 -")
+/// or after a label ("Published: 12 April 2017", "Updated on ...",
+/// "Date: 2017-04-12"). Returns `None` when the head of the text states
+/// no such date; a month and day without a year keep `year: None`.
+pub fn infer_dateline_date(text: &str) -> Option<StatedDate> {
+    let mut cut = text.len().min(HEAD);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &text[..cut];
+    for t in find(head, None) {
+        if t.kind != TimexKind::Date {
+            continue;
+        }
+        let Some(date) = parse_value(&t.value) else {
+            continue;
+        };
+        let before = &head[..t.start];
+        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        let line_before = before[line_start..].trim_end();
+        let after = head[t.end..].trim_start();
+        if is_label(line_before) || is_dateline(line_before, after) {
+            return Some(date);
+        }
+    }
+    None
+}
+
+/// "2017-04-12" or "XXXX-04-12".
+fn parse_value(v: &str) -> Option<StatedDate> {
+    let b = v.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = v.get(..4)?.parse().ok();
+    let month = v.get(5..7)?.parse().ok()?;
+    let day = v.get(8..10)?.parse().ok()?;
+    Some(StatedDate { year, month, day })
+}
+
+/// A label line ending just before the date: "Published:", "Updated on".
+fn is_label(before: &str) -> bool {
+    let low = before.to_ascii_lowercase();
+    let low = low.trim_end_matches([':', ',', ' ']).trim_end();
+    let low = low.strip_suffix(" on").unwrap_or(low).trim_end();
+    let low = low.rsplit(['|', '\u{2022}']).next().unwrap_or(low).trim();
+    matches!(low, "published" | "updated" | "posted" | "date" | "first published" | "last updated" | "dated")
+        || (low.is_empty() && before.is_empty())
+}
+
+/// A dateline: a place in capitals (and maybe an agency in parentheses)
+/// before the date, a dash or an agency after it.
+fn is_dateline(before: &str, after: &str) -> bool {
+    let place = before.trim_end_matches([',', ' ']);
+    let place = match place.rfind(')') {
+        Some(p) if place.ends_with(')') => place[..place[..p].rfind('(').unwrap_or(p)].trim_end(),
+        _ => place,
+    };
+    let place = place.trim_end_matches([',', ' ']);
+    let upper_place = !place.is_empty()
+        && place.len() <= 40
+        && place.chars().any(|c| c.is_alphabetic())
+        && place.chars().all(|c| !c.is_lowercase());
+    let after_ok = after.starts_with('(')
+        || after.starts_with('-')
+        || after.starts_with('\u{2013}')
+        || after.starts_with('\u{2014}')
+        || after.starts_with(':')
+        || before.trim_end().ends_with(')');
+    upper_place && after_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_agency_dateline_without_inventing_a_year() {
+        let d = infer_dateline_date("MOSCOW, April 12 (Reuters) - Russia said on Wednesday...");
+        assert_eq!(d, Some(StatedDate { year: None, month: 4, day: 12 }));
+        assert_eq!(d.and_then(StatedDate::to_date), None);
+    }
+
+    #[test]
+    fn reads_published_label() {
+        let d = infer_dateline_date("Syria strikes\nPublished: 12 April 2017\n\nThe US said...");
+        assert_eq!(d, Some(StatedDate { year: Some(2017), month: 4, day: 12 }));
+    }
+
+    #[test]
+    fn reads_dateline_after_agency() {
+        let d = infer_dateline_date("WASHINGTON (AP) Jan. 5, 2000 - The Senate voted...");
+        assert_eq!(d, Some(StatedDate { year: Some(2000), month: 1, day: 5 }));
+    }
+
+    #[test]
+    fn ignores_dates_in_running_text() {
+        assert_eq!(infer_dateline_date("The talks began on April 4 and ended in May."), None);
+        assert_eq!(infer_dateline_date(""), None);
+    }
+}
