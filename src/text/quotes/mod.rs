@@ -1,0 +1,855 @@
+//! Direct quotes and their speakers.
+//!
+//! Sits in the extract stage after tokenising and entity recognition: it takes the text
+//! and the document's entity mentions, finds every quoted span (curly, straight and
+//! doubled-apostrophe marks, `„ “`, `« »`, nested quotes, quotes running over several
+//! paragraphs), tells direct quotes from partial and scare quotes, and attributes each to
+//! a speaker through a cue grammar ("X said", "said X", "according to X", "X told
+//! reporters", a speaker named in the sentence before, pronouns resolved to the nearest
+//! compatible mention, descriptions linked through entity roles).
+//!
+//! All spans are byte offsets into the text given. [`candidate_entities`] is a simple
+//! capitalised-name finder for use when no recogniser output is at hand.
+
+mod lexicon;
+mod marks;
+mod names;
+mod words;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use lexicon::{
+    is_in, pronoun, PronounClass, BETWEEN, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS,
+    HONORIFICS, INVERTIBLE, NOT_NAMES, ROLE_SYNONYMS, TITLE_WORDS, WEAK_VERBS,
+};
+pub use names::{candidate_entities, candidate_names, CandidateEntities};
+use words::{capitalised, norm, tokens, Tok};
+
+/// Coarse class of an entity, as far as attribution needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    /// A person: "he" and "she" may refer to it.
+    Person,
+    /// An organisation: "it" and "they" may refer to it.
+    Org,
+    /// A place; never a speaker through a pronoun.
+    Place,
+    /// Anything else, or unknown.
+    Other,
+}
+
+/// Grammatical gender of a person, when known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gender {
+    /// Referred to as "he".
+    Male,
+    /// Referred to as "she".
+    Female,
+}
+
+/// One mention of an entity of the document (byte offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntityMention {
+    /// Start of the mention.
+    pub start: usize,
+    /// End of the mention (exclusive).
+    pub end: usize,
+    /// Index of the entity this mention belongs to.
+    pub entity: usize,
+    /// Class of the entity.
+    pub kind: EntityKind,
+    /// Gender of the entity, when known.
+    pub gender: Option<Gender>,
+}
+
+/// What kind of quotation a quoted span is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuoteKind {
+    /// A full utterance: the quote is a sentence of its own or introduced by its cue.
+    Direct,
+    /// A fragment quoted inside the writer's sentence ("trust has plunged to a “low level”").
+    Partial,
+    /// Scare quotes or a quoted title nobody is said to utter: short and without a cue.
+    Scare,
+}
+
+/// Who said a quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaker {
+    /// An entity named at the cue (index into the entities).
+    Entity(usize),
+    /// A pronoun at the cue, resolved to an entity; the caller should list the pronoun
+    /// span among that entity's mentions.
+    Pronoun {
+        /// The entity the pronoun refers to.
+        entity: usize,
+        /// Start of the pronoun.
+        start: usize,
+        /// End of the pronoun.
+        end: usize,
+    },
+    /// A description at the cue ("America's top diplomat") linked to an entity through
+    /// one of its roles; the caller should list the span among that entity's mentions.
+    Described {
+        /// The entity the description refers to.
+        entity: usize,
+        /// Start of the description.
+        start: usize,
+        /// End of the description.
+        end: usize,
+    },
+    /// A name, description or unresolved pronoun at the cue that is no known entity; the
+    /// caller may create an entity for it.
+    Unlinked {
+        /// Start of the span.
+        start: usize,
+        /// End of the span.
+        end: usize,
+    },
+}
+
+/// A quotation found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// Start of the quoted words (quotation marks and outer whitespace excluded).
+    pub start: usize,
+    /// End of the quoted words.
+    pub end: usize,
+    /// Direct, partial or scare quote.
+    pub kind: QuoteKind,
+    /// Who said it, when the text tells.
+    pub speaker: Option<Speaker>,
+    /// The reporting verb or phrase ("said", "according to").
+    pub cue: Option<Range<usize>>,
+}
+
+/// Settings of [`find_quotes_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteOptions {
+    /// Read single marks (`‘…’`) as quotation marks too. Off by default: in English news
+    /// they are mostly apostrophes, and quotes inside quotes.
+    pub single_marks: bool,
+}
+
+#[allow(clippy::derivable_impls)]
+impl Default for QuoteOptions {
+    fn default() -> Self {
+        QuoteOptions {
+            single_marks: false,
+        }
+    }
+}
+
+/// Quoted spans of `text` with their quotation marks, outermost only.
+pub fn quote_spans(text: &str) -> Vec<Range<usize>> {
+    marks::quoted_spans(text, false)
+}
+
+/// Quotes of `text` with kinds and speakers, default options. `mentions` are the
+/// document's entity mentions (any order), `roles` the roles of each entity by index.
+pub fn find_quotes(text: &str, mentions: &[EntityMention], roles: &[Vec<String>]) -> Vec<Quote> {
+    find_quotes_with(text, mentions, roles, QuoteOptions::default())
+}
+
+/// [`find_quotes`] with explicit options.
+pub fn find_quotes_with(
+    text: &str,
+    mentions: &[EntityMention],
+    roles: &[Vec<String>],
+    options: QuoteOptions,
+) -> Vec<Quote> {
+    let spans: Vec<Range<usize>> = marks::quoted_spans(text, options.single_marks)
+        .into_iter()
+        .filter(|o| {
+            let i = marks::inner(text, o.clone());
+            text.get(i)
+                .is_some_and(|s| s.chars().any(char::is_alphanumeric))
+        })
+        .collect();
+    let toks = tokens(text);
+    let mut sorted: Vec<EntityMention> = mentions.to_vec();
+    sorted.sort_by_key(|m| (m.start, m.end));
+    let mut doc = Doc {
+        text,
+        toks: &toks,
+        spans: &spans,
+        mentions: &sorted,
+        roles,
+        bounds: Vec::new(),
+        genders: HashMap::new(),
+    };
+    doc.bounds = doc.unit_bounds();
+    let mut out: Vec<Quote> = Vec::with_capacity(spans.len());
+    for (qi, outer) in spans.iter().enumerate() {
+        let inner = marks::inner(text, outer.clone());
+        let unit = doc.unit_of(outer);
+        let mut found = doc.attribute(qi, &unit);
+        if found.is_none() {
+            found = doc.carry_over(qi, &unit, &out);
+        }
+        let (speaker, cue) = match found {
+            Some((s, c)) => (s, c),
+            None => (None, None),
+        };
+        let kind = doc.kind(outer, &inner, &unit, speaker.is_some() || cue.is_some());
+        let speaker = if kind == QuoteKind::Scare {
+            None
+        } else {
+            speaker
+        };
+        out.push(Quote {
+            start: inner.start,
+            end: inner.end,
+            kind,
+            speaker,
+            cue: if kind == QuoteKind::Scare { None } else { cue },
+        });
+    }
+    out
+}
+
+type Found = (Option<Speaker>, Option<Range<usize>>);
+
+struct Doc<'a> {
+    text: &'a str,
+    toks: &'a [Tok],
+    /// Outer quoted spans (marks included), in text order.
+    spans: &'a [Range<usize>],
+    mentions: &'a [EntityMention],
+    roles: &'a [Vec<String>],
+    /// Sentence and paragraph boundaries outside quotes, sorted.
+    bounds: Vec<usize>,
+    /// Genders learnt from the pronouns already resolved to an entity.
+    genders: HashMap<usize, Gender>,
+}
+
+/// How a speaker phrase was found next to its cue.
+enum Phrase {
+    Name(Range<usize>),
+    Pronoun(Range<usize>, PronounClass),
+    Description(Range<usize>),
+}
+
+impl<'a> Doc<'a> {
+    fn word(&self, i: usize) -> &'a str {
+        self.toks.get(i).map_or("", |t| t.text(self.text))
+    }
+
+    fn in_quote(&self, pos: usize) -> bool {
+        self.spans.iter().any(|s| s.start <= pos && pos < s.end)
+    }
+
+    fn unit_bounds(&self) -> Vec<usize> {
+        let mut b = vec![0, self.text.len()];
+        for p in marks::paragraphs(self.text) {
+            b.push(p.start);
+            b.push(p.end);
+        }
+        for (i, t) in self.toks.iter().enumerate() {
+            let w = t.text(self.text);
+            if !t.word && matches!(w, "." | "?" | "!") && !self.in_quote(t.start) {
+                let next_is_space = self
+                    .text
+                    .get(t.end..)
+                    .and_then(|s| s.chars().next())
+                    .is_none_or(char::is_whitespace);
+                if next_is_space && i + 1 < self.toks.len() {
+                    b.push(t.end);
+                }
+            }
+        }
+        b.sort_unstable();
+        b.dedup();
+        b
+    }
+
+    /// The sentence (between boundaries outside quotes) holding `outer`.
+    fn unit_of(&self, outer: &Range<usize>) -> Range<usize> {
+        let lo = self
+            .bounds
+            .iter()
+            .rev()
+            .find(|&&b| b <= outer.start)
+            .copied()
+            .unwrap_or(0);
+        let hi = self
+            .bounds
+            .iter()
+            .find(|&&b| b >= outer.end)
+            .copied()
+            .unwrap_or(self.text.len());
+        lo..hi
+    }
+
+    /// Token indexes within `range` and outside every quote.
+    fn toks_in(&self, range: Range<usize>) -> Vec<usize> {
+        (0..self.toks.len())
+            .filter(|&i| {
+                let t = self.toks[i];
+                t.start >= range.start && t.end <= range.end && !self.in_quote(t.start)
+            })
+            .collect()
+    }
+
+    /// Whether token `i` is a reporting cue; returns the cue's last token.
+    fn cue_at(&self, i: usize) -> Option<usize> {
+        let t = self.toks.get(i)?;
+        if !t.word {
+            return None;
+        }
+        let w = t.text(self.text);
+        if w == "according" && self.word(i + 1) == "to" {
+            return Some(i + 1);
+        }
+        if !is_in(CUE_VERBS, w) {
+            return None;
+        }
+        if is_in(WEAK_VERBS, w) {
+            let next = self.word(i + 1);
+            let ok = matches!(
+                next,
+                "it" | "out"
+                    | "that"
+                    | "in"
+                    | "on"
+                    | "up"
+                    | ":"
+                    | ","
+                    | "“"
+                    | "\""
+                    | "this"
+                    | "them"
+                    | "him"
+                    | "her"
+                    | "the"
+                    | "a"
+                    | "an"
+            );
+            if !ok {
+                return None;
+            }
+        }
+        // "a said plan", "to say" in "has yet to say" are still cues; "said" used as an
+        // adjective before a capitalised noun ("the said Company") is rare enough.
+        Some(i)
+    }
+
+    /// Find the cue and speaker of quote `qi` inside its sentence.
+    fn attribute(&mut self, qi: usize, unit: &Range<usize>) -> Option<Found> {
+        let outer = self.spans.get(qi)?.clone();
+        let prev_end = self
+            .spans
+            .iter()
+            .take(qi)
+            .rev()
+            .find(|s| s.end > unit.start)
+            .map_or(unit.start, |s| s.end);
+        let next_start = self
+            .spans
+            .get(qi + 1)
+            .filter(|s| s.start < unit.end)
+            .map_or(unit.end, |s| s.start);
+        // 1. After the quote: "…,” X said" / "…,” said X".
+        let after = self.toks_in(outer.end..next_start);
+        for (k, &i) in after.iter().enumerate().take(14) {
+            if let Some(last) = self.cue_at(i) {
+                let first_tok = after.first().copied();
+                if let Some(f) = self.resolve_cue(i, last, unit, &outer, first_tok, true) {
+                    return Some(f);
+                }
+                let _ = k;
+                break;
+            }
+        }
+        // 2. Before the quote: "X said: “…”", "according to X, “…”".
+        let before = self.toks_in(prev_end..outer.start);
+        for &i in before.iter().rev() {
+            if let Some(last) = self.cue_at(i) {
+                if let Some(f) = self.resolve_cue(i, last, unit, &outer, None, false) {
+                    return Some(f);
+                }
+                break;
+            }
+        }
+        // 3. Anywhere else in the sentence, nearest first.
+        let mut all: Vec<usize> = self.toks_in(unit.clone());
+        all.sort_by_key(|&i| {
+            let t = self.toks[i];
+            if t.start >= outer.end {
+                t.start - outer.end
+            } else {
+                outer.start - t.end
+            }
+        });
+        for i in all {
+            if let Some(last) = self.cue_at(i) {
+                if let Some(f) = self.resolve_cue(i, last, unit, &outer, None, false) {
+                    return Some(f);
+                }
+            }
+        }
+        None
+    }
+
+    /// The speaker of cue tokens `first..=last`.
+    fn resolve_cue(
+        &mut self,
+        first: usize,
+        last: usize,
+        unit: &Range<usize>,
+        outer: &Range<usize>,
+        after_first: Option<usize>,
+        after: bool,
+    ) -> Option<Found> {
+        let cue_span = self.toks[first].start..self.toks[last].end;
+        let w = self.word(first);
+        let phrase = if w == "according" {
+            self.phrase_right(last + 1, unit)
+        } else {
+            // Right after the quote and its comma: the speaker may follow ("said Smith").
+            let only_punct_between =
+                after && after_first.is_some_and(|f| (f..first).all(|k| !self.toks[k].word));
+            let right_first = only_punct_between && is_in(INVERTIBLE, w);
+            if right_first {
+                self.phrase_right(last + 1, unit)
+                    .or_else(|| self.phrase_left(first, unit, outer))
+            } else {
+                let left = self.phrase_left(first, unit, outer);
+                match left {
+                    Some(p) => Some(p),
+                    None if is_in(INVERTIBLE, w) && !is_in(HEARER_VERBS, w) => {
+                        self.phrase_right(last + 1, unit)
+                    }
+                    None => None,
+                }
+            }
+        };
+        let phrase = phrase?;
+        let speaker = self.link(phrase, outer.start);
+        Some((Some(speaker), Some(cue_span)))
+    }
+
+    /// Whether token `i` may be part of a capitalised name.
+    fn name_word(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        let w = t.text(self.text);
+        t.word && capitalised(w) && !self.in_quote(t.start)
+    }
+
+    /// The speaker phrase ending just before the cue at token `cue`.
+    fn phrase_left(&self, cue: usize, unit: &Range<usize>, outer: &Range<usize>) -> Option<Phrase> {
+        let inside = |i: usize| {
+            let t = self.toks[i];
+            t.start >= unit.start
+                && !self.in_quote(t.start)
+                && !(t.start >= outer.start && t.end <= outer.end)
+        };
+        let mut j = cue.checked_sub(1)?;
+        // Skip auxiliaries and adverbs ("has also said").
+        while inside(j) && self.toks[j].word && is_in(BETWEEN, &self.word(j).to_lowercase()) {
+            j = j.checked_sub(1)?;
+        }
+        if !inside(j) {
+            return None;
+        }
+        let w = self.word(j);
+        if w == "," {
+            // Apposition or relative clause: "Smith, a spokesman for X, said".
+            let cue_word = self.word(cue);
+            if cue_word.ends_with("ing") {
+                return self.phrase_at_start(unit, cue);
+            }
+            let mut k = j.checked_sub(1)?;
+            let mut steps = 0;
+            while inside(k) && self.word(k) != "," && steps < 14 {
+                k = k.checked_sub(1)?;
+                steps += 1;
+            }
+            if inside(k) && self.word(k) == "," && k > 0 {
+                if let Some(p) = self.np_ending_at(k - 1, &inside) {
+                    return Some(p);
+                }
+            }
+            // Only the apposition itself: a description or a name inside it.
+            return self.np_ending_at(j.checked_sub(1)?, &inside);
+        }
+        self.np_ending_at(j, &inside)
+    }
+
+    /// The noun phrase ending at token `j`: a pronoun, a name or a description.
+    fn np_ending_at(&self, j: usize, inside: &dyn Fn(usize) -> bool) -> Option<Phrase> {
+        if !inside(j) || !self.toks[j].word {
+            return None;
+        }
+        let w = self.word(j);
+        if let Some(pc) = pronoun(w) {
+            let t = self.toks[j];
+            return Some(Phrase::Pronoun(t.start..t.end, pc));
+        }
+        let lw = norm(w);
+        if self.name_word(j) && !is_in(NOT_NAMES, &lw) {
+            let mut s = j;
+            while s > 0
+                && inside(s - 1)
+                && (self.name_word(s - 1)
+                    || (matches!(self.word(s - 1), "of" | "de" | "van" | "von" | "al")
+                        && s >= 2
+                        && self.name_word(s - 2)))
+                && !is_in(NOT_NAMES, &norm(self.word(s - 1)))
+            {
+                s -= 1;
+            }
+            // Possessive owners belong to the phrase ("Trump's campaign manager") only
+            // for descriptions; a name run is the speaker.
+            return Some(Phrase::Name(self.toks[s].start..self.toks[j].end));
+        }
+        if capitalised(w) || is_in(DESC_STOP, &lw) || is_in(CUE_VERBS, &lw) {
+            return None;
+        }
+        // A description: walk back over words to a determiner or possessive, at most 8.
+        let mut s = j;
+        let mut start = None;
+        for _ in 0..8 {
+            let lw = norm(self.word(s));
+            if is_in(DETERMINERS, &lw) || lw == "’s" || lw == "'s" {
+                // "Clinton's campaign manager": keep the owner inside.
+                let mut b = s;
+                if (lw == "’s" || lw == "'s") && b > 0 && inside(b - 1) {
+                    b -= 1;
+                    while b > 0 && inside(b - 1) && self.name_word(b - 1) {
+                        b -= 1;
+                    }
+                }
+                start = Some(b);
+                break;
+            }
+            if s == 0 || !inside(s - 1) {
+                break;
+            }
+            let pw = self.word(s - 1);
+            let plw = norm(pw);
+            if !self.toks[s - 1].word || (is_in(DESC_STOP, &plw) && !is_in(DETERMINERS, &plw)) {
+                // Plural descriptions without a determiner ("officials said").
+                if lw.ends_with('s') && s == j {
+                    start = Some(s);
+                }
+                break;
+            }
+            s -= 1;
+        }
+        let s = start?;
+        Some(Phrase::Description(self.toks[s].start..self.toks[j].end))
+    }
+
+    /// The speaker phrase right after a cue ("said Smith", "according to the report").
+    fn phrase_right(&self, from: usize, unit: &Range<usize>) -> Option<Phrase> {
+        let t = self.toks.get(from)?;
+        if t.start >= unit.end || self.in_quote(t.start) || !t.word {
+            return None;
+        }
+        let w = t.text(self.text);
+        if let Some(pc) = pronoun(w) {
+            return Some(Phrase::Pronoun(t.start..t.end, pc));
+        }
+        let mut j = from;
+        let limit = |j: usize| {
+            self.toks
+                .get(j)
+                .is_some_and(|t| t.start < unit.end && !self.in_quote(t.start) && t.word)
+        };
+        if self.name_word(from) || is_in(HONORIFICS, &norm(w)) || is_in(TITLE_WORDS, &norm(w)) {
+            while limit(j + 1)
+                && (self.name_word(j + 1)
+                    || (matches!(self.word(j + 1), "of") && self.name_word(j + 2)))
+            {
+                j += 1;
+            }
+            if is_in(NOT_NAMES, &norm(w)) && j == from {
+                return None;
+            }
+            return Some(Phrase::Name(t.start..self.toks[j].end));
+        }
+        if is_in(DETERMINERS, &norm(w)) {
+            let mut k = 0;
+            while limit(j + 1) && k < 6 && !is_in(DESC_STOP, self.word(j + 1)) {
+                j += 1;
+                k += 1;
+            }
+            return Some(Phrase::Description(t.start..self.toks[j].end));
+        }
+        None
+    }
+
+    /// The first noun phrase of the sentence (subject of "…, saying “…”").
+    fn phrase_at_start(&self, unit: &Range<usize>, before: usize) -> Option<Phrase> {
+        let idx = self.toks_in(unit.clone());
+        for &i in idx.iter().take(6) {
+            if i >= before {
+                break;
+            }
+            let inside = |k: usize| self.toks[k].start >= unit.start && k < before;
+            if let Some(pc) = pronoun(self.word(i)) {
+                let t = self.toks[i];
+                return Some(Phrase::Pronoun(t.start..t.end, pc));
+            }
+            if self.name_word(i) && !is_in(NOT_NAMES, &norm(self.word(i))) {
+                let mut j = i;
+                while inside(j + 1) && self.name_word(j + 1) {
+                    j += 1;
+                }
+                return Some(Phrase::Name(self.toks[i].start..self.toks[j].end));
+            }
+        }
+        None
+    }
+
+    /// Turn a phrase into a speaker, linking it to the entities.
+    fn link(&mut self, phrase: Phrase, before: usize) -> Speaker {
+        match phrase {
+            Phrase::Name(r) => {
+                // The mention overlapping the phrase; the one ending last is the name
+                // proper ("US Secretary of State Rex Tillerson" -> "Rex Tillerson").
+                let hit = self
+                    .mentions
+                    .iter()
+                    .filter(|m| m.start < r.end && r.start < m.end)
+                    .max_by_key(|m| m.end);
+                match hit {
+                    Some(m) => Speaker::Entity(m.entity),
+                    None => {
+                        let r = self.strip_titles(r);
+                        Speaker::Unlinked {
+                            start: r.start,
+                            end: r.end,
+                        }
+                    }
+                }
+            }
+            Phrase::Pronoun(r, pc) => match self.antecedent(pc, r.start.min(before)) {
+                Some(e) => {
+                    if let Some(g) = match pc {
+                        PronounClass::Male => Some(Gender::Male),
+                        PronounClass::Female => Some(Gender::Female),
+                        _ => None,
+                    } {
+                        self.genders.entry(e).or_insert(g);
+                    }
+                    Speaker::Pronoun {
+                        entity: e,
+                        start: r.start,
+                        end: r.end,
+                    }
+                }
+                None => Speaker::Unlinked {
+                    start: r.start,
+                    end: r.end,
+                },
+            },
+            Phrase::Description(r) => {
+                // A description naming someone inside ("Clinton spokesman Brian Fallon").
+                if let Some(m) = self
+                    .mentions
+                    .iter()
+                    .filter(|m| {
+                        m.start >= r.start && m.end <= r.end && m.kind == EntityKind::Person
+                    })
+                    .max_by_key(|m| m.end)
+                {
+                    return Speaker::Entity(m.entity);
+                }
+                match self.by_role(&r) {
+                    Some(e) => Speaker::Described {
+                        entity: e,
+                        start: r.start,
+                        end: r.end,
+                    },
+                    None => Speaker::Unlinked {
+                        start: r.start,
+                        end: r.end,
+                    },
+                }
+            }
+        }
+    }
+
+    /// A name phrase without leading honorifics and titles.
+    fn strip_titles(&self, r: Range<usize>) -> Range<usize> {
+        let idx: Vec<usize> = (0..self.toks.len())
+            .filter(|&i| self.toks[i].start >= r.start && self.toks[i].end <= r.end)
+            .collect();
+        let mut from = 0;
+        for (k, &i) in idx.iter().enumerate() {
+            let lw = norm(self.word(i));
+            if (is_in(TITLE_WORDS, &lw) || is_in(HONORIFICS, &lw) || lw == "of")
+                && k + 1 < idx.len()
+            {
+                from = k + 1;
+            }
+        }
+        match (idx.get(from), idx.last()) {
+            (Some(&a), Some(&b)) => self.toks[a].start..self.toks[b].end,
+            _ => r,
+        }
+    }
+
+    /// The entity a pronoun most likely refers to: the nearest mention before `pos`
+    /// (outside quotes) whose kind and gender fit.
+    fn antecedent(&self, pc: PronounClass, pos: usize) -> Option<usize> {
+        let fits = |m: &EntityMention| -> bool {
+            let gender = m.gender.or_else(|| self.genders.get(&m.entity).copied());
+            match pc {
+                PronounClass::Male => {
+                    matches!(m.kind, EntityKind::Person | EntityKind::Other)
+                        && gender != Some(Gender::Female)
+                }
+                PronounClass::Female => {
+                    matches!(m.kind, EntityKind::Person | EntityKind::Other)
+                        && gender != Some(Gender::Male)
+                }
+                PronounClass::Plural | PronounClass::Neuter => m.kind == EntityKind::Org,
+                PronounClass::First => false,
+            }
+        };
+        let best = self
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.end <= pos && !self.in_quote(m.start))
+            .find(|m| fits(m) && m.kind == EntityKind::Person)
+            .or_else(|| {
+                self.mentions
+                    .iter()
+                    .rev()
+                    .filter(|m| m.end <= pos && !self.in_quote(m.start))
+                    .find(|m| fits(m))
+            });
+        best.map(|m| m.entity)
+    }
+
+    /// The entity one of whose roles the description `r` names ("the senator",
+    /// "America's top diplomat" for a "Secretary of State"), the most recently mentioned
+    /// one before the description.
+    fn by_role(&self, r: &Range<usize>) -> Option<usize> {
+        let desc = self.text.get(r.clone())?.to_lowercase();
+        let head = desc
+            .split(|c: char| !c.is_alphanumeric())
+            .rfind(|w| !w.is_empty())?
+            .to_string();
+        if is_in(DETERMINERS, &head) {
+            return None;
+        }
+        let matches_role = |role: &str| {
+            let role = role.to_lowercase();
+            let role_words: Vec<&str> = role.split(|c: char| !c.is_alphanumeric()).collect();
+            role_words.contains(&head.as_str())
+                || ROLE_SYNONYMS
+                    .iter()
+                    .any(|(h, target)| *h == head && role.contains(target))
+        };
+        self.mentions
+            .iter()
+            .rev()
+            .filter(|m| m.start < r.start)
+            .find(|m| {
+                self.roles
+                    .get(m.entity)
+                    .is_some_and(|rs| rs.iter().any(|x| matches_role(x)))
+            })
+            .map(|m| m.entity)
+    }
+
+    /// A quote without a cue of its own: the speaker of a cue ending the sentence before
+    /// ("Smith said:") or of the quote it continues (the previous quote, when this one
+    /// opens its paragraph or sentence and no name comes between).
+    fn carry_over(&mut self, qi: usize, unit: &Range<usize>, done: &[Quote]) -> Option<Found> {
+        let outer = self.spans.get(qi)?.clone();
+        let before_in_unit = self.toks_in(unit.start..outer.start);
+        if before_in_unit.iter().any(|&i| self.toks[i].word) {
+            return None;
+        }
+        // The previous sentence, if it ends with a colon or a cue.
+        let prev_unit_end = self.bounds.iter().rev().find(|&&b| b < unit.start).copied();
+        let prev_toks: Vec<usize> = match prev_unit_end {
+            Some(_) => {
+                let lo = self
+                    .bounds
+                    .iter()
+                    .rev()
+                    .find(|&&b| b < unit.start.saturating_sub(1))
+                    .copied()
+                    .unwrap_or(0);
+                self.toks_in(lo..unit.start)
+            }
+            None => Vec::new(),
+        };
+        if let Some(&last) = prev_toks.last() {
+            if self.word(last) == ":" {
+                for &i in prev_toks.iter().rev() {
+                    if let Some(l) = self.cue_at(i) {
+                        let lo_unit = self.toks[prev_toks[0]].start..unit.start;
+                        if let Some(f) = self.resolve_cue(i, l, &lo_unit, &outer, None, false) {
+                            return Some(f);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        // Continuation of the previous quote, with no other quote or name between.
+        let prev = done.last()?;
+        let prev_outer = self.spans.get(qi.checked_sub(1)?)?;
+        let between = self.toks_in(prev_outer.end..outer.start);
+        let names_between = between
+            .iter()
+            .any(|&i| self.name_word(i) && !is_in(NOT_NAMES, &norm(self.word(i))));
+        if between.len() > 30 || names_between || prev.kind == QuoteKind::Scare {
+            return None;
+        }
+        prev.speaker.map(|s| (Some(s), None))
+    }
+
+    /// The kind of a quote.
+    fn kind(
+        &self,
+        outer: &Range<usize>,
+        inner: &Range<usize>,
+        unit: &Range<usize>,
+        attributed: bool,
+    ) -> QuoteKind {
+        let body = self.text.get(inner.clone()).unwrap_or("");
+        let n_words = body
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        let ends_clause = body.ends_with(['.', ',', '?', '!', '…', ';', ':', '—']);
+        let before = self.toks_in(unit.start..outer.start);
+        let opens_unit = before.is_empty()
+            || matches!(
+                self.word(*before.last().unwrap_or(&0)),
+                ":" | "," | "—" | "–"
+            ) && !self.toks_in(unit.start..outer.start).is_empty();
+        let full = ends_clause || (opens_unit && n_words > 3);
+        if !attributed {
+            // Titles and scare quotes: short, or every word capitalised.
+            let title_case = n_words > 0
+                && body
+                    .split_whitespace()
+                    .filter(|w| w.len() > 3)
+                    .all(capitalised);
+            if n_words < 4 || (title_case && !ends_clause) {
+                return QuoteKind::Scare;
+            }
+        }
+        if full {
+            QuoteKind::Direct
+        } else {
+            QuoteKind::Partial
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
