@@ -298,11 +298,21 @@ impl<'a> Doc<'a> {
         if !t.word {
             return None;
         }
-        let w = t.text(self.text);
+        let w = t.text(self.text).to_lowercase();
+        let w = w.as_str();
         if w == "according" && self.word(i + 1) == "to" {
             return Some(i + 1);
         }
         if !is_in(CUE_VERBS, w) {
+            return None;
+        }
+        // A passive ("was called a “redline”") reports no speaker.
+        let prev = i.checked_sub(1).map(|p| self.word(p).to_lowercase());
+        if !w.ends_with("ing")
+            && prev.as_deref().is_some_and(|p| {
+                matches!(p, "was" | "were" | "is" | "are" | "be" | "been" | "being")
+            })
+        {
             return None;
         }
         if is_in(WEAK_VERBS, w) {
@@ -403,7 +413,8 @@ impl<'a> Doc<'a> {
         after: bool,
     ) -> Option<Found> {
         let cue_span = self.toks[first].start..self.toks[last].end;
-        let w = self.word(first);
+        let w = self.word(first).to_lowercase();
+        let w = w.as_str();
         let phrase = if w == "according" {
             self.phrase_right(last + 1, unit)
         } else {
@@ -770,27 +781,18 @@ impl<'a> Doc<'a> {
         if before_in_unit.iter().any(|&i| self.toks[i].word) {
             return None;
         }
-        // The previous sentence, if it ends with a colon or a cue.
-        let prev_unit_end = self.bounds.iter().rev().find(|&&b| b < unit.start).copied();
-        let prev_toks: Vec<usize> = match prev_unit_end {
-            Some(_) => {
-                let lo = self
-                    .bounds
-                    .iter()
-                    .rev()
-                    .find(|&&b| b < unit.start.saturating_sub(1))
-                    .copied()
-                    .unwrap_or(0);
-                self.toks_in(lo..unit.start)
-            }
-            None => Vec::new(),
-        };
-        if let Some(&last) = prev_toks.last() {
+        // The previous sentence, if it ends with a colon after a cue ("Smith said:").
+        let last_before = (0..self.toks.len())
+            .rev()
+            .find(|&i| self.toks[i].end <= unit.start && !self.in_quote(self.toks[i].start));
+        if let Some(last) = last_before {
             if self.word(last) == ":" {
+                let t = self.toks[last];
+                let prev_unit = self.unit_of(&(t.start..t.end));
+                let prev_toks = self.toks_in(prev_unit.clone());
                 for &i in prev_toks.iter().rev() {
                     if let Some(l) = self.cue_at(i) {
-                        let lo_unit = self.toks[prev_toks[0]].start..unit.start;
-                        if let Some(f) = self.resolve_cue(i, l, &lo_unit, &outer, None, false) {
+                        if let Some(f) = self.resolve_cue(i, l, &prev_unit, &outer, None, false) {
                             return Some(f);
                         }
                         break;
@@ -798,17 +800,56 @@ impl<'a> Doc<'a> {
                 }
             }
         }
-        // Continuation of the previous quote, with no other quote or name between.
+        // Continuation of the previous quote: nothing but its own attribution between
+        // ("“A,” Smith told CNN. “B.”"), or no cue and no other name.
         let prev = done.last()?;
         let prev_outer = self.spans.get(qi.checked_sub(1)?)?;
+        if prev.kind == QuoteKind::Scare {
+            return None;
+        }
         let between = self.toks_in(prev_outer.end..outer.start);
-        let names_between = between
+        if between.len() > 30 {
+            return None;
+        }
+        let cues: Vec<usize> = between
             .iter()
-            .any(|&i| self.name_word(i) && !is_in(NOT_NAMES, &norm(self.word(i))));
-        if between.len() > 30 || names_between || prev.kind == QuoteKind::Scare {
+            .copied()
+            .filter(|&i| self.cue_at(i).is_some())
+            .collect();
+        let own_cue = prev
+            .cue
+            .as_ref()
+            .is_some_and(|c| c.start >= prev_outer.end && c.start < outer.start);
+        if own_cue && cues.len() <= 1 {
+            return prev.speaker.map(|s| (Some(s), None));
+        }
+        // Names between the two quotes other than the previous speaker's own mean someone
+        // else may be speaking.
+        let names_between = between.iter().any(|&i| {
+            self.name_word(i)
+                && !is_in(NOT_NAMES, &norm(self.word(i)))
+                && !is_in(TITLE_WORDS, &norm(self.word(i)))
+                && !prev
+                    .speaker
+                    .is_some_and(|s| self.speaker_covers(s, self.toks[i].start))
+        });
+        if !cues.is_empty() || names_between {
             return None;
         }
         prev.speaker.map(|s| (Some(s), None))
+    }
+
+    /// Whether position `pos` is inside a mention of speaker `s` (or its span).
+    fn speaker_covers(&self, s: Speaker, pos: usize) -> bool {
+        match s {
+            Speaker::Entity(e)
+            | Speaker::Pronoun { entity: e, .. }
+            | Speaker::Described { entity: e, .. } => self
+                .mentions
+                .iter()
+                .any(|m| m.entity == e && m.start <= pos && pos < m.end),
+            Speaker::Unlinked { start, end } => start <= pos && pos < end,
+        }
     }
 
     /// The kind of a quote.

@@ -48,19 +48,20 @@ fn is_sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
     ) || (prev.word && p.ends_with('.') && !is_in(HONORIFICS, &norm(p)))
 }
 
-/// Lines written in title case (headlines): names there are unreliable.
+/// A first line written in title case (a headline): names there are unreliable.
 fn title_case_lines(text: &str, toks: &[Tok]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        let range = pos..pos + line.len();
-        pos += line.len();
+    // Only the first line can be a headline.
+    if let Some(line) = text.split_inclusive('\n').next() {
+        let range = 0..line.len();
         let ws: Vec<&Tok> = toks
             .iter()
             .filter(|t| t.word && t.start >= range.start && t.end <= range.end)
             .collect();
         let caps = ws.iter().filter(|t| capitalised(t.text(text))).count();
-        if ws.len() >= 4 && caps * 10 >= ws.len() * 7 {
+        // A headline: short, one sentence, mostly capitalised.
+        let one_sentence = !line.trim_end().trim_end_matches('.').contains(". ");
+        if (4..=25).contains(&ws.len()) && one_sentence && caps * 10 >= ws.len() * 7 {
             out.push(range);
         }
     }
@@ -118,6 +119,10 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
                     }
                     name_from = k + 1;
                 }
+            }
+            // An organisation name keeps its title-like words ("State Department").
+            if is_in(ORG_WORDS, &norm(toks[j - 1].text(text))) && honorific.is_none() {
+                name_from = s;
             }
             // A run made only of title words is an organisation ("White House") unless it
             // is a single word ("President").
@@ -208,7 +213,9 @@ pub fn candidate_entities(text: &str) -> CandidateEntities {
             .filter(|w| !matches!(*w, "of"))
             .collect();
         let lower: Vec<String> = words.iter().map(|w| norm(w)).collect();
-        let role = (run.name_from > run.toks.start).then(|| {
+        let only_honorifics =
+            (run.toks.start..run.name_from).all(|k| is_in(HONORIFICS, &norm(toks[k].text(text))));
+        let role = (run.name_from > run.toks.start && !only_honorifics).then(|| {
             let a = toks[run.toks.start].start;
             let b = toks[run.name_from - 1].end;
             text.get(a..b).unwrap_or("").to_string()
@@ -230,7 +237,10 @@ pub fn candidate_entities(text: &str) -> CandidateEntities {
                 let k = &keys[e];
                 (k.len() > 1 || lower.len() > 1)
                     && kinds[e] != EntityKind::Org
-                    && (k.last() == Some(last_w) || (lower.len() == 1 && k.first() == Some(last_w)))
+                    && (k.last() == Some(last_w)
+                        || (lower.len() == 1
+                            && kinds[e] == EntityKind::Person
+                            && k.first() == Some(last_w)))
             })
         });
         let e = match found {
