@@ -211,6 +211,13 @@ pub fn find_quotes_with(
 
 type Found = (Option<Speaker>, Option<Range<usize>>);
 
+/// Words after which a weak verb is a reporting cue ("called it", "pointed out", "shot
+/// back", "put it this way:").
+const WEAK_NEXT: &[&str] = &[
+    "it", "out", "that", "in", "on", "up", "back", ":", ",", "“", "\"", "this", "them", "him",
+    "her", "off",
+];
+
 struct Doc<'a> {
     text: &'a str,
     toks: &'a [Tok],
@@ -259,9 +266,26 @@ impl<'a> Doc<'a> {
                 }
             }
         }
+        // Some archives separate paragraphs by a single line break.
+        for (i, c) in self.text.char_indices() {
+            if c == '\n' && !self.in_quote(i) {
+                b.push(i);
+            }
+        }
         b.sort_unstable();
         b.dedup();
         b
+    }
+
+    /// Whether tokens `a` and `b` (in this order) are on one line.
+    fn same_line(&self, a: usize, b: usize) -> bool {
+        match (self.toks.get(a), self.toks.get(b)) {
+            (Some(x), Some(y)) => !self
+                .text
+                .get(x.end..y.start)
+                .is_some_and(|g| g.contains('\n')),
+            _ => false,
+        }
     }
 
     /// The sentence (between boundaries outside quotes) holding `outer`.
@@ -317,25 +341,7 @@ impl<'a> Doc<'a> {
         }
         if is_in(WEAK_VERBS, w) {
             let next = self.word(i + 1);
-            let ok = matches!(
-                next,
-                "it" | "out"
-                    | "that"
-                    | "in"
-                    | "on"
-                    | "up"
-                    | ":"
-                    | ","
-                    | "“"
-                    | "\""
-                    | "this"
-                    | "them"
-                    | "him"
-                    | "her"
-                    | "the"
-                    | "a"
-                    | "an"
-            );
+            let ok = WEAK_NEXT.contains(&next);
             if !ok {
                 return None;
             }
@@ -363,18 +369,30 @@ impl<'a> Doc<'a> {
         // 1. After the quote: "…,” X said" / "…,” said X".
         let after = self.toks_in(outer.end..next_start);
         for (k, &i) in after.iter().enumerate().take(14) {
-            if let Some(last) = self.cue_at(i) {
+            // Right after a quote even a weak verb reports it ("…,” it read.").
+            let weak_here = k <= 4
+                && is_in(WEAK_VERBS, &self.word(i).to_lowercase())
+                && matches!(self.word(i + 1), "." | ",")
+                && self.cue_at(i).is_none();
+            let cue = self.cue_at(i).or(weak_here.then_some(i));
+            if let Some(last) = cue {
                 let first_tok = after.first().copied();
                 if let Some(f) = self.resolve_cue(i, last, unit, &outer, first_tok, true) {
                     return Some(f);
                 }
-                let _ = k;
                 break;
             }
         }
         // 2. Before the quote: "X said: “…”", "according to X, “…”".
+        // Between two quotes of one sentence ("“A,” X said, adding “B”") the cue nearest
+        // the first quote is the one they share.
         let before = self.toks_in(prev_end..outer.start);
-        for &i in before.iter().rev() {
+        let order: Vec<usize> = if prev_end > unit.start {
+            before.clone()
+        } else {
+            before.iter().rev().copied().collect()
+        };
+        for i in order {
             if let Some(last) = self.cue_at(i) {
                 if let Some(f) = self.resolve_cue(i, last, unit, &outer, None, false) {
                     return Some(f);
@@ -382,7 +400,21 @@ impl<'a> Doc<'a> {
                 break;
             }
         }
-        // 3. Anywhere else in the sentence, nearest first.
+        // 3. A colon right before the quote introduces it: the sentence subject speaks
+        // ("McConnell delivered a blunt message: “…”").
+        if before.last().is_some_and(|&i| self.word(i) == ":") {
+            let has_cue = self
+                .toks_in(unit.clone())
+                .iter()
+                .any(|&i| self.cue_at(i).is_some());
+            if !has_cue {
+                if let Some(p) = self.phrase_at_start(unit, before[before.len() - 1]) {
+                    let speaker = self.link(p, outer.start);
+                    return Some((Some(speaker), None));
+                }
+            }
+        }
+        // 4. Anywhere else in the sentence, nearest first.
         let mut all: Vec<usize> = self.toks_in(unit.clone());
         all.sort_by_key(|&i| {
             let t = self.toks[i];
@@ -417,23 +449,22 @@ impl<'a> Doc<'a> {
         let w = w.as_str();
         let phrase = if w == "according" {
             self.phrase_right(last + 1, unit)
+        } else if w.ends_with("ing") && first > 0 && !self.toks[first - 1].word {
+            // "…, saying “…”": the subject of the sentence speaks.
+            self.phrase_at_start(unit, first)
+                .or_else(|| self.phrase_left(first, unit, outer))
         } else {
-            // Right after the quote and its comma: the speaker may follow ("said Smith").
+            // Inversion ("…,” said Smith", "…, says Smith") right after the quote or a
+            // comma; elsewhere "said the plan" starts a reported clause.
             let only_punct_between =
                 after && after_first.is_some_and(|f| (f..first).all(|k| !self.toks[k].word));
-            let right_first = only_punct_between && is_in(INVERTIBLE, w);
-            if right_first {
+            let after_comma = first > 0 && self.word(first - 1) == ",";
+            let invertible = is_in(INVERTIBLE, w) && !is_in(HEARER_VERBS, w);
+            if invertible && (only_punct_between || after_comma) {
                 self.phrase_right(last + 1, unit)
                     .or_else(|| self.phrase_left(first, unit, outer))
             } else {
-                let left = self.phrase_left(first, unit, outer);
-                match left {
-                    Some(p) => Some(p),
-                    None if is_in(INVERTIBLE, w) && !is_in(HEARER_VERBS, w) => {
-                        self.phrase_right(last + 1, unit)
-                    }
-                    None => None,
-                }
+                self.phrase_left(first, unit, outer)
             }
         };
         let phrase = phrase?;
@@ -501,23 +532,29 @@ impl<'a> Doc<'a> {
             return Some(Phrase::Pronoun(t.start..t.end, pc));
         }
         let lw = norm(w);
-        if self.name_word(j) && !is_in(NOT_NAMES, &lw) {
+        if self.name_word(j) {
             let mut s = j;
             while s > 0
                 && inside(s - 1)
+                && self.same_line(s - 1, s)
                 && (self.name_word(s - 1)
                     || (matches!(self.word(s - 1), "of" | "de" | "van" | "von" | "al")
                         && s >= 2
                         && self.name_word(s - 2)))
-                && !is_in(NOT_NAMES, &norm(self.word(s - 1)))
             {
                 s -= 1;
             }
-            // Possessive owners belong to the phrase ("Trump's campaign manager") only
-            // for descriptions; a name run is the speaker.
-            return Some(Phrase::Name(self.toks[s].start..self.toks[j].end));
+            // Function words that open a sentence ("But", "Then") are not the name.
+            while s <= j && is_in(NOT_NAMES, &norm(self.word(s))) {
+                s += 1;
+            }
+            if s <= j {
+                return Some(Phrase::Name(self.toks[s].start..self.toks[j].end));
+            }
+            return None;
         }
-        if capitalised(w) || is_in(DESC_STOP, &lw) || is_in(CUE_VERBS, &lw) {
+        let verb_form = is_in(CUE_VERBS, &lw) && (lw.ends_with("ed") || lw.ends_with("ing"));
+        if capitalised(w) || is_in(DESC_STOP, &lw) || verb_form || lw == "said" || lw == "told" {
             return None;
         }
         // A description: walk back over words to a determiner or possessive, at most 8.
@@ -573,6 +610,7 @@ impl<'a> Doc<'a> {
         };
         if self.name_word(from) || is_in(HONORIFICS, &norm(w)) || is_in(TITLE_WORDS, &norm(w)) {
             while limit(j + 1)
+                && self.same_line(j, j + 1)
                 && (self.name_word(j + 1)
                     || (matches!(self.word(j + 1), "of") && self.name_word(j + 2)))
             {
@@ -583,11 +621,29 @@ impl<'a> Doc<'a> {
             }
             return Some(Phrase::Name(t.start..self.toks[j].end));
         }
+        // Lower-case words before a name: "said election lawyer Joe Birkenstock".
+        if !is_in(DESC_STOP, &norm(w)) && !is_in(DETERMINERS, &norm(w)) {
+            let mut k = from + 1;
+            while k < from + 4 && limit(k) && !self.name_word(k) && !is_in(DESC_STOP, self.word(k))
+            {
+                k += 1;
+            }
+            if limit(k) && self.name_word(k) && !is_in(NOT_NAMES, &norm(self.word(k))) {
+                let mut j = k;
+                while limit(j + 1) && self.same_line(j, j + 1) && self.name_word(j + 1) {
+                    j += 1;
+                }
+                return Some(Phrase::Name(self.toks[k].start..self.toks[j].end));
+            }
+        }
         if is_in(DETERMINERS, &norm(w)) {
             let mut k = 0;
             while limit(j + 1) && k < 6 && !is_in(DESC_STOP, self.word(j + 1)) {
                 j += 1;
                 k += 1;
+            }
+            if j == from {
+                return None;
             }
             return Some(Phrase::Description(t.start..self.toks[j].end));
         }
@@ -724,19 +780,31 @@ impl<'a> Doc<'a> {
                 PronounClass::First => false,
             }
         };
-        let best = self
+        // Prefer the subject: the first fitting mention of the nearest sentence that has
+        // one ("Pataki says Kasich “…”. He warns …" -> Pataki). Persons before others.
+        let before: Vec<&EntityMention> = self
             .mentions
             .iter()
-            .rev()
             .filter(|m| m.end <= pos && !self.in_quote(m.start))
-            .find(|m| fits(m) && m.kind == EntityKind::Person)
-            .or_else(|| {
-                self.mentions
-                    .iter()
-                    .rev()
-                    .filter(|m| m.end <= pos && !self.in_quote(m.start))
-                    .find(|m| fits(m))
-            });
+            .collect();
+        let pick = |person_only: bool| -> Option<&EntityMention> {
+            let last = before
+                .iter()
+                .rev()
+                .find(|m| fits(m) && (!person_only || m.kind == EntityKind::Person))?;
+            let unit = self.unit_of(&(last.start..last.end));
+            let lo = unit.start.max(pos.saturating_sub(600));
+            before
+                .iter()
+                .find(|m| {
+                    m.start >= lo
+                        && m.end <= last.end
+                        && fits(m)
+                        && (!person_only || m.kind == EntityKind::Person)
+                })
+                .copied()
+        };
+        let best = pick(true).or_else(|| pick(false));
         best.map(|m| m.entity)
     }
 

@@ -164,3 +164,12 @@ fn no_input_panics() {
         let _ = quote_spans(t);
     }
 }
+
+#[test]
+fn debug_dump() {
+    let t = "Judicial Watch said that the court “suggests the email was found in September.”";
+    let c = candidate_entities(t);
+    eprintln!("{:?}", c);
+    eprintln!("{:?}", find_quotes(t, &c.mentions, &c.roles));
+    eprintln!("{:?}", find_quotes(t, &[], &[]));
+}
