@@ -130,13 +130,17 @@ pub struct QuoteOptions {
     /// Read single marks (`‘…’`) as quotation marks too. Off by default: in English news
     /// they are mostly apostrophes, and quotes inside quotes.
     pub single_marks: bool,
+    /// When a quote of four words or more has no cue, give it the subject of its sentence
+    /// (or of the sentence before it) as speaker. On by default: news rarely quotes
+    /// without saying whose words they are.
+    pub subject_fallback: bool,
 }
 
-#[allow(clippy::derivable_impls)]
 impl Default for QuoteOptions {
     fn default() -> Self {
         QuoteOptions {
             single_marks: false,
+            subject_fallback: true,
         }
     }
 }
@@ -188,6 +192,9 @@ pub fn find_quotes_with(
         if found.is_none() {
             found = doc.carry_over(qi, &unit, &out);
         }
+        if found.is_none() && options.subject_fallback && words_in(text, &inner) >= 4 {
+            found = doc.subject_fallback(qi, &unit);
+        }
         let (speaker, cue) = match found {
             Some((s, c)) => (s, c),
             None => (None, None),
@@ -210,6 +217,64 @@ pub fn find_quotes_with(
 }
 
 type Found = (Option<Speaker>, Option<Range<usize>>);
+
+/// Words of `text[range]`.
+fn words_in(text: &str, range: &Range<usize>) -> usize {
+    text.get(range.clone()).map_or(0, |s| {
+        s.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    })
+}
+
+/// Words that open an adverbial before the subject of a sentence.
+const OPENERS: &[&str] = &[
+    "in",
+    "at",
+    "on",
+    "during",
+    "after",
+    "before",
+    "when",
+    "while",
+    "with",
+    "for",
+    "from",
+    "as",
+    "since",
+    "speaking",
+    "asked",
+    "addressing",
+    "earlier",
+    "later",
+    "still",
+    "instead",
+    "but",
+    "and",
+    "yet",
+    "so",
+    "then",
+    "now",
+    "last",
+    "this",
+    "on",
+    "over",
+    "under",
+    "about",
+    "according",
+    "despite",
+    "although",
+    "though",
+    "if",
+    "once",
+    "until",
+    "by",
+    "meanwhile",
+    "however",
+    "also",
+    "in",
+    "at",
+];
 
 /// Words after which a weak verb is a reporting cue ("called it", "pointed out", "shot
 /// back", "put it this way:").
@@ -458,7 +523,10 @@ impl<'a> Doc<'a> {
             // comma; elsewhere "said the plan" starts a reported clause.
             let only_punct_between =
                 after && after_first.is_some_and(|f| (f..first).all(|k| !self.toks[k].word));
-            let after_comma = first > 0 && self.word(first - 1) == ",";
+            // After a comma or a closing mark ("“A,” said X, “B”").
+            let after_comma = first == 0
+                || self.word(first - 1) == ","
+                || self.in_quote(self.toks[first - 1].start);
             let invertible = is_in(INVERTIBLE, w) && !is_in(HEARER_VERBS, w);
             if invertible && (only_punct_between || after_comma) {
                 self.phrase_right(last + 1, unit)
@@ -652,25 +720,62 @@ impl<'a> Doc<'a> {
 
     /// The first noun phrase of the sentence (subject of "…, saying “…”").
     fn phrase_at_start(&self, unit: &Range<usize>, before: usize) -> Option<Phrase> {
-        let idx = self.toks_in(unit.clone());
-        for &i in idx.iter().take(6) {
-            if i >= before {
-                break;
+        let idx: Vec<usize> = self
+            .toks_in(unit.clone())
+            .into_iter()
+            .filter(|&i| i < before)
+            .collect();
+        // Skip an opening adverbial ("In an interview on Tuesday, Trump …").
+        let mut from = 0;
+        if let Some(&first) = idx.first() {
+            if is_in(OPENERS, &self.word(first).to_lowercase()) {
+                if let Some(c) = idx.iter().take(16).position(|&i| self.word(i) == ",") {
+                    from = c + 1;
+                }
             }
-            let inside = |k: usize| self.toks[k].start >= unit.start && k < before;
+        }
+        let inside = |k: usize| self.toks[k].start >= unit.start && k < before;
+        for &i in idx.iter().skip(from).take(6) {
             if let Some(pc) = pronoun(self.word(i)) {
                 let t = self.toks[i];
                 return Some(Phrase::Pronoun(t.start..t.end, pc));
             }
             if self.name_word(i) && !is_in(NOT_NAMES, &norm(self.word(i))) {
                 let mut j = i;
-                while inside(j + 1) && self.name_word(j + 1) {
+                while inside(j + 1) && self.same_line(j, j + 1) && self.name_word(j + 1) {
                     j += 1;
                 }
                 return Some(Phrase::Name(self.toks[i].start..self.toks[j].end));
             }
         }
         None
+    }
+
+    /// Last resort for a quote of four words or more with no cue: the subject of its own
+    /// sentence ("Pence praised Cruz for showing “…”"), else of the sentence before it in
+    /// the same or the previous paragraph ("Clinton touted her record. “We need …”").
+    fn subject_fallback(&mut self, qi: usize, unit: &Range<usize>) -> Option<Found> {
+        let outer = self.spans.get(qi)?.clone();
+        let first_tok = (0..self.toks.len()).find(|&i| self.toks[i].start >= outer.start)?;
+        if let Some(p) = self.phrase_at_start(unit, first_tok) {
+            let speaker = self.link(p, outer.start);
+            return Some((Some(speaker), None));
+        }
+        let before = self.toks_in(unit.start..outer.start);
+        if before.iter().any(|&i| self.toks[i].word) {
+            return None;
+        }
+        let last_before = (0..self.toks.len())
+            .rev()
+            .find(|&i| self.toks[i].end <= unit.start && !self.in_quote(self.toks[i].start))?;
+        let t = self.toks[last_before];
+        if unit.start.saturating_sub(t.end) > 400 {
+            return None;
+        }
+        let prev_unit = self.unit_of(&(t.start..t.end));
+        let p = self.phrase_at_start(&prev_unit, last_before + 1)?;
+        let speaker = self.link(p, outer.start);
+        Some((Some(speaker), None))
     }
 
     /// Turn a phrase into a speaker, linking it to the entities.
@@ -888,7 +993,14 @@ impl<'a> Doc<'a> {
             .cue
             .as_ref()
             .is_some_and(|c| c.start >= prev_outer.end && c.start < outer.start);
-        if own_cue && cues.len() <= 1 {
+        // Nothing but the previous quote's own sentence between the two.
+        let same_sentence = prev.cue.as_ref().is_some_and(|c| {
+            let u = self.unit_of(c);
+            between
+                .iter()
+                .all(|&i| self.toks[i].start >= u.start && self.toks[i].end <= u.end)
+        });
+        if own_cue && (cues.len() <= 1 || same_sentence) {
             return prev.speaker.map(|s| (Some(s), None));
         }
         // Names between the two quotes other than the previous speaker's own mean someone
