@@ -228,56 +228,28 @@ fn words_in(text: &str, range: &Range<usize>) -> usize {
 }
 
 /// Words that open an adverbial before the subject of a sentence.
+#[rustfmt::skip]
 const OPENERS: &[&str] = &[
-    "in",
-    "at",
-    "on",
-    "during",
-    "after",
-    "before",
-    "when",
-    "while",
-    "with",
-    "for",
-    "from",
-    "as",
-    "since",
-    "speaking",
-    "asked",
-    "addressing",
-    "earlier",
-    "later",
-    "still",
-    "instead",
-    "but",
-    "and",
-    "yet",
-    "so",
-    "then",
-    "now",
-    "last",
-    "this",
-    "on",
-    "over",
-    "under",
-    "about",
-    "according",
-    "despite",
-    "although",
-    "though",
-    "if",
-    "once",
-    "until",
-    "by",
-    "meanwhile",
-    "however",
-    "also",
-    "in",
-    "at",
+    "in", "at", "on", "during", "after", "before", "when", "while", "with", "for", "from", "as",
+    "since", "speaking", "asked", "addressing", "earlier", "later", "still", "instead", "but",
+    "and", "yet", "so", "then", "now", "last", "this", "over", "under", "about", "according",
+    "despite", "although", "though", "if", "once", "until", "by", "meanwhile", "however",
+    "also", "like", "unlike", "here", "there", "amid", "among", "following", "throughout",
+    "without", "within", "upon", "into", "across", "behind", "beyond", "near", "outside",
+    "inside", "regarding", "given", "thanks", "ever", "even", "just", "of", "to", "through",
+    "against", "toward", "towards", "around", "between", "whether",
+];
+
+/// Words that start another clause: a cue after them is not the quote's.
+#[rustfmt::skip]
+const CLAUSE_WORDS: &[&str] = &[
+    "that", "and", "but", "because", "if", "when", "while", "so", "than", "whereas", "although",
+    "though", "which", "who", "where", "after", "before", "since", "until", "unless",
 ];
 
 /// Words after which a weak verb is a reporting cue ("called it", "pointed out", "shot
 /// back", "put it this way:").
+#[rustfmt::skip]
 const WEAK_NEXT: &[&str] = &[
     "it", "out", "that", "in", "on", "up", "back", ":", ",", "“", "\"", "this", "them", "him",
     "her", "off",
@@ -329,6 +301,21 @@ impl<'a> Doc<'a> {
                 if next_is_space && i + 1 < self.toks.len() {
                     b.push(t.end);
                 }
+            }
+        }
+        // A quote ending with a full stop ends its sentence when a capital follows
+        // ("… campaign.” Ohio Gov. John Kasich said …"); "…!” Smith said" does not.
+        for sp in self.spans {
+            let inner = marks::inner(self.text, sp.clone());
+            let ends_stop = self
+                .text
+                .get(inner.clone())
+                .is_some_and(|s| s.ends_with('.') && !s.ends_with("..."));
+            let rest = self.text.get(sp.end..).unwrap_or("");
+            let next = rest.trim_start().chars().next();
+            let spaced = rest.starts_with(char::is_whitespace);
+            if ends_stop && spaced && next.is_some_and(char::is_uppercase) {
+                b.push(sp.end);
             }
         }
         // Some archives separate paragraphs by a single line break.
@@ -439,6 +426,12 @@ impl<'a> Doc<'a> {
                 && is_in(WEAK_VERBS, &self.word(i).to_lowercase())
                 && matches!(self.word(i + 1), "." | ",")
                 && self.cue_at(i).is_none();
+            // A clause boundary before the cue: the verb belongs to another clause
+            // ("“…” and that he’d seen continued support", "“…”, while X suggested").
+            let w = self.word(i).to_lowercase();
+            if k > 0 && is_in(CLAUSE_WORDS, &w) && !(w == "who" && self.word(i - 1) == ",") {
+                break;
+            }
             let cue = self.cue_at(i).or(weak_here.then_some(i));
             if let Some(last) = cue {
                 let first_tok = after.first().copied();
@@ -528,9 +521,17 @@ impl<'a> Doc<'a> {
                 || self.word(first - 1) == ","
                 || self.in_quote(self.toks[first - 1].start);
             let invertible = is_in(INVERTIBLE, w) && !is_in(HEARER_VERBS, w);
-            if invertible && (only_punct_between || after_comma) {
+            if invertible && only_punct_between {
                 self.phrase_right(last + 1, unit)
                     .or_else(|| self.phrase_left(first, unit, outer))
+            } else if invertible && after_comma {
+                // "Smith, a top adviser, said at …" keeps its named subject; "…, says
+                // Evan Tracey" takes the name after.
+                let left = self.phrase_left(first, unit, outer);
+                match left {
+                    Some(Phrase::Name(r)) => Some(Phrase::Name(r)),
+                    other => self.phrase_right(last + 1, unit).or(other),
+                }
             } else {
                 self.phrase_left(first, unit, outer)
             }
@@ -690,9 +691,15 @@ impl<'a> Doc<'a> {
             return Some(Phrase::Name(t.start..self.toks[j].end));
         }
         // Lower-case words before a name: "said election lawyer Joe Birkenstock".
-        if !is_in(DESC_STOP, &norm(w)) && !is_in(DETERMINERS, &norm(w)) {
+        if !is_in(DESC_STOP, &norm(w)) && !is_in(DETERMINERS, &norm(w)) && !is_in(OPENERS, &norm(w))
+        {
             let mut k = from + 1;
-            while k < from + 4 && limit(k) && !self.name_word(k) && !is_in(DESC_STOP, self.word(k))
+            while k < from + 4
+                && limit(k)
+                && !self.name_word(k)
+                && !is_in(DESC_STOP, self.word(k))
+                && !is_in(OPENERS, self.word(k))
+                && !is_in(DETERMINERS, self.word(k))
             {
                 k += 1;
             }
@@ -736,7 +743,8 @@ impl<'a> Doc<'a> {
         }
         let inside = |k: usize| self.toks[k].start >= unit.start && k < before;
         for &i in idx.iter().skip(from).take(6) {
-            if let Some(pc) = pronoun(self.word(i)) {
+            let expletive = self.word(i).eq_ignore_ascii_case("it");
+            if let Some(pc) = pronoun(self.word(i)).filter(|_| !expletive) {
                 let t = self.toks[i];
                 return Some(Phrase::Pronoun(t.start..t.end, pc));
             }
