@@ -273,6 +273,9 @@ enum Phrase {
     Name(Range<usize>),
     Pronoun(Range<usize>, PronounClass),
     Description(Range<usize>),
+    /// "who" after a phrase and a comma ("Mike Lee, who declared …"): the relative
+    /// pronoun's span and the phrase it refers to.
+    Relative(Range<usize>, Box<Phrase>),
 }
 
 impl<'a> Doc<'a> {
@@ -380,6 +383,12 @@ impl<'a> Doc<'a> {
             return Some(i + 1);
         }
         if !is_in(CUE_VERBS, w) {
+            return None;
+        }
+        // A capitalised cue only opens a sentence ("Said Smith: …"); elsewhere it is a
+        // name ("the United States").
+        let opens = i == 0 || self.bounds.binary_search(&t.start).is_ok();
+        if capitalised(t.text(self.text)) && !opens {
             return None;
         }
         // A passive ("was called a “redline”") reports no speaker.
@@ -507,7 +516,14 @@ impl<'a> Doc<'a> {
         let w = w.as_str();
         let phrase = if w == "according" {
             self.phrase_right(last + 1, unit)
-        } else if w.ends_with("ing") && first > 0 && !self.toks[first - 1].word {
+        } else if w.ends_with("ing")
+            && first > 0
+            && (!self.toks[first - 1].word
+                || matches!(
+                    self.word(first - 1),
+                    "by" | "after" | "before" | "while" | "upon" | "when" | "without" | "in"
+                ))
+        {
             // "…, saying “…”": the subject of the sentence speaks.
             self.phrase_at_start(unit, first)
                 .or_else(|| self.phrase_left(first, unit, outer))
@@ -599,6 +615,11 @@ impl<'a> Doc<'a> {
         if let Some(pc) = pronoun(w) {
             let t = self.toks[j];
             return Some(Phrase::Pronoun(t.start..t.end, pc));
+        }
+        if w == "who" && j >= 2 && self.word(j - 1) == "," {
+            let t = self.toks[j];
+            let head = self.np_ending_at(j - 2, inside)?;
+            return Some(Phrase::Relative(t.start..t.end, Box::new(head)));
         }
         let lw = norm(w);
         if self.name_word(j) {
@@ -789,6 +810,14 @@ impl<'a> Doc<'a> {
     /// Turn a phrase into a speaker, linking it to the entities.
     fn link(&mut self, phrase: Phrase, before: usize) -> Speaker {
         match phrase {
+            Phrase::Relative(r, head) => match self.link(*head, before) {
+                Speaker::Entity(e) | Speaker::Described { entity: e, .. } => Speaker::Pronoun {
+                    entity: e,
+                    start: r.start,
+                    end: r.end,
+                },
+                other => other,
+            },
             Phrase::Name(r) => {
                 // The mention overlapping the phrase; the one ending last is the name
                 // proper ("US Secretary of State Rex Tillerson" -> "Rex Tillerson").
