@@ -251,8 +251,8 @@ const CLAUSE_WORDS: &[&str] = &[
 /// back", "put it this way:").
 #[rustfmt::skip]
 const WEAK_NEXT: &[&str] = &[
-    "it", "out", "that", "in", "on", "up", "back", ":", ",", "“", "\"", "this", "them", "him",
-    "her", "off",
+    "it", "out", "that", "in", "on", "up", "back", ":", "“", "\"", "this", "them", "him", "her",
+    "off",
 ];
 
 struct Doc<'a> {
@@ -475,7 +475,13 @@ impl<'a> Doc<'a> {
                 .iter()
                 .any(|&i| self.cue_at(i).is_some());
             if !has_cue {
-                if let Some(p) = self.phrase_at_start(unit, before[before.len() - 1]) {
+                // A name making up the whole clause before the colon ("- HuffPollster:").
+                let colon = before[before.len() - 1];
+                if let Some(p) = self.name_clause_before(colon, unit) {
+                    let speaker = self.link(p, outer.start);
+                    return Some((Some(speaker), None));
+                }
+                if let Some(p) = self.phrase_at_start(unit, colon) {
                     let speaker = self.link(p, outer.start);
                     return Some((Some(speaker), None));
                 }
@@ -546,7 +552,14 @@ impl<'a> Doc<'a> {
                 let left = self.phrase_left(first, unit, outer);
                 match left {
                     Some(Phrase::Name(r)) => Some(Phrase::Name(r)),
-                    other => self.phrase_right(last + 1, unit).or(other),
+                    other => {
+                        // Before the quote, "…, said the plan is" starts a clause: the
+                        // phrase after the verb must close at punctuation to be a speaker.
+                        let right = self
+                            .phrase_right(last + 1, unit)
+                            .filter(|p| after || self.closes_at_punct(p));
+                        right.or(other)
+                    }
                 }
             } else {
                 self.phrase_left(first, unit, outer)
@@ -591,7 +604,7 @@ impl<'a> Doc<'a> {
             }
             let mut k = j.checked_sub(1)?;
             let mut steps = 0;
-            while inside(k) && self.word(k) != "," && steps < 14 {
+            while inside(k) && self.word(k) != "," && steps < 40 {
                 k = k.checked_sub(1)?;
                 steps += 1;
             }
@@ -753,10 +766,23 @@ impl<'a> Doc<'a> {
             .into_iter()
             .filter(|&i| i < before)
             .collect();
-        // Skip an opening adverbial ("In an interview on Tuesday, Trump …").
+        // Skip an opening adverbial ("In an interview on Tuesday, Trump …") or a dateline
+        // ("PHILADELPHIA, July 25 (UPI) — The committee …").
         let mut from = 0;
         if let Some(&first) = idx.first() {
-            if is_in(OPENERS, &self.word(first).to_lowercase()) {
+            let fw = self.word(first);
+            let lw = fw.to_lowercase();
+            let all_caps = fw.chars().count() > 3 && fw.chars().all(|c| !c.is_lowercase());
+            let participle = capitalised(fw) && (lw.ends_with("ed") || lw.ends_with("ing"));
+            if all_caps {
+                if let Some(c) = idx
+                    .iter()
+                    .take(16)
+                    .position(|&i| matches!(self.word(i), "—" | "–" | "-" | ":"))
+                {
+                    from = c + 1;
+                }
+            } else if is_in(OPENERS, &lw) || participle {
                 if let Some(c) = idx.iter().take(16).position(|&i| self.word(i) == ",") {
                     from = c + 1;
                 }
@@ -769,7 +795,8 @@ impl<'a> Doc<'a> {
                 let t = self.toks[i];
                 return Some(Phrase::Pronoun(t.start..t.end, pc));
             }
-            if self.name_word(i) && !is_in(NOT_NAMES, &norm(self.word(i))) {
+            let lw = norm(self.word(i));
+            if self.name_word(i) && !is_in(NOT_NAMES, &lw) && !is_in(OPENERS, &lw) {
                 let mut j = i;
                 while inside(j + 1) && self.same_line(j, j + 1) && self.name_word(j + 1) {
                     j += 1;
@@ -778,6 +805,43 @@ impl<'a> Doc<'a> {
             }
         }
         None
+    }
+
+    /// Whether a phrase ends where punctuation or a quote follows.
+    fn closes_at_punct(&self, p: &Phrase) -> bool {
+        let end = match p {
+            Phrase::Name(r) | Phrase::Pronoun(r, _) | Phrase::Description(r) => r.end,
+            Phrase::Relative(r, _) => r.end,
+        };
+        let next = self
+            .text
+            .get(end..)
+            .and_then(|s| s.trim_start().chars().next());
+        next.is_none_or(|c| matches!(c, ',' | '.' | ';' | ':' | '(' | '“' | '"' | '—' | '–'))
+    }
+
+    /// A name run that is the whole clause before token `colon`: after the sentence
+    /// start or a dash ("IOWA POLLS … - Mark Blumenthal and Jon Cohen: “…”").
+    fn name_clause_before(&self, colon: usize, unit: &Range<usize>) -> Option<Phrase> {
+        let end = colon.checked_sub(1)?;
+        if !self.name_word(end) {
+            return None;
+        }
+        let mut s = end;
+        while s > 0
+            && self.toks[s - 1].start >= unit.start
+            && self.same_line(s - 1, s)
+            && (self.name_word(s - 1) || matches!(self.word(s - 1), "and" | "of"))
+        {
+            s -= 1;
+        }
+        let opens = s == 0
+            || self.toks[s - 1].start < unit.start
+            || matches!(self.word(s - 1), "—" | "–" | "-");
+        if !opens || is_in(NOT_NAMES, &norm(self.word(s))) {
+            return None;
+        }
+        Some(Phrase::Name(self.toks[s].start..self.toks[end].end))
     }
 
     /// Last resort for a quote of four words or more with no cue: the subject of its own
