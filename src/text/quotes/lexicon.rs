@@ -100,8 +100,6 @@ pub(crate) const CUE_VERBS: &[&str] = &[
     "emphasized",
     "emphasise",
     "emphasised",
-    "remark",
-    "remarks",
     "remarked",
     "quip",
     "quips",

@@ -657,6 +657,11 @@ impl<'a> Doc<'a> {
             return None;
         }
         let verb_form = is_in(CUE_VERBS, &lw) && (lw.ends_with("ed") || lw.ends_with("ing"));
+        // A lone determiner opening the sentence is the speaker ("Another said …").
+        if capitalised(w) && is_in(DETERMINERS, &lw) && (j == 0 || !inside(j - 1)) {
+            let t = self.toks[j];
+            return Some(Phrase::Description(t.start..t.end));
+        }
         if capitalised(w) || is_in(DESC_STOP, &lw) || verb_form || lw == "said" || lw == "told" {
             return None;
         }
@@ -796,6 +801,23 @@ impl<'a> Doc<'a> {
                 return Some(Phrase::Pronoun(t.start..t.end, pc));
             }
             let lw = norm(self.word(i));
+            // A description opening the sentence ("The retired neurosurgeon addressed …").
+            if is_in(DETERMINERS, &lw) && !matches!(lw.as_str(), "that" | "this" | "no") {
+                let mut j = i;
+                while j < i + 3
+                    && inside(j + 1)
+                    && self.toks[j + 1].word
+                    && !capitalised(self.word(j + 1))
+                    && !is_in(DESC_STOP, self.word(j + 1))
+                    && !is_in(CUE_VERBS, self.word(j + 1))
+                {
+                    j += 1;
+                }
+                if j > i {
+                    return Some(Phrase::Description(self.toks[i].start..self.toks[j].end));
+                }
+                continue;
+            }
             if self.name_word(i) && !is_in(NOT_NAMES, &lw) && !is_in(OPENERS, &lw) {
                 let mut j = i;
                 while inside(j + 1) && self.same_line(j, j + 1) && self.name_word(j + 1) {
