@@ -354,6 +354,8 @@ pub(crate) const CUE_VERBS: &[&str] = &[
     "labeled",
     "labelled",
     "termed",
+    "remembered",
+    "remembers",
     "pressed",
     "presses",
     "assured",

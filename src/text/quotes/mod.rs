@@ -543,23 +543,26 @@ impl<'a> Doc<'a> {
                 || self.word(first - 1) == ","
                 || self.in_quote(self.toks[first - 1].start);
             let invertible = is_in(INVERTIBLE, w) && !is_in(HEARER_VERBS, w);
-            if invertible && only_punct_between {
+            // Right after the quote any past-tense cue may invert ("…?” asked Sen. X",
+            // "…,” scoffed Y"), except those whose object is the hearer ("told").
+            let inverts_here =
+                invertible || (w.ends_with("ed") && !matches!(w, "told" | "urged" | "informed"));
+            if inverts_here && only_punct_between {
                 self.phrase_right(last + 1, unit)
                     .or_else(|| self.phrase_left(first, unit, outer))
             } else if invertible && after_comma {
-                // "Smith, a top adviser, said at …" keeps its named subject; "…, says
-                // Evan Tracey" takes the name after.
+                // "…, says Evan Tracey" takes the phrase after the verb when it closes at
+                // punctuation (before a quote, "…, said the plan is" starts a clause);
+                // "Smith, a top adviser, said at …" keeps its subject.
+                let right = self
+                    .phrase_right(last + 1, unit)
+                    .filter(|p| self.closes_at_punct(p));
                 let left = self.phrase_left(first, unit, outer);
-                match left {
-                    Some(Phrase::Name(r)) => Some(Phrase::Name(r)),
-                    other => {
-                        // Before the quote, "…, said the plan is" starts a clause: the
-                        // phrase after the verb must close at punctuation to be a speaker.
-                        let right = self
-                            .phrase_right(last + 1, unit)
-                            .filter(|p| after || self.closes_at_punct(p));
-                        right.or(other)
-                    }
+                match (right, left) {
+                    (Some(r), _) if after => Some(r),
+                    (_, Some(Phrase::Name(l))) => Some(Phrase::Name(l)),
+                    (Some(r), _) => Some(r),
+                    (None, l) => l,
                 }
             } else {
                 self.phrase_left(first, unit, outer)
