@@ -100,6 +100,17 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
                 j += 2;
                 continue;
             }
+            // "Ambassador to the United Nations Nikki Haley": a title's object.
+            let after_title = is_in(TITLE_WORDS, &norm(toks[j - 1].text(text)));
+            let to_the = nw == "to"
+                && toks.get(j + 1).is_some_and(|k| k.text(text) == "the")
+                && toks
+                    .get(j + 2)
+                    .is_some_and(|k| k.word && capitalised(k.text(text)));
+            if after_title && to_the {
+                j += 3;
+                continue;
+            }
             break;
         }
         // Drop leading function words ("But Trump").
@@ -120,6 +131,12 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
                     name_from = k + 1;
                 }
             }
+            // After a title with an object ("Ambassador to the United Nations"), the name is
+            // the last two words.
+            let titled = name_from > s;
+            if titled && j - name_from > 3 {
+                name_from = j - 2;
+            }
             // An organisation name keeps its title-like words ("State Department").
             if is_in(ORG_WORDS, &norm(toks[j - 1].text(text))) && honorific.is_none() {
                 name_from = s;
@@ -128,6 +145,15 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
             // is a single word ("President").
             if name_from > s && (name_from..j).all(|k| is_title(text, &toks[k])) {
                 name_from = s;
+            }
+            // Only titles ("Secretary of State") name nobody.
+            let all_titles = (s..j).all(|k| {
+                let lw = norm(toks[k].text(text));
+                is_title(text, &toks[k]) || lw == "of"
+            });
+            if all_titles && !is_in(ORG_WORDS, &norm(toks[j - 1].text(text))) {
+                i = j.max(i + 1);
+                continue;
             }
             let single = j - name_from == 1;
             let lone_title = single && is_title(text, &toks[name_from]);

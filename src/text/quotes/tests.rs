@@ -166,10 +166,57 @@ fn no_input_panics() {
 }
 
 #[test]
-fn debug_dump() {
-    let t = "Judicial Watch said that the court “suggests the email was found in September.”";
+fn example_article_quotes_and_speakers() {
+    let text = include_str!("../../../tests/fixtures/article.txt");
+    let c = candidate_entities(text);
+    let quotes = find_quotes(text, &c.mentions, &c.roles);
+    let find = |needle: &str| {
+        quotes
+            .iter()
+            .find(|q| text[q.start..q.end].starts_with(needle))
+            .unwrap_or_else(|| panic!("no quote starting with {needle:?}"))
+    };
+    let name = |s: Option<Speaker>| match s {
+        Some(Speaker::Entity(e))
+        | Some(Speaker::Pronoun { entity: e, .. })
+        | Some(Speaker::Described { entity: e, .. }) => c.names[e].clone(),
+        _ => String::new(),
+    };
+
+    let low = find("low level");
+    assert_eq!(low.kind, QuoteKind::Partial);
+    assert_eq!(name(low.speaker), "Rex Tillerson");
+    assert_eq!(low.cue.clone().map(|r| &text[r]), Some("warned"));
+
+    let powers = find("two foremost nuclear powers");
+    match powers.speaker {
+        Some(Speaker::Described { entity, start, end }) => {
+            assert_eq!(c.names[entity], "Rex Tillerson");
+            assert_eq!(&text[start..end], "America’s top diplomat");
+        }
+        other => panic!("expected a described speaker, got {other:?}"),
+    }
+
+    let putin = find("one could say that the level of trust");
+    assert_eq!(putin.kind, QuoteKind::Direct);
+    assert_eq!(name(putin.speaker), "Vladimir Putin");
+    assert_eq!(putin.cue.clone().map(|r| &text[r]), Some("noted"));
+
+    let redline = find("redline");
+    assert_eq!(redline.kind, QuoteKind::Scare);
+    assert_eq!(redline.speaker, None);
+
+    let tillerson = c.names.iter().position(|n| n == "Rex Tillerson");
+    assert!(tillerson.is_some_and(|e| c.roles[e].iter().any(|r| r == "US Secretary of State")));
+}
+
+#[test]
+fn title_with_an_object_splits_off_the_name() {
+    let t = "A talk by US Ambassador to the United Nations Nikki Haley followed.";
     let c = candidate_entities(t);
-    eprintln!("{:?}", c);
-    eprintln!("{:?}", find_quotes(t, &c.mentions, &c.roles));
-    eprintln!("{:?}", find_quotes(t, &[], &[]));
+    assert_eq!(c.names, vec!["Nikki Haley".to_string()]);
+    assert_eq!(
+        c.roles[0],
+        vec!["US Ambassador to the United Nations".to_string()]
+    );
 }
