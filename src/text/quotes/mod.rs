@@ -218,6 +218,9 @@ pub fn find_quotes_with(
 
 type Found = (Option<Speaker>, Option<Range<usize>>);
 
+/// How far back (bytes) a pronoun looks for its antecedent: a few paragraphs.
+const ANTECEDENT_WINDOW: usize = 3000;
+
 /// Words of `text[range]`.
 fn words_in(text: &str, range: &Range<usize>) -> usize {
     text.get(range.clone()).map_or(0, |s| {
@@ -283,8 +286,16 @@ impl<'a> Doc<'a> {
         self.toks.get(i).map_or("", |t| t.text(self.text))
     }
 
+    /// Spans are sorted and disjoint, so a binary search finds the one that may hold
+    /// `pos`.
     fn in_quote(&self, pos: usize) -> bool {
-        self.spans.iter().any(|s| s.start <= pos && pos < s.end)
+        let k = self.spans.partition_point(|s| s.start <= pos);
+        k > 0 && pos < self.spans[k - 1].end
+    }
+
+    /// Index of the first token starting at or after `pos`.
+    fn tok_from(&self, pos: usize) -> usize {
+        self.toks.partition_point(|t| t.start < pos)
     }
 
     fn unit_bounds(&self) -> Vec<usize> {
@@ -345,28 +356,21 @@ impl<'a> Doc<'a> {
 
     /// The sentence (between boundaries outside quotes) holding `outer`.
     fn unit_of(&self, outer: &Range<usize>) -> Range<usize> {
-        let lo = self
-            .bounds
-            .iter()
-            .rev()
-            .find(|&&b| b <= outer.start)
-            .copied()
-            .unwrap_or(0);
-        let hi = self
-            .bounds
-            .iter()
-            .find(|&&b| b >= outer.end)
-            .copied()
-            .unwrap_or(self.text.len());
+        let k = self.bounds.partition_point(|&b| b <= outer.start);
+        let lo = k.checked_sub(1).map_or(0, |k| self.bounds[k]);
+        let k = self.bounds.partition_point(|&b| b < outer.end);
+        let hi = self.bounds.get(k).copied().unwrap_or(self.text.len());
         lo..hi
     }
 
     /// Token indexes within `range` and outside every quote.
     fn toks_in(&self, range: Range<usize>) -> Vec<usize> {
-        (0..self.toks.len())
+        let from = self.tok_from(range.start);
+        let to = self.tok_from(range.end);
+        (from..to.max(from))
             .filter(|&i| {
                 let t = self.toks[i];
-                t.start >= range.start && t.end <= range.end && !self.in_quote(t.start)
+                t.end <= range.end && !self.in_quote(t.start)
             })
             .collect()
     }
@@ -874,7 +878,7 @@ impl<'a> Doc<'a> {
     /// the same or the previous paragraph ("Clinton touted her record. “We need …”").
     fn subject_fallback(&mut self, qi: usize, unit: &Range<usize>) -> Option<Found> {
         let outer = self.spans.get(qi)?.clone();
-        let first_tok = (0..self.toks.len()).find(|&i| self.toks[i].start >= outer.start)?;
+        let first_tok = self.tok_from(outer.start);
         if let Some(p) = self.phrase_at_start(unit, first_tok) {
             let speaker = self.link(p, outer.start);
             return Some((Some(speaker), None));
@@ -883,7 +887,7 @@ impl<'a> Doc<'a> {
         if before.iter().any(|&i| self.toks[i].word) {
             return None;
         }
-        let last_before = (0..self.toks.len())
+        let last_before = (0..self.tok_from(unit.start))
             .rev()
             .find(|&i| self.toks[i].end <= unit.start && !self.in_quote(self.toks[i].start))?;
         let t = self.toks[last_before];
@@ -975,8 +979,8 @@ impl<'a> Doc<'a> {
 
     /// A name phrase without leading honorifics and titles.
     fn strip_titles(&self, r: Range<usize>) -> Range<usize> {
-        let idx: Vec<usize> = (0..self.toks.len())
-            .filter(|&i| self.toks[i].start >= r.start && self.toks[i].end <= r.end)
+        let idx: Vec<usize> = (self.tok_from(r.start)..self.tok_from(r.end))
+            .filter(|&i| self.toks[i].end <= r.end)
             .collect();
         let mut from = 0;
         for (k, &i) in idx.iter().enumerate() {
@@ -1013,8 +1017,12 @@ impl<'a> Doc<'a> {
         };
         // Prefer the subject: the first fitting mention of the nearest sentence that has
         // one ("Pataki says Kasich “…”. He warns …" -> Pataki). Persons before others.
-        let before: Vec<&EntityMention> = self
+        // Mentions are sorted by start; only a window before `pos` can be the antecedent.
+        let hi = self.mentions.partition_point(|m| m.start < pos);
+        let lo = self
             .mentions
+            .partition_point(|m| m.start < pos.saturating_sub(ANTECEDENT_WINDOW));
+        let before: Vec<&EntityMention> = self.mentions[lo..hi]
             .iter()
             .filter(|m| m.end <= pos && !self.in_quote(m.start))
             .collect();
@@ -1081,7 +1089,7 @@ impl<'a> Doc<'a> {
             return None;
         }
         // The previous sentence, if it ends with a colon after a cue ("Smith said:").
-        let last_before = (0..self.toks.len())
+        let last_before = (0..self.tok_from(unit.start))
             .rev()
             .find(|&i| self.toks[i].end <= unit.start && !self.in_quote(self.toks[i].start));
         if let Some(last) = last_before {

@@ -2,6 +2,7 @@
 //! recogniser: runs of capitalised words, titles split off as roles ("US Secretary of
 //! State" + "Rex Tillerson"), repeated surnames grouped into one entity.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use super::lexicon::{is_in, HONORIFICS, NOT_NAMES, ORG_WORDS, TITLE_WORDS};
@@ -70,6 +71,12 @@ fn title_case_lines(text: &str, toks: &[Tok]) -> Vec<Range<usize>> {
 
 fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
     let skip_lines = title_case_lines(text, toks);
+    // Capitalised words seen somewhere other than at a sentence start.
+    let mid_sentence: HashSet<&str> = (0..toks.len())
+        .filter(|&k| toks[k].word && !is_sentence_start(text, toks, k))
+        .map(|k| toks[k].text(text))
+        .filter(|w| capitalised(w))
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -121,8 +128,8 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
         if s < j {
             let mut name_from = s;
             let mut honorific = None;
-            for k in s..j {
-                let lw = norm(toks[k].text(text));
+            for (k, tok) in toks.iter().enumerate().take(j).skip(s) {
+                let lw = norm(tok.text(text));
                 let title = is_in(TITLE_WORDS, &lw) || is_in(HONORIFICS, &lw) || lw == "of";
                 if title && k + 1 < j {
                     if is_in(HONORIFICS, &lw) {
@@ -157,7 +164,8 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
             }
             let single = j - name_from == 1;
             let lone_title = single && is_title(text, &toks[name_from]);
-            if !lone_title && !(single && name_from == s && is_sentence_start(text, toks, s)) {
+            let unconfirmed = single && name_from == s && is_sentence_start(text, toks, s);
+            if !lone_title && !unconfirmed {
                 out.push(Run {
                     toks: s..j,
                     name_from,
@@ -166,11 +174,7 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
             } else if single && !lone_title {
                 // A sentence-initial single word is a name only if it is also capitalised
                 // mid-sentence somewhere else in the text.
-                let wl = toks[s].text(text);
-                let confirmed = toks.iter().enumerate().any(|(k, o)| {
-                    k != s && o.text(text) == wl && !is_sentence_start(text, toks, k)
-                });
-                if confirmed {
+                if mid_sentence.contains(toks[s].text(text)) {
                     out.push(Run {
                         toks: s..j,
                         name_from,

@@ -47,8 +47,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
         }
         let mut end = i + c.len_utf8();
         // Extend over letters, digits and inner joiners followed by a letter or digit.
-        loop {
-            let Some(&(j, d)) = it.peek() else { break };
+        while let Some(&(j, d)) = it.peek() {
             if is_word_char(d) {
                 end = j + d.len_utf8();
                 it.next();
