@@ -654,6 +654,18 @@ pub(crate) const WEAK_VERBS: &[&str] = &[
     "vow",
     "vows",
     "vowed",
+    "continue",
+    "continues",
+    "answer",
+    "answers",
+    "highlight",
+    "highlighted",
+    "highlights",
+    "underscore",
+    "underscored",
+    "underscores",
+    "stress",
+    "stresses",
 ];
 
 /// Personal pronouns that can be a speaker, with their gender and number.

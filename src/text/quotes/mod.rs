@@ -537,6 +537,12 @@ impl<'a> Doc<'a> {
             // "…, saying “…”": the subject of the sentence speaks.
             self.phrase_at_start(unit, first)
                 .or_else(|| self.phrase_left(first, unit, outer))
+        } else if w.ends_with("ing") {
+            // "Trump issued a statement saying …": a thing said it, its issuer speaks.
+            match self.phrase_left(first, unit, outer) {
+                Some(p @ (Phrase::Name(_) | Phrase::Pronoun(..))) => Some(p),
+                other => self.phrase_at_start(unit, first).or(other),
+            }
         } else {
             // Inversion ("…,” said Smith", "…, says Smith") right after the quote or a
             // comma; elsewhere "said the plan" starts a reported clause.
@@ -609,14 +615,27 @@ impl<'a> Doc<'a> {
             if cue_word.ends_with("ing") {
                 return self.phrase_at_start(unit, cue);
             }
-            let mut k = j.checked_sub(1)?;
+            // The commas of the chain back to the sentence start; the earliest one that
+            // follows a name or pronoun ends the subject ("Clinton, during a meeting in
+            // Columbus, Ohio, said" -> Clinton).
+            let mut commas = Vec::new();
+            let mut k = j;
             let mut steps = 0;
-            while inside(k) && self.word(k) != "," && steps < 40 {
-                k = k.checked_sub(1)?;
+            while k > 0 && inside(k - 1) && steps < 60 {
+                k -= 1;
                 steps += 1;
+                if self.word(k) == "," && k > 0 {
+                    commas.push(k);
+                }
             }
-            if inside(k) && self.word(k) == "," && k > 0 {
-                if let Some(p) = self.np_ending_at(k - 1, &inside) {
+            for &c in commas.iter().rev() {
+                match self.np_ending_at(c - 1, &inside) {
+                    Some(p @ (Phrase::Name(_) | Phrase::Pronoun(..))) => return Some(p),
+                    _ => continue,
+                }
+            }
+            if let Some(&c) = commas.first() {
+                if let Some(p) = self.np_ending_at(c - 1, &inside) {
                     return Some(p);
                 }
             }
@@ -795,9 +814,24 @@ impl<'a> Doc<'a> {
                     from = c + 1;
                 }
             } else if is_in(OPENERS, &lw) || participle {
-                if let Some(c) = idx.iter().take(16).position(|&i| self.word(i) == ",") {
+                if let Some(c) = idx.iter().take(25).position(|&i| self.word(i) == ",") {
                     from = c + 1;
                 }
+            }
+        }
+        // Further adverbials after the first ("For X, on the other hand, …").
+        while let Some(&i) = idx.get(from) {
+            if from == 0 || !is_in(OPENERS, &self.word(i).to_lowercase()) {
+                break;
+            }
+            match idx
+                .iter()
+                .skip(from)
+                .take(12)
+                .position(|&k| self.word(k) == ",")
+            {
+                Some(c) => from += c + 1,
+                None => break,
             }
         }
         let inside = |k: usize| self.toks[k].start >= unit.start && k < before;
