@@ -629,6 +629,13 @@ impl<'a> Doc<'a> {
                 }
             }
             for &c in commas.iter().rev() {
+                // "Stephens, who, after trading insults, said": "who" is the subject.
+                if self.word(c + 1) == "who" && self.word(c + 2) == "," {
+                    let t = self.toks[c + 1];
+                    if let Some(head) = self.np_ending_at(c - 1, &inside) {
+                        return Some(Phrase::Relative(t.start..t.end, Box::new(head)));
+                    }
+                }
                 match self.np_ending_at(c - 1, &inside) {
                     Some(p @ (Phrase::Name(_) | Phrase::Pronoun(..))) => return Some(p),
                     _ => continue,
@@ -913,6 +920,33 @@ impl<'a> Doc<'a> {
     fn subject_fallback(&mut self, qi: usize, unit: &Range<usize>) -> Option<Found> {
         let outer = self.spans.get(qi)?.clone();
         let first_tok = self.tok_from(outer.start);
+        // Inside a relative clause ("Trump, who has postured himself as the “…”"): "who".
+        let in_unit = self.toks_in(unit.start..outer.start);
+        if let Some(pos) = in_unit.iter().rposition(|&i| self.word(i) == "who") {
+            let w = in_unit[pos];
+            let clause_open = in_unit[pos + 1..]
+                .iter()
+                .all(|&i| !matches!(self.word(i), "," | ";" | ":"));
+            let head_end = w.checked_sub(1).map(|h| {
+                if self.word(h) == "," {
+                    h.saturating_sub(1)
+                } else {
+                    h
+                }
+            });
+            let inside =
+                |k: usize| self.toks[k].start >= unit.start && !self.in_quote(self.toks[k].start);
+            if clause_open {
+                if let Some(head) = head_end.and_then(|h| self.np_ending_at(h, &inside)) {
+                    let t = self.toks[w];
+                    let speaker = self.link(
+                        Phrase::Relative(t.start..t.end, Box::new(head)),
+                        outer.start,
+                    );
+                    return Some((Some(speaker), None));
+                }
+            }
+        }
         if let Some(p) = self.phrase_at_start(unit, first_tok) {
             let speaker = self.link(p, outer.start);
             return Some((Some(speaker), None));

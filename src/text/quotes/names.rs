@@ -207,6 +207,10 @@ fn kind_of(words: &[&str], honorific: bool, titled: bool) -> EntityKind {
     if honorific {
         return EntityKind::Person;
     }
+    // "Super Tuesday", "Labor Day": a common capitalised word makes it no person.
+    if lower.iter().skip(1).any(|w| is_in(NOT_NAMES, w)) {
+        return EntityKind::Other;
+    }
     if lower.iter().any(|w| is_in(ORG_WORDS, w))
         || words.iter().all(|w| {
             w.chars()
