@@ -442,7 +442,11 @@ impl<'a> Doc<'a> {
             // A clause boundary before the cue: the verb belongs to another clause
             // ("“…” and that he’d seen continued support", "“…”, while X suggested").
             let w = self.word(i).to_lowercase();
-            if k > 0 && is_in(CLAUSE_WORDS, &w) && !(w == "who" && self.word(i - 1) == ",") {
+            // Right after the quote, "that"/"which"/"who" may still continue it ("“…” that
+            // Sanders can win, said X").
+            let continues = k == 0 && matches!(w.as_str(), "that" | "which" | "who");
+            let apposition = w == "who" && i > 0 && self.word(i - 1) == ",";
+            if is_in(CLAUSE_WORDS, &w) && !continues && !apposition {
                 break;
             }
             let cue = self.cue_at(i).or(weak_here.then_some(i));
@@ -980,13 +984,13 @@ impl<'a> Doc<'a> {
                 other => other,
             },
             Phrase::Name(r) => {
-                // The mention overlapping the phrase; the one ending last is the name
-                // proper ("US Secretary of State Rex Tillerson" -> "Rex Tillerson").
+                // The mention overlapping the phrase: a person first, then the earliest
+                // ("Sen. Anna Berg of Maryland" -> Anna Berg).
                 let hit = self
                     .mentions
                     .iter()
                     .filter(|m| m.start < r.end && r.start < m.end)
-                    .max_by_key(|m| m.end);
+                    .min_by_key(|m| (m.kind != EntityKind::Person, m.start));
                 match hit {
                     Some(m) => Speaker::Entity(m.entity),
                     None => {

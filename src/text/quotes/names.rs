@@ -99,7 +99,11 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
                 continue;
             }
             // "of" inside a title or an organisation, particles inside a name.
-            let joins = (nw == "of" || is_in(PARTICLES, nw))
+            // "of" joins only after a title or an organisation word ("Secretary of State",
+            // "University of Iowa"); "Anna Berg of Maryland" is a name and a place.
+            let prev_lw = norm(toks[j - 1].text(text));
+            let of_ok = nw == "of" && (is_in(TITLE_WORDS, &prev_lw) || is_in(ORG_WORDS, &prev_lw));
+            let joins = (of_ok || (nw != "of" && is_in(PARTICLES, nw)))
                 && toks
                     .get(j + 1)
                     .is_some_and(|k| k.word && capitalised(k.text(text)));

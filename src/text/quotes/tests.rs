@@ -220,3 +220,110 @@ fn title_with_an_object_splits_off_the_name() {
         vec!["US Ambassador to the United Nations".to_string()]
     );
 }
+
+#[test]
+fn who_after_a_name_is_a_pronoun_of_that_name() {
+    let t = "Mike Lee spoke.\n\nMike Lee, who declared in the spin room, “I am sending the signal now.”";
+    let c = candidate_entities(t);
+    let q = find_quotes(t, &c.mentions, &c.roles);
+    match q[0].speaker {
+        Some(Speaker::Pronoun { entity, start, end }) => {
+            assert_eq!(&t[start..end], "who");
+            assert_eq!(c.names[entity], "Mike Lee");
+        }
+        other => panic!("expected the relative pronoun, got {other:?}"),
+    }
+}
+
+#[test]
+fn participle_cue_takes_the_sentence_subject() {
+    let t = "In Columbia, Anna Berg stepped up her push, saying “we have got to do better now.”";
+    assert_eq!(speakers(t), vec![some("Anna Berg")]);
+}
+
+#[test]
+fn any_past_tense_cue_inverts_right_after_the_quote() {
+    let t = "“Asking them to get rid of themselves?” asked Sen. Anna Berg of Maryland.";
+    assert_eq!(speakers(t), vec![some("Anna Berg")]);
+}
+
+#[test]
+fn a_cue_in_another_clause_is_not_the_quotes() {
+    // "suggested" belongs to the clause after "while"; the subject before the quote speaks.
+    let t = "Anna Berg said she would “support the nominee in the end,” while Tom Baker suggested otherwise.";
+    assert_eq!(speakers(t), vec![some("Anna Berg")]);
+}
+
+#[test]
+fn passive_reporting_verbs_give_no_cue() {
+    let t = "The deal was called “a very bad deal for everyone” in the capital.";
+    let off = QuoteOptions {
+        subject_fallback: false,
+        ..QuoteOptions::default()
+    };
+    let q = find_quotes_with(t, &[], &[], off);
+    assert_eq!((q[0].speaker, q[0].cue.clone()), (None, None));
+}
+
+#[test]
+fn mentions_from_a_recogniser_are_used_as_given() {
+    let t = "Acme Corp fired back.\n\n“We reject the claims entirely and will appeal,” it said.";
+    let mentions = [EntityMention {
+        start: 0,
+        end: 9,
+        entity: 0,
+        kind: EntityKind::Org,
+        gender: None,
+    }];
+    let q = find_quotes(t, &mentions, &[Vec::new()]);
+    match q[0].speaker {
+        Some(Speaker::Pronoun {
+            entity: 0,
+            start,
+            end,
+        }) => assert_eq!(&t[start..end], "it"),
+        other => panic!("expected it -> Acme Corp, got {other:?}"),
+    }
+}
+
+#[test]
+fn places_are_never_pronoun_antecedents() {
+    let t = "Paris was calm.\n\n“We will not give in to anyone at all,” he said.";
+    let mentions = [EntityMention {
+        start: 0,
+        end: 5,
+        entity: 0,
+        kind: EntityKind::Place,
+        gender: None,
+    }];
+    let q = find_quotes(t, &mentions, &[Vec::new()]);
+    assert!(matches!(q[0].speaker, Some(Speaker::Unlinked { .. })));
+}
+
+#[test]
+fn subject_fallback_can_be_turned_off() {
+    let t = "Anna Berg praised the plan for “bringing people together at last.”";
+    let c = candidate_entities(t);
+    let on = find_quotes(t, &c.mentions, &c.roles);
+    assert_eq!(on[0].speaker, Some(Speaker::Entity(0)));
+    let off = QuoteOptions {
+        subject_fallback: false,
+        ..QuoteOptions::default()
+    };
+    let q = find_quotes_with(t, &c.mentions, &c.roles, off);
+    assert_eq!(q[0].speaker, None);
+}
+
+#[test]
+fn single_marks_quote_only_when_asked() {
+    let t = "Anna Berg said ‘we will be back next year with a team’ and left.";
+    let c = candidate_entities(t);
+    assert!(find_quotes(t, &c.mentions, &c.roles).is_empty());
+    let opts = QuoteOptions {
+        single_marks: true,
+        ..QuoteOptions::default()
+    };
+    let q = find_quotes_with(t, &c.mentions, &c.roles, opts);
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].speaker, Some(Speaker::Entity(0)));
+}
