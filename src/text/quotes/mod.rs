@@ -240,7 +240,7 @@ const OPENERS: &[&str] = &[
     "also", "like", "unlike", "here", "there", "amid", "among", "following", "throughout",
     "without", "within", "upon", "into", "across", "behind", "beyond", "near", "outside",
     "inside", "regarding", "given", "thanks", "ever", "even", "just", "of", "to", "through",
-    "against", "toward", "towards", "around", "between", "whether",
+    "against", "toward", "towards", "around", "between", "whether", "alongside", "besides",
 ];
 
 /// Words that start another clause: a cue after them is not the quote's.
@@ -630,6 +630,19 @@ impl<'a> Doc<'a> {
                 steps += 1;
                 if self.word(k) == "," && k > 0 {
                     commas.push(k);
+                }
+            }
+            // The comma closing an opening adverbial ("In a statement to the Observer,
+            // her adviser, Jake Sullivan, said") ends no subject.
+            if let Some(&last) = commas.last() {
+                let first_word = (0..last).rev().take_while(|&x| inside(x)).last();
+                let opener = first_word.is_some_and(|f| {
+                    let fw = self.word(f);
+                    is_in(OPENERS, &fw.to_lowercase())
+                        || (capitalised(fw) && (fw.ends_with("ed") || fw.ends_with("ing")))
+                });
+                if opener {
+                    commas.pop();
                 }
             }
             for &c in commas.iter().rev() {
