@@ -638,8 +638,7 @@ impl<'a> Doc<'a> {
                 let first_word = (0..last).rev().take_while(|&x| inside(x)).last();
                 let opener = first_word.is_some_and(|f| {
                     let fw = self.word(f);
-                    is_in(OPENERS, &fw.to_lowercase())
-                        || (capitalised(fw) && (fw.ends_with("ed") || fw.ends_with("ing")))
+                    is_in(OPENERS, &fw.to_lowercase()) || self.participle_opener(f)
                 });
                 if opener {
                     commas.pop();
@@ -828,7 +827,7 @@ impl<'a> Doc<'a> {
             let fw = self.word(first);
             let lw = fw.to_lowercase();
             let all_caps = fw.chars().count() > 3 && fw.chars().all(|c| !c.is_lowercase());
-            let participle = capitalised(fw) && (lw.ends_with("ed") || lw.ends_with("ing"));
+            let participle = self.participle_opener(first);
             if all_caps {
                 if let Some(c) = idx
                     .iter()
@@ -892,6 +891,34 @@ impl<'a> Doc<'a> {
             }
         }
         None
+    }
+
+    /// Whether token `i` opens a participle phrase ("Reached by POLITICO, …", "Asked
+    /// about it, …"), not a name that happens to end like one ("Ted", "Jared Kushner").
+    fn participle_opener(&self, i: usize) -> bool {
+        let w = self.word(i);
+        let lw = w.to_lowercase();
+        let form = lw.chars().count() >= 5 && (lw.ends_with("ed") || lw.ends_with("ing"));
+        let prep = matches!(
+            self.word(i + 1),
+            "by" | "about"
+                | "to"
+                | "for"
+                | "at"
+                | "on"
+                | "in"
+                | "with"
+                | "from"
+                | "after"
+                | "during"
+                | "if"
+                | "whether"
+                | "up"
+                | "out"
+                | "back"
+                | "over"
+        );
+        capitalised(w) && form && prep
     }
 
     /// Whether a phrase ends where punctuation or a quote follows.
@@ -1111,21 +1138,26 @@ impl<'a> Doc<'a> {
             .iter()
             .filter(|m| m.end <= pos && !self.in_quote(m.start))
             .collect();
+        // A mention followed by a reporting verb is a speaker: it beats the first one
+        // ("With Trump ruled out, Cross said he …" -> Cross).
+        let speaks = |m: &EntityMention| {
+            let k = self.tok_from(m.end);
+            (k..k + 3).any(|i| self.cue_at(i).is_some())
+        };
         let pick = |person_only: bool| -> Option<&EntityMention> {
-            let last = before
-                .iter()
-                .rev()
-                .find(|m| fits(m) && (!person_only || m.kind == EntityKind::Person))?;
+            let ok = |m: &EntityMention| fits(m) && (!person_only || m.kind == EntityKind::Person);
+            let last = before.iter().rev().find(|m| ok(m))?;
             let unit = self.unit_of(&(last.start..last.end));
             let lo = unit.start.max(pos.saturating_sub(600));
-            before
+            let window: Vec<&EntityMention> = before
                 .iter()
-                .find(|m| {
-                    m.start >= lo
-                        && m.end <= last.end
-                        && fits(m)
-                        && (!person_only || m.kind == EntityKind::Person)
-                })
+                .filter(|m| m.start >= lo && m.end <= last.end && ok(m))
+                .copied()
+                .collect();
+            window
+                .iter()
+                .find(|m| speaks(m))
+                .or(window.first())
                 .copied()
         };
         let best = pick(true).or_else(|| pick(false));
