@@ -2,7 +2,9 @@
 //! (`tests/fixtures/article.txt`), alone and with the built-in name finder, in bytes per
 //! second. A larger input is the article repeated, to show that the cost grows linearly.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use lede::text::quotes::{candidate_entities, find_quotes};
 
 const ARTICLE: &str = include_str!("../tests/fixtures/article.txt");

@@ -42,15 +42,8 @@ fn span_json(text: &str, cp: &dyn Fn(usize) -> usize, s: usize, e: usize) -> Val
 fn process(id: &Value, text: &str) -> Value {
     let cand = candidate_entities(text);
     let quotes = find_quotes(text, &cand.mentions, &cand.roles);
-    let mut ents: Vec<Entity> = cand
-        .names
-        .iter()
-        .map(|n| Entity {
-            name: n.clone(),
-            kind: EntityKind::Other,
-            mentions: Vec::new(),
-        })
-        .collect();
+    let mut ents: Vec<Entity> =
+        cand.names.iter().map(|n| Entity { name: n.clone(), kind: EntityKind::Other, mentions: Vec::new() }).collect();
     for m in &cand.mentions {
         if let Some(e) = ents.get_mut(m.entity) {
             e.kind = m.kind;
@@ -74,9 +67,7 @@ fn process(id: &Value, text: &str) -> Value {
         let speaker = match q.speaker {
             None => None,
             Some(Speaker::Entity(e)) => Some(e),
-            Some(
-                Speaker::Pronoun { entity, start, end } | Speaker::Described { entity, start, end },
-            ) => {
+            Some(Speaker::Pronoun { entity, start, end } | Speaker::Described { entity, start, end }) => {
                 let e = *owner.entry((start, end)).or_insert(entity);
                 if let Some(ent) = ents.get_mut(e) {
                     if !ent.mentions.contains(&(start, end)) {
@@ -92,11 +83,7 @@ fn process(id: &Value, text: &str) -> Value {
                     let name = text.get(start..end).unwrap_or("").to_string();
                     let key = name.to_lowercase();
                     let e = *unlinked.entry(key).or_insert_with(|| {
-                        ents.push(Entity {
-                            name: name.clone(),
-                            kind: EntityKind::Other,
-                            mentions: Vec::new(),
-                        });
+                        ents.push(Entity { name: name.clone(), kind: EntityKind::Other, mentions: Vec::new() });
                         ents.len() - 1
                     });
                     ents[e].mentions.push((start, end));

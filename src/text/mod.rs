@@ -1,4 +1,11 @@
 //! The text algorithms the stages call. Nothing here knows about records,
 //! sources or JSON: every function takes text and returns spans as byte
 //! offsets into that text.
+
+pub mod decode;
+pub mod html;
+pub mod lexicon;
+pub mod normalize;
 pub mod quotes;
+pub mod sentences;
+pub mod tokenize;

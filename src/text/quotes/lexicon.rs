@@ -531,9 +531,8 @@ pub(crate) const INVERTIBLE: &[&str] = &[
 
 /// Verbs that take their hearer as object ("told reporters"): never inverted.
 pub(crate) const HEARER_VERBS: &[&str] = &[
-    "tell", "tells", "told", "telling", "ask", "asks", "asked", "asking", "urge", "urged", "urges",
-    "inform", "informed", "informs", "advise", "advised", "warn", "warned", "warns", "remind",
-    "reminded",
+    "tell", "tells", "told", "telling", "ask", "asks", "asked", "asking", "urge", "urged", "urges", "inform",
+    "informed", "informs", "advise", "advised", "warn", "warned", "warns", "remind", "reminded",
 ];
 
 /// Verbs that need a following reporting word to be a cue: "call it …" is, "called" alone
@@ -784,16 +783,15 @@ pub(crate) const BETWEEN: &[&str] = &[
 
 /// Determiners and possessives that open a description ("the official", "his aide").
 pub(crate) const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my",
-    "your", "one", "another", "some", "several", "many", "two", "three", "four", "five", "both",
-    "each", "every", "no", "most", "other", "such",
+    "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "one",
+    "another", "some", "several", "many", "two", "three", "four", "five", "both", "each", "every", "no", "most",
+    "other", "such",
 ];
 
 /// Honorifics before a name; never part of the name.
 pub(crate) const HONORIFICS: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "sen", "rep", "gov",
-    "prof", "rev", "gen", "lt", "col", "sgt", "capt", "adm", "maj", "atty", "supt", "cmdr", "pres",
-    "mme", "m",
+    "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "sen", "rep", "gov", "prof", "rev", "gen",
+    "lt", "col", "sgt", "capt", "adm", "maj", "atty", "supt", "cmdr", "pres", "mme", "m",
 ];
 
 /// Title words: they start or continue a role before a name ("US Secretary of State Rex
@@ -1297,10 +1295,10 @@ pub(crate) const ROLE_SYNONYMS: &[(&str, &str)] = &[
 
 /// Words that end a description going leftwards from its verb ("that", "and", a verb).
 pub(crate) const DESC_STOP: &[&str] = &[
-    "that", "and", "but", "or", "because", "which", "who", "when", "while", "if", "as", "after",
-    "before", "since", "so", "than", "though", "although", "where", "whether", "said", "says",
-    "told", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "it", "this",
-    "what", "then", "also", "not", "to", "there", "here", "why", "how",
+    "that", "and", "but", "or", "because", "which", "who", "when", "while", "if", "as", "after", "before", "since",
+    "so", "than", "though", "although", "where", "whether", "said", "says", "told", "is", "are", "was", "were", "be",
+    "been", "being", "have", "has", "had", "it", "this", "what", "then", "also", "not", "to", "there", "here", "why",
+    "how",
 ];
 
 /// Whether `w` (lower case) is in `list`.

@@ -44,12 +44,7 @@ fn mark_at(text: &str, i: usize, single_marks: bool) -> Option<Mark> {
         '’' if single_marks => (c.len_utf8(), false, Shape::Closer),
         _ => return None,
     };
-    Some(Mark {
-        start: i,
-        end: i + len,
-        straight,
-        shape,
-    })
+    Some(Mark { start: i, end: i + len, straight, shape })
 }
 
 /// Whether `m` opens (`Some(true)`), closes (`Some(false)`) or cannot be told from its
@@ -143,11 +138,7 @@ pub(crate) fn quoted_spans(text: &str, single_marks: bool) -> Vec<Range<usize>> 
     // Open marks: (byte position, straight?).
     let mut stack: Vec<(usize, bool)> = Vec::new();
     for (pi, para) in paras.iter().enumerate() {
-        let skip = if stack.is_empty() {
-            None
-        } else {
-            opening_mark(text, para, single_marks)
-        };
+        let skip = if stack.is_empty() { None } else { opening_mark(text, para, single_marks) };
         for m in marks_in(text, para.clone(), single_marks) {
             if Some(m.start) == skip {
                 continue;
@@ -164,19 +155,14 @@ pub(crate) fn quoted_spans(text: &str, single_marks: bool) -> Vec<Range<usize>> 
             let Some(&(first, _)) = stack.first() else {
                 continue; // a stray closing mark
             };
-            let k = stack
-                .iter()
-                .rposition(|&(_, st)| st == m.straight)
-                .unwrap_or(stack.len() - 1);
+            let k = stack.iter().rposition(|&(_, st)| st == m.straight).unwrap_or(stack.len() - 1);
             stack.truncate(k);
             if stack.is_empty() {
                 spans.push(first..m.end);
             }
         }
         if let Some(&(first, _)) = stack.first() {
-            let continues = paras
-                .get(pi + 1)
-                .is_some_and(|next| opening_mark(text, next, single_marks).is_some());
+            let continues = paras.get(pi + 1).is_some_and(|next| opening_mark(text, next, single_marks).is_some());
             if !continues {
                 let end = first + text.get(first..para.end).map_or(0, |s| s.trim_end().len());
                 spans.push(first..end.max(first));
@@ -189,9 +175,7 @@ pub(crate) fn quoted_spans(text: &str, single_marks: bool) -> Vec<Range<usize>> 
 
 /// `range` without surrounding whitespace and quotation marks (single marks included).
 pub(crate) fn inner(text: &str, range: Range<usize>) -> Range<usize> {
-    const TRIM: &[char] = &[
-        '"', '“', '”', '„', '‟', '«', '»', '\'', '`', '‘', '’', '\u{a0}',
-    ];
+    const TRIM: &[char] = &['"', '“', '”', '„', '‟', '«', '»', '\'', '`', '‘', '’', '\u{a0}'];
     let Some(s) = text.get(range.clone()) else {
         return range.start..range.start;
     };
@@ -209,18 +193,12 @@ mod tests {
     use super::*;
 
     fn spans(text: &str) -> Vec<&str> {
-        quoted_spans(text, false)
-            .into_iter()
-            .map(|r| &text[r])
-            .collect()
+        quoted_spans(text, false).into_iter().map(|r| &text[r]).collect()
     }
 
     #[test]
     fn curly_quotes_open_and_close() {
-        assert_eq!(
-            spans("He said “we will win” and left."),
-            vec!["“we will win”"]
-        );
+        assert_eq!(spans("He said “we will win” and left."), vec!["“we will win”"]);
     }
 
     #[test]

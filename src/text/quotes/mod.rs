@@ -20,8 +20,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use lexicon::{
-    is_in, pronoun, PronounClass, BETWEEN, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS,
-    HONORIFICS, INVERTIBLE, NOT_NAMES, ROLE_SYNONYMS, TITLE_WORDS, WEAK_VERBS,
+    is_in, pronoun, PronounClass, BETWEEN, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS, HONORIFICS, INVERTIBLE,
+    NOT_NAMES, ROLE_SYNONYMS, TITLE_WORDS, WEAK_VERBS,
 };
 pub use names::{candidate_entities, candidate_names, CandidateEntities};
 use words::{capitalised, norm, tokens, Tok};
@@ -138,10 +138,7 @@ pub struct QuoteOptions {
 
 impl Default for QuoteOptions {
     fn default() -> Self {
-        QuoteOptions {
-            single_marks: false,
-            subject_fallback: true,
-        }
+        QuoteOptions { single_marks: false, subject_fallback: true }
     }
 }
 
@@ -167,22 +164,14 @@ pub fn find_quotes_with(
         .into_iter()
         .filter(|o| {
             let i = marks::inner(text, o.clone());
-            text.get(i)
-                .is_some_and(|s| s.chars().any(char::is_alphanumeric))
+            text.get(i).is_some_and(|s| s.chars().any(char::is_alphanumeric))
         })
         .collect();
     let toks = tokens(text);
     let mut sorted: Vec<EntityMention> = mentions.to_vec();
     sorted.sort_by_key(|m| (m.start, m.end));
-    let mut doc = Doc {
-        text,
-        toks: &toks,
-        spans: &spans,
-        mentions: &sorted,
-        roles,
-        bounds: Vec::new(),
-        genders: HashMap::new(),
-    };
+    let mut doc =
+        Doc { text, toks: &toks, spans: &spans, mentions: &sorted, roles, bounds: Vec::new(), genders: HashMap::new() };
     doc.bounds = doc.unit_bounds();
     let mut out: Vec<Quote> = Vec::with_capacity(spans.len());
     for (qi, outer) in spans.iter().enumerate() {
@@ -200,11 +189,7 @@ pub fn find_quotes_with(
             None => (None, None),
         };
         let kind = doc.kind(outer, &inner, &unit, speaker.is_some() || cue.is_some());
-        let speaker = if kind == QuoteKind::Scare {
-            None
-        } else {
-            speaker
-        };
+        let speaker = if kind == QuoteKind::Scare { None } else { speaker };
         out.push(Quote {
             start: inner.start,
             end: inner.end,
@@ -223,11 +208,7 @@ const ANTECEDENT_WINDOW: usize = 3000;
 
 /// Words of `text[range]`.
 fn words_in(text: &str, range: &Range<usize>) -> usize {
-    text.get(range.clone()).map_or(0, |s| {
-        s.split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count()
-    })
+    text.get(range.clone()).map_or(0, |s| s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count())
 }
 
 /// Words that open an adverbial before the subject of a sentence.
@@ -307,11 +288,8 @@ impl<'a> Doc<'a> {
         for (i, t) in self.toks.iter().enumerate() {
             let w = t.text(self.text);
             if !t.word && matches!(w, "." | "?" | "!") && !self.in_quote(t.start) {
-                let next_is_space = self
-                    .text
-                    .get(t.end..)
-                    .and_then(|s| s.chars().next())
-                    .is_none_or(char::is_whitespace);
+                let next_is_space =
+                    self.text.get(t.end..).and_then(|s| s.chars().next()).is_none_or(char::is_whitespace);
                 if next_is_space && i + 1 < self.toks.len() {
                     b.push(t.end);
                 }
@@ -321,10 +299,7 @@ impl<'a> Doc<'a> {
         // ("… campaign.” Ohio Gov. John Kasich said …"); "…!” Smith said" does not.
         for sp in self.spans {
             let inner = marks::inner(self.text, sp.clone());
-            let ends_stop = self
-                .text
-                .get(inner.clone())
-                .is_some_and(|s| s.ends_with('.') && !s.ends_with("..."));
+            let ends_stop = self.text.get(inner.clone()).is_some_and(|s| s.ends_with('.') && !s.ends_with("..."));
             let rest = self.text.get(sp.end..).unwrap_or("");
             let next = rest.trim_start().chars().next();
             let spaced = rest.starts_with(char::is_whitespace);
@@ -346,10 +321,7 @@ impl<'a> Doc<'a> {
     /// Whether tokens `a` and `b` (in this order) are on one line.
     fn same_line(&self, a: usize, b: usize) -> bool {
         match (self.toks.get(a), self.toks.get(b)) {
-            (Some(x), Some(y)) => !self
-                .text
-                .get(x.end..y.start)
-                .is_some_and(|g| g.contains('\n')),
+            (Some(x), Some(y)) => !self.text.get(x.end..y.start).is_some_and(|g| g.contains('\n')),
             _ => false,
         }
     }
@@ -398,9 +370,7 @@ impl<'a> Doc<'a> {
         // A passive ("was called a “redline”") reports no speaker.
         let prev = i.checked_sub(1).map(|p| self.word(p).to_lowercase());
         if !w.ends_with("ing")
-            && prev.as_deref().is_some_and(|p| {
-                matches!(p, "was" | "were" | "is" | "are" | "be" | "been" | "being")
-            })
+            && prev.as_deref().is_some_and(|p| matches!(p, "was" | "were" | "is" | "are" | "be" | "been" | "being"))
         {
             return None;
         }
@@ -419,18 +389,8 @@ impl<'a> Doc<'a> {
     /// Find the cue and speaker of quote `qi` inside its sentence.
     fn attribute(&mut self, qi: usize, unit: &Range<usize>) -> Option<Found> {
         let outer = self.spans.get(qi)?.clone();
-        let prev_end = self
-            .spans
-            .iter()
-            .take(qi)
-            .rev()
-            .find(|s| s.end > unit.start)
-            .map_or(unit.start, |s| s.end);
-        let next_start = self
-            .spans
-            .get(qi + 1)
-            .filter(|s| s.start < unit.end)
-            .map_or(unit.end, |s| s.start);
+        let prev_end = self.spans.iter().take(qi).rev().find(|s| s.end > unit.start).map_or(unit.start, |s| s.end);
+        let next_start = self.spans.get(qi + 1).filter(|s| s.start < unit.end).map_or(unit.end, |s| s.start);
         // 1. After the quote: "…,” X said" / "…,” said X".
         let after = self.toks_in(outer.end..next_start);
         for (k, &i) in after.iter().enumerate().take(14) {
@@ -462,11 +422,8 @@ impl<'a> Doc<'a> {
         // Between two quotes of one sentence ("“A,” X said, adding “B”") the cue nearest
         // the first quote is the one they share.
         let before = self.toks_in(prev_end..outer.start);
-        let order: Vec<usize> = if prev_end > unit.start {
-            before.clone()
-        } else {
-            before.iter().rev().copied().collect()
-        };
+        let order: Vec<usize> =
+            if prev_end > unit.start { before.clone() } else { before.iter().rev().copied().collect() };
         for i in order {
             if let Some(last) = self.cue_at(i) {
                 if let Some(f) = self.resolve_cue(i, last, unit, &outer, None, false) {
@@ -478,10 +435,7 @@ impl<'a> Doc<'a> {
         // 3. A colon right before the quote introduces it: the sentence subject speaks
         // ("McConnell delivered a blunt message: “…”").
         if before.last().is_some_and(|&i| self.word(i) == ":") {
-            let has_cue = self
-                .toks_in(unit.clone())
-                .iter()
-                .any(|&i| self.cue_at(i).is_some());
+            let has_cue = self.toks_in(unit.clone()).iter().any(|&i| self.cue_at(i).is_some());
             if !has_cue {
                 // A name making up the whole clause before the colon ("- HuffPollster:").
                 let colon = before[before.len() - 1];
@@ -539,8 +493,7 @@ impl<'a> Doc<'a> {
                 ))
         {
             // "…, saying “…”": the subject of the sentence speaks.
-            self.phrase_at_start(unit, first)
-                .or_else(|| self.phrase_left(first, unit, outer))
+            self.phrase_at_start(unit, first).or_else(|| self.phrase_left(first, unit, outer))
         } else if w.ends_with("ing") {
             // "Trump issued a statement saying …": a thing said it, its issuer speaks.
             match self.phrase_left(first, unit, outer) {
@@ -550,27 +503,20 @@ impl<'a> Doc<'a> {
         } else {
             // Inversion ("…,” said Smith", "…, says Smith") right after the quote or a
             // comma; elsewhere "said the plan" starts a reported clause.
-            let only_punct_between =
-                after && after_first.is_some_and(|f| (f..first).all(|k| !self.toks[k].word));
+            let only_punct_between = after && after_first.is_some_and(|f| (f..first).all(|k| !self.toks[k].word));
             // After a comma or a closing mark ("“A,” said X, “B”").
-            let after_comma = first == 0
-                || self.word(first - 1) == ","
-                || self.in_quote(self.toks[first - 1].start);
+            let after_comma = first == 0 || self.word(first - 1) == "," || self.in_quote(self.toks[first - 1].start);
             let invertible = is_in(INVERTIBLE, w) && !is_in(HEARER_VERBS, w);
             // Right after the quote any past-tense cue may invert ("…?” asked Sen. X",
             // "…,” scoffed Y"), except those whose object is the hearer ("told").
-            let inverts_here =
-                invertible || (w.ends_with("ed") && !matches!(w, "told" | "urged" | "informed"));
+            let inverts_here = invertible || (w.ends_with("ed") && !matches!(w, "told" | "urged" | "informed"));
             if inverts_here && only_punct_between {
-                self.phrase_right(last + 1, unit)
-                    .or_else(|| self.phrase_left(first, unit, outer))
+                self.phrase_right(last + 1, unit).or_else(|| self.phrase_left(first, unit, outer))
             } else if invertible && after_comma {
                 // "…, says Evan Tracey" takes the phrase after the verb when it closes at
                 // punctuation (before a quote, "…, said the plan is" starts a clause);
                 // "Smith, a top adviser, said at …" keeps its subject.
-                let right = self
-                    .phrase_right(last + 1, unit)
-                    .filter(|p| self.closes_at_punct(p));
+                let right = self.phrase_right(last + 1, unit).filter(|p| self.closes_at_punct(p));
                 let left = self.phrase_left(first, unit, outer);
                 match (right, left) {
                     (Some(r), _) if after => Some(r),
@@ -600,9 +546,7 @@ impl<'a> Doc<'a> {
     fn phrase_left(&self, cue: usize, unit: &Range<usize>, outer: &Range<usize>) -> Option<Phrase> {
         let inside = |i: usize| {
             let t = self.toks[i];
-            t.start >= unit.start
-                && !self.in_quote(t.start)
-                && !(t.start >= outer.start && t.end <= outer.end)
+            t.start >= unit.start && !self.in_quote(t.start) && !(t.start >= outer.start && t.end <= outer.end)
         };
         let mut j = cue.checked_sub(1)?;
         // Skip auxiliaries and adverbs ("has also said").
@@ -760,16 +704,12 @@ impl<'a> Doc<'a> {
             return Some(Phrase::Pronoun(t.start..t.end, pc));
         }
         let mut j = from;
-        let limit = |j: usize| {
-            self.toks
-                .get(j)
-                .is_some_and(|t| t.start < unit.end && !self.in_quote(t.start) && t.word)
-        };
+        let limit =
+            |j: usize| self.toks.get(j).is_some_and(|t| t.start < unit.end && !self.in_quote(t.start) && t.word);
         if self.name_word(from) || is_in(HONORIFICS, &norm(w)) || is_in(TITLE_WORDS, &norm(w)) {
             while limit(j + 1)
                 && self.same_line(j, j + 1)
-                && (self.name_word(j + 1)
-                    || (matches!(self.word(j + 1), "of") && self.name_word(j + 2)))
+                && (self.name_word(j + 1) || (matches!(self.word(j + 1), "of") && self.name_word(j + 2)))
             {
                 j += 1;
             }
@@ -779,8 +719,7 @@ impl<'a> Doc<'a> {
             return Some(Phrase::Name(t.start..self.toks[j].end));
         }
         // Lower-case words before a name: "said election lawyer Joe Birkenstock".
-        if !is_in(DESC_STOP, &norm(w)) && !is_in(DETERMINERS, &norm(w)) && !is_in(OPENERS, &norm(w))
-        {
+        if !is_in(DESC_STOP, &norm(w)) && !is_in(DETERMINERS, &norm(w)) && !is_in(OPENERS, &norm(w)) {
             let mut k = from + 1;
             while k < from + 4
                 && limit(k)
@@ -815,11 +754,7 @@ impl<'a> Doc<'a> {
 
     /// The first noun phrase of the sentence (subject of "…, saying “…”").
     fn phrase_at_start(&self, unit: &Range<usize>, before: usize) -> Option<Phrase> {
-        let idx: Vec<usize> = self
-            .toks_in(unit.clone())
-            .into_iter()
-            .filter(|&i| i < before)
-            .collect();
+        let idx: Vec<usize> = self.toks_in(unit.clone()).into_iter().filter(|&i| i < before).collect();
         // Skip an opening adverbial ("In an interview on Tuesday, Trump …") or a dateline
         // ("PHILADELPHIA, July 25 (UPI) — The committee …").
         let mut from = 0;
@@ -829,11 +764,7 @@ impl<'a> Doc<'a> {
             let all_caps = fw.chars().count() > 3 && fw.chars().all(|c| !c.is_lowercase());
             let participle = self.participle_opener(first);
             if all_caps {
-                if let Some(c) = idx
-                    .iter()
-                    .take(16)
-                    .position(|&i| matches!(self.word(i), "—" | "–" | "-" | ":"))
-                {
+                if let Some(c) = idx.iter().take(16).position(|&i| matches!(self.word(i), "—" | "–" | "-" | ":")) {
                     from = c + 1;
                 }
             } else if is_in(OPENERS, &lw) || participle {
@@ -847,12 +778,7 @@ impl<'a> Doc<'a> {
             if from == 0 || !is_in(OPENERS, &self.word(i).to_lowercase()) {
                 break;
             }
-            match idx
-                .iter()
-                .skip(from)
-                .take(12)
-                .position(|&k| self.word(k) == ",")
-            {
+            match idx.iter().skip(from).take(12).position(|&k| self.word(k) == ",") {
                 Some(c) => from += c + 1,
                 None => break,
             }
@@ -927,10 +853,7 @@ impl<'a> Doc<'a> {
             Phrase::Name(r) | Phrase::Pronoun(r, _) | Phrase::Description(r) => r.end,
             Phrase::Relative(r, _) => r.end,
         };
-        let next = self
-            .text
-            .get(end..)
-            .and_then(|s| s.trim_start().chars().next());
+        let next = self.text.get(end..).and_then(|s| s.trim_start().chars().next());
         next.is_none_or(|c| matches!(c, ',' | '.' | ';' | ':' | '(' | '“' | '"' | '—' | '–'))
     }
 
@@ -949,9 +872,7 @@ impl<'a> Doc<'a> {
         {
             s -= 1;
         }
-        let opens = s == 0
-            || self.toks[s - 1].start < unit.start
-            || matches!(self.word(s - 1), "—" | "–" | "-");
+        let opens = s == 0 || self.toks[s - 1].start < unit.start || matches!(self.word(s - 1), "—" | "–" | "-");
         if !opens || is_in(NOT_NAMES, &norm(self.word(s))) {
             return None;
         }
@@ -968,25 +889,13 @@ impl<'a> Doc<'a> {
         let in_unit = self.toks_in(unit.start..outer.start);
         if let Some(pos) = in_unit.iter().rposition(|&i| self.word(i) == "who") {
             let w = in_unit[pos];
-            let clause_open = in_unit[pos + 1..]
-                .iter()
-                .all(|&i| !matches!(self.word(i), "," | ";" | ":"));
-            let head_end = w.checked_sub(1).map(|h| {
-                if self.word(h) == "," {
-                    h.saturating_sub(1)
-                } else {
-                    h
-                }
-            });
-            let inside =
-                |k: usize| self.toks[k].start >= unit.start && !self.in_quote(self.toks[k].start);
+            let clause_open = in_unit[pos + 1..].iter().all(|&i| !matches!(self.word(i), "," | ";" | ":"));
+            let head_end = w.checked_sub(1).map(|h| if self.word(h) == "," { h.saturating_sub(1) } else { h });
+            let inside = |k: usize| self.toks[k].start >= unit.start && !self.in_quote(self.toks[k].start);
             if clause_open {
                 if let Some(head) = head_end.and_then(|h| self.np_ending_at(h, &inside)) {
                     let t = self.toks[w];
-                    let speaker = self.link(
-                        Phrase::Relative(t.start..t.end, Box::new(head)),
-                        outer.start,
-                    );
+                    let speaker = self.link(Phrase::Relative(t.start..t.end, Box::new(head)), outer.start);
                     return Some((Some(speaker), None));
                 }
             }
@@ -1016,11 +925,9 @@ impl<'a> Doc<'a> {
     fn link(&mut self, phrase: Phrase, before: usize) -> Speaker {
         match phrase {
             Phrase::Relative(r, head) => match self.link(*head, before) {
-                Speaker::Entity(e) | Speaker::Described { entity: e, .. } => Speaker::Pronoun {
-                    entity: e,
-                    start: r.start,
-                    end: r.end,
-                },
+                Speaker::Entity(e) | Speaker::Described { entity: e, .. } => {
+                    Speaker::Pronoun { entity: e, start: r.start, end: r.end }
+                }
                 other => other,
             },
             Phrase::Name(r) => {
@@ -1035,10 +942,7 @@ impl<'a> Doc<'a> {
                     Some(m) => Speaker::Entity(m.entity),
                     None => {
                         let r = self.strip_titles(r);
-                        Speaker::Unlinked {
-                            start: r.start,
-                            end: r.end,
-                        }
+                        Speaker::Unlinked { start: r.start, end: r.end }
                     }
                 }
             }
@@ -1051,39 +955,23 @@ impl<'a> Doc<'a> {
                     } {
                         self.genders.entry(e).or_insert(g);
                     }
-                    Speaker::Pronoun {
-                        entity: e,
-                        start: r.start,
-                        end: r.end,
-                    }
+                    Speaker::Pronoun { entity: e, start: r.start, end: r.end }
                 }
-                None => Speaker::Unlinked {
-                    start: r.start,
-                    end: r.end,
-                },
+                None => Speaker::Unlinked { start: r.start, end: r.end },
             },
             Phrase::Description(r) => {
                 // A description naming someone inside ("Clinton spokesman Brian Fallon").
                 if let Some(m) = self
                     .mentions
                     .iter()
-                    .filter(|m| {
-                        m.start >= r.start && m.end <= r.end && m.kind == EntityKind::Person
-                    })
+                    .filter(|m| m.start >= r.start && m.end <= r.end && m.kind == EntityKind::Person)
                     .max_by_key(|m| m.end)
                 {
                     return Speaker::Entity(m.entity);
                 }
                 match self.by_role(&r) {
-                    Some(e) => Speaker::Described {
-                        entity: e,
-                        start: r.start,
-                        end: r.end,
-                    },
-                    None => Speaker::Unlinked {
-                        start: r.start,
-                        end: r.end,
-                    },
+                    Some(e) => Speaker::Described { entity: e, start: r.start, end: r.end },
+                    None => Speaker::Unlinked { start: r.start, end: r.end },
                 }
             }
         }
@@ -1091,15 +979,12 @@ impl<'a> Doc<'a> {
 
     /// A name phrase without leading honorifics and titles.
     fn strip_titles(&self, r: Range<usize>) -> Range<usize> {
-        let idx: Vec<usize> = (self.tok_from(r.start)..self.tok_from(r.end))
-            .filter(|&i| self.toks[i].end <= r.end)
-            .collect();
+        let idx: Vec<usize> =
+            (self.tok_from(r.start)..self.tok_from(r.end)).filter(|&i| self.toks[i].end <= r.end).collect();
         let mut from = 0;
         for (k, &i) in idx.iter().enumerate() {
             let lw = norm(self.word(i));
-            if (is_in(TITLE_WORDS, &lw) || is_in(HONORIFICS, &lw) || lw == "of")
-                && k + 1 < idx.len()
-            {
+            if (is_in(TITLE_WORDS, &lw) || is_in(HONORIFICS, &lw) || lw == "of") && k + 1 < idx.len() {
                 from = k + 1;
             }
         }
@@ -1116,12 +1001,10 @@ impl<'a> Doc<'a> {
             let gender = m.gender.or_else(|| self.genders.get(&m.entity).copied());
             match pc {
                 PronounClass::Male => {
-                    matches!(m.kind, EntityKind::Person | EntityKind::Other)
-                        && gender != Some(Gender::Female)
+                    matches!(m.kind, EntityKind::Person | EntityKind::Other) && gender != Some(Gender::Female)
                 }
                 PronounClass::Female => {
-                    matches!(m.kind, EntityKind::Person | EntityKind::Other)
-                        && gender != Some(Gender::Male)
+                    matches!(m.kind, EntityKind::Person | EntityKind::Other) && gender != Some(Gender::Male)
                 }
                 PronounClass::Plural | PronounClass::Neuter => m.kind == EntityKind::Org,
                 PronounClass::First => false,
@@ -1131,13 +1014,9 @@ impl<'a> Doc<'a> {
         // one ("Pataki says Kasich “…”. He warns …" -> Pataki). Persons before others.
         // Mentions are sorted by start; only a window before `pos` can be the antecedent.
         let hi = self.mentions.partition_point(|m| m.start < pos);
-        let lo = self
-            .mentions
-            .partition_point(|m| m.start < pos.saturating_sub(ANTECEDENT_WINDOW));
-        let before: Vec<&EntityMention> = self.mentions[lo..hi]
-            .iter()
-            .filter(|m| m.end <= pos && !self.in_quote(m.start))
-            .collect();
+        let lo = self.mentions.partition_point(|m| m.start < pos.saturating_sub(ANTECEDENT_WINDOW));
+        let before: Vec<&EntityMention> =
+            self.mentions[lo..hi].iter().filter(|m| m.end <= pos && !self.in_quote(m.start)).collect();
         // A mention followed by a reporting verb is a speaker: it beats the first one
         // ("With Trump ruled out, Cross said he …" -> Cross).
         let speaks = |m: &EntityMention| {
@@ -1149,16 +1028,9 @@ impl<'a> Doc<'a> {
             let last = before.iter().rev().find(|m| ok(m))?;
             let unit = self.unit_of(&(last.start..last.end));
             let lo = unit.start.max(pos.saturating_sub(600));
-            let window: Vec<&EntityMention> = before
-                .iter()
-                .filter(|m| m.start >= lo && m.end <= last.end && ok(m))
-                .copied()
-                .collect();
-            window
-                .iter()
-                .find(|m| speaks(m))
-                .or(window.first())
-                .copied()
+            let window: Vec<&EntityMention> =
+                before.iter().filter(|m| m.start >= lo && m.end <= last.end && ok(m)).copied().collect();
+            window.iter().find(|m| speaks(m)).or(window.first()).copied()
         };
         let best = pick(true).or_else(|| pick(false));
         best.map(|m| m.entity)
@@ -1169,10 +1041,7 @@ impl<'a> Doc<'a> {
     /// one before the description.
     fn by_role(&self, r: &Range<usize>) -> Option<usize> {
         let desc = self.text.get(r.clone())?.to_lowercase();
-        let head = desc
-            .split(|c: char| !c.is_alphanumeric())
-            .rfind(|w| !w.is_empty())?
-            .to_string();
+        let head = desc.split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty())?.to_string();
         if is_in(DETERMINERS, &head) {
             return None;
         }
@@ -1180,19 +1049,13 @@ impl<'a> Doc<'a> {
             let role = role.to_lowercase();
             let role_words: Vec<&str> = role.split(|c: char| !c.is_alphanumeric()).collect();
             role_words.contains(&head.as_str())
-                || ROLE_SYNONYMS
-                    .iter()
-                    .any(|(h, target)| *h == head && role.contains(target))
+                || ROLE_SYNONYMS.iter().any(|(h, target)| *h == head && role.contains(target))
         };
         self.mentions
             .iter()
             .rev()
             .filter(|m| m.start < r.start)
-            .find(|m| {
-                self.roles
-                    .get(m.entity)
-                    .is_some_and(|rs| rs.iter().any(|x| matches_role(x)))
-            })
+            .find(|m| self.roles.get(m.entity).is_some_and(|rs| rs.iter().any(|x| matches_role(x))))
             .map(|m| m.entity)
     }
 
@@ -1235,21 +1098,12 @@ impl<'a> Doc<'a> {
         if between.len() > 30 {
             return None;
         }
-        let cues: Vec<usize> = between
-            .iter()
-            .copied()
-            .filter(|&i| self.cue_at(i).is_some())
-            .collect();
-        let own_cue = prev
-            .cue
-            .as_ref()
-            .is_some_and(|c| c.start >= prev_outer.end && c.start < outer.start);
+        let cues: Vec<usize> = between.iter().copied().filter(|&i| self.cue_at(i).is_some()).collect();
+        let own_cue = prev.cue.as_ref().is_some_and(|c| c.start >= prev_outer.end && c.start < outer.start);
         // Nothing but the previous quote's own sentence between the two.
         let same_sentence = prev.cue.as_ref().is_some_and(|c| {
             let u = self.unit_of(c);
-            between
-                .iter()
-                .all(|&i| self.toks[i].start >= u.start && self.toks[i].end <= u.end)
+            between.iter().all(|&i| self.toks[i].start >= u.start && self.toks[i].end <= u.end)
         });
         if own_cue && (cues.len() <= 1 || same_sentence) {
             return prev.speaker.map(|s| (Some(s), None));
@@ -1260,9 +1114,7 @@ impl<'a> Doc<'a> {
             self.name_word(i)
                 && !is_in(NOT_NAMES, &norm(self.word(i)))
                 && !is_in(TITLE_WORDS, &norm(self.word(i)))
-                && !prev
-                    .speaker
-                    .is_some_and(|s| self.speaker_covers(s, self.toks[i].start))
+                && !prev.speaker.is_some_and(|s| self.speaker_covers(s, self.toks[i].start))
         });
         if !cues.is_empty() || names_between {
             return None;
@@ -1273,44 +1125,26 @@ impl<'a> Doc<'a> {
     /// Whether position `pos` is inside a mention of speaker `s` (or its span).
     fn speaker_covers(&self, s: Speaker, pos: usize) -> bool {
         match s {
-            Speaker::Entity(e)
-            | Speaker::Pronoun { entity: e, .. }
-            | Speaker::Described { entity: e, .. } => self
-                .mentions
-                .iter()
-                .any(|m| m.entity == e && m.start <= pos && pos < m.end),
+            Speaker::Entity(e) | Speaker::Pronoun { entity: e, .. } | Speaker::Described { entity: e, .. } => {
+                self.mentions.iter().any(|m| m.entity == e && m.start <= pos && pos < m.end)
+            }
             Speaker::Unlinked { start, end } => start <= pos && pos < end,
         }
     }
 
     /// The kind of a quote.
-    fn kind(
-        &self,
-        outer: &Range<usize>,
-        inner: &Range<usize>,
-        unit: &Range<usize>,
-        attributed: bool,
-    ) -> QuoteKind {
+    fn kind(&self, outer: &Range<usize>, inner: &Range<usize>, unit: &Range<usize>, attributed: bool) -> QuoteKind {
         let body = self.text.get(inner.clone()).unwrap_or("");
-        let n_words = body
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count();
+        let n_words = body.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
         let ends_clause = body.ends_with(['.', ',', '?', '!', '…', ';', ':', '—']);
         let before = self.toks_in(unit.start..outer.start);
         let opens_unit = before.is_empty()
-            || matches!(
-                self.word(*before.last().unwrap_or(&0)),
-                ":" | "," | "—" | "–"
-            ) && !self.toks_in(unit.start..outer.start).is_empty();
+            || matches!(self.word(*before.last().unwrap_or(&0)), ":" | "," | "—" | "–")
+                && !self.toks_in(unit.start..outer.start).is_empty();
         let full = ends_clause || (opens_unit && n_words > 3);
         if !attributed {
             // Titles and scare quotes: short, or every word capitalised.
-            let title_case = n_words > 0
-                && body
-                    .split_whitespace()
-                    .filter(|w| w.len() > 3)
-                    .all(capitalised);
+            let title_case = n_words > 0 && body.split_whitespace().filter(|w| w.len() > 3).all(capitalised);
             if n_words < 4 || (title_case && !ends_clause) {
                 return QuoteKind::Scare;
             }

@@ -22,9 +22,7 @@ pub struct CandidateEntities {
 }
 
 /// Name particles that may sit inside a name ("Charles de Gaulle").
-const PARTICLES: &[&str] = &[
-    "de", "van", "von", "bin", "al", "la", "da", "del", "le", "di",
-];
+const PARTICLES: &[&str] = &["de", "van", "von", "bin", "al", "la", "da", "del", "le", "di"];
 
 struct Run {
     /// Token indexes of the run.
@@ -43,10 +41,8 @@ fn is_sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
         return true;
     }
     let p = prev.text(text);
-    matches!(
-        p,
-        "." | "?" | "!" | ":" | "“" | "\"" | "(" | "‘" | "'" | "—" | "–" | "-" | "”" | ";"
-    ) || (prev.word && p.ends_with('.') && !is_in(HONORIFICS, &norm(p)))
+    matches!(p, "." | "?" | "!" | ":" | "“" | "\"" | "(" | "‘" | "'" | "—" | "–" | "-" | "”" | ";")
+        || (prev.word && p.ends_with('.') && !is_in(HONORIFICS, &norm(p)))
 }
 
 /// A first line written in title case (a headline): names there are unreliable.
@@ -55,10 +51,7 @@ fn title_case_lines(text: &str, toks: &[Tok]) -> Vec<Range<usize>> {
     // Only the first line can be a headline.
     if let Some(line) = text.split_inclusive('\n').next() {
         let range = 0..line.len();
-        let ws: Vec<&Tok> = toks
-            .iter()
-            .filter(|t| t.word && t.start >= range.start && t.end <= range.end)
-            .collect();
+        let ws: Vec<&Tok> = toks.iter().filter(|t| t.word && t.start >= range.start && t.end <= range.end).collect();
         let caps = ws.iter().filter(|t| capitalised(t.text(text))).count();
         // A headline: short, one sentence, mostly capitalised.
         let one_sentence = !line.trim_end().trim_end_matches('.').contains(". ");
@@ -104,9 +97,7 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
             let prev_lw = norm(toks[j - 1].text(text));
             let of_ok = nw == "of" && (is_in(TITLE_WORDS, &prev_lw) || is_in(ORG_WORDS, &prev_lw));
             let joins = (of_ok || (nw != "of" && is_in(PARTICLES, nw)))
-                && toks
-                    .get(j + 1)
-                    .is_some_and(|k| k.word && capitalised(k.text(text)));
+                && toks.get(j + 1).is_some_and(|k| k.word && capitalised(k.text(text)));
             if joins {
                 j += 2;
                 continue;
@@ -115,9 +106,7 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
             let after_title = is_in(TITLE_WORDS, &norm(toks[j - 1].text(text)));
             let to_the = nw == "to"
                 && toks.get(j + 1).is_some_and(|k| k.text(text) == "the")
-                && toks
-                    .get(j + 2)
-                    .is_some_and(|k| k.word && capitalised(k.text(text)));
+                && toks.get(j + 2).is_some_and(|k| k.word && capitalised(k.text(text)));
             if after_title && to_the {
                 j += 3;
                 continue;
@@ -170,20 +159,12 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
             let lone_title = single && is_title(text, &toks[name_from]);
             let unconfirmed = single && name_from == s && is_sentence_start(text, toks, s);
             if !lone_title && !unconfirmed {
-                out.push(Run {
-                    toks: s..j,
-                    name_from,
-                    honorific,
-                });
+                out.push(Run { toks: s..j, name_from, honorific });
             } else if single && !lone_title {
                 // A sentence-initial single word is a name only if it is also capitalised
                 // mid-sentence somewhere else in the text.
                 if mid_sentence.contains(toks[s].text(text)) {
-                    out.push(Run {
-                        toks: s..j,
-                        name_from,
-                        honorific,
-                    });
+                    out.push(Run { toks: s..j, name_from, honorific });
                 }
             }
         }
@@ -200,10 +181,7 @@ fn is_title(text: &str, t: &Tok) -> bool {
 /// Byte ranges of capitalised name sequences, honorifics and titles left out.
 pub fn candidate_names(text: &str) -> Vec<Range<usize>> {
     let toks = tokens(text);
-    runs(text, &toks)
-        .iter()
-        .map(|r| toks[r.name_from].start..toks[r.toks.end - 1].end)
-        .collect()
+    runs(text, &toks).iter().map(|r| toks[r.name_from].start..toks[r.toks.end - 1].end).collect()
 }
 
 fn kind_of(words: &[&str], honorific: bool, titled: bool) -> EntityKind {
@@ -216,11 +194,7 @@ fn kind_of(words: &[&str], honorific: bool, titled: bool) -> EntityKind {
         return EntityKind::Other;
     }
     if lower.iter().any(|w| is_in(ORG_WORDS, w))
-        || words.iter().all(|w| {
-            w.chars()
-                .filter(|c| c.is_alphabetic())
-                .all(char::is_uppercase)
-        })
+        || words.iter().all(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase))
     {
         return EntityKind::Org;
     }
@@ -245,23 +219,17 @@ pub fn candidate_entities(text: &str) -> CandidateEntities {
             continue;
         };
         let span = first.start..last.end;
-        let words: Vec<&str> = name_toks
-            .iter()
-            .map(|t| t.text(text))
-            .filter(|w| !matches!(*w, "of"))
-            .collect();
+        let words: Vec<&str> = name_toks.iter().map(|t| t.text(text)).filter(|w| !matches!(*w, "of")).collect();
         let lower: Vec<String> = words.iter().map(|w| norm(w)).collect();
-        let only_honorifics =
-            (run.toks.start..run.name_from).all(|k| is_in(HONORIFICS, &norm(toks[k].text(text))));
+        let only_honorifics = (run.toks.start..run.name_from).all(|k| is_in(HONORIFICS, &norm(toks[k].text(text))));
         let role = (run.name_from > run.toks.start && !only_honorifics).then(|| {
             let a = toks[run.toks.start].start;
             let b = toks[run.name_from - 1].end;
             text.get(a..b).unwrap_or("").to_string()
         });
-        let titled = role.as_deref().is_some_and(|r| {
-            r.split_whitespace()
-                .any(|w| is_in(TITLE_WORDS, &norm(w)) && !is_in(ORG_WORDS, &norm(w)))
-        });
+        let titled = role
+            .as_deref()
+            .is_some_and(|r| r.split_whitespace().any(|w| is_in(TITLE_WORDS, &norm(w)) && !is_in(ORG_WORDS, &norm(w))));
         let kind = kind_of(&words, run.honorific.is_some(), titled);
         let gender = match run.honorific.as_deref() {
             Some("mr" | "sir" | "lord") => Some(Gender::Male),
@@ -276,9 +244,7 @@ pub fn candidate_entities(text: &str) -> CandidateEntities {
                 (k.len() > 1 || lower.len() > 1)
                     && kinds[e] != EntityKind::Org
                     && (k.last() == Some(last_w)
-                        || (lower.len() == 1
-                            && kinds[e] == EntityKind::Person
-                            && k.first() == Some(last_w)))
+                        || (lower.len() == 1 && kinds[e] == EntityKind::Person && k.first() == Some(last_w)))
             })
         });
         let e = match found {
@@ -309,13 +275,7 @@ pub fn candidate_entities(text: &str) -> CandidateEntities {
                 out.roles[e].push(r);
             }
         }
-        out.mentions.push(EntityMention {
-            start: span.start,
-            end: span.end,
-            entity: e,
-            kind,
-            gender,
-        });
+        out.mentions.push(EntityMention { start: span.start, end: span.end, entity: e, kind, gender });
     }
     for m in &mut out.mentions {
         m.kind = kinds[m.entity];

@@ -33,8 +33,7 @@ fn some(s: &str) -> Option<String> {
 
 #[test]
 fn name_said_after_the_quote() {
-    let t =
-        "Jane Miller runs the firm.\n\n“We are doing very well,” Miller told Rolling Stone in May.";
+    let t = "Jane Miller runs the firm.\n\n“We are doing very well,” Miller told Rolling Stone in May.";
     assert_eq!(speakers(t), vec![some("Jane Miller")]);
 }
 
@@ -149,17 +148,7 @@ fn nested_quote_belongs_to_the_outer_quote() {
 
 #[test]
 fn no_input_panics() {
-    for t in [
-        "",
-        "“",
-        "\"",
-        "''",
-        "“”",
-        "a “b",
-        "said",
-        "“x,” said",
-        "é“ü”’s",
-    ] {
+    for t in ["", "“", "\"", "''", "“”", "a “b", "said", "“x,” said", "é“ü”’s"] {
         let _ = run(t);
         let _ = quote_spans(t);
     }
@@ -215,10 +204,7 @@ fn title_with_an_object_splits_off_the_name() {
     let t = "A talk by US Ambassador to the United Nations Nikki Haley followed.";
     let c = candidate_entities(t);
     assert_eq!(c.names, vec!["Nikki Haley".to_string()]);
-    assert_eq!(
-        c.roles[0],
-        vec!["US Ambassador to the United Nations".to_string()]
-    );
+    assert_eq!(c.roles[0], vec!["US Ambassador to the United Nations".to_string()]);
 }
 
 #[test]
@@ -257,10 +243,7 @@ fn a_cue_in_another_clause_is_not_the_quotes() {
 #[test]
 fn passive_reporting_verbs_give_no_cue() {
     let t = "The deal was called “a very bad deal for everyone” in the capital.";
-    let off = QuoteOptions {
-        subject_fallback: false,
-        ..QuoteOptions::default()
-    };
+    let off = QuoteOptions { subject_fallback: false, ..QuoteOptions::default() };
     let q = find_quotes_with(t, &[], &[], off);
     assert_eq!((q[0].speaker, q[0].cue.clone()), (None, None));
 }
@@ -268,20 +251,10 @@ fn passive_reporting_verbs_give_no_cue() {
 #[test]
 fn mentions_from_a_recogniser_are_used_as_given() {
     let t = "Acme Corp fired back.\n\n“We reject the claims entirely and will appeal,” it said.";
-    let mentions = [EntityMention {
-        start: 0,
-        end: 9,
-        entity: 0,
-        kind: EntityKind::Org,
-        gender: None,
-    }];
+    let mentions = [EntityMention { start: 0, end: 9, entity: 0, kind: EntityKind::Org, gender: None }];
     let q = find_quotes(t, &mentions, &[Vec::new()]);
     match q[0].speaker {
-        Some(Speaker::Pronoun {
-            entity: 0,
-            start,
-            end,
-        }) => assert_eq!(&t[start..end], "it"),
+        Some(Speaker::Pronoun { entity: 0, start, end }) => assert_eq!(&t[start..end], "it"),
         other => panic!("expected it -> Acme Corp, got {other:?}"),
     }
 }
@@ -289,13 +262,7 @@ fn mentions_from_a_recogniser_are_used_as_given() {
 #[test]
 fn places_are_never_pronoun_antecedents() {
     let t = "Paris was calm.\n\n“We will not give in to anyone at all,” he said.";
-    let mentions = [EntityMention {
-        start: 0,
-        end: 5,
-        entity: 0,
-        kind: EntityKind::Place,
-        gender: None,
-    }];
+    let mentions = [EntityMention { start: 0, end: 5, entity: 0, kind: EntityKind::Place, gender: None }];
     let q = find_quotes(t, &mentions, &[Vec::new()]);
     assert!(matches!(q[0].speaker, Some(Speaker::Unlinked { .. })));
 }
@@ -306,10 +273,7 @@ fn subject_fallback_can_be_turned_off() {
     let c = candidate_entities(t);
     let on = find_quotes(t, &c.mentions, &c.roles);
     assert_eq!(on[0].speaker, Some(Speaker::Entity(0)));
-    let off = QuoteOptions {
-        subject_fallback: false,
-        ..QuoteOptions::default()
-    };
+    let off = QuoteOptions { subject_fallback: false, ..QuoteOptions::default() };
     let q = find_quotes_with(t, &c.mentions, &c.roles, off);
     assert_eq!(q[0].speaker, None);
 }
@@ -319,10 +283,7 @@ fn single_marks_quote_only_when_asked() {
     let t = "Anna Berg said ‘we will be back next year with a team’ and left.";
     let c = candidate_entities(t);
     assert!(find_quotes(t, &c.mentions, &c.roles).is_empty());
-    let opts = QuoteOptions {
-        single_marks: true,
-        ..QuoteOptions::default()
-    };
+    let opts = QuoteOptions { single_marks: true, ..QuoteOptions::default() };
     let q = find_quotes_with(t, &c.mentions, &c.roles, opts);
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].speaker, Some(Speaker::Entity(0)));

@@ -19,10 +19,9 @@ impl Tok {
 
 /// Abbreviations that keep their dot ("Mr." is one token, not a sentence end).
 pub(crate) const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "prof", "rev",
-    "st", "jr", "sr", "inc", "corp", "co", "ltd", "vs", "no", "jan", "feb", "mar", "apr", "aug",
-    "sept", "sep", "oct", "nov", "dec", "ft", "mt", "u.s", "u.n", "u.k", "d.c", "a.m", "p.m",
-    "e.g", "i.e", "adm", "atty", "supt", "cmdr", "pres", "maj",
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "prof", "rev", "st", "jr", "sr",
+    "inc", "corp", "co", "ltd", "vs", "no", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec",
+    "ft", "mt", "u.s", "u.n", "u.k", "d.c", "a.m", "p.m", "e.g", "i.e", "adm", "atty", "supt", "cmdr", "pres", "maj",
 ];
 
 fn is_word_char(c: char) -> bool {
@@ -38,11 +37,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             continue;
         }
         if !is_word_char(c) {
-            out.push(Tok {
-                start: i,
-                end: i + c.len_utf8(),
-                word: false,
-            });
+            out.push(Tok { start: i, end: i + c.len_utf8(), word: false });
             continue;
         }
         let mut end = i + c.len_utf8();
@@ -59,11 +54,8 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 // A possessive or contraction ending starts its own token.
                 if matches!(d, '\'' | '’') {
                     let rest = text.get(j + d.len_utf8()..).unwrap_or("");
-                    let tail: String = rest
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric())
-                        .collect::<String>()
-                        .to_lowercase();
+                    let tail: String =
+                        rest.chars().take_while(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
                     if tail == "s" {
                         break;
                     }
@@ -85,27 +77,17 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 it.next();
             }
         }
-        out.push(Tok {
-            start: i,
-            end,
-            word: true,
-        });
+        out.push(Tok { start: i, end, word: true });
         // Split a possessive 's off as its own word.
         if let Some((j, d)) = it.peek().copied() {
             if matches!(d, '\'' | '’') {
                 let s_at = j + d.len_utf8();
-                let is_s = text
-                    .get(s_at..)
-                    .is_some_and(|s| s.starts_with('s') || s.starts_with('S'));
+                let is_s = text.get(s_at..).is_some_and(|s| s.starts_with('s') || s.starts_with('S'));
                 let after_s = text.get(s_at + 1..).and_then(|s| s.chars().next());
                 if is_s && !after_s.is_some_and(is_word_char) {
                     it.next();
                     it.next();
-                    out.push(Tok {
-                        start: j,
-                        end: s_at + 1,
-                        word: true,
-                    });
+                    out.push(Tok { start: j, end: s_at + 1, word: true });
                 }
             }
         }
@@ -141,10 +123,7 @@ mod tests {
 
     #[test]
     fn hyphens_and_contractions_stay_inside_words() {
-        assert_eq!(
-            words("pro-government don't"),
-            vec!["pro-government", "don't"]
-        );
+        assert_eq!(words("pro-government don't"), vec!["pro-government", "don't"]);
     }
 
     #[test]
