@@ -203,6 +203,9 @@ pub fn find_quotes_with(
 
 type Found = (Option<Speaker>, Option<Range<usize>>);
 
+/// Longest mention (bytes) looked for around a speaker phrase.
+const MAX_MENTION: usize = 400;
+
 /// How far back (bytes) a pronoun looks for its antecedent: a few paragraphs.
 const ANTECEDENT_WINDOW: usize = 3000;
 
@@ -272,6 +275,13 @@ impl<'a> Doc<'a> {
     fn in_quote(&self, pos: usize) -> bool {
         let k = self.spans.partition_point(|s| s.start <= pos);
         k > 0 && pos < self.spans[k - 1].end
+    }
+
+    /// Mentions that may overlap `r` (mentions are sorted by start and short).
+    fn mentions_near(&self, r: &Range<usize>) -> &'a [EntityMention] {
+        let lo = self.mentions.partition_point(|m| m.start + MAX_MENTION < r.start);
+        let hi = self.mentions.partition_point(|m| m.start < r.end);
+        &self.mentions[lo..hi.max(lo)]
     }
 
     /// Index of the first token starting at or after `pos`.
@@ -934,7 +944,7 @@ impl<'a> Doc<'a> {
                 // The mention overlapping the phrase: a person first, then the earliest
                 // ("Sen. Anna Berg of Maryland" -> Anna Berg).
                 let hit = self
-                    .mentions
+                    .mentions_near(&r)
                     .iter()
                     .filter(|m| m.start < r.end && r.start < m.end)
                     .min_by_key(|m| (m.kind != EntityKind::Person, m.start));
@@ -962,7 +972,7 @@ impl<'a> Doc<'a> {
             Phrase::Description(r) => {
                 // A description naming someone inside ("Clinton spokesman Brian Fallon").
                 if let Some(m) = self
-                    .mentions
+                    .mentions_near(&r)
                     .iter()
                     .filter(|m| m.start >= r.start && m.end <= r.end && m.kind == EntityKind::Person)
                     .max_by_key(|m| m.end)
@@ -1051,12 +1061,14 @@ impl<'a> Doc<'a> {
             role_words.contains(&head.as_str())
                 || ROLE_SYNONYMS.iter().any(|(h, target)| *h == head && role.contains(target))
         };
-        self.mentions
-            .iter()
-            .rev()
-            .filter(|m| m.start < r.start)
-            .find(|m| self.roles.get(m.entity).is_some_and(|rs| rs.iter().any(|x| matches_role(x))))
-            .map(|m| m.entity)
+        // Each entity's roles are checked once, then the latest mention before the
+        // description among the matching entities wins.
+        let fitting: Vec<bool> = self.roles.iter().map(|rs| rs.iter().any(|x| matches_role(x))).collect();
+        if !fitting.contains(&true) {
+            return None;
+        }
+        let hi = self.mentions.partition_point(|m| m.start < r.start);
+        self.mentions[..hi].iter().rev().find(|m| fitting.get(m.entity).copied().unwrap_or(false)).map(|m| m.entity)
     }
 
     /// A quote without a cue of its own: the speaker of a cue ending the sentence before
@@ -1126,7 +1138,7 @@ impl<'a> Doc<'a> {
     fn speaker_covers(&self, s: Speaker, pos: usize) -> bool {
         match s {
             Speaker::Entity(e) | Speaker::Pronoun { entity: e, .. } | Speaker::Described { entity: e, .. } => {
-                self.mentions.iter().any(|m| m.entity == e && m.start <= pos && pos < m.end)
+                self.mentions_near(&(pos..pos + 1)).iter().any(|m| m.entity == e && m.start <= pos && pos < m.end)
             }
             Speaker::Unlinked { start, end } => start <= pos && pos < end,
         }
