@@ -351,6 +351,8 @@ pub(crate) const CUE_VERBS: &[&str] = &[
     "labeled",
     "labelled",
     "termed",
+    "exhorted",
+    "exhorts",
     "remembered",
     "remembers",
     "pressed",
@@ -527,6 +529,8 @@ pub(crate) const INVERTIBLE: &[&str] = &[
     "thanked",
     "says",
     "adds",
+    "exhorted",
+    "writes",
 ];
 
 /// Verbs that take their hearer as object ("told reporters"): never inverted.

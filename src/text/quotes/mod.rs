@@ -313,7 +313,15 @@ impl<'a> Doc<'a> {
             let rest = self.text.get(sp.end..).unwrap_or("");
             let next = rest.trim_start().chars().next();
             let spaced = rest.starts_with(char::is_whitespace);
-            if ends_stop && spaced && next.is_some_and(char::is_uppercase) {
+            // "“… missing.” Trump said." is still one sentence: a cue follows closely.
+            let k = self.tok_from(sp.end);
+            let short: Vec<usize> =
+                (k..k + 6).take_while(|&i| self.toks.get(i).is_some_and(|t| t.text(self.text) != ".")).collect();
+            let closes = short.last().is_some_and(|&i| self.toks.get(i + 1).is_some_and(|t| t.text(self.text) == "."));
+            let cue_follows = closes
+                && short.len() <= 4
+                && short.iter().any(|&i| self.toks[i].word && is_in(CUE_VERBS, self.toks[i].text(self.text)));
+            if ends_stop && spaced && next.is_some_and(char::is_uppercase) && !cue_follows {
                 b.push(sp.end);
             }
         }
@@ -405,9 +413,10 @@ impl<'a> Doc<'a> {
         let after = self.toks_in(outer.end..next_start);
         for (k, &i) in after.iter().enumerate().take(14) {
             // Right after a quote even a weak verb reports it ("…,” it read.").
+            // ("…,” reads a Wednesday editorial").
             let weak_here = k <= 4
                 && is_in(WEAK_VERBS, &self.word(i).to_lowercase())
-                && matches!(self.word(i + 1), "." | ",")
+                && (k == 0 || matches!(self.word(i + 1), "." | ","))
                 && self.cue_at(i).is_none();
             // A clause boundary before the cue: the verb belongs to another clause
             // ("“…” and that he’d seen continued support", "“…”, while X suggested").
@@ -559,9 +568,17 @@ impl<'a> Doc<'a> {
             t.start >= unit.start && !self.in_quote(t.start) && !(t.start >= outer.start && t.end <= outer.end)
         };
         let mut j = cue.checked_sub(1)?;
-        // Skip auxiliaries and adverbs ("has also said").
-        while inside(j) && self.toks[j].word && is_in(BETWEEN, &self.word(j).to_lowercase()) {
-            j = j.checked_sub(1)?;
+        // Skip auxiliaries and adverbs ("has also said") and a parenthesis ("Sen. Jason
+        // Holsman (D) said").
+        loop {
+            if inside(j) && self.toks[j].word && is_in(BETWEEN, &self.word(j).to_lowercase()) {
+                j = j.checked_sub(1)?;
+            } else if inside(j) && self.word(j) == ")" {
+                let open = (j.saturating_sub(8)..j).rev().find(|&k| self.word(k) == "(")?;
+                j = open.checked_sub(1)?;
+            } else {
+                break;
+            }
         }
         if !inside(j) {
             return None;

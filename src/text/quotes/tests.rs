@@ -288,3 +288,15 @@ fn single_marks_quote_only_when_asked() {
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].speaker, Some(Speaker::Entity(0)));
 }
+
+#[test]
+fn a_short_cue_sentence_after_a_closed_quote_still_attributes_it() {
+    let t = "Tom Baker spoke.\n\n“I hope you find the thirty emails that are missing.” Baker said.";
+    assert_eq!(speakers(t), vec![some("Tom Baker")]);
+}
+
+#[test]
+fn a_parenthesis_between_name_and_cue_is_skipped() {
+    let t = "“We are tying their hands here today,” state Sen. Tom Baker (D) said.";
+    assert_eq!(speakers(t), vec![some("Tom Baker")]);
+}
