@@ -695,6 +695,29 @@ pub(crate) fn pronoun(w: &str) -> Option<PronounClass> {
     PRONOUNS.iter().find(|(p, _)| *p == l).map(|&(_, c)| c)
 }
 
+/// Look up a possessive pronoun ("his comments").
+pub(crate) fn possessive(w: &str) -> Option<PronounClass> {
+    match w.to_lowercase().as_str() {
+        "his" => Some(PronounClass::Male),
+        "her" => Some(PronounClass::Female),
+        "their" => Some(PronounClass::Plural),
+        "its" => Some(PronounClass::Neuter),
+        _ => None,
+    }
+}
+
+/// Nouns of saying: with a possessive before them they attribute a quote ("her comment
+/// that “…”", "Trump's claim that “…”").
+#[rustfmt::skip]
+pub(crate) const CUE_NOUNS: &[&str] = &[
+    "comment", "comments", "remark", "remarks", "statement", "statements", "assertion", "claim",
+    "claims", "words", "message", "tweet", "tweets", "warning", "promise", "pledge", "vow",
+    "argument", "suggestion", "response", "reply", "answer", "insistence", "admission",
+    "accusation", "declaration", "prediction", "quip", "speech", "letter", "email", "post",
+    "column", "op-ed", "essay", "memo", "description", "assessment", "criticism", "call",
+    "contention", "charge", "plea", "boast", "retort", "slogan", "mantra", "refrain", "catchphrase",
+];
+
 /// Words that may sit between a speaker and its reporting verb ("Smith also said",
 /// "Smith has repeatedly said").
 pub(crate) const BETWEEN: &[&str] = &[

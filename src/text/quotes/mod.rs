@@ -20,8 +20,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use lexicon::{
-    is_in, pronoun, PronounClass, BETWEEN, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS, HONORIFICS, INVERTIBLE,
-    NOT_NAMES, ROLE_SYNONYMS, TITLE_WORDS, WEAK_VERBS,
+    is_in, possessive, pronoun, PronounClass, BETWEEN, CUE_NOUNS, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS,
+    HONORIFICS, INVERTIBLE, NOT_NAMES, ROLE_SYNONYMS, TITLE_WORDS, WEAK_VERBS,
 };
 pub use names::{candidate_entities, candidate_names, CandidateEntities};
 use words::{capitalised, norm, tokens, Tok};
@@ -451,6 +451,11 @@ impl<'a> Doc<'a> {
                 break;
             }
         }
+        // 2b. A noun of saying with a possessive ("her comment that “…”", "Trump's claim").
+        if let Some(p) = self.possessive_cue(&before) {
+            let speaker = self.link(p.0, outer.start);
+            return Some((Some(speaker), Some(p.1)));
+        }
         // 3. A colon right before the quote introduces it: the sentence subject speaks
         // ("McConnell delivered a blunt message: “…”").
         if before.last().is_some_and(|&i| self.word(i) == ":") {
@@ -872,6 +877,37 @@ impl<'a> Doc<'a> {
                 | "over"
         );
         capitalised(w) && form && prep
+    }
+
+    /// The owner of the nearest noun of saying in `before` (token indexes, in order):
+    /// "his" in "his remark that", "Clinton" in "Clinton's claim".
+    fn possessive_cue(&self, before: &[usize]) -> Option<(Phrase, Range<usize>)> {
+        let pos = before.iter().rposition(|&i| is_in(CUE_NOUNS, &self.word(i).to_lowercase()))?;
+        // Only close to the quote: the noun, then at most a few words.
+        if before.len() - pos > 6 {
+            return None;
+        }
+        let noun = before[pos];
+        let cue = self.toks[noun].start..self.toks[noun].end;
+        for back in 1..=3 {
+            let Some(k) = pos.checked_sub(back).map(|p| before[p]) else { break };
+            let w = self.word(k);
+            if let Some(pc) = possessive(w) {
+                let t = self.toks[k];
+                return Some((Phrase::Pronoun(t.start..t.end, pc), cue));
+            }
+            if matches!(w, "’s" | "'s") && k > 0 && self.name_word(k - 1) {
+                let mut s = k - 1;
+                while s > 0 && self.name_word(s - 1) && self.same_line(s - 1, s) {
+                    s -= 1;
+                }
+                return Some((Phrase::Name(self.toks[s].start..self.toks[k - 1].end), cue));
+            }
+            if !self.toks[k].word || is_in(DESC_STOP, w) {
+                break;
+            }
+        }
+        None
     }
 
     /// Whether a phrase ends where punctuation or a quote follows.

@@ -300,3 +300,10 @@ fn a_parenthesis_between_name_and_cue_is_skipped() {
     let t = "“We are tying their hands here today,” state Sen. Tom Baker (D) said.";
     assert_eq!(speakers(t), vec![some("Tom Baker")]);
 }
+
+#[test]
+fn a_possessive_noun_of_saying_attributes_the_quote() {
+    let t =
+        "Ms Anna Berg spoke in March.\n\nThe union is upset after her comment that “we are going to close the mines.”";
+    assert_eq!(speakers(t), vec![some("her=Anna Berg")]);
+}
