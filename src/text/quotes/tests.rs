@@ -307,3 +307,94 @@ fn a_possessive_noun_of_saying_attributes_the_quote() {
         "Ms Anna Berg spoke in March.\n\nThe union is upset after her comment that “we are going to close the mines.”";
     assert_eq!(speakers(t), vec![some("her=Anna Berg")]);
 }
+
+mod properties {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    /// Text made of the pieces the scanner cares about: marks, apostrophes, names, cue
+    /// verbs, pronouns, punctuation, line breaks and non-ASCII letters.
+    fn texty() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "“",
+            "”",
+            "\"",
+            "''",
+            "``",
+            "‘",
+            "’",
+            "„",
+            "«",
+            "»",
+            " ",
+            " ",
+            "\n",
+            "\n\n",
+            ",",
+            ".",
+            ":",
+            "(",
+            ")",
+            "—",
+            "said",
+            "told",
+            "according to",
+            "he",
+            "she",
+            "who",
+            "the official",
+            "Mr",
+            "Tom Baker",
+            "Baker",
+            "Anna",
+            "Secretary of State",
+            "é",
+            "ü",
+            "’s",
+            "saying",
+            "and",
+        ]);
+        prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn quotes_never_panic_and_stay_on_char_boundaries(
+            text in texty(),
+            raw in prop::collection::vec((0usize..400, 0usize..40, 0usize..5), 0..8),
+        ) {
+            // Mentions from a recogniser may be anything; the module must not trust them.
+            let mentions: Vec<EntityMention> = raw
+                .iter()
+                .map(|&(s, len, e)| EntityMention {
+                    start: s,
+                    end: s + len,
+                    entity: e,
+                    kind: EntityKind::Person,
+                    gender: None,
+                })
+                .collect();
+            let roles = vec![vec!["Secretary of State".to_string()]; 3];
+            for q in find_quotes(&text, &mentions, &roles) {
+                prop_assert!(q.start <= q.end && q.end <= text.len());
+                prop_assert!(text.is_char_boundary(q.start) && text.is_char_boundary(q.end));
+                if let Some(c) = q.cue {
+                    prop_assert!(text.get(c).is_some());
+                }
+                match q.speaker {
+                    Some(Speaker::Pronoun { start, end, .. })
+                    | Some(Speaker::Described { start, end, .. })
+                    | Some(Speaker::Unlinked { start, end }) => {
+                        prop_assert!(start < end && text.get(start..end).is_some());
+                    }
+                    _ => {}
+                }
+            }
+            let c = candidate_entities(&text);
+            for m in &c.mentions {
+                prop_assert!(text.get(m.start..m.end).is_some());
+            }
+            let _ = find_quotes_with(&text, &c.mentions, &c.roles, QuoteOptions { single_marks: true, subject_fallback: true });
+        }
+    }
+}
