@@ -951,6 +951,9 @@ pub(crate) const TITLE_WORDS: &[&str] = &[
     "us",
     "federal",
     "state's",
+    "moderator",
+    "commentator",
+    "panelist",
 ];
 
 /// Capitalised words that do not start a name when they open a sentence or follow a mark.

@@ -516,8 +516,14 @@ impl<'a> Doc<'a> {
                     "by" | "after" | "before" | "while" | "upon" | "when" | "without" | "in"
                 ))
         {
-            // "…, saying “…”": the subject of the sentence speaks.
-            self.phrase_at_start(unit, first).or_else(|| self.phrase_left(first, unit, outer))
+            // "…, Nefzi said, adding “…”": the speaker of the cue just before.
+            let prev_cue = first.checked_sub(2).filter(|&c| self.word(c + 1) == "," && self.cue_at(c).is_some());
+            if let Some(p) = prev_cue.and_then(|c| self.phrase_left(c, unit, outer)) {
+                Some(p)
+            } else {
+                // "…, saying “…”": the subject of the sentence speaks.
+                self.phrase_at_start(unit, first).or_else(|| self.phrase_left(first, unit, outer))
+            }
         } else if w.ends_with("ing") {
             // "Trump issued a statement saying …": a thing said it, its issuer speaks.
             match self.phrase_left(first, unit, outer) {
@@ -739,9 +745,14 @@ impl<'a> Doc<'a> {
         let limit =
             |j: usize| self.toks.get(j).is_some_and(|t| t.start < unit.end && !self.in_quote(t.start) && t.word);
         if self.name_word(from) || is_in(HONORIFICS, &norm(w)) || is_in(TITLE_WORDS, &norm(w)) {
+            // Lower-case title words inside ("CBS moderator Nancy Cordes").
+            let title_then_name =
+                |k: usize| is_in(TITLE_WORDS, &norm(self.word(k))) && limit(k + 1) && self.name_word(k + 1);
             while limit(j + 1)
                 && self.same_line(j, j + 1)
-                && (self.name_word(j + 1) || (matches!(self.word(j + 1), "of") && self.name_word(j + 2)))
+                && (self.name_word(j + 1)
+                    || (matches!(self.word(j + 1), "of") && self.name_word(j + 2))
+                    || title_then_name(j + 1))
             {
                 j += 1;
             }

@@ -398,3 +398,15 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_participle_after_a_cue_keeps_that_cues_speaker() {
+    let t = "Omar Ali left early. Tom Baker watched him go, Baker said, adding, “He was not very religious at all.”";
+    assert_eq!(speakers(t), vec![some("Tom Baker")]);
+}
+
+#[test]
+fn inverted_speaker_may_carry_a_lower_case_title() {
+    let t = "In other words, explained CBS moderator Anna Berg: “What does that have to do with it?”";
+    assert_eq!(speakers(t), vec![some("Anna Berg")]);
+}
