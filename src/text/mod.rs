@@ -9,6 +9,7 @@ pub mod html;
 pub mod lexicon;
 pub mod mojibake;
 pub mod normalize;
+pub mod quotes;
 pub mod sentences;
 pub mod timex;
 pub mod tokenize;

@@ -1,0 +1,295 @@
+//! Word lists of the cue grammar, written by hand from English news style (no corpus
+//! text): reporting verbs, pronouns, titles, and the words that may stand between a
+//! speaker and its verb.
+
+/// Reporting verbs and phrases, in the inflected forms news prose uses.
+#[rustfmt::skip]
+pub(crate) const CUE_VERBS: &[&str] = &[
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds", "added",
+    "adding", "warn", "warns", "warned", "warning", "note", "notes", "noted", "noting", "insist",
+    "insists", "insisted", "insisting", "claim", "claims", "claimed", "claiming", "argue", "argues",
+    "argued", "arguing", "write", "writes", "wrote", "writing", "tweet", "tweets", "tweeted",
+    "tweeting", "ask", "asks", "asked", "asking", "explain", "explains", "explained", "explaining",
+    "declare", "declares", "declared", "declaring", "state", "states", "stated", "continue",
+    "continues", "continued", "continuing", "recall", "recalls", "recalled", "recalling", "reply",
+    "replies", "replied", "respond", "responds", "responded", "answer", "answers", "answered",
+    "acknowledge", "acknowledges", "acknowledged", "admit", "admits", "admitted", "announce",
+    "announces", "announced", "observe", "observes", "observed", "suggest", "suggests", "suggested",
+    "suggesting", "stress", "stresses", "stressed", "emphasize", "emphasizes", "emphasized",
+    "emphasise", "emphasised", "remarked", "quip", "quips", "quipped", "joke", "jokes", "joked",
+    "concede", "concedes", "conceded", "counter", "counters", "countered", "complain", "complains",
+    "complained", "predict", "predicts", "predicted", "promise", "promises", "promised", "vow",
+    "vows", "vowed", "urge", "urges", "urged", "urging", "caution", "cautions", "cautioned",
+    "charge", "charges", "charged", "allege", "alleges", "alleged", "contend", "contends",
+    "contended", "maintain", "maintains", "maintained", "reiterate", "reiterates", "reiterated",
+    "shout", "shouts", "shouted", "yell", "yells", "yelled", "scream", "screamed", "chant",
+    "chanted", "chanting", "post", "posted", "text", "texted", "conclude", "concludes", "concluded",
+    "agree", "agrees", "agreed", "describe", "describes", "described", "describing", "call",
+    "calls", "called", "calling", "read", "reads", "wonder", "wonders", "wondered", "boast",
+    "boasts", "boasted", "brag", "bragged", "insist", "declare", "demand", "demands", "demanded",
+    "tell", "assert", "asserts", "asserted", "confirm", "confirms", "confirmed", "deny", "denies",
+    "denied", "repeat", "repeats", "repeated", "mused", "muse", "muses", "lament", "laments",
+    "lamented", "marvel", "marveled", "marvelled", "thunder", "thundered", "blast", "blasts",
+    "blasted", "slam", "slams", "slammed", "mock", "mocks", "mocked", "accuse", "accuses",
+    "accused", "criticize", "criticized", "criticizes", "praise", "praised", "praises", "recount",
+    "recounts", "recounted", "testify", "testified", "testifies", "exclaim", "exclaimed", "whisper",
+    "whispered", "cry", "cried", "sing", "sang", "pledge", "pledged", "pledges", "report",
+    "reports", "reported", "write", "offer", "offered", "offers", "interject", "interjected",
+    "retort", "retorted", "snap", "snapped", "sigh", "sighed", "begin", "began", "begins", "start",
+    "started", "go", "goes", "went", "proclaim", "proclaimed", "proclaims", "announce",
+    "acknowledged", "think", "thinks", "thought", "believe", "believes", "believed", "feel",
+    "feels", "felt", "hope", "hopes", "hoped", "worry", "worries", "worried", "fear", "fears",
+    "feared", "explain", "told", "elaborate", "elaborated", "elaborates", "clarify", "clarified",
+    "advise", "advised", "advises", "inform", "informed", "informs", "instruct", "instructed",
+    "order", "ordered", "echo", "echoed", "echoes", "underscore", "underscored", "highlight",
+    "highlighted", "point", "pointed", "points", "put", "puts", "framed", "summed", "sums", "wrote",
+    "announced", "chimed", "chime", "weighed", "hit", "fired", "shot", "fumed", "raged", "railed",
+    "rails", "scoffed", "gushed", "raved", "touted", "touts", "admonished", "characterized",
+    "dubbed", "labeled", "labelled", "termed", "exhorted", "exhorts", "remembered", "remembers",
+    "pressed", "presses", "assured", "assures", "bemoaned", "bemoans", "gloated", "gloats",
+    "surmised", "riffed", "barked", "snarled", "deadpanned", "implored", "implores", "pleaded",
+    "pleads", "begged", "reflected", "reflects", "reasoned", "hinted", "hints", "speculated",
+    "speculates", "sneered", "teased", "taunted", "cracked", "opined", "opines", "intoned",
+    "hollered", "roared", "grumbled", "muttered", "griped", "gripes", "protested", "objected",
+    "interrupted", "questioned", "queried", "inquired", "chided", "scolded", "rebuked", "rejoined",
+    "summarized", "confided", "disclosed", "revealed", "reveals", "signaled", "signalled",
+    "emailed", "messaged", "thanked", "explains", "acknowledges", "argues", "counters", "quips",
+    "jokes", "insists", "warns", "vows", "pledges", "predicts", "concedes", "recalls", "reiterates",
+    "stresses", "emphasizes", "affirmed", "affirms", "surmises",
+];
+
+/// Reporting verbs after which the speaker may follow ("…,” said Smith).
+#[rustfmt::skip]
+pub(crate) const INVERTIBLE: &[&str] = &[
+    "say", "says", "said", "added", "adds", "asked", "asks", "wrote", "writes", "explained",
+    "explains", "continued", "continues", "recalled", "recalls", "replied", "responded", "answered",
+    "noted", "notes", "warned", "warns", "argued", "argues", "insisted", "declared", "stated",
+    "observed", "remarked", "quipped", "joked", "countered", "tweeted", "reads", "read",
+    "concluded", "cautioned", "conceded", "acknowledged", "admitted", "suggested", "offered",
+    "predicted", "exclaimed", "retorted", "snapped", "mused", "recounted", "testified",
+    "complained", "claimed", "wondered", "boasted", "promised", "vowed", "stressed", "emphasized",
+    "added", "interjected", "shouted", "yelled", "chimed", "pressed", "assured", "gloated",
+    "surmised", "barked", "deadpanned", "pleaded", "reasoned", "speculated", "sneered", "teased",
+    "cracked", "opined", "intoned", "hollered", "roared", "grumbled", "muttered", "griped",
+    "protested", "interrupted", "questioned", "queried", "inquired", "chided", "rejoined",
+    "confided", "emailed", "thanked", "says", "adds", "exhorted", "writes",
+];
+
+/// Verbs that take their hearer as object ("told reporters"): never inverted.
+#[rustfmt::skip]
+pub(crate) const HEARER_VERBS: &[&str] = &[
+    "tell", "tells", "told", "telling", "ask", "asks", "asked", "asking", "urge", "urged", "urges",
+    "inform", "informed", "informs", "advise", "advised", "warn", "warned", "warns", "remind",
+    "reminded",
+];
+
+/// Verbs that need a following reporting word to be a cue: "call it …" is, "called" alone
+/// in "a man called Smith" is not; "put it" and "pointed out" likewise.
+#[rustfmt::skip]
+pub(crate) const WEAK_VERBS: &[&str] = &[
+    "call", "calls", "called", "calling", "put", "puts", "point", "pointed", "points", "go", "goes",
+    "went", "begin", "began", "begins", "start", "started", "summed", "sums", "hit", "fired",
+    "shot", "weighed", "chimed", "chime", "offer", "offered", "offers", "read", "reads", "post",
+    "posted", "state", "states", "text", "order", "ordered", "think", "thinks", "thought", "feel",
+    "feels", "felt", "believe", "believes", "believed", "describe", "describes", "described",
+    "describing", "dubbed", "labeled", "labelled", "termed", "characterized", "framed", "report",
+    "reports", "reported", "counter", "counters", "note", "notes", "charge", "charges", "charged",
+    "echo", "echoes", "echoed", "hope", "hopes", "hoped", "fear", "fears", "feared", "worry",
+    "worries", "worried", "sing", "sang", "cry", "cried", "praise", "praised", "praises", "mock",
+    "mocks", "mocked", "accuse", "accuses", "accused", "criticize", "criticized", "criticizes",
+    "slam", "slams", "slammed", "blast", "blasts", "blasted", "demand", "demands", "demanded",
+    "pledge", "pledges", "pledged", "promise", "promises", "promised", "vow", "vows", "vowed",
+    "continue", "continues", "answer", "answers", "highlight", "highlighted", "highlights",
+    "underscore", "underscored", "underscores", "stress", "stresses",
+];
+
+/// Personal pronouns that can be a speaker, with their gender and number.
+pub(crate) const PRONOUNS: &[(&str, PronounClass)] = &[
+    ("he", PronounClass::Male),
+    ("she", PronounClass::Female),
+    ("they", PronounClass::Plural),
+    ("i", PronounClass::First),
+    ("we", PronounClass::First),
+    ("it", PronounClass::Neuter),
+    ("you", PronounClass::First),
+];
+
+/// What a pronoun can refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PronounClass {
+    Male,
+    Female,
+    Plural,
+    Neuter,
+    First,
+}
+
+/// Look up a speaker pronoun.
+pub(crate) fn pronoun(w: &str) -> Option<PronounClass> {
+    let l = w.to_lowercase();
+    PRONOUNS.iter().find(|(p, _)| *p == l).map(|&(_, c)| c)
+}
+
+/// Look up a possessive pronoun ("his comments").
+pub(crate) fn possessive(w: &str) -> Option<PronounClass> {
+    match w.to_lowercase().as_str() {
+        "his" => Some(PronounClass::Male),
+        "her" => Some(PronounClass::Female),
+        "their" => Some(PronounClass::Plural),
+        "its" => Some(PronounClass::Neuter),
+        _ => None,
+    }
+}
+
+/// Nouns of saying: with a possessive before them they attribute a quote ("her comment
+/// that “…”", "Trump's claim that “…”").
+#[rustfmt::skip]
+pub(crate) const CUE_NOUNS: &[&str] = &[
+    "comment", "comments", "remark", "remarks", "statement", "statements", "assertion", "claim",
+    "claims", "words", "message", "tweet", "tweets", "warning", "promise", "pledge", "vow",
+    "argument", "suggestion", "response", "reply", "answer", "insistence", "admission",
+    "accusation", "declaration", "prediction", "quip", "speech", "letter", "email", "post",
+    "column", "op-ed", "essay", "memo", "description", "assessment", "criticism", "call",
+    "contention", "charge", "plea", "boast", "retort", "slogan", "mantra", "refrain", "catchphrase",
+];
+
+/// Words that may sit between a speaker and its reporting verb ("Smith also said",
+/// "Smith has repeatedly said").
+#[rustfmt::skip]
+pub(crate) const BETWEEN: &[&str] = &[
+    "also", "later", "then", "has", "have", "had", "was", "is", "were", "are", "would", "will",
+    "could", "might", "may", "once", "again", "previously", "recently", "repeatedly", "further",
+    "publicly", "privately", "reportedly", "often", "frequently", "simply", "flatly", "firmly",
+    "bluntly", "quickly", "immediately", "angrily", "famously", "memorably", "subsequently",
+    "ultimately", "finally", "just", "even", "still", "already", "always", "never", "not", "openly",
+    "recently", "earlier", "first", "initially", "quietly", "loudly", "softly", "calmly", "sharply",
+    "pointedly", "jokingly", "wryly", "plainly", "explicitly", "directly", "separately", "herself",
+    "himself", "themselves", "allegedly", "apparently", "been", "did", "does", "do", "be", "being",
+    "actually", "specifically", "similarly", "likewise", "in", "turn", "too", "herself", "itself",
+    "personally", "emphatically", "tersely",
+];
+
+/// Determiners and possessives that open a description ("the official", "his aide").
+#[rustfmt::skip]
+pub(crate) const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my",
+    "your", "one", "another", "some", "several", "many", "two", "three", "four", "five", "both",
+    "each", "every", "no", "most", "other", "such",
+];
+
+/// Honorifics before a name; never part of the name.
+#[rustfmt::skip]
+pub(crate) const HONORIFICS: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "sen", "rep", "gov",
+    "prof", "rev", "gen", "lt", "col", "sgt", "capt", "adm", "maj", "atty", "supt", "cmdr", "pres",
+    "mme", "m",
+];
+
+/// Title words: they start or continue a role before a name ("US Secretary of State Rex
+/// Tillerson", "Russian President Vladimir Putin").
+#[rustfmt::skip]
+pub(crate) const TITLE_WORDS: &[&str] = &[
+    "president", "secretary", "minister", "senator", "representative", "congressman",
+    "congresswoman", "governor", "ambassador", "mayor", "chairman", "chairwoman", "chair", "chief",
+    "speaker", "leader", "director", "judge", "justice", "attorney", "general", "commissioner",
+    "spokesman", "spokeswoman", "spokesperson", "officer", "sheriff", "nominee", "candidate",
+    "king", "queen", "prince", "princess", "pope", "prime", "chancellor", "premier", "deputy",
+    "vice", "former", "professor", "manager", "strategist", "adviser", "advisor", "aide", "founder",
+    "host", "anchor", "correspondent", "editor", "columnist", "reporter", "ceo", "executive",
+    "coach", "pastor", "reverend", "bishop", "cardinal", "rabbi", "imam", "admiral", "captain",
+    "colonel", "lieutenant", "sergeant", "superintendent", "councilman", "councilwoman", "delegate",
+    "lawmaker", "activist", "billionaire", "businessman", "businesswoman", "mogul", "economist",
+    "analyst", "pollster", "historian", "author", "actor", "actress", "singer", "rapper", "star",
+    "gov", "sen", "rep", "gop", "democratic", "republican", "democrat", "independent",
+    "libertarian", "foreign", "defence", "defense", "state", "treasury", "homeland", "white",
+    "house", "press", "campaign", "national", "security", "committee", "senate", "first", "lady",
+    "presidential", "hopeful", "rival", "challenger", "incumbent", "acting", "interim", "assistant",
+    "associate", "senior", "junior", "u.s.", "us", "federal", "state's", "moderator", "commentator",
+    "panelist",
+];
+
+/// Capitalised words that do not start a name when they open a sentence or follow a mark.
+#[rustfmt::skip]
+pub(crate) const NOT_NAMES: &[&str] = &[
+    "the", "a", "an", "and", "but", "or", "so", "yet", "for", "nor", "if", "when", "while", "after",
+    "before", "as", "at", "in", "on", "of", "to", "by", "with", "from", "this", "that", "these",
+    "those", "there", "here", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her",
+    "their", "our", "my", "your", "what", "who", "whom", "whose", "which", "why", "how", "where",
+    "then", "now", "still", "also", "even", "just", "only", "not", "no", "yes", "all", "some",
+    "many", "most", "more", "much", "each", "every", "both", "either", "neither", "one", "two",
+    "three", "four", "five", "six", "seven", "eight", "nine", "ten", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "today", "yesterday", "tomorrow", "tonight", "last", "next", "despite", "although", "though",
+    "because", "since", "until", "unless", "however", "meanwhile", "instead", "indeed", "perhaps",
+    "maybe", "ahead", "during", "about", "against", "among", "between", "into", "over", "under",
+    "up", "down", "out", "off", "again", "already", "always", "never", "ever", "very", "well", "oh",
+    "okay", "ok", "please", "thank", "thanks", "asked", "said", "says", "do", "does", "did", "is",
+    "are", "was", "were", "be", "been", "have", "has", "had", "will", "would", "can", "could",
+    "should", "must", "let", "let's", "like", "other", "another", "such", "any", "anyone",
+    "someone", "everyone", "nobody", "nothing", "something", "everything", "according", "in", "on",
+    "photo", "image", "read", "more", "related", "watch", "click", "follow", "share",
+    "advertisement", "update", "updated", "editor's", "note", "via", "getty", "images", "ap",
+    "reuters", "afp", "epa", "whether", "than", "too", "once", "later", "earlier", "first",
+    "second", "third", "new", "old", "said", "speaking", "asked", "told", "added",
+];
+
+/// Organisation markers: a name ending in one of these is an organisation.
+#[rustfmt::skip]
+pub(crate) const ORG_WORDS: &[&str] = &[
+    "party", "department", "committee", "campaign", "agency", "council", "court", "house", "senate",
+    "congress", "post", "times", "news", "network", "journal", "press", "union", "association",
+    "institute", "foundation", "university", "college", "school", "bureau", "office",
+    "administration", "commission", "group", "company", "corp", "corp.", "inc", "inc.", "ltd",
+    "bank", "fund", "federation", "organization", "organisation", "ministry", "army", "navy",
+    "police", "government", "center", "centre", "club", "league", "board", "service", "services",
+    "media", "magazine", "tribune", "herald", "gazette", "daily", "today", "pac", "cnn", "fbi",
+    "cia", "nato", "gop", "msnbc", "abc", "nbc", "cbs", "fox", "npr", "bbc", "un", "u.n.", "eu",
+    "kremlin", "pentagon", "white", "nations", "states", "republicans", "democrats", "reuters",
+    "breitbart", "politico", "twitter", "facebook", "google", "isis", "isil", "taliban", "hamas",
+    "hezbollah", "hotel", "tower", "hall", "church", "airport", "hospital", "museum", "stadium",
+    "street", "avenue", "square", "park", "county", "city", "island", "river",
+];
+
+/// Pairs of (description head word, role word that such a description refers to), for
+/// linking "the senator" or "America's top diplomat" to an entity with a matching role.
+pub(crate) const ROLE_SYNONYMS: &[(&str, &str)] = &[
+    ("diplomat", "secretary of state"),
+    ("diplomat", "foreign minister"),
+    ("diplomat", "ambassador"),
+    ("envoy", "ambassador"),
+    ("envoy", "envoy"),
+    ("lawmaker", "senator"),
+    ("lawmaker", "representative"),
+    ("lawmaker", "congressman"),
+    ("lawmaker", "congresswoman"),
+    ("congressman", "representative"),
+    ("congresswoman", "representative"),
+    ("legislator", "senator"),
+    ("nominee", "candidate"),
+    ("candidate", "nominee"),
+    ("billionaire", "businessman"),
+    ("mogul", "businessman"),
+    ("leader", "president"),
+    ("leader", "prime minister"),
+    ("leader", "chancellor"),
+    ("premier", "prime minister"),
+    ("chief", "director"),
+    ("official", "secretary"),
+    ("official", "minister"),
+    ("minister", "minister"),
+];
+
+/// Words that end a description going leftwards from its verb ("that", "and", a verb).
+#[rustfmt::skip]
+pub(crate) const DESC_STOP: &[&str] = &[
+    "that", "and", "but", "or", "because", "which", "who", "when", "while", "if", "as", "after",
+    "before", "since", "so", "than", "though", "although", "where", "whether", "said", "says",
+    "told", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "it", "this",
+    "what", "then", "also", "not", "to", "there", "here", "why", "how",
+];
+
+/// Whether `w` (lower case) is in `list`.
+pub(crate) fn is_in(list: &[&str], w: &str) -> bool {
+    list.contains(&w)
+}
