@@ -1,0 +1,329 @@
+//! Named-entity recognition: finds the names of people, organisations, places and other
+//! things (CoNLL-2003 classes PER, ORG, LOC, MISC) in tokenized text.
+//!
+//! Sits after tokenizing and sentence splitting, before entity resolution
+//! ([`crate::text::entities`]) and quote attribution. The tagger is an averaged structured
+//! perceptron over hashed features ([`features`]), decoded with Viterbi over BILOU tags
+//! ([`tags`]), trained by `src/bin/train-ner.rs` ([`train`]) and shipped as
+//! `data/ner.model`, which is compiled into the binary and read once on first use.
+//!
+//! Spans follow CoNLL: a mention is the name alone; titles ("Mr", "President") and the
+//! possessive `'s` stay outside it.
+
+pub mod features;
+pub mod model;
+pub mod tags;
+pub mod train;
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use features::{DocFeatures, Extractor};
+use model::Model;
+pub use tags::EntityKind;
+use tags::N_TAGS;
+
+/// The model shipped with the crate (built by `src/bin/train-ner.rs`).
+static MODEL_BYTES: &[u8] = include_bytes!("../../../data/ner.model");
+static MODEL: OnceLock<Option<Model>> = OnceLock::new();
+
+/// The shipped model, read on first use; `None` if the embedded file is not a valid model
+/// (then [`recognize`] finds nothing).
+pub fn shipped_model() -> Option<&'static Model> {
+    MODEL
+        .get_or_init(|| Model::from_bytes(MODEL_BYTES).ok())
+        .as_ref()
+}
+
+/// A finer class than the CoNLL one, where the name tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subtype {
+    /// A geo-political entity: a country, city, state or region with a government.
+    Gpe,
+    /// A natural or built location that is not a GPE: a river, sea, mountain, street.
+    Loc,
+    /// A nationality, religious or political group as an adjective or noun ("Russian").
+    Norp,
+}
+
+impl Subtype {
+    /// The OntoNotes label: `GPE`, `LOC` or `NORP`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subtype::Gpe => "GPE",
+            Subtype::Loc => "LOC",
+            Subtype::Norp => "NORP",
+        }
+    }
+}
+
+/// One tagged name: a `[start, end)` byte range of the text and its class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+    /// The CoNLL class.
+    pub kind: EntityKind,
+    /// A finer class, when it can be told from the name.
+    pub subtype: Option<Subtype>,
+}
+
+/// A reusable tagger over one model: holds the buffers a document needs.
+pub struct Tagger<'m> {
+    model: &'m Model,
+    extractor: Extractor,
+    feats: DocFeatures,
+    emit: Vec<i32>,
+    back: Vec<u8>,
+    path: Vec<usize>,
+}
+
+impl<'m> Tagger<'m> {
+    /// A tagger using `model`.
+    pub fn new(model: &'m Model) -> Tagger<'m> {
+        Tagger {
+            model,
+            extractor: Extractor::new(model.bits),
+            feats: DocFeatures::default(),
+            emit: Vec::new(),
+            back: Vec::new(),
+            path: Vec::new(),
+        }
+    }
+
+    /// Tags a document given as words and sentences (ranges of word indices, in order,
+    /// not overlapping). Returns the phrases as word ranges with their class.
+    pub fn tag_words(
+        &mut self,
+        words: &[&str],
+        sentences: &[Range<usize>],
+    ) -> Vec<(Range<usize>, EntityKind)> {
+        let mut out = Vec::new();
+        self.tag_words_into(words, sentences, &mut out);
+        out
+    }
+
+    /// [`Tagger::tag_words`] appending to `out`.
+    pub fn tag_words_into(
+        &mut self,
+        words: &[&str],
+        sentences: &[Range<usize>],
+        out: &mut Vec<(Range<usize>, EntityKind)>,
+    ) {
+        let sentences: Vec<Range<usize>> = sentences
+            .iter()
+            .filter(|s| s.start < s.end && s.end <= words.len())
+            .cloned()
+            .collect();
+        self.extractor
+            .extract(words, &sentences, &self.model.lexicon, &mut self.feats);
+        let n_feat_tokens = self.feats.offs.len().saturating_sub(1);
+        self.model
+            .emissions(&self.feats, n_feat_tokens, &mut self.emit);
+        let mut k = 0usize; // token index in the features, which skip dropped sentences
+        for s in &sentences {
+            let n = s.end - s.start;
+            let Some(emit) = self.emit.get(k * N_TAGS..(k + n) * N_TAGS) else {
+                break;
+            };
+            tags::viterbi(
+                emit,
+                n,
+                &self.model.transitions,
+                &mut self.back,
+                &mut self.path,
+            );
+            for (r, kind) in tags::decode(&self.path) {
+                out.push((s.start + r.start..s.start + r.end, kind));
+            }
+            k += n;
+        }
+    }
+}
+
+thread_local! {
+    static TAGGER: RefCell<Option<Tagger<'static>>> = const { RefCell::new(None) };
+}
+
+/// Finds the names in `text`, given its tokens and sentences as byte ranges (from the
+/// shared tokenizer and sentence splitter). Tokens outside every sentence are tagged as
+/// sentences of their own runs. Mentions come back in text order, never overlapping.
+pub fn recognize_ranges(
+    text: &str,
+    tokens: &[Range<usize>],
+    sentences: &[Range<usize>],
+) -> Vec<Mention> {
+    let Some(model) = shipped_model() else {
+        return Vec::new();
+    };
+    TAGGER.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            // re-entered from the same thread (cannot happen in practice): use a fresh one
+            return recognize_with(&mut Tagger::new(model), text, tokens, sentences);
+        };
+        let tagger = slot.get_or_insert_with(|| Tagger::new(model));
+        recognize_with(tagger, text, tokens, sentences)
+    })
+}
+
+/// [`recognize_ranges`] with an explicit tagger (for a model other than the shipped one).
+pub fn recognize_with(
+    tagger: &mut Tagger<'_>,
+    text: &str,
+    tokens: &[Range<usize>],
+    sentences: &[Range<usize>],
+) -> Vec<Mention> {
+    let words: Vec<&str> = tokens
+        .iter()
+        .map(|t| text.get(t.clone()).unwrap_or(""))
+        .collect();
+    let groups = token_sentences(tokens, sentences);
+    let mut phrases = Vec::new();
+    tagger.tag_words_into(&words, &groups, &mut phrases);
+    phrases
+        .into_iter()
+        .filter_map(|(r, kind)| {
+            let start = tokens.get(r.start)?.start;
+            let end = tokens.get(r.end.checked_sub(1)?)?.end;
+            let surface = text.get(start..end)?;
+            Some(Mention {
+                start,
+                end,
+                kind,
+                subtype: subtype(kind, surface),
+            })
+        })
+        .collect()
+}
+
+/// Groups token indices by sentence: a token belongs to the sentence whose byte range
+/// contains its start; runs of tokens in no sentence form groups of their own.
+fn token_sentences(tokens: &[Range<usize>], sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+    const MAX_LEN: usize = 512; // keeps one unsplit blob from making one giant lattice
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut si = 0usize;
+    let mut cur: Option<(usize, Option<usize>)> = None; // (first token, sentence index)
+    for (i, t) in tokens.iter().enumerate() {
+        while si < sentences.len() && sentences[si].end <= t.start {
+            si += 1;
+        }
+        let owner = sentences
+            .get(si)
+            .filter(|s| s.start <= t.start && t.start < s.end)
+            .map(|_| si);
+        match cur {
+            Some((first, o)) if o == owner && i - first < MAX_LEN => {}
+            Some((first, _)) => {
+                out.push(first..i);
+                cur = Some((i, owner));
+            }
+            None => cur = Some((i, owner)),
+        }
+    }
+    if let Some((first, _)) = cur {
+        out.push(first..tokens.len());
+    }
+    out
+}
+
+/// The finer class a name's surface suggests: NORP for nationality words among MISC, LOC
+/// for geographic features among LOC (GPE otherwise).
+pub fn subtype(kind: EntityKind, surface: &str) -> Option<Subtype> {
+    match kind {
+        EntityKind::Loc => {
+            let natural = surface
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| GEO_FEATURES.contains(&w));
+            Some(if natural { Subtype::Loc } else { Subtype::Gpe })
+        }
+        EntityKind::Misc => {
+            let single = !surface.contains(' ');
+            let word = surface.trim_end_matches('s');
+            let norp = single
+                && surface.chars().next().is_some_and(char::is_uppercase)
+                && NORP_ENDINGS.iter().any(|e| word.ends_with(e));
+            norp.then_some(Subtype::Norp)
+        }
+        _ => None,
+    }
+}
+
+/// Words that make a location a natural or built place rather than a polity.
+const GEO_FEATURES: &[&str] = &[
+    "River",
+    "Sea",
+    "Ocean",
+    "Lake",
+    "Mountain",
+    "Mountains",
+    "Mount",
+    "Mt",
+    "Gulf",
+    "Bay",
+    "Strait",
+    "Straits",
+    "Valley",
+    "Desert",
+    "Island",
+    "Islands",
+    "Peninsula",
+    "Coast",
+    "Street",
+    "Avenue",
+    "Road",
+    "Square",
+    "Airport",
+    "Bridge",
+    "Canal",
+    "Channel",
+    "Hills",
+    "Alps",
+    "Forest",
+    "Park",
+    "Plateau",
+    "Basin",
+    "Heights",
+];
+
+/// Endings of nationality and group adjectives ("Russian", "Chinese", "British", "Israeli",
+/// "French", "Dutch", "Kurd", "Sunni").
+const NORP_ENDINGS: &[&str] = &[
+    "an", "ese", "ish", "i", "ch", "ic", "ean", "ite", "ist", "ot", "urd", "ek", "ai",
+];
+
+#[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // one-sentence documents
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_group_by_sentence() {
+        let toks = vec![0..3, 4..7, 8..9, 10..13, 14..16];
+        let sents = vec![0..9, 10..16];
+        assert_eq!(token_sentences(&toks, &sents), vec![0..3, 3..5]);
+        // tokens outside any sentence still form groups
+        assert_eq!(token_sentences(&toks, &[4..9]), vec![0..1, 1..3, 3..5]);
+        assert!(token_sentences(&[], &sents).is_empty());
+    }
+
+    #[test]
+    fn subtypes_from_surface() {
+        assert_eq!(subtype(EntityKind::Loc, "Syria"), Some(Subtype::Gpe));
+        assert_eq!(subtype(EntityKind::Loc, "Black Sea"), Some(Subtype::Loc));
+        assert_eq!(subtype(EntityKind::Misc, "Russian"), Some(Subtype::Norp));
+        assert_eq!(subtype(EntityKind::Misc, "Americans"), Some(Subtype::Norp));
+        assert_eq!(subtype(EntityKind::Misc, "World Cup"), None);
+        assert_eq!(subtype(EntityKind::Per, "Lavrov"), None);
+    }
+
+    #[test]
+    fn recognize_never_panics_on_odd_ranges() {
+        let text = "Zé Ödön met Amara in Port Ellery.";
+        let toks = vec![0..3, 4..11, 12..15, 100..120, 2..3];
+        let _ = recognize_ranges(text, &toks, &[0..text.len()]);
+        let _ = recognize_ranges("", &[], &[]);
+    }
+}
