@@ -2,5 +2,7 @@
 //! sources or JSON: every function takes text and returns spans as byte
 //! offsets into that text.
 
+/// Entity resolution over tagged mentions.
+pub mod entities;
 /// Named-entity recognition (tagger).
 pub mod ner;

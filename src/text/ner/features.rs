@@ -280,24 +280,32 @@ impl Extractor {
             ..Tok::default()
         };
         // affixes over characters of the lower-cased form
-        let chars: Vec<(usize, char)> = self.scratch.char_indices().collect();
-        let n = chars.len();
+        let bytes = self.scratch.as_bytes();
+        let mut n = 0usize;
+        let mut ends = self
+            .scratch
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain(std::iter::once(bytes.len()));
         for k in 0..4 {
-            if k < n {
-                let end = chars.get(k + 1).map_or(self.scratch.len(), |c| c.0);
-                tok.pre[k] = hash_bytes(
-                    10 + k as u64,
-                    self.scratch.as_bytes().get(..end).unwrap_or(&[]),
-                );
-                let start = chars[n - 1 - k].0;
-                tok.suf[k] = hash_bytes(
-                    20 + k as u64,
-                    self.scratch.as_bytes().get(start..).unwrap_or(&[]),
-                );
-            } else {
-                tok.pre[k] = hash_bytes(30 + k as u64, b"");
-                tok.suf[k] = tok.pre[k];
-            }
+            tok.pre[k] = match ends.next() {
+                Some(end) => {
+                    n = k + 1;
+                    hash_bytes(10 + k as u64, bytes.get(..end).unwrap_or(&[]))
+                }
+                None => hash_bytes(30 + k as u64, b""),
+            };
+        }
+        if n == 4 {
+            n = self.scratch.chars().count();
+        }
+        let mut starts = self.scratch.char_indices().rev().map(|(i, _)| i);
+        for k in 0..4 {
+            tok.suf[k] = match starts.next() {
+                Some(start) => hash_bytes(20 + k as u64, bytes.get(start..).unwrap_or(&[])),
+                None => hash_bytes(30 + k as u64, b""),
+            };
         }
         // shape and flags
         self.shape.clear();

@@ -94,32 +94,46 @@ pub fn read_conll(text: &str) -> Vec<LabelledDoc> {
 /// Splits raw text into CoNLL-like tokens for cluster induction: whitespace, then
 /// punctuation peeled off both ends, and `'s` / `n't` split off.
 pub fn rough_tokens(text: &str) -> Vec<String> {
+    rough_token_spans(text)
+        .into_iter()
+        .filter_map(|r| text.get(r).map(String::from))
+        .collect()
+}
+
+/// [`rough_tokens`] as byte ranges of `text`.
+pub fn rough_token_spans(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for chunk in text.split_whitespace() {
-        let mut s = chunk;
+    let mut pos = 0usize;
+    for chunk in text.split_inclusive(char::is_whitespace) {
+        let base = pos;
+        pos += chunk.len();
+        let trimmed = chunk.trim_end();
+        let (mut a, mut b) = (base, base + trimmed.len());
         let mut tail = Vec::new();
-        while let Some(c) = s.chars().next().filter(|c| !c.is_alphanumeric()) {
-            out.push(c.to_string());
-            s = &s[c.len_utf8()..];
+        while let Some(c) = text[a..b].chars().next().filter(|c| !c.is_alphanumeric()) {
+            out.push(a..a + c.len_utf8());
+            a += c.len_utf8();
         }
-        while let Some(c) = s.chars().next_back().filter(|c| !c.is_alphanumeric()) {
-            tail.push(c.to_string());
-            s = &s[..s.len() - c.len_utf8()];
+        while let Some(c) = text[a..b]
+            .chars()
+            .next_back()
+            .filter(|c| !c.is_alphanumeric())
+        {
+            tail.push(b - c.len_utf8()..b);
+            b -= c.len_utf8();
         }
-        let lower = s.to_lowercase();
-        let split = ["'s", "\u{2019}s", "n't"]
-            .iter()
-            .find(|e| lower.ends_with(**e) && s.len() > e.len());
+        let word = &text[a..b];
+        let split = ["'s", "\u{2019}s", "n't"].iter().find(|e| {
+            word.len() > e.len()
+                && word.is_char_boundary(word.len() - e.len())
+                && word[word.len() - e.len()..].eq_ignore_ascii_case(e)
+        });
         if let Some(e) = split {
-            let cut = s.len() - e.len();
-            if s.is_char_boundary(cut) {
-                out.push(s[..cut].to_string());
-                out.push(s[cut..].to_string());
-            } else {
-                out.push(s.to_string());
-            }
-        } else if !s.is_empty() {
-            out.push(s.to_string());
+            let cut = b - e.len();
+            out.push(a..cut);
+            out.push(cut..b);
+        } else if a < b {
+            out.push(a..b);
         }
         out.extend(tail.into_iter().rev());
     }
