@@ -26,6 +26,7 @@ fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let (mut train_path, mut dev_path, mut unl_path, mut out) =
         (None, None, None, String::from("data/ner.model"));
+    let mut eval_path = None;
     let mut cfg = TrainConfig::default();
     let mut ccfg = ClusterConfig::default();
     while let Some(a) = args.next() {
@@ -36,6 +37,7 @@ fn run() -> Result<(), String> {
             "--dev" => dev_path = Some(val()?),
             "--unlabelled" => unl_path = Some(val()?),
             "--out" => out = val()?,
+            "--eval" => eval_path = Some(val()?),
             "--epochs" => cfg.epochs = num(val()?)? as usize,
             "--bits" => cfg.bits = num(val()?)? as u32,
             "--case-augment" => cfg.case_augment = num(val()?)?,
@@ -51,6 +53,28 @@ fn run() -> Result<(), String> {
         }
     }
     let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("cannot read {p}: {e}"));
+    if let Some(m) = eval_path {
+        // score an existing model on the dev set, with and without harmonising
+        let bytes = std::fs::read(&m).map_err(|e| format!("cannot read {m}: {e}"))?;
+        let model =
+            lede::text::ner::model::Model::from_bytes(&bytes).map_err(|e| format!("{m}: {e}"))?;
+        let dev = train::read_conll(&read(
+            dev_path.as_deref().ok_or("--dev is required with --eval")?,
+        )?);
+        for h in [false, true] {
+            let s = train::evaluate_opts(&model, &dev, h);
+            let per: Vec<String> = EntityKind::ALL
+                .iter()
+                .map(|&k| format!("{} {:.4}", k.as_str(), s.prf(Some(k)).2))
+                .collect();
+            eprintln!(
+                "train-ner: harmonise {h}: dev f1 {:.4} ({})",
+                s.prf(None).2,
+                per.join(", ")
+            );
+        }
+        return Ok(());
+    }
     let train_path = train_path.ok_or("--train is required")?;
     let t0 = Instant::now();
     let docs = train::read_conll(&read(&train_path)?);
@@ -79,7 +103,9 @@ fn run() -> Result<(), String> {
     );
     let model = train::train(&docs, clusters, &cfg, |epoch, m| {
         if !dev.is_empty() {
+            let raw = train::evaluate_opts(m, &dev, false).prf(None).2;
             let s = train::evaluate(m, &dev);
+            eprintln!("train-ner: epoch {epoch}: without harmonising {raw:.4}");
             let per: Vec<String> = EntityKind::ALL
                 .iter()
                 .map(|&k| format!("{} {:.4}", k.as_str(), s.prf(Some(k)).2))

@@ -133,6 +133,9 @@ struct Tok {
     doc: u8,
 }
 
+/// Occurrences of one word whose contexts are kept per document.
+const MAX_DOC_CONTEXTS: usize = 8;
+
 const BOUNDARY_BEFORE: u64 = 0x0B05;
 const BOUNDARY_AFTER: u64 = 0x0E05;
 
@@ -143,6 +146,8 @@ pub struct Extractor {
     shape: String,
     toks: Vec<Tok>,
     doc_seen: IdMap<u8>,
+    /// Capitalised word -> (position, left neighbour, right neighbour) of its occurrences.
+    doc_ctx: IdMap<Vec<(u32, u64, u64)>>,
     lookup: Vec<u64>,
 }
 
@@ -174,6 +179,7 @@ impl Extractor {
             shape: String::new(),
             toks: Vec::new(),
             doc_seen: IdMap::default(),
+            doc_ctx: IdMap::default(),
             lookup: Vec::new(),
         }
     }
@@ -234,6 +240,33 @@ impl Extractor {
         }
         for (i, t) in self.toks.iter_mut().enumerate() {
             t.doc = self.doc_seen.get(&self.lookup[i]).copied().unwrap_or(0);
+        }
+        // the contexts of every capitalised word, so each occurrence sees the others'
+        // ("Mr X" in one sentence tells about a bare "X" in another)
+        self.doc_ctx.clear();
+        for s in sentences {
+            if s.end > words.len() || s.start >= s.end {
+                continue;
+            }
+            for i in s.clone() {
+                if self.toks[i].flags & (F_INIT_CAP | F_ALL_CAPS | F_MIXED) == 0 {
+                    continue;
+                }
+                let left = if i > s.start {
+                    self.toks[i - 1].lower
+                } else {
+                    BOUNDARY_BEFORE
+                };
+                let right = if i + 1 < s.end {
+                    self.toks[i + 1].lower
+                } else {
+                    BOUNDARY_AFTER
+                };
+                let v = self.doc_ctx.entry(self.lookup[i]).or_default();
+                if v.len() < MAX_DOC_CONTEXTS {
+                    v.push((i as u32, left, right));
+                }
+            }
         }
         for s in sentences {
             if s.end <= words.len() {
@@ -534,6 +567,29 @@ impl Extractor {
             push(81, mix(t.lower, u64::from(t.doc)));
         }
         push(82, mix(u64::from(t.doc), u64::from(t.clusters[1])));
+        if t.flags & (F_INIT_CAP | F_ALL_CAPS | F_MIXED) != 0 {
+            let own_left = lower_at(-1);
+            let own_right = lower_at(1);
+            if let Some(occ) = self.doc_ctx.get(&self.lookup[i]) {
+                let (mut seen_l, mut seen_r) = ([0u64; 4], [0u64; 4]);
+                let (mut nl, mut nr) = (0, 0);
+                for &(pos, l, r) in occ {
+                    if pos as usize == i {
+                        continue;
+                    }
+                    if nl < 4 && l != own_left && !seen_l[..nl].contains(&l) {
+                        seen_l[nl] = l;
+                        nl += 1;
+                        push(90, l);
+                    }
+                    if nr < 4 && r != own_right && !seen_r[..nr].contains(&r) {
+                        seen_r[nr] = r;
+                        nr += 1;
+                        push(91, r);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -453,8 +453,8 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            bits: 20,
-            epochs: 12,
+            bits: 18,
+            epochs: 8,
             folds: 10,
             case_augment: 0.05,
             seed: 7,
@@ -508,7 +508,13 @@ impl Scores {
 
 /// Tags labelled documents with `model` and scores the phrases, conlleval style.
 pub fn evaluate(model: &Model, docs: &[LabelledDoc]) -> Scores {
+    evaluate_opts(model, docs, true)
+}
+
+/// [`evaluate`], choosing whether the document-level harmonising runs.
+pub fn evaluate_opts(model: &Model, docs: &[LabelledDoc], harmonise: bool) -> Scores {
     let mut tagger = Tagger::new(model);
+    tagger.harmonise = harmonise;
     let mut scores = Scores::default();
     for d in docs {
         let words: Vec<&str> = d.words.iter().map(String::as_str).collect();
