@@ -8,7 +8,18 @@
 use super::features::{DocFeatures, Lexicon, N_GRAN};
 use super::tags::{Transitions, N_TAGS};
 
-const MAGIC: &[u8; 8] = b"LEDENER1";
+const MAGIC: &[u8; 8] = b"LEDENER2";
+
+/// Weights per row: one per tag except `O`.
+pub const ROW: usize = N_TAGS - 1;
+
+/// The weights of one feature for the 16 entity tags. The `O` tag's weight is folded
+/// into the others at training time (subtracting the same amount from every tag of a
+/// token shifts every path by the same score, so decoding is unchanged); 16 `i16` make
+/// a 32-byte row that never straddles a cache line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C, align(32))]
+pub struct Row(pub [i16; ROW]);
 
 /// Why a model file could not be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -29,8 +40,8 @@ pub enum ModelError {
 pub struct Model {
     /// log2 of the number of rows of the weight table.
     pub bits: u32,
-    /// `weights[row * N_TAGS + tag]`, dense.
-    pub weights: Vec<i16>,
+    /// One row per hashed feature; `weights[row].0[tag - 1]`.
+    pub weights: Vec<Row>,
     /// Transition, start and end scores, on the weights' scale.
     pub transitions: Transitions,
     /// Clusters and gazetteers the features read.
@@ -41,15 +52,16 @@ impl Model {
     /// Sums the weight rows of a token's features into per-tag scores.
     #[inline]
     pub fn emission(&self, feats: &[u32], out: &mut [i32; N_TAGS]) {
-        *out = [0; N_TAGS];
+        let mut acc = [0i32; ROW];
         for &f in feats {
-            let base = f as usize * N_TAGS;
-            if let Some(row) = self.weights.get(base..base + N_TAGS) {
-                for (o, &w) in out.iter_mut().zip(row) {
+            if let Some(row) = self.weights.get(f as usize) {
+                for (o, &w) in acc.iter_mut().zip(&row.0) {
                     *o += i32::from(w);
                 }
             }
         }
+        out[0] = 0;
+        out[1..].copy_from_slice(&acc);
     }
 
     /// Emission scores of every token of a document, `N_TAGS` per token.
@@ -79,12 +91,8 @@ impl Model {
             out.extend_from_slice(&v.to_le_bytes());
         }
         // sparse rows: a count, then (row delta, row) pairs
-        let rows: Vec<usize> = (0..self.weights.len() / N_TAGS)
-            .filter(|r| {
-                self.weights[r * N_TAGS..(r + 1) * N_TAGS]
-                    .iter()
-                    .any(|&w| w != 0)
-            })
+        let rows: Vec<usize> = (0..self.weights.len())
+            .filter(|&r| self.weights[r].0.iter().any(|&w| w != 0))
             .collect();
         put_u32(&mut out, rows.len() as u32);
         let mut prev = 0usize;
@@ -92,7 +100,7 @@ impl Model {
             put_varint(&mut out, (r - prev) as u64);
             prev = r;
             // per row: a mask of non-zero tags, then those weights
-            let row = &self.weights[r * N_TAGS..(r + 1) * N_TAGS];
+            let row = &self.weights[r].0;
             let mask = row
                 .iter()
                 .enumerate()
@@ -149,7 +157,7 @@ impl Model {
             *v = r.i32()?;
         }
         let n_rows = 1usize << bits;
-        let mut weights = vec![0i16; n_rows * N_TAGS];
+        let mut weights = vec![Row::default(); n_rows];
         let stored = r.u32()? as usize;
         let mut row = 0usize;
         for _ in 0..stored {
@@ -158,9 +166,9 @@ impl Model {
                 return Err(ModelError::Invalid("weight row"));
             }
             let mask = r.varint()?;
-            for t in 0..N_TAGS {
+            for t in 0..ROW {
                 if mask & (1 << t) != 0 {
-                    weights[row * N_TAGS + t] = unzigzag(r.varint()?);
+                    weights[row].0[t] = unzigzag(r.varint()?);
                 }
             }
         }
@@ -267,10 +275,10 @@ mod tests {
 
     fn small_model() -> Model {
         let bits = 8;
-        let mut weights = vec![0i16; (1 << bits) * N_TAGS];
-        weights[3 * N_TAGS + 2] = 1234;
-        weights[3 * N_TAGS + 16] = -7;
-        weights[200 * N_TAGS] = i16::MIN;
+        let mut weights = vec![Row::default(); 1 << bits];
+        weights[3].0[1] = 1234;
+        weights[3].0[15] = -7;
+        weights[200].0[0] = i16::MIN;
         let mut transitions = Transitions::zero();
         transitions.trans[5] = -99;
         transitions.end[1] = 42;
@@ -319,6 +327,7 @@ mod tests {
         m.emission(&[3, 3, 200], &mut e);
         assert_eq!(e[2], 2468);
         assert_eq!(e[16], -14);
-        assert_eq!(e[0], i32::from(i16::MIN));
+        assert_eq!(e[1], i32::from(i16::MIN));
+        assert_eq!(e[0], 0);
     }
 }

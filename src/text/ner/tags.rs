@@ -219,8 +219,10 @@ pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out
         for b in 0..N_TAGS {
             let mut best = NEG;
             let mut arg = 0u8;
-            for a in 0..N_TAGS {
-                if prev[a] <= NEG || !ALLOWED[a][b] {
+            let (preds, np) = &PREDECESSORS[b];
+            for &a in &preds[..*np] {
+                let a = a as usize;
+                if prev[a] <= NEG {
                     continue;
                 }
                 let s = prev[a] + i64::from(tr.trans[a * N_TAGS + b]);
@@ -275,6 +277,25 @@ const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
             b += 1;
         }
         a += 1;
+    }
+    m
+};
+
+/// For each tag, the tags that may precede it (`ALLOWED` by column), so the decoder
+/// only visits legal transitions.
+const PREDECESSORS: [([u8; N_TAGS], usize); N_TAGS] = {
+    let mut m = [([0u8; N_TAGS], 0usize); N_TAGS];
+    let mut b = 0;
+    while b < N_TAGS {
+        let mut a = 0;
+        while a < N_TAGS {
+            if ALLOWED[a][b] {
+                m[b].0[m[b].1] = a as u8;
+                m[b].1 += 1;
+            }
+            a += 1;
+        }
+        b += 1;
     }
     m
 };

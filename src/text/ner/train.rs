@@ -12,7 +12,7 @@ use super::features::{
     class_bit, hash_bytes, normalise_lower, phrase_hash, DocFeatures, Extractor, IdMap, Lexicon,
     MAX_PHRASE, NO_CLUSTER, N_GRAN,
 };
-use super::model::Model;
+use super::model::{Model, Row};
 use super::tags::{self, EntityKind, Transitions, N_TAGS};
 use super::Tagger;
 
@@ -703,7 +703,8 @@ pub fn train(
     last.unwrap_or_else(|| averaged(&w, &acc, &tw, &tacc, c, cfg.bits, &lexicon))
 }
 
-/// The averaged weights `w - acc / c`, quantised to `i16` with one scale.
+/// The averaged weights `w - acc / c`, with the `O` weight of each row subtracted from
+/// the row (see [`Row`]), quantised to `i16` with one scale.
 fn averaged(
     w: &[i32],
     acc: &[i64],
@@ -714,16 +715,26 @@ fn averaged(
     lex: &Lexicon,
 ) -> Model {
     let avg = |v: i32, a: i64| f64::from(v) - a as f64 / c as f64;
+    let shifted = |r: usize, t: usize| {
+        avg(w[r * N_TAGS + t], acc[r * N_TAGS + t]) - avg(w[r * N_TAGS], acc[r * N_TAGS])
+    };
+    let rows = w.len() / N_TAGS;
     let mut max = 1e-9f64;
-    for (&v, &a) in w.iter().zip(acc).chain(tw.iter().zip(tacc)) {
+    for r in 0..rows {
+        for t in 1..N_TAGS {
+            max = max.max(shifted(r, t).abs());
+        }
+    }
+    for (&v, &a) in tw.iter().zip(tacc) {
         max = max.max(avg(v, a).abs());
     }
     let scale = f64::from(i16::MAX) / max;
-    let weights: Vec<i16> = w
-        .iter()
-        .zip(acc)
-        .map(|(&v, &a)| (avg(v, a) * scale).round() as i16)
-        .collect();
+    let mut weights = vec![Row::default(); rows];
+    for (r, row) in weights.iter_mut().enumerate() {
+        for t in 1..N_TAGS {
+            row.0[t - 1] = (shifted(r, t) * scale).round() as i16;
+        }
+    }
     let t: Vec<i32> = tw
         .iter()
         .zip(tacc)
