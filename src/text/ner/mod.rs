@@ -168,6 +168,19 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
         }
         k
     };
+    // "Mr X": an honorific is never part of a name, and makes the name a person's
+    for (r, kind) in phrases.iter_mut() {
+        if r.end - r.start >= 2 && words.get(r.start).is_some_and(|w| is_honorific(w)) {
+            r.start += 1;
+            *kind = EntityKind::Per;
+        } else if r.start > 0
+            && words
+                .get(r.start - 1)
+                .is_some_and(|w| is_honorific(w) || is_person_title(w))
+        {
+            *kind = EntityKind::Per;
+        }
+    }
     let mut votes: HashMap<String, [usize; 4]> = HashMap::new();
     let mut person_last: HashMap<String, usize> = HashMap::new();
     for (r, kind) in phrases.iter() {
@@ -176,8 +189,23 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             *person_last.entry(key(&(r.end - 1..r.end))).or_default() += 1;
         }
     }
+    let person_alone = |k: &str, votes: &HashMap<String, [usize; 4]>| {
+        votes
+            .get(k)
+            .is_some_and(|v| v[EntityKind::Per.index()] >= 2 && v.iter().sum::<usize>() == v[0])
+    };
     for (r, kind) in phrases.iter_mut() {
-        if r.end - r.start != 1 || *kind == EntityKind::Per {
+        if *kind == EntityKind::Per {
+            continue;
+        }
+        if r.end - r.start >= 2 {
+            // a longer phrase ending in a name that is otherwise always a person's
+            // ("State Rex Tillerson" when "Tillerson" is a person throughout): the last
+            // two words are the person
+            if person_alone(&key(&(r.end - 1..r.end)), &votes) {
+                r.start = r.start.max(r.end - 2);
+                *kind = EntityKind::Per;
+            }
             continue;
         }
         let k = key(r);
@@ -188,6 +216,40 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             *kind = EntityKind::Per;
         }
     }
+}
+
+/// Whether a word is a capitalised title that comes right before a person's name
+/// ("President Obama").
+fn is_person_title(w: &str) -> bool {
+    [
+        "President",
+        "Minister",
+        "Senator",
+        "Sen.",
+        "Governor",
+        "Gov.",
+        "Chancellor",
+        "Premier",
+        "King",
+        "Queen",
+        "Prince",
+        "Princess",
+        "Pope",
+        "Ambassador",
+        "Judge",
+        "PRESIDENT",
+        "MINISTER",
+    ]
+    .contains(&w)
+}
+
+/// Whether a word is an honorific that comes before a person's name.
+fn is_honorific(w: &str) -> bool {
+    let w = w.trim_end_matches('.');
+    [
+        "Mr", "Mrs", "Ms", "Dr", "MR", "MRS", "MS", "DR", "Mme", "Mlle",
+    ]
+    .contains(&w)
 }
 
 thread_local! {
