@@ -1,40 +1,71 @@
-//! Reads `{"id", "text"}` JSON lines on stdin, tags the names in each text and prints one
-//! record per line with `entities` (code-point offsets), the shape the scorers read.
+//! Reads `{"id", "text"}` JSON lines on stdin, tags the names in each text, resolves them
+//! into entities and prints one record per line with `entities` (code-point offsets), the
+//! shape the scorers read.
 //!
 //! ```text
 //! cargo build --release --example ner_jsonl
 //! python3 eval/ner_conll.py --cmd target/release/examples/ner_jsonl
 //! ```
+//!
+//! Options: `--lines` also ends a sentence at every line break (the CoNLL layout);
+//! `--mentions` prints every mention as an entity of its own, skipping resolution.
 
 use std::io::{BufRead, Write};
 use std::ops::Range;
 
+use lede::text::entities::resolve;
 use lede::text::ner;
+use lede::text::sentences::split_sentences;
+use lede::text::tokenize::tokenize;
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let lines = args.iter().any(|a| a == "--lines");
+    let raw = args.iter().any(|a| a == "--mentions");
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
-            continue;
-        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
         let id = v.get("id").cloned().unwrap_or(serde_json::Value::Null);
         let text = v.get("text").and_then(|t| t.as_str()).unwrap_or("");
-        let (tokens, sentences) = split(text);
-        let mentions = ner::recognize_ranges(text, &tokens, &sentences);
+        let tokens = tokenize(text);
+        let mut sentences = split_sentences(text, &tokens);
+        if lines {
+            sentences = split_at_lines(text, &sentences);
+        }
+        let mentions = ner::recognize(text, &tokens, &sentences);
         let cp = CodePoints::new(text);
-        let entities: Vec<serde_json::Value> = mentions
-            .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "type": m.kind.as_str(),
-                    "subtype": m.subtype.map(|s| s.as_str()),
-                    "mentions": [{"start": cp.at(m.start), "end": cp.at(m.end), "text": &text[m.start..m.end]}],
+        let span = |r: &Range<usize>| serde_json::json!({"start": cp.at(r.start), "end": cp.at(r.end), "text": &text[r.clone()]});
+        let entities: Vec<serde_json::Value> = if raw {
+            mentions
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "type": m.kind.as_str(),
+                        "subtype": m.subtype.map(|s| s.as_str()),
+                        "mentions": [span(&(m.start..m.end))],
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        } else {
+            resolve(text, &mentions, None)
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    serde_json::json!({
+                        "id": format!("E{}", i + 1),
+                        "type": e.kind.as_str(),
+                        "subtype": e.subtype.map(|s| s.as_str()),
+                        "name": e.name,
+                        "roles": e.roles,
+                        "salience": e.salience,
+                        "mentions": e.mentions.iter().map(span).collect::<Vec<_>>(),
+                    })
+                })
+                .collect()
+        };
         let rec = serde_json::json!({"id": id, "text": text, "entities": entities});
         if writeln!(out, "{rec}").is_err() {
             break;
@@ -43,23 +74,24 @@ fn main() {
     let _ = out.flush();
 }
 
-/// Whitespace tokens; one sentence per line.
-fn split(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
-    let mut tokens = Vec::new();
-    let mut sentences = Vec::new();
-    let mut line_start = 0;
-    for line in text.split('\n') {
-        let mut pos = line_start;
-        for w in line.split(' ') {
-            if !w.is_empty() {
-                tokens.push(pos..pos + w.len());
+/// Cuts sentences at line breaks too.
+fn split_at_lines(text: &str, sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for s in sentences {
+        let mut start = s.start;
+        for (i, b) in text.as_bytes()[s.clone()].iter().enumerate() {
+            if *b == b'\n' {
+                if s.start + i > start {
+                    out.push(start..s.start + i);
+                }
+                start = s.start + i + 1;
             }
-            pos += w.len() + 1;
         }
-        sentences.push(line_start..line_start + line.len());
-        line_start += line.len() + 1;
+        if s.end > start {
+            out.push(start..s.end);
+        }
     }
-    (tokens, sentences)
+    out
 }
 
 /// Byte offset -> code-point offset.

@@ -1,9 +1,9 @@
 //! The tagger and entity resolution on the example article, gallery captions removed.
 
-use std::ops::Range;
-
 use lede::text::entities::{resolve, Entity, Gender};
-use lede::text::ner::{recognize_ranges, train::rough_token_spans, EntityKind};
+use lede::text::ner::{recognize, EntityKind};
+use lede::text::sentences::split_sentences;
+use lede::text::tokenize::tokenize;
 
 /// The article body without the photo-gallery caption paragraphs ("12/30 ...").
 fn body() -> String {
@@ -14,8 +14,7 @@ fn body() -> String {
         .filter(|p| !p.is_empty())
         .filter(|p| {
             let caption = p.split_once('/').is_some_and(|(n, rest)| {
-                n.chars().all(|c| c.is_ascii_digit())
-                    && rest.starts_with(|c: char| c.is_ascii_digit())
+                n.chars().all(|c| c.is_ascii_digit()) && rest.starts_with(|c: char| c.is_ascii_digit())
             });
             !caption && !p.starts_with("30 show all")
         })
@@ -23,34 +22,10 @@ fn body() -> String {
     keep.join("\n\n")
 }
 
-/// Sentences: paragraphs, cut after a full stop followed by a space.
-fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let b = text.as_bytes();
-    for i in 0..b.len() {
-        let end = match b[i] {
-            b'\n' => Some(i),
-            b'.' | b'?' | b'!' if b.get(i + 1) == Some(&b' ') => Some(i + 1),
-            _ => None,
-        };
-        if let Some(e) = end {
-            if e > start {
-                out.push(start..e);
-            }
-            start = e + 1;
-        }
-    }
-    if start < text.len() {
-        out.push(start..text.len());
-    }
-    out
-}
-
 fn entities() -> (String, Vec<Entity>) {
     let text = body();
-    let tokens = rough_token_spans(&text);
-    let mentions = recognize_ranges(&text, &tokens, &sentences(&text));
+    let tokens = tokenize(&text);
+    let mentions = recognize(&text, &tokens, &split_sentences(&text, &tokens));
     let title = text.find("\n\n").map(|e| 0..e);
     let es = resolve(&text, &mentions, title);
     (text, es)
@@ -75,14 +50,8 @@ fn article_people_are_found_and_merged() {
     ] {
         assert!(names.contains(&want), "missing {want} in {names:?}");
     }
-    assert!(
-        names.iter().any(|n| n.ends_with("Assad")),
-        "no Assad in {names:?}"
-    );
-    assert!(
-        names.iter().any(|n| n.ends_with("Trump")),
-        "no Trump in {names:?}"
-    );
+    assert!(names.iter().any(|n| n.ends_with("Assad")), "no Assad in {names:?}");
+    assert!(names.iter().any(|n| n.ends_with("Trump")), "no Trump in {names:?}");
     // one entity per person
     for surname in ["Tillerson", "Lavrov", "Putin", "Haley", "Assad", "Trump"] {
         let n = people.iter().filter(|e| e.name.ends_with(surname)).count();
@@ -93,21 +62,11 @@ fn article_people_are_found_and_merged() {
 #[test]
 fn article_roles_and_genders() {
     let (text, es) = entities();
-    let by = |n: &str| {
-        es.iter()
-            .find(|e| e.name == n)
-            .unwrap_or_else(|| panic!("no {n}"))
-    };
+    let by = |n: &str| es.iter().find(|e| e.name == n).unwrap_or_else(|| panic!("no {n}"));
     assert_eq!(by("Rex Tillerson").roles, vec!["US Secretary of State"]);
-    assert!(by("Sergei Lavrov")
-        .roles
-        .contains(&"Russian Foreign Minister".to_string()));
-    assert!(by("Nikki Haley")
-        .roles
-        .contains(&"US Ambassador to the United Nations".to_string()));
-    assert!(by("James Mattis")
-        .roles
-        .contains(&"US Secretary of Defence".to_string()));
+    assert!(by("Sergei Lavrov").roles.contains(&"Russian Foreign Minister".to_string()));
+    assert!(by("Nikki Haley").roles.contains(&"US Ambassador to the United Nations".to_string()));
+    assert!(by("James Mattis").roles.contains(&"US Secretary of Defence".to_string()));
     assert!(by("Obama").roles.contains(&"former President".to_string()));
     assert_eq!(by("Rex Tillerson").gender, Some(Gender::Male));
     assert_eq!(by("Nikki Haley").gender, Some(Gender::Female));
@@ -115,27 +74,17 @@ fn article_roles_and_genders() {
     for e in &es {
         for m in &e.mentions {
             let s = &text[m.clone()];
-            assert!(
-                !s.starts_with("Mr ") && !s.ends_with("'s") && !s.ends_with("\u{2019}s"),
-                "{s}"
-            );
+            assert!(!s.starts_with("Mr ") && !s.ends_with("'s") && !s.ends_with("\u{2019}s"), "{s}");
         }
     }
     let tillerson = by("Rex Tillerson");
-    assert!(
-        tillerson.mentions.len() >= 10,
-        "{}",
-        tillerson.mentions.len()
-    );
+    assert!(tillerson.mentions.len() >= 10, "{}", tillerson.mentions.len());
     let top = es
         .iter()
         .filter(|e| e.kind == EntityKind::Per)
         .max_by(|a, b| a.salience.total_cmp(&b.salience))
         .map(|e| e.name.as_str());
-    assert!(
-        matches!(top, Some("Rex Tillerson" | "Sergei Lavrov")),
-        "{top:?}"
-    );
+    assert!(matches!(top, Some("Rex Tillerson" | "Sergei Lavrov")), "{top:?}");
 }
 
 #[test]

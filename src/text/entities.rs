@@ -48,17 +48,25 @@ pub struct Entity {
 /// honorifics or titles the tagger may have included.
 pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) -> Vec<Entity> {
     let mut cleaned: Vec<Cleaned> = mentions.iter().filter_map(|m| clean(text, m)).collect();
+    // a title phrase tagged as a name inside a person's role ("US Secretary of Defence"
+    // James Mattis) is part of the role, not an entity
+    let roles: Vec<Range<usize>> = cleaned
+        .iter()
+        .filter(|c| c.kind == EntityKind::Per)
+        .filter_map(|c| role_before_span(text, c.span.start).map(|(s, _)| s..c.span.start))
+        .collect();
+    cleaned.retain(|c| {
+        c.kind == EntityKind::Per
+            || !c.words.iter().any(|w| TITLES.contains(&w.as_str()))
+            || !roles.iter().any(|r| r.start <= c.span.start && c.span.end <= r.end)
+    });
     cleaned.sort_by_key(|c| c.span.start);
     cleaned.dedup_by(|a, b| a.span == b.span);
     // longest forms first, so short forms find the entity they abbreviate
     let mut order: Vec<usize> = (0..cleaned.len()).collect();
     // people first, so a one-word name tagged otherwise ("the Assad regime") can join them
     order.sort_by_key(|&i| {
-        (
-            cleaned[i].kind != EntityKind::Per,
-            std::cmp::Reverse(cleaned[i].words.len()),
-            cleaned[i].span.start,
-        )
+        (cleaned[i].kind != EntityKind::Per, std::cmp::Reverse(cleaned[i].words.len()), cleaned[i].span.start)
     });
     let mut groups: Vec<Group> = Vec::new();
     for &i in &order {
@@ -69,10 +77,7 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
             None => groups.push(Group { members: vec![i] }),
         }
     }
-    let mut entities: Vec<Entity> = groups
-        .iter()
-        .map(|g| build(text, &cleaned, g, title.as_ref()))
-        .collect();
+    let mut entities: Vec<Entity> = groups.iter().map(|g| build(text, &cleaned, g, title.as_ref())).collect();
     let max = entities.iter().map(|e| e.salience).fold(0.0f32, f32::max);
     if max > 0.0 {
         for e in &mut entities {
@@ -97,15 +102,9 @@ struct Group {
     members: Vec<usize>,
 }
 
-const HONORIFICS: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady",
-];
-const MALE: &[&str] = &[
-    "mr", "sir", "lord", "king", "prince", "he", "him", "his", "himself",
-];
-const FEMALE: &[&str] = &[
-    "mrs", "ms", "miss", "dame", "lady", "queen", "princess", "she", "her", "hers", "herself",
-];
+const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady"];
+const MALE: &[&str] = &["mr", "sir", "lord", "king", "prince", "he", "him", "his", "himself"];
+const FEMALE: &[&str] = &["mrs", "ms", "miss", "dame", "lady", "queen", "princess", "she", "her", "hers", "herself"];
 
 /// Words that make a phrase before a name a role.
 const TITLES: &[&str] = &[
@@ -276,9 +275,7 @@ const NOT_ROLE: &[&str] = &[
     "If",
 ];
 
-const ACRONYM_SKIP: &[&str] = &[
-    "of", "the", "for", "and", "on", "in", "de", "des", "du", "la", "le", "to", "&",
-];
+const ACRONYM_SKIP: &[&str] = &["of", "the", "for", "and", "on", "in", "de", "des", "du", "la", "le", "to", "&"];
 
 fn normalise_word(w: &str) -> String {
     let w: String = w.chars().filter(|&c| c != '.').collect();
@@ -317,29 +314,21 @@ fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
         }
         let key = normalise_word(first);
         let drop = key == "the"
-            || (m.kind == EntityKind::Per
-                && (HONORIFICS.contains(&key.as_str()) || TITLES.contains(&key.as_str())));
+            || (m.kind == EntityKind::Per && (HONORIFICS.contains(&key.as_str()) || TITLES.contains(&key.as_str())));
         if !drop {
             break;
         }
         let rest = cur[first.len()..].trim_start();
         s = e - rest.len();
     }
-    let cur = text
-        .get(s..e)?
-        .trim_end_matches(|c: char| c == ',' || c == '.' && !has_inner_dot(text.get(s..e)));
+    let cur = text.get(s..e)?.trim_end_matches(|c: char| c == ',' || c == '.' && !has_inner_dot(text.get(s..e)));
     e = s + cur.len();
     if cur.is_empty() {
         return None;
     }
     let surface_words: Vec<String> = cur.split_whitespace().map(String::from).collect();
     let words = surface_words.iter().map(|w| normalise_word(w)).collect();
-    Some(Cleaned {
-        span: s..e,
-        kind: m.kind,
-        words,
-        surface_words,
-    })
+    Some(Cleaned { span: s..e, kind: m.kind, words, surface_words })
 }
 
 fn has_inner_dot(s: Option<&str>) -> bool {
@@ -381,9 +370,7 @@ fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
         if c.kind == EntityKind::Per {
             is_per(g) && all[longest(g, all)].words == c.words
         } else {
-            g.members
-                .iter()
-                .any(|&m| all[m].words == c.words && all[m].kind != EntityKind::Per)
+            g.members.iter().any(|&m| all[m].words == c.words && all[m].kind != EntityKind::Per)
         }
     }) {
         return Some(g);
@@ -414,12 +401,7 @@ fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
         let a = c.words[0].as_str();
         let candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| !is_per(&groups[g]))
-            .filter(|&g| {
-                groups[g]
-                    .members
-                    .iter()
-                    .any(|&m| acronyms(&all[m].surface_words).iter().any(|x| x == a))
-            })
+            .filter(|&g| groups[g].members.iter().any(|&m| acronyms(&all[m].surface_words).iter().any(|x| x == a)))
             .collect();
         if let Some(g) = nearest(&candidates, groups, all, c.span.start) {
             return Some(g);
@@ -473,10 +455,7 @@ fn kind_of(g: &Group, all: &[Cleaned]) -> EntityKind {
     if counts[long_kind as usize] == best {
         return long_kind;
     }
-    EntityKind::ALL
-        .into_iter()
-        .find(|&k| counts[k as usize] == best)
-        .unwrap_or(long_kind)
+    EntityKind::ALL.into_iter().find(|&k| counts[k as usize] == best).unwrap_or(long_kind)
 }
 
 fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -> Entity {
@@ -508,36 +487,19 @@ fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -
             gender = roles.iter().find_map(|r| gender_of_words(r));
         }
         if gender.is_none() && pronoun_votes.0 != pronoun_votes.1 {
-            gender = Some(if pronoun_votes.0 > pronoun_votes.1 {
-                Gender::Male
-            } else {
-                Gender::Female
-            });
+            gender = Some(if pronoun_votes.0 > pronoun_votes.1 { Gender::Male } else { Gender::Female });
         }
     }
     let lead_end = text.find("\n\n").unwrap_or(text.len());
     let first = mentions.first().map_or(0, |m| m.start);
-    let mut salience =
-        (1.0 + mentions.len() as f32).ln() + 0.5 * (1.0 - first as f32 / text.len().max(1) as f32);
-    if title.is_some_and(|t| {
-        mentions
-            .iter()
-            .any(|m| t.start <= m.start && m.end <= t.end)
-    }) {
+    let mut salience = (1.0 + mentions.len() as f32).ln() + 0.5 * (1.0 - first as f32 / text.len().max(1) as f32);
+    if title.is_some_and(|t| mentions.iter().any(|m| t.start <= m.start && m.end <= t.end)) {
         salience += 1.0;
     }
     if mentions.iter().any(|m| m.end <= lead_end) {
         salience += 0.5;
     }
-    Entity {
-        kind,
-        subtype: subtype(kind, &name),
-        name,
-        roles,
-        mentions,
-        salience,
-        gender,
-    }
+    Entity { kind, subtype: subtype(kind, &name), name, roles, mentions, salience, gender }
 }
 
 /// Words of `text` before byte `pos`, nearest first, each with its start; stops at a
@@ -578,6 +540,11 @@ fn words_before(text: &str, pos: usize, max: usize) -> Vec<(usize, &str)> {
 /// connectors back to the first word that is none of these ("US Ambassador to the United
 /// Nations" Nikki Haley, "former President" Obama).
 fn role_before(text: &str, start: usize) -> Option<String> {
+    role_before_span(text, start).map(|x| x.1)
+}
+
+/// [`role_before`] with the byte offset where the scanned words begin.
+fn role_before_span(text: &str, start: usize) -> Option<(usize, String)> {
     let words = words_before(text, start, 12);
     let mut taken: Vec<&str> = Vec::new();
     let mut role_start = start;
@@ -604,8 +571,7 @@ fn role_before(text: &str, start: usize) -> Option<String> {
         taken.push(w);
         role_start = ws;
     }
-    let _ = role_start;
-    finish_role(taken)
+    finish_role(taken).map(|r| (role_start, r))
 }
 
 /// A role in an apposition before the name: "the Russian representative to the UN,
@@ -642,18 +608,13 @@ fn role_in_apposition(text: &str, m: &Range<usize>) -> Option<String> {
 /// requires a title word.
 fn finish_role(mut taken: Vec<&str>) -> Option<String> {
     taken.reverse();
-    while taken
-        .first()
-        .is_some_and(|w| CONNECTORS.contains(w) || NOT_ROLE.contains(w))
-    {
+    while taken.first().is_some_and(|w| CONNECTORS.contains(w) || NOT_ROLE.contains(w)) {
         taken.remove(0);
     }
     while taken.last().is_some_and(|w| CONNECTORS.contains(w)) {
         taken.pop();
     }
-    let has_title = taken
-        .iter()
-        .any(|w| TITLES.contains(&normalise_word(w).as_str()));
+    let has_title = taken.iter().any(|w| TITLES.contains(&normalise_word(w).as_str()));
     (has_title && !taken.is_empty()).then(|| taken.join(" "))
 }
 
@@ -675,9 +636,7 @@ fn gender_before(text: &str, start: usize) -> Option<Gender> {
     let words = words_before(text, start, 1);
     let (_, w) = words.first()?;
     let k = normalise_word(w);
-    if !HONORIFICS.contains(&k.as_str())
-        && !["king", "queen", "prince", "princess"].contains(&k.as_str())
-    {
+    if !HONORIFICS.contains(&k.as_str()) && !["king", "queen", "prince", "princess"].contains(&k.as_str()) {
         return None;
     }
     gender_of_words(w)
@@ -690,11 +649,8 @@ fn pronoun_after(text: &str, end: usize, all: &[Cleaned]) -> Option<Gender> {
     while !text.is_char_boundary(stop) {
         stop -= 1;
     }
-    if let Some(next) = all
-        .iter()
-        .filter(|c| c.kind == EntityKind::Per && c.span.start >= end)
-        .map(|c| c.span.start)
-        .min()
+    if let Some(next) =
+        all.iter().filter(|c| c.kind == EntityKind::Per && c.span.start >= end).map(|c| c.span.start).min()
     {
         stop = stop.min(next);
     }
@@ -720,21 +676,10 @@ mod tests {
             let mut from = 0;
             while let Some(i) = text[from..].find(n) {
                 let s = from + i;
-                let ok_before = text[..s]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                let ok_after = text[s + n.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphanumeric());
+                let ok_before = text[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let ok_after = text[s + n.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
                 if ok_before && ok_after {
-                    out.push(Mention {
-                        start: s,
-                        end: s + n.len(),
-                        kind: k,
-                        subtype: None,
-                    });
+                    out.push(Mention { start: s, end: s + n.len(), kind: k, subtype: None });
                 }
                 from = s + n.len();
             }
@@ -743,24 +688,16 @@ mod tests {
     }
 
     fn find<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
-        es.iter()
-            .find(|e| e.name == name)
-            .unwrap_or_else(|| panic!("no entity {name}: {es:#?}"))
+        es.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no entity {name}: {es:#?}"))
     }
 
     #[test]
     fn person_mentions_merge_and_keep_roles() {
         let text = "Foreign Minister Amara Quist met the press. Ms Quist said Quist's plan works. \
                     Later Quist left.";
-        let ms = mentions(
-            text,
-            &[("Amara Quist", EntityKind::Per), ("Quist", EntityKind::Per)],
-        );
+        let ms = mentions(text, &[("Amara Quist", EntityKind::Per), ("Quist", EntityKind::Per)]);
         // the overlapping short matches inside "Amara Quist" are removed by span dedup
-        let ms: Vec<Mention> = ms
-            .into_iter()
-            .filter(|m| !(m.start == 23 && m.end == 28))
-            .collect();
+        let ms: Vec<Mention> = ms.into_iter().filter(|m| !(m.start == 23 && m.end == 28)).collect();
         let es = resolve(text, &ms, None);
         assert_eq!(es.len(), 1, "{es:#?}");
         let e = &es[0];
@@ -778,10 +715,7 @@ mod tests {
         let ms = mentions(
             text,
             &[
-                (
-                    "Organisation for the Banning of Loud Trumpets",
-                    EntityKind::Org,
-                ),
+                ("Organisation for the Banning of Loud Trumpets", EntityKind::Org),
                 ("OBLT", EntityKind::Org),
                 ("United Nations", EntityKind::Org),
                 ("U.N.", EntityKind::Org),
@@ -790,39 +724,18 @@ mod tests {
         );
         let es = resolve(text, &ms, None);
         assert_eq!(es.len(), 2, "{es:#?}");
-        assert_eq!(
-            find(&es, "Organisation for the Banning of Loud Trumpets")
-                .mentions
-                .len(),
-            2
-        );
+        assert_eq!(find(&es, "Organisation for the Banning of Loud Trumpets").mentions.len(), 2);
         assert_eq!(find(&es, "United Nations").mentions.len(), 3);
     }
 
     #[test]
     fn same_family_name_goes_to_the_nearest_person() {
         let text = "Bill Zorn spoke. Zorn left. Later Hilda Zorn arrived and Zorn sat down.";
-        let ms = mentions(
-            text,
-            &[
-                ("Bill Zorn", EntityKind::Per),
-                ("Hilda Zorn", EntityKind::Per),
-            ],
-        );
+        let ms = mentions(text, &[("Bill Zorn", EntityKind::Per), ("Hilda Zorn", EntityKind::Per)]);
         let mut ms = ms;
-        ms.push(Mention {
-            start: 17,
-            end: 21,
-            kind: EntityKind::Per,
-            subtype: None,
-        });
+        ms.push(Mention { start: 17, end: 21, kind: EntityKind::Per, subtype: None });
         let last = text.rfind("Zorn sat").unwrap_or(0);
-        ms.push(Mention {
-            start: last,
-            end: last + 4,
-            kind: EntityKind::Per,
-            subtype: None,
-        });
+        ms.push(Mention { start: last, end: last + 4, kind: EntityKind::Per, subtype: None });
         let es = resolve(text, &ms, None);
         assert_eq!(es.len(), 2);
         assert_eq!(find(&es, "Bill Zorn").mentions, vec![0..9, 17..21]);
@@ -837,51 +750,37 @@ mod tests {
             Some("US Ambassador to the United Nations")
         );
         let t = "relations with former President Obama were cool";
-        assert_eq!(
-            role_before(t, t.find("Obama").unwrap_or(0)).as_deref(),
-            Some("former President")
-        );
+        assert_eq!(role_before(t, t.find("Obama").unwrap_or(0)).as_deref(), Some("former President"));
         let t = "On Tuesday President Zorn spoke";
-        assert_eq!(
-            role_before(t, t.find("Zorn").unwrap_or(0)).as_deref(),
-            Some("President")
-        );
+        assert_eq!(role_before(t, t.find("Zorn").unwrap_or(0)).as_deref(), Some("President"));
         let t = "said Mr Zorn";
         assert_eq!(role_before(t, t.find("Zorn").unwrap_or(0)), None);
         let t = "the death of Libyan dictator Karl Zorn";
-        assert_eq!(
-            role_before(t, t.find("Karl").unwrap_or(0)).as_deref(),
-            Some("Libyan dictator")
-        );
+        assert_eq!(role_before(t, t.find("Karl").unwrap_or(0)).as_deref(), Some("Libyan dictator"));
         let t = "He met Karl Zorn";
         assert_eq!(role_before(t, t.find("Karl").unwrap_or(0)), None);
         let t = "and the Ruritanian envoy to the UN, Karl Zorn, said";
         let s = t.find("Karl").unwrap_or(0);
-        assert_eq!(
-            role_in_apposition(t, &(s..s + 9)).as_deref(),
-            Some("Ruritanian envoy to the UN")
-        );
+        assert_eq!(role_in_apposition(t, &(s..s + 9)).as_deref(), Some("Ruritanian envoy to the UN"));
+    }
+
+    #[test]
+    fn a_title_tagged_as_a_name_before_a_person_is_dropped() {
+        let text = "Ruritanian Secretary of Trade Karl Zorn spoke.";
+        let ms = mentions(text, &[("Ruritanian Secretary of Trade", EntityKind::Org), ("Karl Zorn", EntityKind::Per)]);
+        let es = resolve(text, &ms, None);
+        assert_eq!(es.len(), 1, "{es:#?}");
+        assert_eq!(es[0].roles, vec!["Ruritanian Secretary of Trade"]);
     }
 
     #[test]
     fn salience_favours_title_and_frequency() {
         let text = "Zorn wins\n\nKarl Zorn won. Lisa Pym lost. Zorn smiled. Zorn left.";
-        let ms = mentions(
-            text,
-            &[
-                ("Karl Zorn", EntityKind::Per),
-                ("Lisa Pym", EntityKind::Per),
-            ],
-        );
+        let ms = mentions(text, &[("Karl Zorn", EntityKind::Per), ("Lisa Pym", EntityKind::Per)]);
         let mut ms = ms;
         for (i, _) in text.match_indices("Zorn ") {
             if i == 0 || !text[..i].ends_with("Karl ") {
-                ms.push(Mention {
-                    start: i,
-                    end: i + 4,
-                    kind: EntityKind::Per,
-                    subtype: None,
-                });
+                ms.push(Mention { start: i, end: i + 4, kind: EntityKind::Per, subtype: None });
             }
         }
         let es = resolve(text, &ms, Some(0..9));
@@ -893,24 +792,9 @@ mod tests {
     fn odd_mentions_do_not_panic() {
         let text = "é’s Mr";
         let ms = vec![
-            Mention {
-                start: 0,
-                end: text.len(),
-                kind: EntityKind::Per,
-                subtype: None,
-            },
-            Mention {
-                start: 0,
-                end: 100,
-                kind: EntityKind::Org,
-                subtype: None,
-            },
-            Mention {
-                start: 1,
-                end: 2,
-                kind: EntityKind::Org,
-                subtype: None,
-            },
+            Mention { start: 0, end: text.len(), kind: EntityKind::Per, subtype: None },
+            Mention { start: 0, end: 100, kind: EntityKind::Org, subtype: None },
+            Mention { start: 1, end: 2, kind: EntityKind::Org, subtype: None },
         ];
         let _ = resolve(text, &ms, Some(0..3));
         assert!(resolve("", &[], None).is_empty());

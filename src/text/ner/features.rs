@@ -186,13 +186,7 @@ impl Extractor {
 
     /// Extracts the features of a document given as words and sentences (ranges of word
     /// indices). Every word gets features, sentence by sentence.
-    pub fn extract(
-        &mut self,
-        words: &[&str],
-        sentences: &[Range<usize>],
-        lex: &Lexicon,
-        out: &mut DocFeatures,
-    ) {
+    pub fn extract(&mut self, words: &[&str], sentences: &[Range<usize>], lex: &Lexicon, out: &mut DocFeatures) {
         self.toks.clear();
         self.toks.resize(words.len(), Tok::default());
         self.lookup.clear();
@@ -209,9 +203,7 @@ impl Extractor {
             let Some(toks) = self.toks.get(s.clone()) else {
                 continue;
             };
-            let letters = toks
-                .iter()
-                .filter(|t| t.flags & (F_ALL_CAPS | F_LOWER | F_INIT_CAP | F_MIXED) != 0);
+            let letters = toks.iter().filter(|t| t.flags & (F_ALL_CAPS | F_LOWER | F_INIT_CAP | F_MIXED) != 0);
             let (mut n, mut caps) = (0, 0);
             for t in letters {
                 n += 1;
@@ -252,16 +244,8 @@ impl Extractor {
                 if self.toks[i].flags & (F_INIT_CAP | F_ALL_CAPS | F_MIXED) == 0 {
                     continue;
                 }
-                let left = if i > s.start {
-                    self.toks[i - 1].lower
-                } else {
-                    BOUNDARY_BEFORE
-                };
-                let right = if i + 1 < s.end {
-                    self.toks[i + 1].lower
-                } else {
-                    BOUNDARY_AFTER
-                };
+                let left = if i > s.start { self.toks[i - 1].lower } else { BOUNDARY_BEFORE };
+                let right = if i + 1 < s.end { self.toks[i + 1].lower } else { BOUNDARY_AFTER };
                 let v = self.doc_ctx.entry(self.lookup[i]).or_default();
                 if v.len() < MAX_DOC_CONTEXTS {
                     v.push((i as u32, left, right));
@@ -302,25 +286,12 @@ impl Extractor {
             };
             lower_h = (lower_h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
         }
-        let lower = if has_digit {
-            mix(lower_h, 7)
-        } else {
-            mix(lower_plain, 3)
-        };
-        let mut tok = Tok {
-            lower,
-            word: hash_bytes(2, w.as_bytes()),
-            ..Tok::default()
-        };
+        let lower = if has_digit { mix(lower_h, 7) } else { mix(lower_plain, 3) };
+        let mut tok = Tok { lower, word: hash_bytes(2, w.as_bytes()), ..Tok::default() };
         // affixes over characters of the lower-cased form
         let bytes = self.scratch.as_bytes();
         let mut n = 0usize;
-        let mut ends = self
-            .scratch
-            .char_indices()
-            .skip(1)
-            .map(|(i, _)| i)
-            .chain(std::iter::once(bytes.len()));
+        let mut ends = self.scratch.char_indices().skip(1).map(|(i, _)| i).chain(std::iter::once(bytes.len()));
         for k in 0..4 {
             tok.pre[k] = match ends.next() {
                 Some(end) => {
@@ -403,11 +374,7 @@ impl Extractor {
         } else if lowerc > 0 {
             tok.flags |= if upper > 0 { F_MIXED } else { F_LOWER };
         }
-        tok.clusters = lex
-            .clusters
-            .get(&lower_plain)
-            .copied()
-            .unwrap_or([NO_CLUSTER; N_GRAN]);
+        tok.clusters = lex.clusters.get(&lower_plain).copied().unwrap_or([NO_CLUSTER; N_GRAN]);
         tok.gaz_words = lex.words.get(&lower_plain).copied().unwrap_or(0);
         TokInfo { tok, lower_plain }
     }
@@ -454,9 +421,7 @@ impl Extractor {
 
     fn token_features(&self, i: usize, s: Range<usize>, caps_sentence: bool, out: &mut Vec<u32>) {
         let shift = 64 - self.bits;
-        let mut push = |tmpl: u64, v: u64| {
-            out.push((mix(tmpl.wrapping_mul(0x9E37_79B9_7F4A_7C15), v) >> shift) as u32)
-        };
+        let mut push = |tmpl: u64, v: u64| out.push((mix(tmpl.wrapping_mul(0x9E37_79B9_7F4A_7C15), v) >> shift) as u32);
         let t = &self.toks[i];
         let at = |d: isize| -> Option<&Tok> {
             let j = i as isize + d;
@@ -466,26 +431,8 @@ impl Extractor {
                 self.toks.get(j as usize)
             }
         };
-        let lower_at = |d: isize| {
-            at(d).map_or(
-                if d < 0 {
-                    BOUNDARY_BEFORE
-                } else {
-                    BOUNDARY_AFTER
-                },
-                |t| t.lower,
-            )
-        };
-        let shape_at = |d: isize| {
-            at(d).map_or(
-                if d < 0 {
-                    BOUNDARY_BEFORE
-                } else {
-                    BOUNDARY_AFTER
-                },
-                |t| t.shape,
-            )
-        };
+        let lower_at = |d: isize| at(d).map_or(if d < 0 { BOUNDARY_BEFORE } else { BOUNDARY_AFTER }, |t| t.lower);
+        let shape_at = |d: isize| at(d).map_or(if d < 0 { BOUNDARY_BEFORE } else { BOUNDARY_AFTER }, |t| t.shape);
         let first = i == s.start;
         let caps = u64::from(caps_sentence);
 
@@ -526,22 +473,13 @@ impl Extractor {
             push(tmpl, u64::from(c[1]));
             push(tmpl + 1, u64::from(c[N_GRAN - 1]));
         }
-        push(
-            48,
-            mix(
-                u64::from(at(-1).map_or(NO_CLUSTER - 1, |t| t.clusters[2])),
-                u64::from(t.clusters[2]),
-            ),
-        );
+        push(48, mix(u64::from(at(-1).map_or(NO_CLUSTER - 1, |t| t.clusters[2])), u64::from(t.clusters[2])));
         // gazetteers: phrase matches of the word and its neighbours, word membership
         for k in 0..4 {
             let g = t.gaz[k] & 7;
             if g != 0 {
                 push(50 + k as u64, u64::from(g));
-                push(
-                    54 + k as u64,
-                    mix(u64::from(g), u64::from((t.gaz[k] >> 3).min(4))),
-                );
+                push(54 + k as u64, mix(u64::from(g), u64::from((t.gaz[k] >> 3).min(4))));
             }
             for (d, tmpl) in [(-1isize, 60u64), (1, 64)] {
                 if let Some(n) = at(d) {
@@ -556,13 +494,7 @@ impl Extractor {
         push(71, mix(u64::from(t.gaz_words), t.shape));
         // document evidence, with the casing it qualifies
         let case_class = u64::from(t.flags & (F_INIT_CAP | F_ALL_CAPS | F_LOWER));
-        push(
-            80,
-            mix(
-                u64::from(t.doc),
-                mix(case_class, u64::from(first) * 2 + caps),
-            ),
-        );
+        push(80, mix(u64::from(t.doc), mix(case_class, u64::from(first) * 2 + caps)));
         if caps_sentence {
             push(81, mix(t.lower, u64::from(t.doc)));
         }
@@ -640,20 +572,12 @@ mod tests {
     fn gazetteer_match_changes_features() {
         let mut lex = Lexicon::default();
         let mut s = String::new();
-        let hs: Vec<u64> = ["port", "ellery"]
-            .iter()
-            .map(|w| lookup_hash(w, &mut s))
-            .collect();
-        lex.phrases
-            .insert(phrase_hash(&hs), class_bit(EntityKind::Loc));
+        let hs: Vec<u64> = ["port", "ellery"].iter().map(|w| lookup_hash(w, &mut s)).collect();
+        lex.phrases.insert(phrase_hash(&hs), class_bit(EntityKind::Loc));
         let with = feats(&["to", "Port", "Ellery", "today"], &lex);
         let without = feats(&["to", "Port", "Ellery", "today"], &Lexicon::default());
         assert_ne!(with.token(1), without.token(1));
-        assert_eq!(
-            with.token(0).len(),
-            without.token(0).len() + 1,
-            "the right neighbour's match is a feature"
-        );
+        assert_eq!(with.token(0).len(), without.token(0).len() + 1, "the right neighbour's match is a feature");
     }
 
     #[test]

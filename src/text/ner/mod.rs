@@ -19,6 +19,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::text::tokenize::Token;
 use features::{DocFeatures, Extractor};
 use model::Model;
 pub use tags::EntityKind;
@@ -31,9 +32,7 @@ static MODEL: OnceLock<Option<Model>> = OnceLock::new();
 /// The shipped model, read on first use; `None` if the embedded file is not a valid model
 /// (then [`recognize`] finds nothing).
 pub fn shipped_model() -> Option<&'static Model> {
-    MODEL
-        .get_or_init(|| Model::from_bytes(MODEL_BYTES).ok())
-        .as_ref()
+    MODEL.get_or_init(|| Model::from_bytes(MODEL_BYTES).ok()).as_ref()
 }
 
 /// A finer class than the CoNLL one, where the name tells it.
@@ -99,11 +98,7 @@ impl<'m> Tagger<'m> {
 
     /// Tags a document given as words and sentences (ranges of word indices, in order,
     /// not overlapping). Returns the phrases as word ranges with their class.
-    pub fn tag_words(
-        &mut self,
-        words: &[&str],
-        sentences: &[Range<usize>],
-    ) -> Vec<(Range<usize>, EntityKind)> {
+    pub fn tag_words(&mut self, words: &[&str], sentences: &[Range<usize>]) -> Vec<(Range<usize>, EntityKind)> {
         let mut out = Vec::new();
         self.tag_words_into(words, sentences, &mut out);
         out
@@ -116,16 +111,11 @@ impl<'m> Tagger<'m> {
         sentences: &[Range<usize>],
         out: &mut Vec<(Range<usize>, EntityKind)>,
     ) {
-        let sentences: Vec<Range<usize>> = sentences
-            .iter()
-            .filter(|s| s.start < s.end && s.end <= words.len())
-            .cloned()
-            .collect();
-        self.extractor
-            .extract(words, &sentences, &self.model.lexicon, &mut self.feats);
+        let sentences: Vec<Range<usize>> =
+            sentences.iter().filter(|s| s.start < s.end && s.end <= words.len()).cloned().collect();
+        self.extractor.extract(words, &sentences, &self.model.lexicon, &mut self.feats);
         let n_feat_tokens = self.feats.offs.len().saturating_sub(1);
-        self.model
-            .emissions(&self.feats, n_feat_tokens, &mut self.emit);
+        self.model.emissions(&self.feats, n_feat_tokens, &mut self.emit);
         let first_new = out.len();
         let mut k = 0usize; // token index in the features, which skip dropped sentences
         for s in &sentences {
@@ -133,13 +123,7 @@ impl<'m> Tagger<'m> {
             let Some(emit) = self.emit.get(k * N_TAGS..(k + n) * N_TAGS) else {
                 break;
             };
-            tags::viterbi(
-                emit,
-                n,
-                &self.model.transitions,
-                &mut self.back,
-                &mut self.path,
-            );
+            tags::viterbi(emit, n, &self.model.transitions, &mut self.back, &mut self.path);
             for (r, kind) in tags::decode(&self.path) {
                 out.push((s.start + r.start..s.start + r.end, kind));
             }
@@ -173,11 +157,7 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
         if r.end - r.start >= 2 && words.get(r.start).is_some_and(|w| is_honorific(w)) {
             r.start += 1;
             *kind = EntityKind::Per;
-        } else if r.start > 0
-            && words
-                .get(r.start - 1)
-                .is_some_and(|w| is_honorific(w) || is_person_title(w))
-        {
+        } else if r.start > 0 && words.get(r.start - 1).is_some_and(|w| is_honorific(w) || is_person_title(w)) {
             *kind = EntityKind::Per;
         }
     }
@@ -190,9 +170,7 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
         }
     }
     let person_alone = |k: &str, votes: &HashMap<String, [usize; 4]>| {
-        votes
-            .get(k)
-            .is_some_and(|v| v[EntityKind::Per.index()] >= 2 && v.iter().sum::<usize>() == v[0])
+        votes.get(k).is_some_and(|v| v[EntityKind::Per.index()] >= 2 && v.iter().sum::<usize>() == v[0])
     };
     for (r, kind) in phrases.iter_mut() {
         if *kind == EntityKind::Per {
@@ -209,9 +187,7 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             continue;
         }
         let k = key(r);
-        let never_person = votes
-            .get(&k)
-            .is_none_or(|v| v[EntityKind::Per.index()] == 0);
+        let never_person = votes.get(&k).is_none_or(|v| v[EntityKind::Per.index()] == 0);
         if never_person && person_last.get(&k).is_some_and(|&c| c > 0) {
             *kind = EntityKind::Per;
         }
@@ -246,24 +222,25 @@ fn is_person_title(w: &str) -> bool {
 /// Whether a word is an honorific that comes before a person's name.
 fn is_honorific(w: &str) -> bool {
     let w = w.trim_end_matches('.');
-    [
-        "Mr", "Mrs", "Ms", "Dr", "MR", "MRS", "MS", "DR", "Mme", "Mlle",
-    ]
-    .contains(&w)
+    ["Mr", "Mrs", "Ms", "Dr", "MR", "MRS", "MS", "DR", "Mme", "Mlle"].contains(&w)
 }
 
 thread_local! {
     static TAGGER: RefCell<Option<Tagger<'static>>> = const { RefCell::new(None) };
 }
 
+/// Finds the names in `text`, given its tokens ([`crate::text::tokenize::tokenize`]) and
+/// sentences ([`crate::text::sentences::split_sentences`], byte ranges). Mentions come back
+/// in text order, never overlapping, as byte ranges of `text`.
+pub fn recognize(text: &str, tokens: &[Token], sentences: &[Range<usize>]) -> Vec<Mention> {
+    let ranges: Vec<Range<usize>> = tokens.iter().map(|t| t.start..t.end).collect();
+    recognize_ranges(text, &ranges, sentences)
+}
+
 /// Finds the names in `text`, given its tokens and sentences as byte ranges (from the
 /// shared tokenizer and sentence splitter). Tokens outside every sentence are tagged as
 /// sentences of their own runs. Mentions come back in text order, never overlapping.
-pub fn recognize_ranges(
-    text: &str,
-    tokens: &[Range<usize>],
-    sentences: &[Range<usize>],
-) -> Vec<Mention> {
+pub fn recognize_ranges(text: &str, tokens: &[Range<usize>], sentences: &[Range<usize>]) -> Vec<Mention> {
     let Some(model) = shipped_model() else {
         return Vec::new();
     };
@@ -284,10 +261,7 @@ pub fn recognize_with(
     tokens: &[Range<usize>],
     sentences: &[Range<usize>],
 ) -> Vec<Mention> {
-    let words: Vec<&str> = tokens
-        .iter()
-        .map(|t| text.get(t.clone()).unwrap_or(""))
-        .collect();
+    let words: Vec<&str> = tokens.iter().map(|t| text.get(t.clone()).unwrap_or("")).collect();
     let groups = token_sentences(tokens, sentences);
     let mut phrases = Vec::new();
     tagger.tag_words_into(&words, &groups, &mut phrases);
@@ -297,12 +271,7 @@ pub fn recognize_with(
             let start = tokens.get(r.start)?.start;
             let end = tokens.get(r.end.checked_sub(1)?)?.end;
             let surface = text.get(start..end)?;
-            Some(Mention {
-                start,
-                end,
-                kind,
-                subtype: subtype(kind, surface),
-            })
+            Some(Mention { start, end, kind, subtype: subtype(kind, surface) })
         })
         .collect()
 }
@@ -318,10 +287,7 @@ fn token_sentences(tokens: &[Range<usize>], sentences: &[Range<usize>]) -> Vec<R
         while si < sentences.len() && sentences[si].end <= t.start {
             si += 1;
         }
-        let owner = sentences
-            .get(si)
-            .filter(|s| s.start <= t.start && t.start < s.end)
-            .map(|_| si);
+        let owner = sentences.get(si).filter(|s| s.start <= t.start && t.start < s.end).map(|_| si);
         match cur {
             Some((first, o)) if o == owner && i - first < MAX_LEN => {}
             Some((first, _)) => {
@@ -342,9 +308,7 @@ fn token_sentences(tokens: &[Range<usize>], sentences: &[Range<usize>]) -> Vec<R
 pub fn subtype(kind: EntityKind, surface: &str) -> Option<Subtype> {
     match kind {
         EntityKind::Loc => {
-            let natural = surface
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| GEO_FEATURES.contains(&w));
+            let natural = surface.split(|c: char| !c.is_alphanumeric()).any(|w| GEO_FEATURES.contains(&w));
             Some(if natural { Subtype::Loc } else { Subtype::Gpe })
         }
         EntityKind::Misc => {
@@ -398,9 +362,7 @@ const GEO_FEATURES: &[&str] = &[
 
 /// Endings of nationality and group adjectives ("Russian", "Chinese", "British", "Israeli",
 /// "French", "Dutch", "Kurd", "Sunni").
-const NORP_ENDINGS: &[&str] = &[
-    "an", "ese", "ish", "i", "ch", "ic", "ean", "ite", "ist", "ot", "urd", "ek", "ai",
-];
+const NORP_ENDINGS: &[&str] = &["an", "ese", "ish", "i", "ch", "ic", "ean", "ite", "ist", "ot", "urd", "ek", "ai"];
 
 #[cfg(test)]
 #[allow(clippy::single_range_in_vec_init)] // one-sentence documents
@@ -420,18 +382,10 @@ mod tests {
     #[test]
     fn harmonising_makes_a_bare_family_name_a_person() {
         let words = ["Amara", "Quist", "spoke", ".", "Quist", "left", "Zell", "."];
-        let mut phrases = vec![
-            (0..2, EntityKind::Per),
-            (4..5, EntityKind::Org),
-            (6..7, EntityKind::Loc),
-        ];
+        let mut phrases = vec![(0..2, EntityKind::Per), (4..5, EntityKind::Org), (6..7, EntityKind::Loc)];
         harmonise(&words, &mut phrases);
         assert_eq!(phrases[1].1, EntityKind::Per);
-        assert_eq!(
-            phrases[2].1,
-            EntityKind::Loc,
-            "unrelated names keep their class"
-        );
+        assert_eq!(phrases[2].1, EntityKind::Loc, "unrelated names keep their class");
     }
 
     #[test]
@@ -442,6 +396,18 @@ mod tests {
         assert_eq!(subtype(EntityKind::Misc, "Americans"), Some(Subtype::Norp));
         assert_eq!(subtype(EntityKind::Misc, "World Cup"), None);
         assert_eq!(subtype(EntityKind::Per, "Lavrov"), None);
+    }
+
+    #[test]
+    fn recognize_finds_names_in_tokenized_text() {
+        let text = "Mr Zorblatt met Foreign Minister Amara Quist in Paris on Monday.";
+        let tokens = crate::text::tokenize::tokenize(text);
+        let sentences = crate::text::sentences::split_sentences(text, &tokens);
+        let ms = recognize(text, &tokens, &sentences);
+        let found: Vec<(&str, EntityKind)> = ms.iter().map(|m| (&text[m.start..m.end], m.kind)).collect();
+        assert!(found.contains(&("Amara Quist", EntityKind::Per)), "{found:?}");
+        assert!(found.contains(&("Paris", EntityKind::Loc)), "{found:?}");
+        assert!(found.contains(&("Zorblatt", EntityKind::Per)), "{found:?}");
     }
 
     #[test]

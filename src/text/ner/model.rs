@@ -81,19 +81,11 @@ impl Model {
         out.extend_from_slice(MAGIC);
         put_u32(&mut out, self.bits);
         put_u32(&mut out, N_TAGS as u32);
-        for v in self
-            .transitions
-            .trans
-            .iter()
-            .chain(&self.transitions.start)
-            .chain(&self.transitions.end)
-        {
+        for v in self.transitions.trans.iter().chain(&self.transitions.start).chain(&self.transitions.end) {
             out.extend_from_slice(&v.to_le_bytes());
         }
         // sparse rows: a count, then (row delta, row) pairs
-        let rows: Vec<usize> = (0..self.weights.len())
-            .filter(|&r| self.weights[r].0.iter().any(|&w| w != 0))
-            .collect();
+        let rows: Vec<usize> = (0..self.weights.len()).filter(|&r| self.weights[r].0.iter().any(|&w| w != 0)).collect();
         put_u32(&mut out, rows.len() as u32);
         let mut prev = 0usize;
         for &r in &rows {
@@ -101,10 +93,7 @@ impl Model {
             prev = r;
             // per row: a mask of non-zero tags, then those weights
             let row = &self.weights[r].0;
-            let mask = row
-                .iter()
-                .enumerate()
-                .fold(0u32, |m, (t, &w)| if w != 0 { m | 1 << t } else { m });
+            let mask = row.iter().enumerate().fold(0u32, |m, (t, &w)| if w != 0 { m | 1 << t } else { m });
             put_varint(&mut out, u64::from(mask));
             for &w in row.iter().filter(|&&w| w != 0) {
                 put_varint(&mut out, zigzag(w));
@@ -148,12 +137,7 @@ impl Model {
             return Err(ModelError::Invalid("tag count"));
         }
         let mut tr = Transitions::zero();
-        for v in tr
-            .trans
-            .iter_mut()
-            .chain(tr.start.iter_mut())
-            .chain(tr.end.iter_mut())
-        {
+        for v in tr.trans.iter_mut().chain(tr.start.iter_mut()).chain(tr.end.iter_mut()) {
             *v = r.i32()?;
         }
         let n_rows = 1usize << bits;
@@ -195,12 +179,7 @@ impl Model {
                 }
             }
         }
-        Ok(Model {
-            bits,
-            weights,
-            transitions: tr,
-            lexicon,
-        })
+        Ok(Model { bits, weights, transitions: tr, lexicon })
     }
 }
 
@@ -232,10 +211,7 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
-        let s = self
-            .b
-            .get(self.pos..self.pos + n)
-            .ok_or(ModelError::Truncated)?;
+        let s = self.b.get(self.pos..self.pos + n).ok_or(ModelError::Truncated)?;
         self.pos += n;
         Ok(s)
     }
@@ -286,12 +262,7 @@ mod tests {
         lexicon.clusters.insert(77, [1, 2, 3, 4]);
         lexicon.phrases.insert(88, 5);
         lexicon.words.insert(99, 2);
-        Model {
-            bits,
-            weights,
-            transitions,
-            lexicon,
-        }
+        Model { bits, weights, transitions, lexicon }
     }
 
     #[test]
@@ -310,10 +281,7 @@ mod tests {
     #[test]
     fn damaged_bytes_are_errors_not_panics() {
         assert_eq!(Model::from_bytes(b"").err(), Some(ModelError::Truncated));
-        assert_eq!(
-            Model::from_bytes(b"NOTAMODEL").err(),
-            Some(ModelError::BadMagic)
-        );
+        assert_eq!(Model::from_bytes(b"NOTAMODEL").err(), Some(ModelError::BadMagic));
         let bytes = small_model().to_bytes();
         for cut in [9, 20, bytes.len() / 2, bytes.len() - 1] {
             assert!(Model::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");

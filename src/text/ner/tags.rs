@@ -25,12 +25,7 @@ pub enum EntityKind {
 
 impl EntityKind {
     /// All classes in tag order.
-    pub const ALL: [EntityKind; 4] = [
-        EntityKind::Per,
-        EntityKind::Org,
-        EntityKind::Loc,
-        EntityKind::Misc,
-    ];
+    pub const ALL: [EntityKind; 4] = [EntityKind::Per, EntityKind::Org, EntityKind::Loc, EntityKind::Misc];
 
     /// The CoNLL label: `PER`, `ORG`, `LOC` or `MISC`.
     pub fn as_str(self) -> &'static str {
@@ -189,11 +184,7 @@ pub struct Transitions {
 impl Transitions {
     /// All-zero transition scores.
     pub fn zero() -> Transitions {
-        Transitions {
-            trans: vec![0; N_TAGS * N_TAGS],
-            start: vec![0; N_TAGS],
-            end: vec![0; N_TAGS],
-        }
+        Transitions { trans: vec![0; N_TAGS * N_TAGS], start: vec![0; N_TAGS], end: vec![0; N_TAGS] }
     }
 }
 
@@ -231,11 +222,7 @@ pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out
                     arg = a as u8;
                 }
             }
-            cur[b] = if best <= NEG {
-                NEG
-            } else {
-                best + i64::from(emit[i * N_TAGS + b])
-            };
+            cur[b] = if best <= NEG { NEG } else { best + i64::from(emit[i * N_TAGS + b]) };
             back[i * N_TAGS + b] = arg;
         }
         prev = cur;
@@ -269,11 +256,7 @@ const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
             // mirror of `allowed`, written with const-friendly arithmetic
             let a_open = a != O && ((a - 1) % 4 == 0 || (a - 1) % 4 == 1);
             let b_cont = b != O && ((b - 1) % 4 == 1 || (b - 1) % 4 == 2);
-            m[a][b] = if a_open {
-                b_cont && (a - 1) / 4 == (b - 1) / 4
-            } else {
-                !b_cont
-            };
+            m[a][b] = if a_open { b_cont && (a - 1) / 4 == (b - 1) / 4 } else { !b_cont };
             b += 1;
         }
         a += 1;
@@ -311,24 +294,14 @@ mod tests {
                 assert_eq!(ALLOWED[a][b], allowed(a, b), "{a} -> {b}");
             }
         }
-        assert!(allowed(
-            tag(EntityKind::Per, Pos::B),
-            tag(EntityKind::Per, Pos::L)
-        ));
-        assert!(!allowed(
-            tag(EntityKind::Per, Pos::B),
-            tag(EntityKind::Org, Pos::L)
-        ));
+        assert!(allowed(tag(EntityKind::Per, Pos::B), tag(EntityKind::Per, Pos::L)));
+        assert!(!allowed(tag(EntityKind::Per, Pos::B), tag(EntityKind::Org, Pos::L)));
         assert!(!allowed(O, tag(EntityKind::Loc, Pos::I)));
     }
 
     #[test]
     fn encode_decode_round_trip() {
-        let phrases = vec![
-            (0..2, EntityKind::Per),
-            (3..4, EntityKind::Loc),
-            (5..8, EntityKind::Org),
-        ];
+        let phrases = vec![(0..2, EntityKind::Per), (3..4, EntityKind::Loc), (5..8, EntityKind::Org)];
         let tags = encode(9, &phrases);
         assert_eq!(tags[0], tag(EntityKind::Per, Pos::B));
         assert_eq!(tags[1], tag(EntityKind::Per, Pos::L));
@@ -349,10 +322,7 @@ mod tests {
         let mut back = Vec::new();
         let mut out = Vec::new();
         viterbi(&emit, n, &Transitions::zero(), &mut back, &mut out);
-        assert_eq!(
-            out,
-            vec![tag(EntityKind::Per, Pos::B), tag(EntityKind::Per, Pos::L)]
-        );
+        assert_eq!(out, vec![tag(EntityKind::Per, Pos::B), tag(EntityKind::Per, Pos::L)]);
         // a dangling B is never produced at the end of a sentence
         let mut emit = vec![0i32; N_TAGS];
         emit[tag(EntityKind::Per, Pos::B)] = 10;

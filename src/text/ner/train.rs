@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::features::{
-    class_bit, hash_bytes, normalise_lower, phrase_hash, DocFeatures, Extractor, IdMap, Lexicon,
-    MAX_PHRASE, NO_CLUSTER, N_GRAN,
+    class_bit, hash_bytes, normalise_lower, phrase_hash, DocFeatures, Extractor, IdMap, Lexicon, MAX_PHRASE,
+    NO_CLUSTER, N_GRAN,
 };
 use super::model::{Model, Row};
 use super::tags::{self, EntityKind, Transitions, N_TAGS};
@@ -35,16 +35,15 @@ pub fn read_conll(text: &str) -> Vec<LabelledDoc> {
     let mut doc = LabelledDoc::default();
     let mut sent_start = 0usize;
     let mut open: Option<(usize, EntityKind)> = None;
-    let close_sentence =
-        |doc: &mut LabelledDoc, sent_start: &mut usize, open: &mut Option<(usize, EntityKind)>| {
-            if let Some((s, k)) = open.take() {
-                doc.phrases.push((s..doc.words.len(), k));
-            }
-            if doc.words.len() > *sent_start {
-                doc.sentences.push(*sent_start..doc.words.len());
-            }
-            *sent_start = doc.words.len();
-        };
+    let close_sentence = |doc: &mut LabelledDoc, sent_start: &mut usize, open: &mut Option<(usize, EntityKind)>| {
+        if let Some((s, k)) = open.take() {
+            doc.phrases.push((s..doc.words.len(), k));
+        }
+        if doc.words.len() > *sent_start {
+            doc.sentences.push(*sent_start..doc.words.len());
+        }
+        *sent_start = doc.words.len();
+    };
     for line in text.lines() {
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.is_empty() {
@@ -94,10 +93,7 @@ pub fn read_conll(text: &str) -> Vec<LabelledDoc> {
 /// Splits raw text into CoNLL-like tokens for cluster induction: whitespace, then
 /// punctuation peeled off both ends, and `'s` / `n't` split off.
 pub fn rough_tokens(text: &str) -> Vec<String> {
-    rough_token_spans(text)
-        .into_iter()
-        .filter_map(|r| text.get(r).map(String::from))
-        .collect()
+    rough_token_spans(text).into_iter().filter_map(|r| text.get(r).map(String::from)).collect()
 }
 
 /// [`rough_tokens`] as byte ranges of `text`.
@@ -114,11 +110,7 @@ pub fn rough_token_spans(text: &str) -> Vec<Range<usize>> {
             out.push(a..a + c.len_utf8());
             a += c.len_utf8();
         }
-        while let Some(c) = text[a..b]
-            .chars()
-            .next_back()
-            .filter(|c| !c.is_alphanumeric())
-        {
+        while let Some(c) = text[a..b].chars().next_back().filter(|c| !c.is_alphanumeric()) {
             tail.push(b - c.len_utf8()..b);
             b -= c.len_utf8();
         }
@@ -146,11 +138,7 @@ pub struct Rng(u64);
 impl Rng {
     /// A generator from a seed (0 is replaced by a constant).
     pub fn new(seed: u64) -> Rng {
-        Rng(if seed == 0 {
-            0x2545_F491_4F6C_DD1D
-        } else {
-            seed
-        })
+        Rng(if seed == 0 { 0x2545_F491_4F6C_DD1D } else { seed })
     }
     /// The next value.
     pub fn next_u64(&mut self) -> u64 {
@@ -186,13 +174,7 @@ pub struct ClusterConfig {
 
 impl Default for ClusterConfig {
     fn default() -> Self {
-        ClusterConfig {
-            ks: [32, 128, 512, 1536],
-            min_count: 3,
-            contexts: 1500,
-            iterations: 12,
-            seed: 17,
-        }
+        ClusterConfig { ks: [32, 128, 512, 1536], min_count: 3, contexts: 1500, iterations: 12, seed: 17 }
     }
 }
 
@@ -224,21 +206,14 @@ pub fn induce_clusters(sentences: &[Vec<String>], cfg: &ClusterConfig) -> IdMap<
         .collect();
     let mut by_freq: Vec<u32> = (0..names.len() as u32).collect();
     // ties broken by the word so the order never depends on hashing
-    by_freq.sort_by(|&a, &b| {
-        counts[b as usize]
-            .cmp(&counts[a as usize])
-            .then(names[a as usize].cmp(&names[b as usize]))
-    });
+    by_freq
+        .sort_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]).then(names[a as usize].cmp(&names[b as usize])));
     let n_ctx = cfg.contexts.min(by_freq.len());
     let mut ctx_of = vec![n_ctx as u32; names.len()]; // n_ctx = "other word"
     for (r, &w) in by_freq.iter().take(n_ctx).enumerate() {
         ctx_of[w as usize] = r as u32;
     }
-    let vocab: Vec<u32> = by_freq
-        .iter()
-        .copied()
-        .filter(|&w| counts[w as usize] as usize >= cfg.min_count)
-        .collect();
+    let vocab: Vec<u32> = by_freq.iter().copied().filter(|&w| counts[w as usize] as usize >= cfg.min_count).collect();
     let mut row_of = vec![u32::MAX; names.len()];
     for (r, &w) in vocab.iter().enumerate() {
         row_of[w as usize] = r as u32;
@@ -254,11 +229,7 @@ pub fn induce_clusters(sentences: &[Vec<String>], cfg: &ClusterConfig) -> IdMap<
             }
             for (slot, d) in [(0u32, -2isize), (1, -1), (2, 1), (3, 2)] {
                 let j = i as isize + d;
-                let c = if j < 0 || j >= s.len() as isize {
-                    n_ctx as u32 + 1
-                } else {
-                    ctx_of[s[j as usize] as usize]
-                };
+                let c = if j < 0 || j >= s.len() as isize { n_ctx as u32 + 1 } else { ctx_of[s[j as usize] as usize] };
                 let weight = if d.abs() == 1 { 1.0 } else { 0.5 };
                 *co[r as usize].entry(slot * width + c).or_insert(0.0) += weight;
             }
@@ -305,13 +276,7 @@ pub fn induce_clusters(sentences: &[Vec<String>], cfg: &ClusterConfig) -> IdMap<
         .collect();
     let mut assign = vec![[NO_CLUSTER; N_GRAN]; vocab.len()];
     for (g, &k) in cfg.ks.iter().enumerate() {
-        let labels = spherical_kmeans(
-            &vectors,
-            dims,
-            k.min(vectors.len()).max(1),
-            cfg.iterations,
-            cfg.seed + g as u64,
-        );
+        let labels = spherical_kmeans(&vectors, dims, k.min(vectors.len()).max(1), cfg.iterations, cfg.seed + g as u64);
         for (r, l) in labels.into_iter().enumerate() {
             assign[r][g] = l.min(u32::from(NO_CLUSTER - 2)) as u16;
         }
@@ -324,13 +289,7 @@ pub fn induce_clusters(sentences: &[Vec<String>], cfg: &ClusterConfig) -> IdMap<
 }
 
 /// Spherical k-means over sparse unit vectors; returns a cluster per vector.
-fn spherical_kmeans(
-    vectors: &[Vec<(u32, f32)>],
-    dims: usize,
-    k: usize,
-    iterations: usize,
-    seed: u64,
-) -> Vec<u32> {
+fn spherical_kmeans(vectors: &[Vec<(u32, f32)>], dims: usize, k: usize, iterations: usize, seed: u64) -> Vec<u32> {
     let n = vectors.len();
     if n == 0 {
         return Vec::new();
@@ -421,10 +380,8 @@ pub fn build_gazetteer(docs: &[&LabelledDoc]) -> (IdMap<u8>, IdMap<u8>) {
             if r.end - r.start > MAX_PHRASE {
                 continue;
             }
-            let hs: Vec<u64> = d.words[r.clone()]
-                .iter()
-                .map(|w| super::features::lookup_hash(w, &mut scratch))
-                .collect();
+            let hs: Vec<u64> =
+                d.words[r.clone()].iter().map(|w| super::features::lookup_hash(w, &mut scratch)).collect();
             *phrases.entry(phrase_hash(&hs)).or_insert(0) |= class_bit(*k);
             for h in hs {
                 *words.entry(h).or_insert(0) |= class_bit(*k);
@@ -452,13 +409,7 @@ pub struct TrainConfig {
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        TrainConfig {
-            bits: 18,
-            epochs: 8,
-            folds: 10,
-            case_augment: 0.05,
-            seed: 7,
-        }
+        TrainConfig { bits: 18, epochs: 8, folds: 10, case_augment: 0.05, seed: 7 }
     }
 }
 
@@ -471,11 +422,7 @@ pub struct Scores {
 
 impl Scores {
     /// Adds the comparison of one sentence's gold and predicted phrases.
-    pub fn add(
-        &mut self,
-        gold: &[(Range<usize>, EntityKind)],
-        pred: &[(Range<usize>, EntityKind)],
-    ) {
+    pub fn add(&mut self, gold: &[(Range<usize>, EntityKind)], pred: &[(Range<usize>, EntityKind)]) {
         for (_, k) in gold {
             self.per_kind[k.index()].0 += 1;
         }
@@ -490,18 +437,11 @@ impl Scores {
     pub fn prf(&self, kind: Option<EntityKind>) -> (f64, f64, f64) {
         let (g, p, c) = match kind {
             Some(k) => self.per_kind[k.index()],
-            None => self
-                .per_kind
-                .iter()
-                .fold((0, 0, 0), |a, x| (a.0 + x.0, a.1 + x.1, a.2 + x.2)),
+            None => self.per_kind.iter().fold((0, 0, 0), |a, x| (a.0 + x.0, a.1 + x.1, a.2 + x.2)),
         };
         let pr = if p > 0 { c as f64 / p as f64 } else { 0.0 };
         let re = if g > 0 { c as f64 / g as f64 } else { 0.0 };
-        let f = if pr + re > 0.0 {
-            2.0 * pr * re / (pr + re)
-        } else {
-            0.0
-        };
+        let f = if pr + re > 0.0 { 2.0 * pr * re / (pr + re) } else { 0.0 };
         (pr, re, f)
     }
 }
@@ -551,10 +491,7 @@ fn doc_instances(
             inst.feats.extend_from_slice(feats.token(i));
             inst.offs.push(inst.feats.len() as u32);
         }
-        out.push(Instance {
-            feats: inst,
-            tags: gold[s.clone()].to_vec(),
-        });
+        out.push(Instance { feats: inst, tags: gold[s.clone()].to_vec() });
     }
 }
 
@@ -573,18 +510,9 @@ pub fn train(
     // features, with each fold's gazetteer built from the other folds
     let mut instances = Vec::new();
     for f in 0..folds {
-        let others: Vec<&LabelledDoc> = train
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % folds != f)
-            .map(|x| x.1)
-            .collect();
+        let others: Vec<&LabelledDoc> = train.iter().enumerate().filter(|(i, _)| i % folds != f).map(|x| x.1).collect();
         let (phrases, words) = build_gazetteer(&others);
-        let lex = Lexicon {
-            clusters: clusters.clone(),
-            phrases,
-            words,
-        };
+        let lex = Lexicon { clusters: clusters.clone(), phrases, words };
         for (i, d) in train.iter().enumerate() {
             if i % folds != f {
                 continue;
@@ -618,11 +546,7 @@ pub fn train(
     }
     let all: Vec<&LabelledDoc> = train.iter().collect();
     let (phrases, words) = build_gazetteer(&all);
-    let lexicon = Lexicon {
-        clusters,
-        phrases,
-        words,
-    };
+    let lexicon = Lexicon { clusters, phrases, words };
 
     let rows = 1usize << cfg.bits;
     let mut w = vec![0i32; rows * N_TAGS];
@@ -657,9 +581,7 @@ pub fn train(
                 emit.extend_from_slice(&e);
             }
             trans.trans.copy_from_slice(&tw[..N_TAGS * N_TAGS]);
-            trans
-                .start
-                .copy_from_slice(&tw[N_TAGS * N_TAGS..N_TAGS * N_TAGS + N_TAGS]);
+            trans.start.copy_from_slice(&tw[N_TAGS * N_TAGS..N_TAGS * N_TAGS + N_TAGS]);
             trans.end.copy_from_slice(&tw[N_TAGS * N_TAGS + N_TAGS..]);
             tags::viterbi(&emit, n, &trans, &mut back, &mut path);
             if path != inst.tags {
@@ -685,10 +607,7 @@ pub fn train(
                         upd(&mut tw, &mut tacc, pp, -1);
                     }
                 }
-                let (ge, pe) = (
-                    N_TAGS * N_TAGS + N_TAGS + inst.tags[n - 1],
-                    N_TAGS * N_TAGS + N_TAGS + path[n - 1],
-                );
+                let (ge, pe) = (N_TAGS * N_TAGS + N_TAGS + inst.tags[n - 1], N_TAGS * N_TAGS + N_TAGS + path[n - 1]);
                 if ge != pe {
                     upd(&mut tw, &mut tacc, ge, 1);
                     upd(&mut tw, &mut tacc, pe, -1);
@@ -705,19 +624,10 @@ pub fn train(
 
 /// The averaged weights `w - acc / c`, with the `O` weight of each row subtracted from
 /// the row (see [`Row`]), quantised to `i16` with one scale.
-fn averaged(
-    w: &[i32],
-    acc: &[i64],
-    tw: &[i32],
-    tacc: &[i64],
-    c: i64,
-    bits: u32,
-    lex: &Lexicon,
-) -> Model {
+fn averaged(w: &[i32], acc: &[i64], tw: &[i32], tacc: &[i64], c: i64, bits: u32, lex: &Lexicon) -> Model {
     let avg = |v: i32, a: i64| f64::from(v) - a as f64 / c as f64;
-    let shifted = |r: usize, t: usize| {
-        avg(w[r * N_TAGS + t], acc[r * N_TAGS + t]) - avg(w[r * N_TAGS], acc[r * N_TAGS])
-    };
+    let shifted =
+        |r: usize, t: usize| avg(w[r * N_TAGS + t], acc[r * N_TAGS + t]) - avg(w[r * N_TAGS], acc[r * N_TAGS]);
     let rows = w.len() / N_TAGS;
     let mut max = 1e-9f64;
     for r in 0..rows {
@@ -735,22 +645,13 @@ fn averaged(
             row.0[t - 1] = (shifted(r, t) * scale).round() as i16;
         }
     }
-    let t: Vec<i32> = tw
-        .iter()
-        .zip(tacc)
-        .map(|(&v, &a)| (avg(v, a) * scale).round() as i32)
-        .collect();
+    let t: Vec<i32> = tw.iter().zip(tacc).map(|(&v, &a)| (avg(v, a) * scale).round() as i32).collect();
     let transitions = Transitions {
         trans: t[..N_TAGS * N_TAGS].to_vec(),
         start: t[N_TAGS * N_TAGS..N_TAGS * N_TAGS + N_TAGS].to_vec(),
         end: t[N_TAGS * N_TAGS + N_TAGS..].to_vec(),
     };
-    Model {
-        bits,
-        weights,
-        transitions,
-        lexicon: lex.clone(),
-    }
+    Model { bits, weights, transitions, lexicon: lex.clone() }
 }
 
 /// Reads the `text` field of every JSON line (the unlabelled corpus) into rough tokens,
@@ -788,12 +689,7 @@ Zorbic NNP I-NP I-ORG\nB-Corp NNP I-NP B-ORG\nwon VBD I-VP O\n\n-DOCSTART- -X- O
         assert_eq!(docs[0].sentences, vec![0..6, 6..9]);
         assert_eq!(
             docs[0].phrases,
-            vec![
-                (0..2, EntityKind::Per),
-                (3..5, EntityKind::Loc),
-                (6..7, EntityKind::Org),
-                (7..8, EntityKind::Org)
-            ]
+            vec![(0..2, EntityKind::Per), (3..5, EntityKind::Loc), (6..7, EntityKind::Org), (7..8, EntityKind::Org)]
         );
         assert!(docs[1].phrases.is_empty());
     }
@@ -809,10 +705,7 @@ Zorbic NNP I-NP I-ORG\nB-Corp NNP I-NP B-ORG\nwon VBD I-VP O\n\n-DOCSTART- -X- O
     #[test]
     fn scores_compute_f1() {
         let mut s = Scores::default();
-        s.add(
-            &[(0..2, EntityKind::Per), (3..4, EntityKind::Loc)],
-            &[(0..2, EntityKind::Per), (3..5, EntityKind::Loc)],
-        );
+        s.add(&[(0..2, EntityKind::Per), (3..4, EntityKind::Loc)], &[(0..2, EntityKind::Per), (3..5, EntityKind::Loc)]);
         let (p, r, f) = s.prf(None);
         assert!((p - 0.5).abs() < 1e-9 && (r - 0.5).abs() < 1e-9 && (f - 0.5).abs() < 1e-9);
         assert_eq!(s.prf(Some(EntityKind::Per)).2, 1.0);
@@ -825,28 +718,13 @@ Zorbic NNP I-NP I-ORG\nB-Corp NNP I-NP B-ORG\nwon VBD I-VP O\n\n-DOCSTART- -X- O
         for i in 0..40 {
             let name = ["amara", "bodo", "celia", "dario"][i % 4];
             let place = ["zell", "yarrow", "xanth", "wick"][i % 4];
-            sents.push(
-                format!("we met {name} in {place} today")
-                    .split(' ')
-                    .map(String::from)
-                    .collect(),
-            );
+            sents.push(format!("we met {name} in {place} today").split(' ').map(String::from).collect());
         }
-        let cfg = ClusterConfig {
-            ks: [2, 2, 4, 4],
-            min_count: 3,
-            contexts: 10,
-            iterations: 5,
-            seed: 1,
-        };
+        let cfg = ClusterConfig { ks: [2, 2, 4, 4], min_count: 3, contexts: 10, iterations: 5, seed: 1 };
         let cl = induce_clusters(&sents, &cfg);
         let mut s = String::new();
-        let c =
-            |w: &str, s: &mut String| cl.get(&super::super::features::lookup_hash(w, s)).copied();
-        let (a, b) = (
-            c("amara", &mut s).unwrap_or_default(),
-            c("bodo", &mut s).unwrap_or_default(),
-        );
+        let c = |w: &str, s: &mut String| cl.get(&super::super::features::lookup_hash(w, s)).copied();
+        let (a, b) = (c("amara", &mut s).unwrap_or_default(), c("bodo", &mut s).unwrap_or_default());
         assert_eq!(a[1], b[1]);
         let z = c("zell", &mut s).unwrap_or_default();
         assert_ne!(a[1], z[1]);
@@ -858,18 +736,10 @@ Zorbic NNP I-NP I-ORG\nB-Corp NNP I-NP B-ORG\nwon VBD I-VP O\n\n-DOCSTART- -X- O
         for i in 0..30 {
             let name = ["Amara", "Bodo", "Celia"][i % 3];
             let place = ["Zell", "Yarrow", "Xanth"][i % 3];
-            let text = format!(
-                "x X x O\nmet X x O\n{name} X x B-PER\nin X x O\n{place} X x B-LOC\n. X x O\n"
-            );
+            let text = format!("x X x O\nmet X x O\n{name} X x B-PER\nin X x O\n{place} X x B-LOC\n. X x O\n");
             docs.extend(read_conll(&format!("-DOCSTART- X X O\n\n{text}")));
         }
-        let cfg = TrainConfig {
-            bits: 14,
-            epochs: 3,
-            folds: 2,
-            case_augment: 0.0,
-            seed: 3,
-        };
+        let cfg = TrainConfig { bits: 14, epochs: 3, folds: 2, case_augment: 0.0, seed: 3 };
         let model = train(&docs, IdMap::default(), &cfg, |_, _| {});
         let s = evaluate(&model, &docs);
         assert!(s.prf(None).2 > 0.95, "{:?}", s);
