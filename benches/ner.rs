@@ -21,15 +21,11 @@ fn bench(c: &mut Criterion) {
     if start < words.len() {
         sentences.push(start..words.len());
     }
-    let Some(model) = shipped_model() else {
-        panic!("the shipped model does not load")
-    };
+    let Some(model) = shipped_model() else { panic!("the shipped model does not load") };
     let mut tagger = Tagger::new(model);
     let mut g = c.benchmark_group("ner");
     g.throughput(Throughput::Elements(words.len() as u64));
-    g.bench_function("tag_article", |b| {
-        b.iter(|| tagger.tag_words(&words, &sentences))
-    });
+    g.bench_function("tag_article", |b| b.iter(|| tagger.tag_words(&words, &sentences)));
     g.finish();
 }
 

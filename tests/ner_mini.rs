@@ -30,16 +30,10 @@ fn gold_against_itself_scores_one_and_empty_scores_zero() {
 
 #[test]
 fn shipped_model_tags_the_mini_file_well() {
-    let Some(model) = shipped_model() else {
-        panic!("the shipped model does not load")
-    };
+    let Some(model) = shipped_model() else { panic!("the shipped model does not load") };
     let docs = read_conll(MINI);
     let s = evaluate(model, &docs);
     let (p, r, f) = s.prf(None);
     assert!(f >= 0.8, "p {p:.3} r {r:.3} f1 {f:.3}: {s:?}");
-    assert_eq!(
-        s.prf(Some(EntityKind::Per)).1,
-        1.0,
-        "every person found: {s:?}"
-    );
+    assert_eq!(s.prf(Some(EntityKind::Per)).1, 1.0, "every person found: {s:?}");
 }
