@@ -370,7 +370,7 @@ fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
         if c.kind == EntityKind::Per {
             is_per(g) && all[longest(g, all)].words == c.words
         } else {
-            g.members.iter().any(|&m| all[m].words == c.words && all[m].kind != EntityKind::Per)
+            g.members.iter().any(|&m| all[m].words == c.words && all[m].kind == c.kind)
         }
     }) {
         return Some(g);
