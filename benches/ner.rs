@@ -3,7 +3,9 @@
 //! `cargo bench --bench ner`
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use lede::text::ner::{shipped_model, train::rough_tokens, Tagger};
+use lede::text::ner::{recognize, shipped_model, train::rough_tokens, Tagger};
+use lede::text::sentences::split_sentences;
+use lede::text::tokenize::tokenize;
 
 fn bench(c: &mut Criterion) {
     let text = include_str!("../tests/fixtures/article.txt");
@@ -26,6 +28,11 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("ner");
     g.throughput(Throughput::Elements(words.len() as u64));
     g.bench_function("tag_article", |b| b.iter(|| tagger.tag_words(&words, &sentences)));
+    // the library entry point on the shared tokenizer's tokens (tokenizing not timed)
+    let tokens = tokenize(text);
+    let sentences = split_sentences(text, &tokens);
+    g.throughput(Throughput::Elements(tokens.len() as u64));
+    g.bench_function("recognize_article", |b| b.iter(|| recognize(text, &tokens, &sentences)));
     g.finish();
 }
 
