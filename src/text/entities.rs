@@ -96,6 +96,8 @@ struct Cleaned {
     words: Vec<String>,
     /// Words in their written case, for acronym building.
     surface_words: Vec<String>,
+    /// Followed by a noun that a person's name modifies ("the Assad regime").
+    attributive: bool,
 }
 
 struct Group {
@@ -275,6 +277,25 @@ const NOT_ROLE: &[&str] = &[
     "If",
 ];
 
+/// Nouns a person's family name modifies ("the Obama administration").
+const ATTRIBUTIVE: &[&str] = &[
+    "regime",
+    "administration",
+    "government",
+    "camp",
+    "family",
+    "era",
+    "presidency",
+    "campaign",
+    "aides",
+    "cabinet",
+    "doctrine",
+    "loyalists",
+    "supporters",
+    "forces",
+    "years",
+];
+
 const ACRONYM_SKIP: &[&str] = &["of", "the", "for", "and", "on", "in", "de", "des", "du", "la", "le", "to", "&"];
 
 fn normalise_word(w: &str) -> String {
@@ -313,7 +334,7 @@ fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
             break;
         }
         let key = normalise_word(first);
-        let drop = key == "the"
+        let drop = first == "the"
             || (m.kind == EntityKind::Per && (HONORIFICS.contains(&key.as_str()) || TITLES.contains(&key.as_str())));
         if !drop {
             break;
@@ -321,18 +342,16 @@ fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
         let rest = cur[first.len()..].trim_start();
         s = e - rest.len();
     }
-    let cur = text.get(s..e)?.trim_end_matches(|c: char| c == ',' || c == '.' && !has_inner_dot(text.get(s..e)));
+    let cur = text.get(s..e)?.trim_end_matches(',');
     e = s + cur.len();
     if cur.is_empty() {
         return None;
     }
+    let next = text.get(e..).unwrap_or("").split_whitespace().next().unwrap_or("");
+    let attributive = ATTRIBUTIVE.contains(&next.trim_end_matches(|c: char| !c.is_alphanumeric()));
     let surface_words: Vec<String> = cur.split_whitespace().map(String::from).collect();
     let words = surface_words.iter().map(|w| normalise_word(w)).collect();
-    Some(Cleaned { span: s..e, kind: m.kind, words, surface_words })
-}
-
-fn has_inner_dot(s: Option<&str>) -> bool {
-    s.is_some_and(|s| s.trim_end_matches('.').contains('.'))
+    Some(Cleaned { span: s..e, kind: m.kind, words, surface_words, attributive })
 }
 
 /// Acronyms a name may be written as: initials of its capitalised words, without and with
@@ -376,8 +395,9 @@ fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
         return Some(g);
     }
     // part of a person's name: "Tillerson" in "Rex Tillerson"; a one-word mention of
-    // another class too ("the Obama administration")
-    if c.kind == EntityKind::Per || c.words.len() == 1 {
+    // another class too when it modifies a noun like a person's name does ("the Obama
+    // administration")
+    if c.kind == EntityKind::Per || (c.words.len() == 1 && c.attributive) {
         let keys: Vec<&str> = c.words.iter().map(|w| person_key(w)).collect();
         let candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| is_per(&groups[g]))
