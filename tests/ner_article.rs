@@ -99,3 +99,23 @@ fn print_entities() {
         );
     }
 }
+
+/// People found in the body written in one case.
+fn people_in(text: &str) -> Vec<String> {
+    let tokens = tokenize(text);
+    let mentions = recognize(text, &tokens, &split_sentences(text, &tokens));
+    resolve(text, &mentions, None).into_iter().filter(|e| e.kind == EntityKind::Per).map(|e| e.name).collect()
+}
+
+#[test]
+fn headline_case_and_lower_case_still_find_most_people() {
+    let body = body();
+    for (label, text) in [("upper", body.to_uppercase()), ("lower", body.to_lowercase())] {
+        let people = people_in(&text);
+        let found = ["TILLERSON", "LAVROV", "PUTIN", "HALEY", "MATTIS", "ASSAD", "TRUMP", "CLINTON"]
+            .iter()
+            .filter(|s| people.iter().any(|p| p.to_uppercase().ends_with(*s)))
+            .count();
+        assert!(found >= 6, "{label}: only {found} of 8 people: {people:?}");
+    }
+}
