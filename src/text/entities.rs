@@ -785,6 +785,15 @@ mod tests {
     }
 
     #[test]
+    fn gender_from_pronouns_when_no_honorific() {
+        let text = "Karl Zorn arrived. He said his plan works. Lisa Pym agreed; she left.";
+        let ms = mentions(text, &[("Karl Zorn", EntityKind::Per), ("Lisa Pym", EntityKind::Per)]);
+        let es = resolve(text, &ms, None);
+        assert_eq!(find(&es, "Karl Zorn").gender, Some(Gender::Male));
+        assert_eq!(find(&es, "Lisa Pym").gender, Some(Gender::Female));
+    }
+
+    #[test]
     fn a_title_tagged_as_a_name_before_a_person_is_dropped() {
         let text = "Ruritanian Secretary of Trade Karl Zorn spoke.";
         let ms = mentions(text, &[("Ruritanian Secretary of Trade", EntityKind::Org), ("Karl Zorn", EntityKind::Per)]);
