@@ -1,0 +1,831 @@
+//! Entity resolution: groups the tagged mentions of one document into one entity per
+//! real-world referent, with a canonical name, the roles the text gives a person, a likely
+//! gender and a salience score.
+//!
+//! Sits after the tagger ([`crate::text::ner`]) and before quote attribution, which reads
+//! each entity's kind and gender. Merging is by name form, longest forms first:
+//! "Rex Tillerson" absorbs "Mr Tillerson" and "Tillerson's" (shared name words, nearest
+//! candidate on ties), "the United Nations" absorbs "UN" and "U.N." (acronyms of the
+//! capitalised words, with or without the function words), and identical names merge
+//! whatever their tag. Titles and honorifics stay outside mention spans; titles before a
+//! name (or in an apposition before it) become the entity's `roles`.
+
+use std::ops::Range;
+
+use super::ner::{subtype, EntityKind, Mention, Subtype};
+
+/// A person's likely gender, when an honorific or a pronoun tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gender {
+    /// "Mr", "Sir", "King", or "he" / "his" after the name.
+    Male,
+    /// "Mrs", "Ms", "Queen", or "she" / "her" after the name.
+    Female,
+}
+
+/// One real-world referent of a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    /// The CoNLL class (the majority over the mentions).
+    pub kind: EntityKind,
+    /// A finer class, where the name tells it.
+    pub subtype: Option<Subtype>,
+    /// The fullest proper form of the name in the document ("Rex Tillerson").
+    pub name: String,
+    /// Titles the text puts before the person's name ("US Secretary of State").
+    pub roles: Vec<String>,
+    /// Mention spans, byte ranges in text order; each is the name alone.
+    pub mentions: Vec<Range<usize>>,
+    /// Importance in the document, in `(0, 1]`; the most salient entity has 1.
+    pub salience: f32,
+    /// Likely gender of a person.
+    pub gender: Option<Gender>,
+}
+
+/// Groups `mentions` (from [`crate::text::ner`], in any order) into entities, ordered by
+/// first mention. `title` is the byte range of the headline within `text`, if it is part
+/// of it. Mention spans are cleaned of a possessive ending, a leading "the" and leading
+/// honorifics or titles the tagger may have included.
+pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) -> Vec<Entity> {
+    let mut cleaned: Vec<Cleaned> = mentions.iter().filter_map(|m| clean(text, m)).collect();
+    // a title phrase tagged as a name inside a person's role ("US Secretary of Defence"
+    // James Mattis) is part of the role, not an entity
+    let roles: Vec<Range<usize>> = cleaned
+        .iter()
+        .filter(|c| c.kind == EntityKind::Per)
+        .filter_map(|c| role_before_span(text, c.span.start).map(|(s, _)| s..c.span.start))
+        .collect();
+    cleaned.retain(|c| {
+        c.kind == EntityKind::Per
+            || !c.words.iter().any(|w| TITLES.contains(&w.as_str()))
+            || !roles.iter().any(|r| r.start <= c.span.start && c.span.end <= r.end)
+    });
+    cleaned.sort_by_key(|c| c.span.start);
+    cleaned.dedup_by(|a, b| a.span == b.span);
+    // longest forms first, so short forms find the entity they abbreviate
+    let mut order: Vec<usize> = (0..cleaned.len()).collect();
+    // people first, so a one-word name tagged otherwise ("the Assad regime") can join them
+    order.sort_by_key(|&i| {
+        (cleaned[i].kind != EntityKind::Per, std::cmp::Reverse(cleaned[i].words.len()), cleaned[i].span.start)
+    });
+    let mut groups: Vec<Group> = Vec::new();
+    for &i in &order {
+        let c = &cleaned[i];
+        let target = find_group(&groups, &cleaned, c);
+        match target {
+            Some(g) => groups[g].members.push(i),
+            None => groups.push(Group { members: vec![i] }),
+        }
+    }
+    let mut entities: Vec<Entity> = groups.iter().map(|g| build(text, &cleaned, g, title.as_ref())).collect();
+    let max = entities.iter().map(|e| e.salience).fold(0.0f32, f32::max);
+    if max > 0.0 {
+        for e in &mut entities {
+            e.salience /= max;
+        }
+    }
+    entities.sort_by_key(|e| e.mentions.first().map_or(usize::MAX, |m| m.start));
+    entities
+}
+
+/// A mention after clean-up, with its normalised name words.
+struct Cleaned {
+    span: Range<usize>,
+    kind: EntityKind,
+    /// Lower-cased words, dots removed ("U.N." -> "un").
+    words: Vec<String>,
+    /// Words in their written case, for acronym building.
+    surface_words: Vec<String>,
+    /// Followed by a noun that a person's name modifies ("the Assad regime").
+    attributive: bool,
+}
+
+struct Group {
+    members: Vec<usize>,
+}
+
+const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady"];
+const MALE: &[&str] = &["mr", "sir", "lord", "king", "prince", "he", "him", "his", "himself"];
+const FEMALE: &[&str] = &["mrs", "ms", "miss", "dame", "lady", "queen", "princess", "she", "her", "hers", "herself"];
+
+/// Words that make a phrase before a name a role.
+const TITLES: &[&str] = &[
+    "president",
+    "president-elect",
+    "vice-president",
+    "minister",
+    "secretary",
+    "ambassador",
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "senator",
+    "sen",
+    "governor",
+    "mayor",
+    "general",
+    "gen",
+    "director",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chief",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "leader",
+    "envoy",
+    "representative",
+    "commander",
+    "judge",
+    "justice",
+    "pope",
+    "dictator",
+    "officer",
+    "coach",
+    "manager",
+    "captain",
+    "ceo",
+    "executive",
+    "founder",
+    "editor",
+    "correspondent",
+    "professor",
+    "adviser",
+    "advisor",
+    "aide",
+    "lawmaker",
+    "congressman",
+    "congresswoman",
+    "sheikh",
+    "emir",
+    "sultan",
+    "prosecutor",
+    "attorney",
+    "counsel",
+    "head",
+    "commissioner",
+    "inspector",
+    "colonel",
+    "lieutenant",
+    "sergeant",
+    "admiral",
+    "marshal",
+    "cardinal",
+    "bishop",
+    "archbishop",
+    "rabbi",
+    "imam",
+    "ayatollah",
+    "chairperson",
+    "mp",
+    "mep",
+    "diplomat",
+    "negotiator",
+];
+
+/// Lower-case words that may stand inside a role ("former", "deputy").
+const MODIFIERS: &[&str] = &[
+    "former",
+    "then",
+    "acting",
+    "deputy",
+    "vice",
+    "senior",
+    "foreign",
+    "defence",
+    "defense",
+    "interior",
+    "finance",
+    "prime",
+    "state",
+    "interim",
+    "incoming",
+    "outgoing",
+    "late",
+    "top",
+    "assistant",
+    "associate",
+    "general",
+    "national",
+    "security",
+    "chief",
+    "permanent",
+    "special",
+    "first",
+    "supreme",
+    "opposition",
+    "party",
+];
+
+/// Function words that may link the words of a role ("Secretary of State").
+const CONNECTORS: &[&str] = &["of", "to", "the", "for"];
+
+/// Capitalised words that start sentences or clauses rather than roles.
+const NOT_ROLE: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "On",
+    "In",
+    "At",
+    "But",
+    "And",
+    "When",
+    "After",
+    "Before",
+    "Despite",
+    "However",
+    "Then",
+    "While",
+    "As",
+    "By",
+    "From",
+    "With",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "This",
+    "That",
+    "Both",
+    "Should",
+    "If",
+];
+
+/// Nouns a person's family name modifies ("the Obama administration").
+const ATTRIBUTIVE: &[&str] = &[
+    "regime",
+    "administration",
+    "government",
+    "camp",
+    "family",
+    "era",
+    "presidency",
+    "campaign",
+    "aides",
+    "cabinet",
+    "doctrine",
+    "loyalists",
+    "supporters",
+    "forces",
+    "years",
+];
+
+const ACRONYM_SKIP: &[&str] = &["of", "the", "for", "and", "on", "in", "de", "des", "du", "la", "le", "to", "&"];
+
+fn normalise_word(w: &str) -> String {
+    let w: String = w.chars().filter(|&c| c != '.').collect();
+    w.to_lowercase().replace('\u{2019}', "'")
+}
+
+/// The name key of a word for matching people: lower case, without an Arabic article
+/// prefix ("al-Assad" -> "assad").
+fn person_key(w: &str) -> &str {
+    for p in ["al-", "el-", " al ", "ad-", "as-"] {
+        if let Some(rest) = w.strip_prefix(p) {
+            if !rest.is_empty() {
+                return rest;
+            }
+        }
+    }
+    w
+}
+
+fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
+    let (mut s, mut e) = (m.start, m.end);
+    let surface = text.get(s..e)?;
+    // possessive endings
+    for suffix in ["'s", "\u{2019}s", "'", "\u{2019}"] {
+        if surface.len() > suffix.len() && surface.ends_with(suffix) {
+            e -= suffix.len();
+            break;
+        }
+    }
+    // a leading "the", honorifics and titles
+    loop {
+        let cur = text.get(s..e)?;
+        let first = cur.split_whitespace().next()?;
+        if cur.len() == first.len() {
+            break;
+        }
+        let key = normalise_word(first);
+        let drop = first == "the"
+            || (m.kind == EntityKind::Per && (HONORIFICS.contains(&key.as_str()) || TITLES.contains(&key.as_str())));
+        if !drop {
+            break;
+        }
+        let rest = cur[first.len()..].trim_start();
+        s = e - rest.len();
+    }
+    let cur = text.get(s..e)?.trim_end_matches(',');
+    e = s + cur.len();
+    if cur.is_empty() {
+        return None;
+    }
+    let next = text.get(e..).unwrap_or("").split_whitespace().next().unwrap_or("");
+    let attributive = ATTRIBUTIVE.contains(&next.trim_end_matches(|c: char| !c.is_alphanumeric()));
+    let surface_words: Vec<String> = cur.split_whitespace().map(String::from).collect();
+    let words = surface_words.iter().map(|w| normalise_word(w)).collect();
+    Some(Cleaned { span: s..e, kind: m.kind, words, surface_words, attributive })
+}
+
+/// Acronyms a name may be written as: initials of its capitalised words, without and with
+/// the function words.
+fn acronyms(words: &[String]) -> Vec<String> {
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    let initials = |skip: bool| -> String {
+        words
+            .iter()
+            .filter(|w| !(skip && ACRONYM_SKIP.contains(&w.to_lowercase().as_str())))
+            .flat_map(|w| w.split('-'))
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut v = vec![initials(true), initials(false)];
+    v.dedup();
+    v
+}
+
+fn is_acronym(c: &Cleaned) -> bool {
+    c.surface_words.len() == 1 && {
+        let w: String = c.surface_words[0].chars().filter(|&ch| ch != '.').collect();
+        (2..=8).contains(&w.chars().count()) && w.chars().all(|ch| ch.is_uppercase() || ch == '&')
+    }
+}
+
+fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
+    let is_per = |g: &Group| kind_of(g, all) == EntityKind::Per;
+    // identical names merge whatever the tag, except people with non-people; a person's
+    // short form ("Zorn") is left to the nearest-candidate rule below
+    if let Some(g) = groups.iter().position(|g| {
+        if c.kind == EntityKind::Per {
+            is_per(g) && all[longest(g, all)].words == c.words
+        } else {
+            g.members.iter().any(|&m| all[m].words == c.words && all[m].kind == c.kind)
+        }
+    }) {
+        return Some(g);
+    }
+    // part of a person's name: "Tillerson" in "Rex Tillerson"; a one-word mention of
+    // another class too when it modifies a noun like a person's name does ("the Obama
+    // administration")
+    if c.kind == EntityKind::Per || (c.words.len() == 1 && c.attributive) {
+        let keys: Vec<&str> = c.words.iter().map(|w| person_key(w)).collect();
+        let candidates: Vec<usize> = (0..groups.len())
+            .filter(|&g| is_per(&groups[g]))
+            .filter(|&g| {
+                let long = &all[longest(&groups[g], all)];
+                let long_keys: Vec<&str> = long.words.iter().map(|w| person_key(w)).collect();
+                if c.kind == EntityKind::Per {
+                    long.words.len() > c.words.len() && keys.iter().all(|k| long_keys.contains(k))
+                } else {
+                    // a lone word of another class must be the family name
+                    long_keys.last() == keys.last()
+                }
+            })
+            .collect();
+        if let Some(g) = nearest(&candidates, groups, all, c.span.start) {
+            return Some(g);
+        }
+    }
+    // acronyms of longer names ("UN", "U.N." for "United Nations")
+    if c.kind != EntityKind::Per && is_acronym(c) {
+        let a = c.words[0].as_str();
+        let candidates: Vec<usize> = (0..groups.len())
+            .filter(|&g| !is_per(&groups[g]))
+            .filter(|&g| groups[g].members.iter().any(|&m| acronyms(&all[m].surface_words).iter().any(|x| x == a)))
+            .collect();
+        if let Some(g) = nearest(&candidates, groups, all, c.span.start) {
+            return Some(g);
+        }
+    }
+    None
+}
+
+/// The candidate with a mention closest to `pos`, preferring mentions before it.
+fn nearest(candidates: &[usize], groups: &[Group], all: &[Cleaned], pos: usize) -> Option<usize> {
+    candidates.iter().copied().min_by_key(|&g| {
+        groups[g]
+            .members
+            .iter()
+            .map(|&m| {
+                let s = all[m].span.start;
+                if s <= pos {
+                    (0, pos - s)
+                } else {
+                    (1, s - pos)
+                }
+            })
+            .min()
+            .unwrap_or((2, 0))
+    })
+}
+
+fn longest(g: &Group, all: &[Cleaned]) -> usize {
+    let mut best = g.members[0];
+    for &m in &g.members {
+        let (a, b) = (&all[m], &all[best]);
+        let key = |c: &Cleaned| (c.words.len(), c.span.end - c.span.start);
+        if key(a) > key(b) || (key(a) == key(b) && a.span.start < b.span.start) {
+            best = m;
+        }
+    }
+    best
+}
+
+fn kind_of(g: &Group, all: &[Cleaned]) -> EntityKind {
+    // other classes join a person only through the person's name, so one PER decides
+    if g.members.iter().any(|&m| all[m].kind == EntityKind::Per) {
+        return EntityKind::Per;
+    }
+    let mut counts = [0usize; 4];
+    for &m in &g.members {
+        counts[all[m].kind as usize] += 1;
+    }
+    let long_kind = all[longest(g, all)].kind;
+    let best = counts.iter().copied().max().unwrap_or(0);
+    if counts[long_kind as usize] == best {
+        return long_kind;
+    }
+    EntityKind::ALL.into_iter().find(|&k| counts[k as usize] == best).unwrap_or(long_kind)
+}
+
+fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -> Entity {
+    let kind = kind_of(g, all);
+    let long = &all[longest(g, all)];
+    let name = text.get(long.span.clone()).unwrap_or("").to_string();
+    let mut mentions: Vec<Range<usize>> = g.members.iter().map(|&m| all[m].span.clone()).collect();
+    mentions.sort_by_key(|r| r.start);
+    let mut roles = Vec::new();
+    let mut gender = None;
+    let mut pronoun_votes = (0usize, 0usize);
+    if kind == EntityKind::Per {
+        for m in &mentions {
+            if let Some(role) = role_before(text, m.start).or_else(|| role_in_apposition(text, m)) {
+                if !roles.contains(&role) {
+                    roles.push(role);
+                }
+            }
+            if gender.is_none() {
+                gender = gender_before(text, m.start);
+            }
+            match pronoun_after(text, m.end, all) {
+                Some(Gender::Male) => pronoun_votes.0 += 1,
+                Some(Gender::Female) => pronoun_votes.1 += 1,
+                None => {}
+            }
+        }
+        if gender.is_none() {
+            gender = roles.iter().find_map(|r| gender_of_words(r));
+        }
+        if gender.is_none() && pronoun_votes.0 != pronoun_votes.1 {
+            gender = Some(if pronoun_votes.0 > pronoun_votes.1 { Gender::Male } else { Gender::Female });
+        }
+    }
+    let lead_end = text.find("\n\n").unwrap_or(text.len());
+    let first = mentions.first().map_or(0, |m| m.start);
+    let mut salience = (1.0 + mentions.len() as f32).ln() + 0.5 * (1.0 - first as f32 / text.len().max(1) as f32);
+    if title.is_some_and(|t| mentions.iter().any(|m| t.start <= m.start && m.end <= t.end)) {
+        salience += 1.0;
+    }
+    if mentions.iter().any(|m| m.end <= lead_end) {
+        salience += 0.5;
+    }
+    Entity { kind, subtype: subtype(kind, &name), name, roles, mentions, salience, gender }
+}
+
+/// Words of `text` before byte `pos`, nearest first, each with its start; stops at a
+/// line break.
+fn words_before(text: &str, pos: usize, max: usize) -> Vec<(usize, &str)> {
+    let mut from = pos.saturating_sub(200);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let Some(before) = text.get(from..pos) else {
+        return Vec::new();
+    };
+    let before = match before.rfind('\n') {
+        Some(i) => &before[i + 1..],
+        None => before,
+    };
+    let base = pos - before.len();
+    let mut out = Vec::new();
+    let mut end = before.len();
+    for (i, c) in before.char_indices().rev() {
+        if c.is_whitespace() {
+            if i + c.len_utf8() < end {
+                out.push((base + i + c.len_utf8(), &before[i + c.len_utf8()..end]));
+            }
+            end = i;
+            if out.len() >= max {
+                return out;
+            }
+        }
+    }
+    if end > 0 {
+        out.push((base, &before[..end]));
+    }
+    out
+}
+
+/// A role written right before a name: capitalised words, titles, modifiers and
+/// connectors back to the first word that is none of these ("US Ambassador to the United
+/// Nations" Nikki Haley, "former President" Obama).
+fn role_before(text: &str, start: usize) -> Option<String> {
+    role_before_span(text, start).map(|x| x.1)
+}
+
+/// [`role_before`] with the byte offset where the scanned words begin.
+fn role_before_span(text: &str, start: usize) -> Option<(usize, String)> {
+    let words = words_before(text, start, 12);
+    let mut taken: Vec<&str> = Vec::new();
+    let mut role_start = start;
+    for (i, &(ws, w)) in words.iter().enumerate() {
+        let key = normalise_word(w);
+        if i == 0 && HONORIFICS.contains(&key.as_str()) {
+            return None;
+        }
+        // punctuation or a possessive ends the role
+        let ends_clause = w.ends_with(|c: char| !c.is_alphanumeric() && c != '.')
+            || w.starts_with(|c: char| !c.is_alphanumeric())
+            || key.ends_with("'s");
+        if ends_clause {
+            break;
+        }
+        let capital = w.chars().next().is_some_and(char::is_uppercase);
+        let ok = TITLES.contains(&key.as_str())
+            || MODIFIERS.contains(&key.as_str())
+            || CONNECTORS.contains(&w)
+            || (capital && !NOT_ROLE.contains(&w));
+        if !ok {
+            break;
+        }
+        taken.push(w);
+        role_start = ws;
+    }
+    finish_role(taken).map(|r| (role_start, r))
+}
+
+/// A role in an apposition before the name: "the Russian representative to the UN,
+/// Vladimir Safronov, said".
+fn role_in_apposition(text: &str, m: &Range<usize>) -> Option<String> {
+    let before = text.get(..m.start)?.trim_end_matches(' ');
+    let after = text.get(m.end..)?;
+    if !before.ends_with(',') || !after.starts_with(',') {
+        return None;
+    }
+    let comma = before.len() - 1;
+    let words = words_before(text, comma, 12);
+    let mut taken = Vec::new();
+    for (i, &(_, w)) in words.iter().enumerate() {
+        let w = if i == 0 { w.trim_end_matches(',') } else { w };
+        let key = normalise_word(w);
+        if w.ends_with(|c: char| !c.is_alphanumeric() && c != '.') || key.ends_with("'s") {
+            break;
+        }
+        let capital = w.chars().next().is_some_and(char::is_uppercase);
+        let ok = TITLES.contains(&key.as_str())
+            || MODIFIERS.contains(&key.as_str())
+            || CONNECTORS.contains(&w)
+            || (capital && !NOT_ROLE.contains(&w));
+        if !ok {
+            break;
+        }
+        taken.push(w);
+    }
+    finish_role(taken)
+}
+
+/// Turns the words collected backwards into a role: trims connectors at either end and
+/// requires a title word.
+fn finish_role(mut taken: Vec<&str>) -> Option<String> {
+    taken.reverse();
+    while taken.first().is_some_and(|w| CONNECTORS.contains(w) || NOT_ROLE.contains(w)) {
+        taken.remove(0);
+    }
+    while taken.last().is_some_and(|w| CONNECTORS.contains(w)) {
+        taken.pop();
+    }
+    let has_title = taken.iter().any(|w| TITLES.contains(&normalise_word(w).as_str()));
+    (has_title && !taken.is_empty()).then(|| taken.join(" "))
+}
+
+fn gender_of_words(s: &str) -> Option<Gender> {
+    s.split_whitespace().find_map(|w| {
+        let k = normalise_word(w);
+        if MALE.contains(&k.as_str()) {
+            Some(Gender::Male)
+        } else if FEMALE.contains(&k.as_str()) {
+            Some(Gender::Female)
+        } else {
+            None
+        }
+    })
+}
+
+/// Gender from an honorific right before the name ("Mr", "Ms").
+fn gender_before(text: &str, start: usize) -> Option<Gender> {
+    let words = words_before(text, start, 1);
+    let (_, w) = words.first()?;
+    let k = normalise_word(w);
+    if !HONORIFICS.contains(&k.as_str()) && !["king", "queen", "prince", "princess"].contains(&k.as_str()) {
+        return None;
+    }
+    gender_of_words(w)
+}
+
+/// The first personal pronoun within a short stretch after a mention, unless another
+/// name comes first.
+fn pronoun_after(text: &str, end: usize, all: &[Cleaned]) -> Option<Gender> {
+    let mut stop = (end + 160).min(text.len());
+    while !text.is_char_boundary(stop) {
+        stop -= 1;
+    }
+    if let Some(next) =
+        all.iter().filter(|c| c.kind == EntityKind::Per && c.span.start >= end).map(|c| c.span.start).min()
+    {
+        stop = stop.min(next);
+    }
+    let after = text.get(end..stop)?;
+    after.split(|c: char| !c.is_alphabetic()).find_map(|w| {
+        let k = w.to_lowercase();
+        match k.as_str() {
+            "he" | "him" | "his" | "himself" => Some(Gender::Male),
+            "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mentions for every occurrence of each (surface, kind) pair.
+    fn mentions(text: &str, names: &[(&str, EntityKind)]) -> Vec<Mention> {
+        let mut out = Vec::new();
+        for &(n, k) in names {
+            let mut from = 0;
+            while let Some(i) = text[from..].find(n) {
+                let s = from + i;
+                let ok_before = text[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let ok_after = text[s + n.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                if ok_before && ok_after {
+                    out.push(Mention { start: s, end: s + n.len(), kind: k, subtype: None });
+                }
+                from = s + n.len();
+            }
+        }
+        out
+    }
+
+    fn find<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
+        es.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no entity {name}: {es:#?}"))
+    }
+
+    #[test]
+    fn person_mentions_merge_and_keep_roles() {
+        let text = "Foreign Minister Amara Quist met the press. Ms Quist said Quist's plan works. \
+                    Later Quist left.";
+        let ms = mentions(text, &[("Amara Quist", EntityKind::Per), ("Quist", EntityKind::Per)]);
+        // the overlapping short matches inside "Amara Quist" are removed by span dedup
+        let ms: Vec<Mention> = ms.into_iter().filter(|m| !(m.start == 23 && m.end == 28)).collect();
+        let es = resolve(text, &ms, None);
+        assert_eq!(es.len(), 1, "{es:#?}");
+        let e = &es[0];
+        assert_eq!(e.name, "Amara Quist");
+        assert_eq!(e.roles, vec!["Foreign Minister"]);
+        assert_eq!(e.gender, Some(Gender::Female));
+        assert_eq!(e.mentions.len(), 4);
+        assert!(e.mentions.iter().all(|m| !text[m.clone()].ends_with("'s")));
+    }
+
+    #[test]
+    fn acronyms_merge_with_their_long_form() {
+        let text = "The Organisation for the Banning of Loud Trumpets met. The OBLT said the \
+                    United Nations and the U.N. agree, as does the UN.";
+        let ms = mentions(
+            text,
+            &[
+                ("Organisation for the Banning of Loud Trumpets", EntityKind::Org),
+                ("OBLT", EntityKind::Org),
+                ("United Nations", EntityKind::Org),
+                ("U.N.", EntityKind::Org),
+                ("UN", EntityKind::Org),
+            ],
+        );
+        let es = resolve(text, &ms, None);
+        assert_eq!(es.len(), 2, "{es:#?}");
+        assert_eq!(find(&es, "Organisation for the Banning of Loud Trumpets").mentions.len(), 2);
+        assert_eq!(find(&es, "United Nations").mentions.len(), 3);
+    }
+
+    #[test]
+    fn same_family_name_goes_to_the_nearest_person() {
+        let text = "Bill Zorn spoke. Zorn left. Later Hilda Zorn arrived and Zorn sat down.";
+        let ms = mentions(text, &[("Bill Zorn", EntityKind::Per), ("Hilda Zorn", EntityKind::Per)]);
+        let mut ms = ms;
+        ms.push(Mention { start: 17, end: 21, kind: EntityKind::Per, subtype: None });
+        let last = text.rfind("Zorn sat").unwrap_or(0);
+        ms.push(Mention { start: last, end: last + 4, kind: EntityKind::Per, subtype: None });
+        let es = resolve(text, &ms, None);
+        assert_eq!(es.len(), 2);
+        assert_eq!(find(&es, "Bill Zorn").mentions, vec![0..9, 17..21]);
+        assert_eq!(find(&es, "Hilda Zorn").mentions.len(), 2);
+    }
+
+    #[test]
+    fn roles_from_the_words_before_the_name() {
+        let t = "It came from US Ambassador to the United Nations Nikki Haley today.";
+        assert_eq!(
+            role_before(t, t.find("Nikki").unwrap_or(0)).as_deref(),
+            Some("US Ambassador to the United Nations")
+        );
+        let t = "relations with former President Obama were cool";
+        assert_eq!(role_before(t, t.find("Obama").unwrap_or(0)).as_deref(), Some("former President"));
+        let t = "On Tuesday President Zorn spoke";
+        assert_eq!(role_before(t, t.find("Zorn").unwrap_or(0)).as_deref(), Some("President"));
+        let t = "said Mr Zorn";
+        assert_eq!(role_before(t, t.find("Zorn").unwrap_or(0)), None);
+        let t = "the death of Libyan dictator Karl Zorn";
+        assert_eq!(role_before(t, t.find("Karl").unwrap_or(0)).as_deref(), Some("Libyan dictator"));
+        let t = "He met Karl Zorn";
+        assert_eq!(role_before(t, t.find("Karl").unwrap_or(0)), None);
+        let t = "and the Ruritanian envoy to the UN, Karl Zorn, said";
+        let s = t.find("Karl").unwrap_or(0);
+        assert_eq!(role_in_apposition(t, &(s..s + 9)).as_deref(), Some("Ruritanian envoy to the UN"));
+    }
+
+    #[test]
+    fn gender_from_pronouns_when_no_honorific() {
+        let text = "Karl Zorn arrived. He said his plan works. Lisa Pym agreed; she left.";
+        let ms = mentions(text, &[("Karl Zorn", EntityKind::Per), ("Lisa Pym", EntityKind::Per)]);
+        let es = resolve(text, &ms, None);
+        assert_eq!(find(&es, "Karl Zorn").gender, Some(Gender::Male));
+        assert_eq!(find(&es, "Lisa Pym").gender, Some(Gender::Female));
+    }
+
+    #[test]
+    fn a_title_tagged_as_a_name_before_a_person_is_dropped() {
+        let text = "Ruritanian Secretary of Trade Karl Zorn spoke.";
+        let ms = mentions(text, &[("Ruritanian Secretary of Trade", EntityKind::Org), ("Karl Zorn", EntityKind::Per)]);
+        let es = resolve(text, &ms, None);
+        assert_eq!(es.len(), 1, "{es:#?}");
+        assert_eq!(es[0].roles, vec!["Ruritanian Secretary of Trade"]);
+    }
+
+    #[test]
+    fn salience_favours_title_and_frequency() {
+        let text = "Zorn wins\n\nKarl Zorn won. Lisa Pym lost. Zorn smiled. Zorn left.";
+        let ms = mentions(text, &[("Karl Zorn", EntityKind::Per), ("Lisa Pym", EntityKind::Per)]);
+        let mut ms = ms;
+        for (i, _) in text.match_indices("Zorn ") {
+            if i == 0 || !text[..i].ends_with("Karl ") {
+                ms.push(Mention { start: i, end: i + 4, kind: EntityKind::Per, subtype: None });
+            }
+        }
+        let es = resolve(text, &ms, Some(0..9));
+        assert_eq!(find(&es, "Karl Zorn").salience, 1.0);
+        assert!(find(&es, "Lisa Pym").salience < 0.6);
+    }
+
+    #[test]
+    fn odd_mentions_do_not_panic() {
+        let text = "é’s Mr";
+        let ms = vec![
+            Mention { start: 0, end: text.len(), kind: EntityKind::Per, subtype: None },
+            Mention { start: 0, end: 100, kind: EntityKind::Org, subtype: None },
+            Mention { start: 1, end: 2, kind: EntityKind::Org, subtype: None },
+        ];
+        let _ = resolve(text, &ms, Some(0..3));
+        assert!(resolve("", &[], None).is_empty());
+    }
+}

@@ -1,0 +1,602 @@
+//! Feature extraction for the tagger: every token becomes a list of hashed feature ids.
+//!
+//! A feature is a (template, value) pair, for example "lower-cased word two to the left =
+//! `minister`", hashed straight into a row of the weight table, so no feature dictionary
+//! is stored and lookups cost one multiply. The templates cover the word and its context
+//! window of +-2, affixes, word shape and casing, induced word clusters at several
+//! granularities, gazetteer matches, and document-level evidence (the same word written in
+//! lower case, or capitalised mid-sentence, elsewhere in the document), which keeps all-caps
+//! headlines and sentence-initial words from being guessed blind.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+
+use super::tags::EntityKind;
+
+/// Number of cluster granularities stored per word.
+pub const N_GRAN: usize = 4;
+/// Cluster id of a word the clustering never saw.
+pub const NO_CLUSTER: u16 = u16::MAX;
+/// Longest gazetteer phrase, in tokens.
+pub const MAX_PHRASE: usize = 6;
+
+/// A hasher for keys that are already well-mixed 64-bit hashes.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by pre-hashed values.
+pub type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
+/// FNV-1a over bytes, with a seed so different uses do not collide.
+pub fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    mix(h, 0)
+}
+
+/// Combines two hashes (order matters).
+#[inline]
+pub fn mix(a: u64, b: u64) -> u64 {
+    let mut x = a ^ b.rotate_left(29).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    x ^= x >> 32;
+    x = x.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    x ^= x >> 32;
+    x
+}
+
+/// The lower-cased form used for lookups: lower case, typographic apostrophes and quotes
+/// folded to ASCII. Written into `out`.
+pub fn normalise_lower(word: &str, out: &mut String) {
+    out.clear();
+    for c in word.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
+            '\u{201C}' | '\u{201D}' => out.push('"'),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// Hash of a word's lookup form (see [`normalise_lower`]), the key of the cluster and
+/// gazetteer tables.
+pub fn lookup_hash(word: &str, scratch: &mut String) -> u64 {
+    normalise_lower(word, scratch);
+    hash_bytes(1, scratch.as_bytes())
+}
+
+/// Hash of a phrase from its tokens' lookup hashes.
+pub fn phrase_hash(token_hashes: &[u64]) -> u64 {
+    token_hashes.iter().fold(0x5151_u64, |h, &t| mix(h, t))
+}
+
+/// The lexical resources features read: induced clusters and gazetteers.
+#[derive(Default, Clone)]
+pub struct Lexicon {
+    /// Lookup hash of a word -> its cluster at each granularity, coarse to fine.
+    pub clusters: IdMap<[u16; N_GRAN]>,
+    /// Gazetteer: phrase hash -> bit mask of the classes it was seen as.
+    pub phrases: IdMap<u8>,
+    /// Lookup hash of a word -> bit mask of the classes of the phrases it was part of.
+    pub words: IdMap<u8>,
+}
+
+// Casing and form flags of one token.
+const F_INIT_CAP: u32 = 1;
+const F_ALL_CAPS: u32 = 1 << 1;
+const F_HAS_DIGIT: u32 = 1 << 2;
+const F_ALL_DIGIT: u32 = 1 << 3;
+const F_HYPHEN: u32 = 1 << 4;
+const F_DOT: u32 = 1 << 5;
+const F_APOS: u32 = 1 << 6;
+const F_PUNCT: u32 = 1 << 7;
+const F_LOWER: u32 = 1 << 8;
+const F_MIXED: u32 = 1 << 9;
+const N_FLAGS: u32 = 10;
+
+// Document-level evidence about a word.
+const D_SEEN_LOWER: u8 = 1;
+const D_SEEN_CAP_MID: u8 = 2;
+const D_SEEN_CAP_START: u8 = 4;
+
+/// What is computed once per token before the templates combine it.
+#[derive(Clone, Copy, Default)]
+struct Tok {
+    lower: u64,
+    word: u64,
+    shape: u64,
+    len: u8,
+    flags: u32,
+    pre: [u64; 4],
+    suf: [u64; 4],
+    clusters: [u16; N_GRAN],
+    gaz: [u8; 4],
+    gaz_words: u8,
+    doc: u8,
+}
+
+/// Occurrences of one word whose contexts are kept per document.
+const MAX_DOC_CONTEXTS: usize = 8;
+
+const BOUNDARY_BEFORE: u64 = 0x0B05;
+const BOUNDARY_AFTER: u64 = 0x0E05;
+
+/// Turns documents into feature ids; keeps its buffers between calls.
+pub struct Extractor {
+    bits: u32,
+    scratch: String,
+    shape: String,
+    toks: Vec<Tok>,
+    doc_seen: IdMap<u8>,
+    /// Capitalised word -> (position, left neighbour, right neighbour) of its occurrences.
+    doc_ctx: IdMap<Vec<(u32, u64, u64)>>,
+    lookup: Vec<u64>,
+}
+
+/// Feature ids of every token of a document: token `i` has `feats[offs[i]..offs[i + 1]]`.
+#[derive(Default, Clone)]
+pub struct DocFeatures {
+    /// All feature ids, token after token.
+    pub feats: Vec<u32>,
+    /// Start of each token's ids in `feats`, plus one final end.
+    pub offs: Vec<u32>,
+}
+
+impl DocFeatures {
+    /// Feature ids of token `i`.
+    pub fn token(&self, i: usize) -> &[u32] {
+        match (self.offs.get(i), self.offs.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.feats.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+impl Extractor {
+    /// An extractor hashing into a table of `2^bits` rows.
+    pub fn new(bits: u32) -> Extractor {
+        Extractor {
+            bits,
+            scratch: String::new(),
+            shape: String::new(),
+            toks: Vec::new(),
+            doc_seen: IdMap::default(),
+            doc_ctx: IdMap::default(),
+            lookup: Vec::new(),
+        }
+    }
+
+    /// Extracts the features of a document given as words and sentences (ranges of word
+    /// indices). Every word gets features, sentence by sentence.
+    pub fn extract(&mut self, words: &[&str], sentences: &[Range<usize>], lex: &Lexicon, out: &mut DocFeatures) {
+        self.toks.clear();
+        self.toks.resize(words.len(), Tok::default());
+        self.lookup.clear();
+        for (i, w) in words.iter().enumerate() {
+            let t = self.token_info(w, lex);
+            self.lookup.push(t.lower_plain);
+            self.toks[i] = t.tok;
+        }
+        // Sentence-level casing, then document statistics from the sentences whose casing
+        // carries information (not all-caps headlines).
+        let mut caps_sentence = vec![false; sentences.len()];
+        self.doc_seen.clear();
+        for (si, s) in sentences.iter().enumerate() {
+            let Some(toks) = self.toks.get(s.clone()) else {
+                continue;
+            };
+            let letters = toks.iter().filter(|t| t.flags & (F_ALL_CAPS | F_LOWER | F_INIT_CAP | F_MIXED) != 0);
+            let (mut n, mut caps) = (0, 0);
+            for t in letters {
+                n += 1;
+                if t.flags & F_ALL_CAPS != 0 {
+                    caps += 1;
+                }
+            }
+            caps_sentence[si] = n >= 2 && caps * 10 >= n * 8;
+            if caps_sentence[si] {
+                continue;
+            }
+            for (j, t) in toks.iter().enumerate() {
+                let bit = if t.flags & F_LOWER != 0 {
+                    D_SEEN_LOWER
+                } else if t.flags & F_INIT_CAP != 0 {
+                    if j == 0 {
+                        D_SEEN_CAP_START
+                    } else {
+                        D_SEEN_CAP_MID
+                    }
+                } else {
+                    continue;
+                };
+                *self.doc_seen.entry(self.lookup[s.start + j]).or_insert(0) |= bit;
+            }
+        }
+        for (i, t) in self.toks.iter_mut().enumerate() {
+            t.doc = self.doc_seen.get(&self.lookup[i]).copied().unwrap_or(0);
+        }
+        // the contexts of every capitalised word, so each occurrence sees the others'
+        // ("Mr X" in one sentence tells about a bare "X" in another)
+        self.doc_ctx.clear();
+        for s in sentences {
+            if s.end > words.len() || s.start >= s.end {
+                continue;
+            }
+            for i in s.clone() {
+                if self.toks[i].flags & (F_INIT_CAP | F_ALL_CAPS | F_MIXED) == 0 {
+                    continue;
+                }
+                let left = if i > s.start { self.toks[i - 1].lower } else { BOUNDARY_BEFORE };
+                let right = if i + 1 < s.end { self.toks[i + 1].lower } else { BOUNDARY_AFTER };
+                let v = self.doc_ctx.entry(self.lookup[i]).or_default();
+                if v.len() < MAX_DOC_CONTEXTS {
+                    v.push((i as u32, left, right));
+                }
+            }
+        }
+        for s in sentences {
+            if s.end <= words.len() {
+                self.gazetteer(s.clone(), lex);
+            }
+        }
+        out.feats.clear();
+        out.offs.clear();
+        out.offs.push(0);
+        for (si, s) in sentences.iter().enumerate() {
+            if s.end > words.len() || s.start > s.end {
+                continue;
+            }
+            for i in s.clone() {
+                self.token_features(i, s.clone(), caps_sentence[si], &mut out.feats);
+                out.offs.push(out.feats.len() as u32);
+            }
+        }
+    }
+
+    fn token_info(&mut self, w: &str, lex: &Lexicon) -> TokInfo {
+        normalise_lower(w, &mut self.scratch);
+        let lower_plain = hash_bytes(1, self.scratch.as_bytes());
+        // the feature form maps digits to 0 so numbers generalise
+        let mut has_digit = false;
+        let mut lower_h = 0xcbf2_9ce4_8422_2325u64;
+        for b in self.scratch.bytes() {
+            let b = if b.is_ascii_digit() {
+                has_digit = true;
+                b'0'
+            } else {
+                b
+            };
+            lower_h = (lower_h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+        let lower = if has_digit { mix(lower_h, 7) } else { mix(lower_plain, 3) };
+        let mut tok = Tok { lower, word: hash_bytes(2, w.as_bytes()), ..Tok::default() };
+        // affixes over characters of the lower-cased form
+        let bytes = self.scratch.as_bytes();
+        let mut n = 0usize;
+        let mut ends = self.scratch.char_indices().skip(1).map(|(i, _)| i).chain(std::iter::once(bytes.len()));
+        for k in 0..4 {
+            tok.pre[k] = match ends.next() {
+                Some(end) => {
+                    n = k + 1;
+                    hash_bytes(10 + k as u64, bytes.get(..end).unwrap_or(&[]))
+                }
+                None => hash_bytes(30 + k as u64, b""),
+            };
+        }
+        if n == 4 {
+            n = self.scratch.chars().count();
+        }
+        let mut starts = self.scratch.char_indices().rev().map(|(i, _)| i);
+        for k in 0..4 {
+            tok.suf[k] = match starts.next() {
+                Some(start) => hash_bytes(20 + k as u64, bytes.get(start..).unwrap_or(&[])),
+                None => hash_bytes(30 + k as u64, b""),
+            };
+        }
+        // shape and flags
+        self.shape.clear();
+        let (mut upper, mut lowerc, mut digit, mut other, mut alpha) = (0, 0, 0, 0, 0);
+        let mut first_upper = false;
+        let mut last = '\0';
+        for (ci, c) in w.chars().enumerate() {
+            let s = if c.is_uppercase() {
+                upper += 1;
+                alpha += 1;
+                if ci == 0 {
+                    first_upper = true;
+                }
+                'X'
+            } else if c.is_lowercase() {
+                lowerc += 1;
+                alpha += 1;
+                'x'
+            } else if c.is_numeric() {
+                digit += 1;
+                'd'
+            } else if c.is_alphabetic() {
+                alpha += 1;
+                'a'
+            } else {
+                other += 1;
+                match c {
+                    '-' => tok.flags |= F_HYPHEN,
+                    '.' => tok.flags |= F_DOT,
+                    '\'' | '\u{2019}' => tok.flags |= F_APOS,
+                    _ => {}
+                }
+                if c.is_ascii() {
+                    c
+                } else {
+                    '?'
+                }
+            };
+            if s != last {
+                self.shape.push(s);
+                last = s;
+            }
+        }
+        tok.shape = hash_bytes(4, self.shape.as_bytes());
+        tok.len = n.min(255) as u8;
+        if digit > 0 {
+            tok.flags |= F_HAS_DIGIT;
+            if alpha == 0 && other == 0 {
+                tok.flags |= F_ALL_DIGIT;
+            }
+        }
+        if alpha == 0 && digit == 0 {
+            tok.flags |= F_PUNCT;
+        }
+        if upper > 0 && lowerc == 0 {
+            tok.flags |= F_ALL_CAPS;
+        } else if first_upper {
+            tok.flags |= F_INIT_CAP;
+            if upper > 1 {
+                tok.flags |= F_MIXED;
+            }
+        } else if lowerc > 0 {
+            tok.flags |= if upper > 0 { F_MIXED } else { F_LOWER };
+        }
+        tok.clusters = lex.clusters.get(&lower_plain).copied().unwrap_or([NO_CLUSTER; N_GRAN]);
+        tok.gaz_words = lex.words.get(&lower_plain).copied().unwrap_or(0);
+        TokInfo { tok, lower_plain }
+    }
+
+    /// Marks the longest gazetteer match per class over the sentence's tokens.
+    fn gazetteer(&mut self, s: Range<usize>, lex: &Lexicon) {
+        if lex.phrases.is_empty() {
+            return;
+        }
+        for i in s.clone() {
+            let mut h = 0x5151_u64;
+            for len in 1..=MAX_PHRASE {
+                let j = i + len;
+                if j > s.end {
+                    break;
+                }
+                h = mix(h, self.lookup[j - 1]);
+                let Some(&mask) = lex.phrases.get(&h) else {
+                    continue;
+                };
+                for k in 0..4 {
+                    if mask & (1 << k) == 0 {
+                        continue;
+                    }
+                    // a longer phrase wins over a shorter one on every token it covers
+                    let covered_longer = (i..j).any(|t| (self.toks[t].gaz[k] >> 3) as usize > len);
+                    if covered_longer {
+                        continue;
+                    }
+                    let l = (len.min(31) as u8) << 3;
+                    if len == 1 {
+                        self.toks[i].gaz[k] = l | 4;
+                    } else {
+                        self.toks[i].gaz[k] = l | 1;
+                        for t in i + 1..j - 1 {
+                            self.toks[t].gaz[k] = l | 2;
+                        }
+                        self.toks[j - 1].gaz[k] = l | 3;
+                    }
+                }
+            }
+        }
+    }
+
+    fn token_features(&self, i: usize, s: Range<usize>, caps_sentence: bool, out: &mut Vec<u32>) {
+        let shift = 64 - self.bits;
+        let mut push = |tmpl: u64, v: u64| out.push((mix(tmpl.wrapping_mul(0x9E37_79B9_7F4A_7C15), v) >> shift) as u32);
+        let t = &self.toks[i];
+        let at = |d: isize| -> Option<&Tok> {
+            let j = i as isize + d;
+            if j < s.start as isize || j >= s.end as isize {
+                None
+            } else {
+                self.toks.get(j as usize)
+            }
+        };
+        let lower_at = |d: isize| at(d).map_or(if d < 0 { BOUNDARY_BEFORE } else { BOUNDARY_AFTER }, |t| t.lower);
+        let shape_at = |d: isize| at(d).map_or(if d < 0 { BOUNDARY_BEFORE } else { BOUNDARY_AFTER }, |t| t.shape);
+        let first = i == s.start;
+        let caps = u64::from(caps_sentence);
+
+        push(1, 0);
+        push(2, t.lower);
+        push(3, t.word);
+        push(4, lower_at(-1));
+        push(5, lower_at(1));
+        push(6, lower_at(-2));
+        push(7, lower_at(2));
+        push(8, mix(lower_at(-1), t.lower));
+        push(9, mix(t.lower, lower_at(1)));
+        for k in 0..4 {
+            push(10 + k as u64, t.pre[k]);
+            push(14 + k as u64, t.suf[k]);
+        }
+        push(18, mix(t.shape, caps));
+        push(19, shape_at(-1));
+        push(20, shape_at(1));
+        push(21, mix(shape_at(-1), t.shape));
+        push(22, mix(t.shape, shape_at(1)));
+        push(23, mix(mix(shape_at(-1), t.shape), shape_at(1)));
+        push(24, mix(lower_at(-1), t.shape));
+        push(25, mix(t.shape, lower_at(1)));
+        for f in 0..N_FLAGS {
+            if t.flags & (1 << f) != 0 {
+                push(26, u64::from(f));
+            }
+        }
+        push(27, mix(u64::from(first), mix(t.shape, caps)));
+        push(28, u64::from(t.len.min(12)));
+        // clusters of the word at every granularity, of the neighbours at two
+        for g in 0..N_GRAN {
+            push(30 + g as u64, u64::from(t.clusters[g]));
+        }
+        for (d, tmpl) in [(-1isize, 40u64), (1, 42), (-2, 44), (2, 46)] {
+            let c = at(d).map_or([NO_CLUSTER - 1; N_GRAN], |t| t.clusters);
+            push(tmpl, u64::from(c[1]));
+            push(tmpl + 1, u64::from(c[N_GRAN - 1]));
+        }
+        push(48, mix(u64::from(at(-1).map_or(NO_CLUSTER - 1, |t| t.clusters[2])), u64::from(t.clusters[2])));
+        // gazetteers: phrase matches of the word and its neighbours, word membership
+        for k in 0..4 {
+            let g = t.gaz[k] & 7;
+            if g != 0 {
+                push(50 + k as u64, u64::from(g));
+                push(54 + k as u64, mix(u64::from(g), u64::from((t.gaz[k] >> 3).min(4))));
+            }
+            for (d, tmpl) in [(-1isize, 60u64), (1, 64)] {
+                if let Some(n) = at(d) {
+                    let g = n.gaz[k] & 7;
+                    if g != 0 {
+                        push(tmpl + k as u64, u64::from(g));
+                    }
+                }
+            }
+        }
+        push(70, u64::from(t.gaz_words));
+        push(71, mix(u64::from(t.gaz_words), t.shape));
+        // document evidence, with the casing it qualifies
+        let case_class = u64::from(t.flags & (F_INIT_CAP | F_ALL_CAPS | F_LOWER));
+        push(80, mix(u64::from(t.doc), mix(case_class, u64::from(first) * 2 + caps)));
+        if caps_sentence {
+            push(81, mix(t.lower, u64::from(t.doc)));
+        }
+        push(82, mix(u64::from(t.doc), u64::from(t.clusters[1])));
+        if t.flags & (F_INIT_CAP | F_ALL_CAPS | F_MIXED) != 0 {
+            let own_left = lower_at(-1);
+            let own_right = lower_at(1);
+            if let Some(occ) = self.doc_ctx.get(&self.lookup[i]) {
+                let (mut seen_l, mut seen_r) = ([0u64; 4], [0u64; 4]);
+                let (mut nl, mut nr) = (0, 0);
+                for &(pos, l, r) in occ {
+                    if pos as usize == i {
+                        continue;
+                    }
+                    if nl < 4 && l != own_left && !seen_l[..nl].contains(&l) {
+                        seen_l[nl] = l;
+                        nl += 1;
+                        push(90, l);
+                    }
+                    if nr < 4 && r != own_right && !seen_r[..nr].contains(&r) {
+                        seen_r[nr] = r;
+                        nr += 1;
+                        push(91, r);
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct TokInfo {
+    tok: Tok,
+    lower_plain: u64,
+}
+
+/// Bit of a class in a gazetteer mask.
+pub fn class_bit(k: EntityKind) -> u8 {
+    1 << k.index()
+}
+
+#[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // one-sentence documents
+mod tests {
+    use super::*;
+
+    fn feats(words: &[&str], lex: &Lexicon) -> DocFeatures {
+        let mut ex = Extractor::new(18);
+        let mut out = DocFeatures::default();
+        ex.extract(words, &[0..words.len()], lex, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_token_gets_features_within_the_table() {
+        let words = ["Ms", "Amara", "Quist", "visited", "Port", "Ellery", "."];
+        let f = feats(&words, &Lexicon::default());
+        assert_eq!(f.offs.len(), words.len() + 1);
+        for i in 0..words.len() {
+            assert!(f.token(i).len() > 30);
+            assert!(f.token(i).iter().all(|&x| x < 1 << 18));
+        }
+    }
+
+    #[test]
+    fn features_are_deterministic_and_context_sensitive() {
+        let lex = Lexicon::default();
+        let a = feats(&["the", "Zorbic", "party"], &lex);
+        let b = feats(&["the", "Zorbic", "party"], &lex);
+        let c = feats(&["a", "Zorbic", "party"], &lex);
+        assert_eq!(a.token(1), b.token(1));
+        assert_ne!(a.token(1), c.token(1));
+    }
+
+    #[test]
+    fn gazetteer_match_changes_features() {
+        let mut lex = Lexicon::default();
+        let mut s = String::new();
+        let hs: Vec<u64> = ["port", "ellery"].iter().map(|w| lookup_hash(w, &mut s)).collect();
+        lex.phrases.insert(phrase_hash(&hs), class_bit(EntityKind::Loc));
+        let with = feats(&["to", "Port", "Ellery", "today"], &lex);
+        let without = feats(&["to", "Port", "Ellery", "today"], &Lexicon::default());
+        assert_ne!(with.token(1), without.token(1));
+        assert_eq!(with.token(0).len(), without.token(0).len() + 1, "the right neighbour's match is a feature");
+    }
+
+    #[test]
+    fn casing_of_the_same_word_elsewhere_is_a_feature() {
+        let lex = Lexicon::default();
+        let mut ex = Extractor::new(18);
+        let mut a = DocFeatures::default();
+        let mut b = DocFeatures::default();
+        let words = ["Bright", "news", ".", "it", "was", "bright", "."];
+        ex.extract(&words, &[0..3, 3..7], &lex, &mut a);
+        let words2 = ["Bright", "news", ".", "it", "was", "Bright", "."];
+        ex.extract(&words2, &[0..3, 3..7], &lex, &mut b);
+        assert_ne!(a.token(0), b.token(0));
+    }
+
+    #[test]
+    fn lower_form_folds_typographic_apostrophes() {
+        let mut s = String::new();
+        normalise_lower("Russia\u{2019}S", &mut s);
+        assert_eq!(s, "russia's");
+    }
+}

@@ -1,0 +1,420 @@
+//! Named-entity recognition: finds the names of people, organisations, places and other
+//! things (CoNLL-2003 classes PER, ORG, LOC, MISC) in tokenized text.
+//!
+//! Sits after tokenizing and sentence splitting, before entity resolution
+//! ([`crate::text::entities`]) and quote attribution. The tagger is an averaged structured
+//! perceptron over hashed features ([`features`]), decoded with Viterbi over BILOU tags
+//! ([`tags`]), trained by `src/bin/train-ner.rs` ([`train`]) and shipped as
+//! `data/ner.model`, which is compiled into the binary and read once on first use.
+//!
+//! Spans follow CoNLL: a mention is the name alone; titles ("Mr", "President") and the
+//! possessive `'s` stay outside it.
+
+pub mod features;
+pub mod model;
+pub mod tags;
+pub mod train;
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::text::tokenize::Token;
+use features::{DocFeatures, Extractor};
+use model::Model;
+pub use tags::EntityKind;
+use tags::N_TAGS;
+
+/// The model shipped with the crate (built by `src/bin/train-ner.rs`).
+static MODEL_BYTES: &[u8] = include_bytes!("../../../data/ner.model");
+static MODEL: OnceLock<Option<Model>> = OnceLock::new();
+
+/// The shipped model, read on first use; `None` if the embedded file is not a valid model
+/// (then [`recognize`] finds nothing).
+pub fn shipped_model() -> Option<&'static Model> {
+    MODEL.get_or_init(|| Model::from_bytes(MODEL_BYTES).ok()).as_ref()
+}
+
+/// A finer class than the CoNLL one, where the name tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subtype {
+    /// A geo-political entity: a country, city, state or region with a government.
+    Gpe,
+    /// A natural or built location that is not a GPE: a river, sea, mountain, street.
+    Loc,
+    /// A nationality, religious or political group as an adjective or noun ("Russian").
+    Norp,
+}
+
+impl Subtype {
+    /// The OntoNotes label: `GPE`, `LOC` or `NORP`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subtype::Gpe => "GPE",
+            Subtype::Loc => "LOC",
+            Subtype::Norp => "NORP",
+        }
+    }
+}
+
+/// One tagged name: a `[start, end)` byte range of the text and its class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+    /// The CoNLL class.
+    pub kind: EntityKind,
+    /// A finer class, when it can be told from the name.
+    pub subtype: Option<Subtype>,
+}
+
+/// A reusable tagger over one model: holds the buffers a document needs.
+pub struct Tagger<'m> {
+    model: &'m Model,
+    extractor: Extractor,
+    feats: DocFeatures,
+    emit: Vec<i32>,
+    back: Vec<u8>,
+    path: Vec<usize>,
+    /// Whether to make the classes of repeated names agree within the document.
+    pub harmonise: bool,
+}
+
+impl<'m> Tagger<'m> {
+    /// A tagger using `model`.
+    pub fn new(model: &'m Model) -> Tagger<'m> {
+        Tagger {
+            model,
+            extractor: Extractor::new(model.bits),
+            feats: DocFeatures::default(),
+            emit: Vec::new(),
+            back: Vec::new(),
+            path: Vec::new(),
+            harmonise: true,
+        }
+    }
+
+    /// Tags a document given as words and sentences (ranges of word indices, in order,
+    /// not overlapping). Returns the phrases as word ranges with their class.
+    pub fn tag_words(&mut self, words: &[&str], sentences: &[Range<usize>]) -> Vec<(Range<usize>, EntityKind)> {
+        let mut out = Vec::new();
+        self.tag_words_into(words, sentences, &mut out);
+        out
+    }
+
+    /// [`Tagger::tag_words`] appending to `out`.
+    pub fn tag_words_into(
+        &mut self,
+        words: &[&str],
+        sentences: &[Range<usize>],
+        out: &mut Vec<(Range<usize>, EntityKind)>,
+    ) {
+        let sentences: Vec<Range<usize>> =
+            sentences.iter().filter(|s| s.start < s.end && s.end <= words.len()).cloned().collect();
+        self.extractor.extract(words, &sentences, &self.model.lexicon, &mut self.feats);
+        let n_feat_tokens = self.feats.offs.len().saturating_sub(1);
+        self.model.emissions(&self.feats, n_feat_tokens, &mut self.emit);
+        let first_new = out.len();
+        let mut k = 0usize; // token index in the features, which skip dropped sentences
+        for s in &sentences {
+            let n = s.end - s.start;
+            let Some(emit) = self.emit.get(k * N_TAGS..(k + n) * N_TAGS) else {
+                break;
+            };
+            tags::viterbi(emit, n, &self.model.transitions, &mut self.back, &mut self.path);
+            for (r, kind) in tags::decode(&self.path) {
+                out.push((s.start + r.start..s.start + r.end, kind));
+            }
+            k += n;
+        }
+        if self.harmonise {
+            harmonise(words, &mut out[first_new..]);
+        }
+    }
+}
+
+/// Makes a document's tagging consistent where the evidence is strong: a one-word name
+/// that ends a longer person's name elsewhere in the document ("Tillerson" after "Rex
+/// Tillerson"), and is never tagged a person on its own, becomes a person. (A plain
+/// majority vote over repeated names was tried and lowers dev F1: sports reports use
+/// "Italy" for a team and a country in one story.)
+fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
+    use std::collections::HashMap;
+    let key = |r: &Range<usize>| -> String {
+        let mut k = String::new();
+        for w in words.get(r.clone()).unwrap_or(&[]) {
+            if !k.is_empty() {
+                k.push(' ');
+            }
+            k.extend(w.chars().flat_map(char::to_lowercase));
+        }
+        k
+    };
+    // "Mr X": an honorific is never part of a name, and makes the name a person's
+    for (r, kind) in phrases.iter_mut() {
+        if r.end - r.start >= 2 && words.get(r.start).is_some_and(|w| is_honorific(w)) {
+            r.start += 1;
+            *kind = EntityKind::Per;
+        } else if r.start > 0 && words.get(r.start - 1).is_some_and(|w| is_honorific(w) || is_person_title(w)) {
+            *kind = EntityKind::Per;
+        }
+    }
+    let mut votes: HashMap<String, [usize; 4]> = HashMap::new();
+    let mut person_last: HashMap<String, usize> = HashMap::new();
+    for (r, kind) in phrases.iter() {
+        votes.entry(key(r)).or_default()[kind.index()] += 1;
+        if *kind == EntityKind::Per && r.end - r.start >= 2 {
+            *person_last.entry(key(&(r.end - 1..r.end))).or_default() += 1;
+        }
+    }
+    let person_alone = |k: &str, votes: &HashMap<String, [usize; 4]>| {
+        votes.get(k).is_some_and(|v| v[EntityKind::Per.index()] >= 2 && v.iter().sum::<usize>() == v[0])
+    };
+    for (r, kind) in phrases.iter_mut() {
+        if *kind == EntityKind::Per {
+            continue;
+        }
+        if r.end - r.start >= 2 {
+            // a longer phrase ending in a name that is otherwise always a person's
+            // ("State Rex Tillerson" when "Tillerson" is a person throughout): the last
+            // two words are the person
+            if person_alone(&key(&(r.end - 1..r.end)), &votes) {
+                r.start = r.start.max(r.end - 2);
+                *kind = EntityKind::Per;
+            }
+            continue;
+        }
+        let k = key(r);
+        let never_person = votes.get(&k).is_none_or(|v| v[EntityKind::Per.index()] == 0);
+        if never_person && person_last.get(&k).is_some_and(|&c| c > 0) {
+            *kind = EntityKind::Per;
+        }
+    }
+}
+
+/// Whether a word is a capitalised title that comes right before a person's name
+/// ("President Obama").
+fn is_person_title(w: &str) -> bool {
+    [
+        "President",
+        "Minister",
+        "Senator",
+        "Sen.",
+        "Governor",
+        "Gov.",
+        "Chancellor",
+        "Premier",
+        "King",
+        "Queen",
+        "Prince",
+        "Princess",
+        "Pope",
+        "Ambassador",
+        "Judge",
+        "PRESIDENT",
+        "MINISTER",
+    ]
+    .contains(&w)
+}
+
+/// Whether a word is an honorific that comes before a person's name.
+fn is_honorific(w: &str) -> bool {
+    let w = w.trim_end_matches('.');
+    ["Mr", "Mrs", "Ms", "Dr", "MR", "MRS", "MS", "DR", "Mme", "Mlle"].contains(&w)
+}
+
+thread_local! {
+    static TAGGER: RefCell<Option<Tagger<'static>>> = const { RefCell::new(None) };
+}
+
+/// Finds the names in `text`, given its tokens ([`crate::text::tokenize::tokenize`]) and
+/// sentences ([`crate::text::sentences::split_sentences`], byte ranges). Mentions come back
+/// in text order, never overlapping, as byte ranges of `text`.
+pub fn recognize(text: &str, tokens: &[Token], sentences: &[Range<usize>]) -> Vec<Mention> {
+    let ranges: Vec<Range<usize>> = tokens.iter().map(|t| t.start..t.end).collect();
+    recognize_ranges(text, &ranges, sentences)
+}
+
+/// Finds the names in `text`, given its tokens and sentences as byte ranges (from the
+/// shared tokenizer and sentence splitter). Tokens outside every sentence are tagged as
+/// sentences of their own runs. Mentions come back in text order, never overlapping.
+pub fn recognize_ranges(text: &str, tokens: &[Range<usize>], sentences: &[Range<usize>]) -> Vec<Mention> {
+    let Some(model) = shipped_model() else {
+        return Vec::new();
+    };
+    TAGGER.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            // re-entered from the same thread (cannot happen in practice): use a fresh one
+            return recognize_with(&mut Tagger::new(model), text, tokens, sentences);
+        };
+        let tagger = slot.get_or_insert_with(|| Tagger::new(model));
+        recognize_with(tagger, text, tokens, sentences)
+    })
+}
+
+/// [`recognize_ranges`] with an explicit tagger (for a model other than the shipped one).
+pub fn recognize_with(
+    tagger: &mut Tagger<'_>,
+    text: &str,
+    tokens: &[Range<usize>],
+    sentences: &[Range<usize>],
+) -> Vec<Mention> {
+    let words: Vec<&str> = tokens.iter().map(|t| text.get(t.clone()).unwrap_or("")).collect();
+    let groups = token_sentences(tokens, sentences);
+    let mut phrases = Vec::new();
+    tagger.tag_words_into(&words, &groups, &mut phrases);
+    phrases
+        .into_iter()
+        .filter_map(|(r, kind)| {
+            let start = tokens.get(r.start)?.start;
+            let end = tokens.get(r.end.checked_sub(1)?)?.end;
+            let surface = text.get(start..end)?;
+            Some(Mention { start, end, kind, subtype: subtype(kind, surface) })
+        })
+        .collect()
+}
+
+/// Groups token indices by sentence: a token belongs to the sentence whose byte range
+/// contains its start; runs of tokens in no sentence form groups of their own.
+fn token_sentences(tokens: &[Range<usize>], sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+    const MAX_LEN: usize = 512; // keeps one unsplit blob from making one giant lattice
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut si = 0usize;
+    let mut cur: Option<(usize, Option<usize>)> = None; // (first token, sentence index)
+    for (i, t) in tokens.iter().enumerate() {
+        while si < sentences.len() && sentences[si].end <= t.start {
+            si += 1;
+        }
+        let owner = sentences.get(si).filter(|s| s.start <= t.start && t.start < s.end).map(|_| si);
+        match cur {
+            Some((first, o)) if o == owner && i - first < MAX_LEN => {}
+            Some((first, _)) => {
+                out.push(first..i);
+                cur = Some((i, owner));
+            }
+            None => cur = Some((i, owner)),
+        }
+    }
+    if let Some((first, _)) = cur {
+        out.push(first..tokens.len());
+    }
+    out
+}
+
+/// The finer class a name's surface suggests: NORP for nationality words among MISC, LOC
+/// for geographic features among LOC (GPE otherwise).
+pub fn subtype(kind: EntityKind, surface: &str) -> Option<Subtype> {
+    match kind {
+        EntityKind::Loc => {
+            let natural = surface.split(|c: char| !c.is_alphanumeric()).any(|w| GEO_FEATURES.contains(&w));
+            Some(if natural { Subtype::Loc } else { Subtype::Gpe })
+        }
+        EntityKind::Misc => {
+            let single = !surface.contains(' ');
+            let word = surface.trim_end_matches('s');
+            let norp = single
+                && surface.chars().next().is_some_and(char::is_uppercase)
+                && NORP_ENDINGS.iter().any(|e| word.ends_with(e));
+            norp.then_some(Subtype::Norp)
+        }
+        _ => None,
+    }
+}
+
+/// Words that make a location a natural or built place rather than a polity.
+const GEO_FEATURES: &[&str] = &[
+    "River",
+    "Sea",
+    "Ocean",
+    "Lake",
+    "Mountain",
+    "Mountains",
+    "Mount",
+    "Mt",
+    "Gulf",
+    "Bay",
+    "Strait",
+    "Straits",
+    "Valley",
+    "Desert",
+    "Island",
+    "Islands",
+    "Peninsula",
+    "Coast",
+    "Street",
+    "Avenue",
+    "Road",
+    "Square",
+    "Airport",
+    "Bridge",
+    "Canal",
+    "Channel",
+    "Hills",
+    "Alps",
+    "Forest",
+    "Park",
+    "Plateau",
+    "Basin",
+    "Heights",
+];
+
+/// Endings of nationality and group adjectives ("Russian", "Chinese", "British", "Israeli",
+/// "French", "Dutch", "Kurd", "Sunni").
+const NORP_ENDINGS: &[&str] = &["an", "ese", "ish", "i", "ch", "ic", "ean", "ite", "ist", "ot", "urd", "ek", "ai"];
+
+#[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // one-sentence documents
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_group_by_sentence() {
+        let toks = vec![0..3, 4..7, 8..9, 10..13, 14..16];
+        let sents = vec![0..9, 10..16];
+        assert_eq!(token_sentences(&toks, &sents), vec![0..3, 3..5]);
+        // tokens outside any sentence still form groups
+        assert_eq!(token_sentences(&toks, &[4..9]), vec![0..1, 1..3, 3..5]);
+        assert!(token_sentences(&[], &sents).is_empty());
+    }
+
+    #[test]
+    fn harmonising_makes_a_bare_family_name_a_person() {
+        let words = ["Amara", "Quist", "spoke", ".", "Quist", "left", "Zell", "."];
+        let mut phrases = vec![(0..2, EntityKind::Per), (4..5, EntityKind::Org), (6..7, EntityKind::Loc)];
+        harmonise(&words, &mut phrases);
+        assert_eq!(phrases[1].1, EntityKind::Per);
+        assert_eq!(phrases[2].1, EntityKind::Loc, "unrelated names keep their class");
+    }
+
+    #[test]
+    fn subtypes_from_surface() {
+        assert_eq!(subtype(EntityKind::Loc, "Syria"), Some(Subtype::Gpe));
+        assert_eq!(subtype(EntityKind::Loc, "Black Sea"), Some(Subtype::Loc));
+        assert_eq!(subtype(EntityKind::Misc, "Russian"), Some(Subtype::Norp));
+        assert_eq!(subtype(EntityKind::Misc, "Americans"), Some(Subtype::Norp));
+        assert_eq!(subtype(EntityKind::Misc, "World Cup"), None);
+        assert_eq!(subtype(EntityKind::Per, "Lavrov"), None);
+    }
+
+    #[test]
+    fn recognize_finds_names_in_tokenized_text() {
+        let text = "Mr Zorblatt met Foreign Minister Amara Quist in Paris on Monday.";
+        let tokens = crate::text::tokenize::tokenize(text);
+        let sentences = crate::text::sentences::split_sentences(text, &tokens);
+        let ms = recognize(text, &tokens, &sentences);
+        let found: Vec<(&str, EntityKind)> = ms.iter().map(|m| (&text[m.start..m.end], m.kind)).collect();
+        assert!(found.contains(&("Amara Quist", EntityKind::Per)), "{found:?}");
+        assert!(found.contains(&("Paris", EntityKind::Loc)), "{found:?}");
+        assert!(found.contains(&("Zorblatt", EntityKind::Per)), "{found:?}");
+    }
+
+    #[test]
+    fn recognize_never_panics_on_odd_ranges() {
+        let text = "Zé Ödön met Amara in Port Ellery.";
+        let toks = vec![0..3, 4..11, 12..15, 100..120, 2..3];
+        let _ = recognize_ranges(text, &toks, &[0..text.len()]);
+        let _ = recognize_ranges("", &[], &[]);
+    }
+}

@@ -1,0 +1,301 @@
+//! The trained tagger: weights, transition scores and lexicons, and their compact binary
+//! form (`data/ner.model`).
+//!
+//! Weights are quantised to `i16` with one scale for the whole model; only rows of the
+//! hashed table that training touched are stored. Words and phrases are stored as 64-bit
+//! hashes, never as text.
+
+use super::features::{DocFeatures, Lexicon, N_GRAN};
+use super::tags::{Transitions, N_TAGS};
+
+const MAGIC: &[u8; 8] = b"LEDENER2";
+
+/// Weights per row: one per tag except `O`.
+pub const ROW: usize = N_TAGS - 1;
+
+/// The weights of one feature for the 16 entity tags. The `O` tag's weight is folded
+/// into the others at training time (subtracting the same amount from every tag of a
+/// token shifts every path by the same score, so decoding is unchanged); 16 `i16` make
+/// a 32-byte row that never straddles a cache line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C, align(32))]
+pub struct Row(pub [i16; ROW]);
+
+/// Why a model file could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ModelError {
+    /// The bytes do not start with the model's magic number (empty or another file).
+    #[error("not a tagger model (bad magic number)")]
+    BadMagic,
+    /// The file ends before a section it announces.
+    #[error("tagger model is truncated")]
+    Truncated,
+    /// A size field is out of range.
+    #[error("tagger model has an invalid {0}")]
+    Invalid(&'static str),
+}
+
+/// A trained tagger.
+#[derive(Clone)]
+pub struct Model {
+    /// log2 of the number of rows of the weight table.
+    pub bits: u32,
+    /// One row per hashed feature; `weights[row].0[tag - 1]`.
+    pub weights: Vec<Row>,
+    /// Transition, start and end scores, on the weights' scale.
+    pub transitions: Transitions,
+    /// Clusters and gazetteers the features read.
+    pub lexicon: Lexicon,
+}
+
+impl Model {
+    /// Sums the weight rows of a token's features into per-tag scores.
+    #[inline]
+    pub fn emission(&self, feats: &[u32], out: &mut [i32; N_TAGS]) {
+        let mut acc = [0i32; ROW];
+        for &f in feats {
+            if let Some(row) = self.weights.get(f as usize) {
+                for (o, &w) in acc.iter_mut().zip(&row.0) {
+                    *o += i32::from(w);
+                }
+            }
+        }
+        out[0] = 0;
+        out[1..].copy_from_slice(&acc);
+    }
+
+    /// Emission scores of every token of a document, `N_TAGS` per token.
+    pub fn emissions(&self, doc: &DocFeatures, n_tokens: usize, out: &mut Vec<i32>) {
+        out.clear();
+        out.reserve(n_tokens * N_TAGS);
+        let mut e = [0i32; N_TAGS];
+        for i in 0..n_tokens {
+            self.emission(doc.token(i), &mut e);
+            out.extend_from_slice(&e);
+        }
+    }
+
+    /// Serialises the model.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        put_u32(&mut out, self.bits);
+        put_u32(&mut out, N_TAGS as u32);
+        for v in self.transitions.trans.iter().chain(&self.transitions.start).chain(&self.transitions.end) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        // sparse rows: a count, then (row delta, row) pairs
+        let rows: Vec<usize> = (0..self.weights.len()).filter(|&r| self.weights[r].0.iter().any(|&w| w != 0)).collect();
+        put_u32(&mut out, rows.len() as u32);
+        let mut prev = 0usize;
+        for &r in &rows {
+            put_varint(&mut out, (r - prev) as u64);
+            prev = r;
+            // per row: a mask of non-zero tags, then those weights
+            let row = &self.weights[r].0;
+            let mask = row.iter().enumerate().fold(0u32, |m, (t, &w)| if w != 0 { m | 1 << t } else { m });
+            put_varint(&mut out, u64::from(mask));
+            for &w in row.iter().filter(|&&w| w != 0) {
+                put_varint(&mut out, zigzag(w));
+            }
+        }
+        let mut clusters: Vec<(&u64, &[u16; N_GRAN])> = self.lexicon.clusters.iter().collect();
+        clusters.sort();
+        put_u32(&mut out, clusters.len() as u32);
+        for (h, c) in clusters {
+            out.extend_from_slice(&h.to_le_bytes());
+            for v in c {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        for map in [&self.lexicon.phrases, &self.lexicon.words] {
+            let mut v: Vec<(&u64, &u8)> = map.iter().collect();
+            v.sort();
+            put_u32(&mut out, v.len() as u32);
+            for (h, m) in v {
+                out.extend_from_slice(&h.to_le_bytes());
+                out.push(*m);
+            }
+        }
+        out
+    }
+
+    /// Reads a model written by [`Model::to_bytes`].
+    ///
+    /// # Errors
+    /// [`ModelError`] when the bytes are not a complete model.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut r = Reader { b: bytes, pos: 0 };
+        if r.take(8)? != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        let bits = r.u32()?;
+        if !(8..=24).contains(&bits) {
+            return Err(ModelError::Invalid("table size"));
+        }
+        if r.u32()? as usize != N_TAGS {
+            return Err(ModelError::Invalid("tag count"));
+        }
+        let mut tr = Transitions::zero();
+        for v in tr.trans.iter_mut().chain(tr.start.iter_mut()).chain(tr.end.iter_mut()) {
+            *v = r.i32()?;
+        }
+        let n_rows = 1usize << bits;
+        let mut weights = vec![Row::default(); n_rows];
+        let stored = r.u32()? as usize;
+        let mut row = 0usize;
+        for _ in 0..stored {
+            row += r.varint()? as usize;
+            if row >= n_rows {
+                return Err(ModelError::Invalid("weight row"));
+            }
+            let mask = r.varint()?;
+            for t in 0..ROW {
+                if mask & (1 << t) != 0 {
+                    weights[row].0[t] = unzigzag(r.varint()?);
+                }
+            }
+        }
+        let mut lexicon = Lexicon::default();
+        let n = r.u32()? as usize;
+        lexicon.clusters.reserve(n.min(bytes.len()));
+        for _ in 0..n {
+            let h = r.u64()?;
+            let mut c = [0u16; N_GRAN];
+            for v in &mut c {
+                *v = r.u16()?;
+            }
+            lexicon.clusters.insert(h, c);
+        }
+        for which in 0..2 {
+            let n = r.u32()? as usize;
+            for _ in 0..n {
+                let h = r.u64()?;
+                let m = r.take(1)?[0];
+                if which == 0 {
+                    lexicon.phrases.insert(h, m);
+                } else {
+                    lexicon.words.insert(h, m);
+                }
+            }
+        }
+        Ok(Model { bits, weights, transitions: tr, lexicon })
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn zigzag(w: i16) -> u64 {
+    let w = i64::from(w);
+    ((w << 1) ^ (w >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i16 {
+    (((v >> 1) as i64) ^ -((v & 1) as i64)) as i16
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let s = self.b.get(self.pos..self.pos + n).ok_or(ModelError::Truncated)?;
+        self.pos += n;
+        Ok(s)
+    }
+    fn u16(&mut self) -> Result<u16, ModelError> {
+        let s = self.take(2)?;
+        Ok(u16::from_le_bytes([s[0], s[1]]))
+    }
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn i32(&mut self) -> Result<i32, ModelError> {
+        Ok(self.u32()? as i32)
+    }
+    fn u64(&mut self) -> Result<u64, ModelError> {
+        let s = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(s);
+        Ok(u64::from_le_bytes(a))
+    }
+    fn varint(&mut self) -> Result<u64, ModelError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.take(1)?[0];
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(ModelError::Invalid("number"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small_model() -> Model {
+        let bits = 8;
+        let mut weights = vec![Row::default(); 1 << bits];
+        weights[3].0[1] = 1234;
+        weights[3].0[15] = -7;
+        weights[200].0[0] = i16::MIN;
+        let mut transitions = Transitions::zero();
+        transitions.trans[5] = -99;
+        transitions.end[1] = 42;
+        let mut lexicon = Lexicon::default();
+        lexicon.clusters.insert(77, [1, 2, 3, 4]);
+        lexicon.phrases.insert(88, 5);
+        lexicon.words.insert(99, 2);
+        Model { bits, weights, transitions, lexicon }
+    }
+
+    #[test]
+    fn round_trip_keeps_everything() {
+        let m = small_model();
+        let back = Model::from_bytes(&m.to_bytes()).expect("model reads back");
+        assert_eq!(back.bits, m.bits);
+        assert_eq!(back.weights, m.weights);
+        assert_eq!(back.transitions.trans, m.transitions.trans);
+        assert_eq!(back.transitions.end, m.transitions.end);
+        assert_eq!(back.lexicon.clusters.get(&77), Some(&[1, 2, 3, 4]));
+        assert_eq!(back.lexicon.phrases.get(&88), Some(&5));
+        assert_eq!(back.lexicon.words.get(&99), Some(&2));
+    }
+
+    #[test]
+    fn damaged_bytes_are_errors_not_panics() {
+        assert_eq!(Model::from_bytes(b"").err(), Some(ModelError::Truncated));
+        assert_eq!(Model::from_bytes(b"NOTAMODEL").err(), Some(ModelError::BadMagic));
+        let bytes = small_model().to_bytes();
+        for cut in [9, 20, bytes.len() / 2, bytes.len() - 1] {
+            assert!(Model::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn emission_sums_rows() {
+        let m = small_model();
+        let mut e = [0i32; N_TAGS];
+        m.emission(&[3, 3, 200], &mut e);
+        assert_eq!(e[2], 2468);
+        assert_eq!(e[16], -14);
+        assert_eq!(e[1], i32::from(i16::MIN));
+        assert_eq!(e[0], 0);
+    }
+}

@@ -1,0 +1,340 @@
+//! The BILOU tag set and Viterbi decoding over it.
+//!
+//! The tagger scores 17 tags per token: `O`, and `B`/`I`/`L`/`U` (begin, inside, last,
+//! unit-length) for each of the four CoNLL classes. BILOU tells the model more about phrase
+//! boundaries than BIO does; the decoder only ever walks legal tag sequences, so every output
+//! is a well-formed set of spans.
+
+// Index loops over the tag lattice read more plainly than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
+use std::ops::Range;
+
+/// The four CoNLL entity classes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    /// A person.
+    Per,
+    /// An organisation.
+    Org,
+    /// A location (including geo-political entities).
+    Loc,
+    /// Anything else with a name: nationalities, events, works, products.
+    Misc,
+}
+
+impl EntityKind {
+    /// All classes in tag order.
+    pub const ALL: [EntityKind; 4] = [EntityKind::Per, EntityKind::Org, EntityKind::Loc, EntityKind::Misc];
+
+    /// The CoNLL label: `PER`, `ORG`, `LOC` or `MISC`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Per => "PER",
+            EntityKind::Org => "ORG",
+            EntityKind::Loc => "LOC",
+            EntityKind::Misc => "MISC",
+        }
+    }
+
+    /// Parses a CoNLL label (`PER`, `ORG`, `LOC`, `MISC`).
+    pub fn from_label(s: &str) -> Option<EntityKind> {
+        match s {
+            "PER" => Some(EntityKind::Per),
+            "ORG" => Some(EntityKind::Org),
+            "LOC" => Some(EntityKind::Loc),
+            "MISC" => Some(EntityKind::Misc),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Number of tags: `O` plus B, I, L, U for each class.
+pub const N_TAGS: usize = 17;
+/// The `O` tag.
+pub const O: usize = 0;
+
+/// Position of a token inside its phrase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pos {
+    /// First token of a phrase of two or more.
+    B = 0,
+    /// Inner token.
+    I = 1,
+    /// Last token of a phrase of two or more.
+    L = 2,
+    /// A one-token phrase.
+    U = 3,
+}
+
+/// The tag index of `pos` for class `kind`.
+pub fn tag(kind: EntityKind, pos: Pos) -> usize {
+    1 + kind.index() * 4 + pos as usize
+}
+
+/// Class and position of a tag, `None` for `O`.
+pub fn split(t: usize) -> Option<(EntityKind, Pos)> {
+    if t == O || t >= N_TAGS {
+        return None;
+    }
+    let k = EntityKind::ALL[(t - 1) / 4];
+    let p = match (t - 1) % 4 {
+        0 => Pos::B,
+        1 => Pos::I,
+        2 => Pos::L,
+        _ => Pos::U,
+    };
+    Some((k, p))
+}
+
+/// Whether tag `b` may follow tag `a`.
+pub fn allowed(a: usize, b: usize) -> bool {
+    let open = |t: usize| matches!(split(t), Some((_, Pos::B | Pos::I)));
+    match (split(a), split(b)) {
+        // after O, L or U: anything that starts fresh
+        _ if !open(a) => !matches!(split(b), Some((_, Pos::I | Pos::L))),
+        // after B or I: continue the same class
+        (Some((ka, _)), Some((kb, Pos::I | Pos::L))) => ka == kb,
+        _ => false,
+    }
+}
+
+/// Whether a sentence may start with `t`.
+pub fn allowed_start(t: usize) -> bool {
+    !matches!(split(t), Some((_, Pos::I | Pos::L)))
+}
+
+/// Whether a sentence may end with `t`.
+pub fn allowed_end(t: usize) -> bool {
+    !matches!(split(t), Some((_, Pos::B | Pos::I)))
+}
+
+/// BILOU tags for phrases `(token range, class)` over `n` tokens. Overlapping phrases keep
+/// the first.
+pub fn encode(n: usize, phrases: &[(Range<usize>, EntityKind)]) -> Vec<usize> {
+    let mut tags = vec![O; n];
+    for (r, k) in phrases {
+        if r.start >= r.end || r.end > n || tags[r.clone()].iter().any(|&t| t != O) {
+            continue;
+        }
+        if r.end - r.start == 1 {
+            tags[r.start] = tag(*k, Pos::U);
+        } else {
+            tags[r.start] = tag(*k, Pos::B);
+            for t in &mut tags[r.start + 1..r.end - 1] {
+                *t = tag(*k, Pos::I);
+            }
+            tags[r.end - 1] = tag(*k, Pos::L);
+        }
+    }
+    tags
+}
+
+/// Phrases `(token range, class)` of a tag sequence. Ill-formed runs (which the decoder
+/// never produces) are read leniently: a class change or `O` closes a phrase.
+pub fn decode(tags: &[usize]) -> Vec<(Range<usize>, EntityKind)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, EntityKind)> = None;
+    for (i, &t) in tags.iter().enumerate() {
+        match split(t) {
+            None => {
+                if let Some((s, k)) = open.take() {
+                    out.push((s..i, k));
+                }
+            }
+            Some((k, p)) => {
+                if let Some((s, ok)) = open {
+                    if ok != k || matches!(p, Pos::B | Pos::U) {
+                        out.push((s..i, ok));
+                        open = None;
+                    }
+                }
+                let start = open.map_or(i, |(s, _)| s);
+                match p {
+                    Pos::L | Pos::U => {
+                        out.push((start..i + 1, k));
+                        open = None;
+                    }
+                    Pos::B | Pos::I => open = Some((start, k)),
+                }
+            }
+        }
+    }
+    if let Some((s, k)) = open {
+        out.push((s..tags.len(), k));
+    }
+    out
+}
+
+/// Scores the Viterbi decoder needs, in integer units.
+#[derive(Clone, Debug)]
+pub struct Transitions {
+    /// `trans[a * N_TAGS + b]`: score of tag `b` following tag `a`.
+    pub trans: Vec<i32>,
+    /// Score of starting a sentence with each tag.
+    pub start: Vec<i32>,
+    /// Score of ending a sentence with each tag.
+    pub end: Vec<i32>,
+}
+
+impl Transitions {
+    /// All-zero transition scores.
+    pub fn zero() -> Transitions {
+        Transitions { trans: vec![0; N_TAGS * N_TAGS], start: vec![0; N_TAGS], end: vec![0; N_TAGS] }
+    }
+}
+
+const NEG: i64 = i64::MIN / 4;
+
+/// The best legal tag sequence for `n` tokens whose per-tag emission scores are
+/// `emit[i * N_TAGS + t]`. `back` is scratch space, reused between calls.
+pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out: &mut Vec<usize>) {
+    out.clear();
+    if n == 0 || emit.len() < n * N_TAGS {
+        return;
+    }
+    back.clear();
+    back.resize(n * N_TAGS, 0);
+    let mut prev = [NEG; N_TAGS];
+    let mut cur = [NEG; N_TAGS];
+    for t in 0..N_TAGS {
+        if allowed_start(t) {
+            prev[t] = i64::from(tr.start[t]) + i64::from(emit[t]);
+        }
+    }
+    for i in 1..n {
+        for b in 0..N_TAGS {
+            let mut best = NEG;
+            let mut arg = 0u8;
+            let (preds, np) = &PREDECESSORS[b];
+            for &a in &preds[..*np] {
+                let a = a as usize;
+                if prev[a] <= NEG {
+                    continue;
+                }
+                let s = prev[a] + i64::from(tr.trans[a * N_TAGS + b]);
+                if s > best {
+                    best = s;
+                    arg = a as u8;
+                }
+            }
+            cur[b] = if best <= NEG { NEG } else { best + i64::from(emit[i * N_TAGS + b]) };
+            back[i * N_TAGS + b] = arg;
+        }
+        prev = cur;
+    }
+    let mut best = NEG;
+    let mut arg = O;
+    for t in 0..N_TAGS {
+        if allowed_end(t) && prev[t] > NEG {
+            let s = prev[t] + i64::from(tr.end[t]);
+            if s > best {
+                best = s;
+                arg = t;
+            }
+        }
+    }
+    out.resize(n, O);
+    out[n - 1] = arg;
+    for i in (1..n).rev() {
+        arg = back[i * N_TAGS + arg] as usize;
+        out[i - 1] = arg;
+    }
+}
+
+/// `allowed` as a table, computed once at compile time.
+const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
+    let mut m = [[false; N_TAGS]; N_TAGS];
+    let mut a = 0;
+    while a < N_TAGS {
+        let mut b = 0;
+        while b < N_TAGS {
+            // mirror of `allowed`, written with const-friendly arithmetic
+            let a_open = a != O && ((a - 1) % 4 == 0 || (a - 1) % 4 == 1);
+            let b_cont = b != O && ((b - 1) % 4 == 1 || (b - 1) % 4 == 2);
+            m[a][b] = if a_open { b_cont && (a - 1) / 4 == (b - 1) / 4 } else { !b_cont };
+            b += 1;
+        }
+        a += 1;
+    }
+    m
+};
+
+/// For each tag, the tags that may precede it (`ALLOWED` by column), so the decoder
+/// only visits legal transitions.
+const PREDECESSORS: [([u8; N_TAGS], usize); N_TAGS] = {
+    let mut m = [([0u8; N_TAGS], 0usize); N_TAGS];
+    let mut b = 0;
+    while b < N_TAGS {
+        let mut a = 0;
+        while a < N_TAGS {
+            if ALLOWED[a][b] {
+                m[b].0[m[b].1] = a as u8;
+                m[b].1 += 1;
+            }
+            a += 1;
+        }
+        b += 1;
+    }
+    m
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_matches_rule() {
+        for a in 0..N_TAGS {
+            for b in 0..N_TAGS {
+                assert_eq!(ALLOWED[a][b], allowed(a, b), "{a} -> {b}");
+            }
+        }
+        assert!(allowed(tag(EntityKind::Per, Pos::B), tag(EntityKind::Per, Pos::L)));
+        assert!(!allowed(tag(EntityKind::Per, Pos::B), tag(EntityKind::Org, Pos::L)));
+        assert!(!allowed(O, tag(EntityKind::Loc, Pos::I)));
+    }
+
+    #[test]
+    fn encode_decode_round_trip() {
+        let phrases = vec![(0..2, EntityKind::Per), (3..4, EntityKind::Loc), (5..8, EntityKind::Org)];
+        let tags = encode(9, &phrases);
+        assert_eq!(tags[0], tag(EntityKind::Per, Pos::B));
+        assert_eq!(tags[1], tag(EntityKind::Per, Pos::L));
+        assert_eq!(tags[3], tag(EntityKind::Loc, Pos::U));
+        assert_eq!(tags[6], tag(EntityKind::Org, Pos::I));
+        assert_eq!(decode(&tags), phrases);
+    }
+
+    #[test]
+    fn viterbi_follows_emissions_within_legal_paths() {
+        // Token 0 prefers B-PER, token 1 prefers I-ORG (illegal after B-PER) but L-PER is
+        // second best: the decoder must pick the legal path B-PER L-PER.
+        let n = 2;
+        let mut emit = vec![0i32; n * N_TAGS];
+        emit[tag(EntityKind::Per, Pos::B)] = 10;
+        emit[N_TAGS + tag(EntityKind::Org, Pos::I)] = 20;
+        emit[N_TAGS + tag(EntityKind::Per, Pos::L)] = 5;
+        let mut back = Vec::new();
+        let mut out = Vec::new();
+        viterbi(&emit, n, &Transitions::zero(), &mut back, &mut out);
+        assert_eq!(out, vec![tag(EntityKind::Per, Pos::B), tag(EntityKind::Per, Pos::L)]);
+        // a dangling B is never produced at the end of a sentence
+        let mut emit = vec![0i32; N_TAGS];
+        emit[tag(EntityKind::Per, Pos::B)] = 10;
+        viterbi(&emit, 1, &Transitions::zero(), &mut back, &mut out);
+        assert!(allowed_end(out[0]));
+    }
+
+    #[test]
+    fn viterbi_handles_empty_input() {
+        let mut back = Vec::new();
+        let mut out = vec![3];
+        viterbi(&[], 0, &Transitions::zero(), &mut back, &mut out);
+        assert!(out.is_empty());
+    }
+}
