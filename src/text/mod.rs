@@ -2,4 +2,7 @@
 //! sources or JSON: every function takes text and returns spans as byte
 //! offsets into that text.
 
+pub mod lexicon;
+pub mod sentences;
 pub mod simhash;
+pub mod tokenize;

@@ -1,0 +1,409 @@
+//! Tokenizer for news text.
+//!
+//! Every later algorithm (sentence splitting, tagging, quotes, keywords) works on these tokens,
+//! so they follow the conventions the CoNLL-2003 and Penn Treebank annotations use: the
+//! possessive `'s` and the negation `n't` are tokens of their own, punctuation is split off,
+//! while hyphenated words (`pro-government`), abbreviations with dots (`U.S.`, `Mr.`), numbers
+//! with separators (`1,000.5`) and times (`10:30`) stay whole. URLs, e-mail addresses, @handles
+//! and #tags are single tokens.
+//!
+//! Offsets are byte offsets into the input `&str`, always on character boundaries.
+
+use super::lexicon;
+
+/// What a token is, as far as the tokenizer can tell without context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Letters, possibly with digits, hyphens, apostrophes or abbreviation dots.
+    Word,
+    /// Starts with a digit: `1,000.5`, `3bn`, `10:30`, `1990s`, `2017-04-12`.
+    Number,
+    /// Punctuation: `.`, `,`, `“`, `...`, `--`.
+    Punct,
+    /// Currency signs, `%`, `&`, `+` and other symbols.
+    Symbol,
+    /// `http://...`, `https://...` or `www....`.
+    Url,
+    /// `name@example.org`.
+    Email,
+    /// `@handle`.
+    Handle,
+    /// `#tag`.
+    Hashtag,
+}
+
+/// One token: a `[start, end)` byte range of the text and its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Token {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+    /// The token's kind.
+    pub kind: TokenKind,
+}
+
+impl Token {
+    /// The token's surface text in `text`, the string it was produced from.
+    ///
+    /// Returns an empty string if `text` is not the tokenized string (offsets out of range).
+    pub fn as_str<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// Whether the token is punctuation that can end a sentence.
+    pub fn is_terminal(&self, text: &str) -> bool {
+        self.kind == TokenKind::Punct && matches!(self.as_str(text), "." | "!" | "?" | "..." | "…" | "?!" | "!?")
+    }
+}
+
+/// Splits `text` into tokens. Never fails and never panics; whitespace is never part of a token.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let mut cursor = Cursor::new(text);
+    while let Some(c) = cursor.peek() {
+        let start = cursor.pos;
+        if c.is_whitespace() {
+            cursor.bump();
+            continue;
+        }
+        if let Some(end) = url_end(text, start) {
+            cursor.pos = end;
+            tokens.push(Token { start, end, kind: TokenKind::Url });
+            continue;
+        }
+        if (c == '@' || c == '#') && is_tag_start(text, start) {
+            let end = scan_while(text, start + 1, |ch| ch.is_alphanumeric() || ch == '_');
+            if end > start + 1 {
+                let kind = if c == '@' { TokenKind::Handle } else { TokenKind::Hashtag };
+                cursor.pos = end;
+                tokens.push(Token { start, end, kind });
+                continue;
+            }
+        }
+        if is_word_char(c) {
+            let end = scan_word(text, start);
+            if let Some(email_end) = email_end(text, start, end) {
+                cursor.pos = email_end;
+                tokens.push(Token { start, end: email_end, kind: TokenKind::Email });
+                continue;
+            }
+            push_word(text, start, end, &mut tokens);
+            cursor.pos = end;
+            continue;
+        }
+        let end = scan_punct(text, start);
+        let kind = if is_symbol(c) { TokenKind::Symbol } else { TokenKind::Punct };
+        tokens.push(Token { start, end, kind });
+        cursor.pos = end;
+    }
+    tokens
+}
+
+/// A byte position in a string with char-aware stepping.
+struct Cursor<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(text: &'t str) -> Self {
+        Cursor { text, pos: 0 }
+    }
+    fn peek(&self) -> Option<char> {
+        self.text.get(self.pos..).and_then(|s| s.chars().next())
+    }
+    fn bump(&mut self) {
+        if let Some(c) = self.peek() {
+            self.pos += c.len_utf8();
+        }
+    }
+}
+
+fn char_at(text: &str, pos: usize) -> Option<char> {
+    text.get(pos..).and_then(|s| s.chars().next())
+}
+
+fn char_before(text: &str, pos: usize) -> Option<char> {
+    text.get(..pos).and_then(|s| s.chars().next_back())
+}
+
+fn scan_while(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
+    let mut end = from;
+    for c in text[from..].chars() {
+        if !keep(c) {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    end
+}
+
+/// Letters, digits and combining marks: anything that is not space, punctuation or a symbol.
+pub(crate) fn is_word_char(c: char) -> bool {
+    !c.is_whitespace() && !is_punct_char(c) && !is_symbol(c)
+}
+
+/// Punctuation, ASCII and the common Unicode blocks news text uses.
+fn is_punct_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_punctuation() && !is_symbol(c);
+    }
+    matches!(c,
+        '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '«' | '»' | '¡' | '¿' | '·' | '§' | '¶'
+        | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' | '\u{060C}' | '\u{061B}' | '\u{061F}'
+        | '\u{06D4}' | '\u{0964}' | '\u{0965}' | '\u{00A0}' | '\u{FEFF}' | '\u{200B}')
+}
+
+/// Symbols: currency, maths, marks like `%`, `&`, `©`, and emoji.
+fn is_symbol(c: char) -> bool {
+    matches!(c,
+        '$' | '%' | '&' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~' | '#' | '@' | '*' | '\\'
+        | '£' | '€' | '¥' | '¢' | '©' | '®' | '™' | '°' | '±' | '×' | '÷' | '¤' | '¦' | '¨' | '¬' | '¯'
+        | '\u{20A0}'..='\u{20CF}' | '\u{2100}'..='\u{2BFF}' | '\u{1F000}'..='\u{1FAFF}')
+}
+
+/// A `@handle` or `#tag` starts a token only at a word boundary (not inside an e-mail address).
+fn is_tag_start(text: &str, start: usize) -> bool {
+    char_before(text, start).is_none_or(|c| !is_word_char(c))
+}
+
+/// End of a URL starting at `start`, if one does.
+fn url_end(text: &str, start: usize) -> Option<usize> {
+    let rest = &text[start..];
+    let head = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
+    let scheme = head.starts_with("http://") || head.starts_with("https://") || head.starts_with("www.");
+    if !scheme || char_before(text, start).is_some_and(is_word_char) {
+        return None;
+    }
+    let mut end = scan_while(text, start, |c| !c.is_whitespace() && !matches!(c, '"' | '“' | '”' | '<' | '>'));
+    // Sentence punctuation after a URL belongs to the sentence.
+    while let Some(c) = char_before(text, end) {
+        if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '\'' | '’') && end > start + 8 {
+            end -= c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    (end > start + 4).then_some(end)
+}
+
+/// If the word at `start..word_end` begins an e-mail address, its end.
+fn email_end(text: &str, start: usize, word_end: usize) -> Option<usize> {
+    let local_end = scan_while(text, start, |c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
+    if local_end < word_end || char_at(text, local_end) != Some('@') {
+        return None;
+    }
+    let domain_start = local_end + 1;
+    let mut end = scan_while(text, domain_start, |c| c.is_alphanumeric() || matches!(c, '.' | '-'));
+    while char_before(text, end).is_some_and(|c| c == '.' || c == '-') {
+        end -= 1;
+    }
+    let domain = &text[domain_start..end];
+    (domain.contains('.') && !domain.starts_with('.')).then_some(end)
+}
+
+/// Scans a word or number: word characters joined by single hyphens, apostrophes, dots in
+/// abbreviations and numbers, and colons, commas or slashes between digits.
+fn scan_word(text: &str, start: usize) -> usize {
+    let starts_with_digit = char_at(text, start).is_some_and(|c| c.is_ascii_digit());
+    let mut end = scan_while(text, start, is_word_char);
+    while let Some(joiner) = char_at(text, end) {
+        let after = end + joiner.len_utf8();
+        let next = char_at(text, after);
+        let prev = char_before(text, end);
+        let joined = match joiner {
+            '-' | '\u{2011}' => next.is_some_and(is_word_char),
+            '\'' | '’' => {
+                // O'Neill, rock'n'roll: an apostrophe between letters, unless it starts a
+                // contraction or possessive that is split off later.
+                next.is_some_and(char::is_alphabetic) && prev.is_some_and(char::is_alphabetic)
+            }
+            '.' => {
+                let digit_around = prev.is_some_and(|c| c.is_ascii_digit()) && next.is_some_and(|c| c.is_ascii_digit());
+                digit_around
+                    || (is_dotted_abbreviation_so_far(text, start, end) && next.is_some_and(char::is_alphabetic))
+            }
+            ',' | ':' | '/' => {
+                starts_with_digit
+                    && prev.is_some_and(|c| c.is_ascii_digit())
+                    && next.is_some_and(|c| c.is_ascii_digit())
+            }
+            _ => false,
+        };
+        if !joined {
+            break;
+        }
+        end = scan_while(text, after, is_word_char);
+    }
+    // A final dot belongs to the word when it is an abbreviation or an initial.
+    if char_at(text, end) == Some('.') && takes_final_dot(&text[start..end], text, end) {
+        end += 1;
+    }
+    end
+}
+
+/// `U.S`, `e.g`, `a.m`: so far single letters separated by dots.
+fn is_dotted_abbreviation_so_far(text: &str, start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    word.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic))
+}
+
+fn takes_final_dot(word: &str, text: &str, dot: usize) -> bool {
+    // "...", "..": an ellipsis is punctuation of its own.
+    if char_at(text, dot + 1) == Some('.') {
+        return false;
+    }
+    if word.contains('.') && word.split('.').all(|p| p.chars().count() == 1) {
+        return true; // U.S. / e.g. / a.m.
+    }
+    let mut chars = word.chars();
+    let first = chars.next();
+    if first.is_some_and(char::is_uppercase) && chars.next().is_none() {
+        return true; // An initial: "J. Smith"; also "A." ends a sentence rarely enough.
+    }
+    lexicon::is_abbreviation(word)
+}
+
+/// Pushes the word `start..end`, splitting off possessives and contractions.
+fn push_word(text: &str, start: usize, end: usize, tokens: &mut Vec<Token>) {
+    let word = &text[start..end];
+    let kind = if word.starts_with(|c: char| c.is_ascii_digit()) { TokenKind::Number } else { TokenKind::Word };
+    if let Some(split) = clitic_split(word) {
+        let at = start + split;
+        if at > start {
+            tokens.push(Token { start, end: at, kind });
+        }
+        tokens.push(Token { start: at, end, kind: TokenKind::Word });
+        return;
+    }
+    tokens.push(Token { start, end, kind });
+}
+
+/// Where a clitic starts inside a word: `Russia's` -> 6, `don't` -> 2, `they're` -> 4.
+fn clitic_split(word: &str) -> Option<usize> {
+    let lower_tail = |n: usize| -> Option<(usize, String)> {
+        let idx = word.char_indices().rev().nth(n - 1)?.0;
+        Some((idx, word[idx..].to_lowercase().replace('’', "'")))
+    };
+    if let Some((idx, tail)) = lower_tail(3) {
+        if tail == "n't" && idx > 0 {
+            return Some(idx);
+        }
+    }
+    for n in [3, 2] {
+        if let Some((idx, tail)) = lower_tail(n) {
+            let is_clitic = matches!(tail.as_str(), "'s" | "'d" | "'m" | "'re" | "'ve" | "'ll");
+            if is_clitic && idx > 0 {
+                return Some(idx);
+            }
+        }
+    }
+    None
+}
+
+/// Scans punctuation: runs of dots (ellipsis), doubled dashes and doubled quotes stay together.
+fn scan_punct(text: &str, start: usize) -> usize {
+    let Some(c) = char_at(text, start) else { return start };
+    let one = start + c.len_utf8();
+    match c {
+        '.' => scan_while(text, start, |ch| ch == '.'),
+        '-' if char_at(text, one) == Some('-') => scan_while(text, start, |ch| ch == '-'),
+        '\'' if char_at(text, one) == Some('\'') => one + 1,
+        '`' if char_at(text, one) == Some('`') => one + 1,
+        '?' | '!' if matches!(char_at(text, one), Some('?' | '!')) => {
+            scan_while(text, start, |ch| ch == '?' || ch == '!')
+        }
+        '\'' | '’' if starts_rock_n_roll(text, start) => start + 3,
+        _ => one,
+    }
+}
+
+/// `'n'` as in "rock 'n' roll".
+fn starts_rock_n_roll(text: &str, start: usize) -> bool {
+    let rest = &text[start..];
+    let mut it = rest.chars();
+    matches!((it.next(), it.next(), it.next()), (Some('\'' | '’'), Some('n'), Some('\'' | '’')))
+        && rest.is_char_boundary(3)
+        && it.next().is_none_or(|c| !is_word_char(c))
+        && char_before(text, start).is_none_or(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| t.as_str(text)).collect()
+    }
+
+    #[test]
+    fn splits_possessives_and_negation() {
+        assert_eq!(toks("Russia's army"), ["Russia", "'s", "army"]);
+        assert_eq!(toks("America’s top diplomat"), ["America", "’s", "top", "diplomat"]);
+        assert_eq!(toks("He didn't go"), ["He", "did", "n't", "go"]);
+        assert_eq!(toks("they're here"), ["they", "'re", "here"]);
+    }
+
+    #[test]
+    fn keeps_names_with_apostrophes_and_hyphens() {
+        assert_eq!(toks("O'Neill met pro-government forces"), ["O'Neill", "met", "pro-government", "forces"]);
+        assert_eq!(toks("rock 'n' roll"), ["rock", "'n'", "roll"]);
+        assert_eq!(toks("Bashar al-Assad"), ["Bashar", "al-Assad"]);
+    }
+
+    #[test]
+    fn keeps_abbreviations_and_initials() {
+        assert_eq!(toks("Mr. Smith of the U.S. and U.N."), ["Mr.", "Smith", "of", "the", "U.S.", "and", "U.N."]);
+        assert_eq!(toks("Gen. J. R. Allen"), ["Gen.", "J.", "R.", "Allen"]);
+        assert_eq!(toks("Mr Lavrov"), ["Mr", "Lavrov"]);
+        assert_eq!(toks("ends here."), ["ends", "here", "."]);
+    }
+
+    #[test]
+    fn numbers_currency_and_percentages() {
+        assert_eq!(
+            toks("1,000.5 and $3bn or £2.5m, 45%"),
+            ["1,000.5", "and", "$", "3bn", "or", "£", "2.5m", ",", "45", "%"]
+        );
+        assert_eq!(toks("at 10:30 GMT on 1996-08-22"), ["at", "10:30", "GMT", "on", "1996-08-22"]);
+        assert_eq!(toks("the 1990s"), ["the", "1990s"]);
+        let t = tokenize("3bn");
+        assert_eq!(t[0].kind, TokenKind::Number);
+    }
+
+    #[test]
+    fn urls_emails_handles_tags() {
+        let text = "See https://example.org/a?b=1. Mail news@example.co.uk or @lede_bot #Syria";
+        assert_eq!(
+            toks(text),
+            ["See", "https://example.org/a?b=1", ".", "Mail", "news@example.co.uk", "or", "@lede_bot", "#Syria"]
+        );
+        let kinds: Vec<_> = tokenize(text).iter().map(|t| t.kind).collect();
+        assert!(kinds.contains(&TokenKind::Url) && kinds.contains(&TokenKind::Email));
+        assert!(kinds.contains(&TokenKind::Handle) && kinds.contains(&TokenKind::Hashtag));
+    }
+
+    #[test]
+    fn quotes_ellipses_and_dashes() {
+        assert_eq!(
+            toks("“low level.” Then... more -- yes"),
+            ["“", "low", "level", ".", "”", "Then", "...", "more", "--", "yes"]
+        );
+        assert_eq!(toks("``old'' style"), ["``", "old", "''", "style"]);
+        assert_eq!(toks("MOSCOW (Reuters) -"), ["MOSCOW", "(", "Reuters", ")", "-"]);
+    }
+
+    #[test]
+    fn non_latin_text_and_marks() {
+        assert_eq!(toks("नमस्ते दुनिया"), ["नमस्ते", "दुनिया"]);
+        assert_eq!(toks("Привет, мир!"), ["Привет", ",", "мир", "!"]);
+    }
+
+    #[test]
+    fn empty_and_space_only() {
+        assert!(tokenize("").is_empty());
+        assert!(tokenize(" \n\t ").is_empty());
+    }
+}
