@@ -2,6 +2,8 @@
 //! sources or JSON: every function takes text and returns spans as byte
 //! offsets into that text.
 
+pub mod gazetteer;
+pub mod keywords;
 pub mod lexicon;
 pub mod sentences;
 pub mod simhash;
