@@ -48,10 +48,7 @@ fn load(path: &str) -> Vec<Doc> {
         .map_while(Result::ok)
         .filter_map(|line| {
             let v: serde_json::Value = serde_json::from_str(&line).ok()?;
-            Some(Doc {
-                id: v.get("id")?.as_str()?.to_string(),
-                text: v.get("text")?.as_str()?.to_string(),
-            })
+            Some(Doc { id: v.get("id")?.as_str()?.to_string(), text: v.get("text")?.as_str()?.to_string() })
         })
         .collect()
 }
@@ -59,11 +56,8 @@ fn load(path: &str) -> Vec<Doc> {
 /// Sorted, deduplicated hashes of lowercased word trigrams.
 fn trigrams(text: &str) -> Vec<u64> {
     use std::hash::{Hash, Hasher};
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     let mut out: Vec<u64> = words
         .windows(3)
         .map(|w| {
@@ -102,9 +96,7 @@ const NEAR_JACCARD: f64 = 0.7;
 const MAX_D: u32 = 7;
 
 fn paragraphs(text: &str) -> Vec<&str> {
-    text.split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .collect()
+    text.split("\n\n").filter(|p| !p.trim().is_empty()).collect()
 }
 
 /// Edited copy of `doc` of the given kind; `other` supplies foreign text.
@@ -142,9 +134,7 @@ fn edit(kind: &str, doc: &str, other: &str, vocab: &[&str], rng: &mut Rng) -> St
 }
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .expect("usage: dedup_bbc path/to/bbc.jsonl");
+    let path = std::env::args().nth(1).expect("usage: dedup_bbc path/to/bbc.jsonl");
     let docs = load(&path);
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     println!("{} articles, {} bytes", docs.len(), bytes);
@@ -177,20 +167,10 @@ fn main() {
 
     for shingle in [1usize, 2, 3] {
         let t = Instant::now();
-        let hashes: Vec<u64> = docs
-            .iter()
-            .map(|d| simhash_with(&d.text, shingle))
-            .collect();
+        let hashes: Vec<u64> = docs.iter().map(|d| simhash_with(&d.text, shingle)).collect();
         let secs = t.elapsed().as_secs_f64();
-        let default = if shingle == DEFAULT_SHINGLE {
-            " (default)"
-        } else {
-            ""
-        };
-        println!(
-            "\n== shingle {shingle}{default}: hashing {:.1} MB/s",
-            bytes as f64 / secs / 1e6
-        );
+        let default = if shingle == DEFAULT_SHINGLE { " (default)" } else { "" };
+        println!("\n== shingle {shingle}{default}: hashing {:.1} MB/s", bytes as f64 / secs / 1e6);
 
         // 1. Exact duplicates in stream order.
         for k in [3u32, 5, 6, MAX_D] {
@@ -219,10 +199,7 @@ fn main() {
             );
             for (j, i, d) in false_pairs.iter().take(3) {
                 let jac = jaccard(&grams[*j], &grams[*i]);
-                println!(
-                    "  false pair: {} ~ {} (distance {d}, trigram Jaccard {jac:.2})",
-                    docs[*j].id, docs[*i].id
-                );
+                println!("  false pair: {} ~ {} (distance {d}, trigram Jaccard {jac:.2})", docs[*j].id, docs[*i].id);
             }
         }
 
@@ -232,27 +209,15 @@ fn main() {
             v.sort_unstable();
             v
         };
-        let vocab: Vec<&str> = docs
-            .iter()
-            .flat_map(|d| d.text.split_whitespace())
-            .take(50_000)
-            .collect();
+        let vocab: Vec<&str> = docs.iter().flat_map(|d| d.text.split_whitespace()).take(50_000).collect();
         let mut all = SimhashIndex::try_new(docs.len(), MAX_D).expect("valid config");
         for (i, h) in hashes.iter().enumerate() {
             all.insert(i.to_string(), *h);
         }
         let ds = [3u32, 5, 6, 7];
-        let header: Vec<String> = ds
-            .iter()
-            .map(|d| format!("{:>22}", format!("d<={d} R / P")))
-            .collect();
+        let header: Vec<String> = ds.iter().map(|d| format!("{:>22}", format!("d<={d} R / P"))).collect();
         println!("{:<18} {:>5} | {}", "edit", "n", header.join(" | "));
-        let kinds = [
-            "headline",
-            "first-paragraph",
-            "five-words",
-            "trailing-sentence",
-        ];
+        let kinds = ["headline", "first-paragraph", "five-words", "trailing-sentence"];
         let mut totals = [(0usize, 0usize, 0usize); 4];
         let mut total_n = 0;
         for kind in kinds {
@@ -261,8 +226,7 @@ fn main() {
             for &i in &distinct {
                 let other = distinct[(rng.below(distinct.len())).max(1) % distinct.len()];
                 let other = if docs[other].text == docs[i].text {
-                    distinct[(distinct.iter().position(|&x| x == other).unwrap_or(0) + 1)
-                        % distinct.len()]
+                    distinct[(distinct.iter().position(|&x| x == other).unwrap_or(0) + 1) % distinct.len()]
                 } else {
                     other
                 };
@@ -270,11 +234,8 @@ fn main() {
                 let h = simhash_with(&copy, shingle);
                 let matches = all.query(h);
                 for (slot, k) in per_d.iter_mut().zip(ds) {
-                    let within: Vec<usize> = matches
-                        .iter()
-                        .filter(|m| m.distance <= k)
-                        .filter_map(|m| m.id.parse().ok())
-                        .collect();
+                    let within: Vec<usize> =
+                        matches.iter().filter(|m| m.distance <= k).filter_map(|m| m.id.parse().ok()).collect();
                     let truth = &twin[&i];
                     if within.iter().any(|j| truth.contains(j)) {
                         slot.0 += 1;
@@ -319,10 +280,6 @@ fn main() {
 
 fn cell(t: usize, f: usize, n: usize) -> String {
     let recall = t as f64 / n.max(1) as f64;
-    let precision = if t + f == 0 {
-        1.0
-    } else {
-        t as f64 / (t + f) as f64
-    };
+    let precision = if t + f == 0 { 1.0 } else { t as f64 / (t + f) as f64 };
     format!("{recall:>6.3} / {precision:.3} ({f:>3} fp)")
 }

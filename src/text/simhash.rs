@@ -72,11 +72,7 @@ pub fn simhash_with(text: &str, shingle: usize) -> u64 {
             add(combine(window));
         }
     }
-    votes
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| **v > 0)
-        .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
+    votes.iter().enumerate().filter(|(_, v)| **v > 0).fold(0u64, |acc, (bit, _)| acc | 1 << bit)
 }
 
 /// Hamming distance between two fingerprints.
@@ -115,9 +111,7 @@ fn hash_word(word: &str) -> u64 {
 
 /// Order-sensitive combination of word hashes into one shingle hash.
 fn combine(hashes: &[u64]) -> u64 {
-    hashes.iter().fold(0x9e37_79b9_7f4a_7c15u64, |acc, h| {
-        mix(acc.rotate_left(5) ^ h)
-    })
+    hashes.iter().fold(0x9e37_79b9_7f4a_7c15u64, |acc, h| mix(acc.rotate_left(5) ^ h))
 }
 
 /// The splitmix64 finaliser.
@@ -247,19 +241,10 @@ impl SimhashIndex {
         let mut out: Vec<(u64, NearDuplicate)> = seen
             .into_iter()
             .filter_map(|seq| {
-                let entry = self
-                    .entries
-                    .get(usize::try_from(seq - self.first_seq).ok()?)?;
+                let entry = self.entries.get(usize::try_from(seq - self.first_seq).ok()?)?;
                 let d = distance(hash, entry.hash);
                 (d <= self.max_distance).then(|| {
-                    (
-                        seq,
-                        NearDuplicate {
-                            id: entry.id.clone(),
-                            distance: d,
-                            similarity: 1.0 - d as f32 / 64.0,
-                        },
-                    )
+                    (seq, NearDuplicate { id: entry.id.clone(), distance: d, similarity: 1.0 - d as f32 / 64.0 })
                 })
             })
             .collect();
@@ -277,10 +262,7 @@ impl SimhashIndex {
         for (band, map) in self.bands.iter_mut().enumerate() {
             map.entry(band_value(hash, band, n)).or_default().push(seq);
         }
-        self.entries.push_back(Entry {
-            id: id.into(),
-            hash,
-        });
+        self.entries.push_back(Entry { id: id.into(), hash });
     }
 
     /// [`query`](Self::query) then [`insert`](Self::insert): the call the
@@ -376,10 +358,7 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], SimhashError> {
         let end = self.pos.checked_add(n).ok_or(SimhashError::Truncated)?;
-        let slice = self
-            .bytes
-            .get(self.pos..end)
-            .ok_or(SimhashError::Truncated)?;
+        let slice = self.bytes.get(self.pos..end).ok_or(SimhashError::Truncated)?;
         self.pos = end;
         Ok(slice)
     }
@@ -506,11 +485,8 @@ mod tests {
                     let (_, base): &(String, u64) = &all[next() as usize % all.len()];
                     (0..(next() % 8)).fold(*base, |h, _| h ^ (1 << (next() % 64)))
                 };
-                let mut expected: Vec<String> = all
-                    .iter()
-                    .filter(|(_, e)| distance(*e, h) <= k)
-                    .map(|(id, _)| id.clone())
-                    .collect();
+                let mut expected: Vec<String> =
+                    all.iter().filter(|(_, e)| distance(*e, h) <= k).map(|(id, _)| id.clone()).collect();
                 let mut got: Vec<String> = index.query(h).into_iter().map(|d| d.id).collect();
                 expected.sort();
                 got.sort();
@@ -541,22 +517,13 @@ mod tests {
         assert!(index.query(7).is_empty());
         assert_eq!(index.query(8)[0].id, "second");
         assert_eq!(index.check_and_insert("again", 9)[0].id, "third");
-        assert!(index
-            .bands
-            .iter()
-            .all(|m| m.values().all(|v| !v.is_empty())));
+        assert!(index.bands.iter().all(|m| m.values().all(|v| !v.is_empty())));
     }
 
     #[test]
     fn rejects_bad_configuration() {
-        assert_eq!(
-            SimhashIndex::try_new(0, 3).unwrap_err(),
-            SimhashError::ZeroCapacity
-        );
-        assert_eq!(
-            SimhashIndex::try_new(5, 8).unwrap_err(),
-            SimhashError::DistanceTooLarge(8)
-        );
+        assert_eq!(SimhashIndex::try_new(0, 3).unwrap_err(), SimhashError::ZeroCapacity);
+        assert_eq!(SimhashIndex::try_new(5, 8).unwrap_err(), SimhashError::DistanceTooLarge(8));
     }
 
     #[test]
@@ -584,16 +551,10 @@ mod tests {
         }
         let mut bad = bytes.clone();
         bad[0] = b'X';
-        assert_eq!(
-            SimhashIndex::deserialize(&bad).unwrap_err(),
-            SimhashError::BadHeader
-        );
+        assert_eq!(SimhashIndex::deserialize(&bad).unwrap_err(), SimhashError::BadHeader);
         let mut bad_id = bytes;
         let last = bad_id.len() - 1;
         bad_id[last] = 0xFF;
-        assert_eq!(
-            SimhashIndex::deserialize(&bad_id).unwrap_err(),
-            SimhashError::BadId
-        );
+        assert_eq!(SimhashIndex::deserialize(&bad_id).unwrap_err(), SimhashError::BadId);
     }
 }
