@@ -8,3 +8,4 @@ pub mod lexicon;
 pub mod sentences;
 pub mod simhash;
 pub mod tokenize;
+pub mod tone;
