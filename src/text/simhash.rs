@@ -172,9 +172,12 @@ pub struct SimhashIndex {
     /// `first_seq + i`.
     entries: VecDeque<Entry>,
     first_seq: u64,
-    /// Per band: band value -> sequence numbers of entries having it.
+    /// Per band: band value -> (sequence number, fingerprint) of the entries
+    /// having it.
     /// There are `max_distance + 1` bands.
-    bands: Vec<HashMap<u64, Vec<u64>>>,
+    /// Buckets hold the fingerprint too, so that a query scans contiguous
+    /// memory instead of chasing entries.
+    bands: Vec<HashMap<u64, Vec<(u64, u64)>>>,
 }
 
 /// Snapshot header: magic and format version.
@@ -226,30 +229,34 @@ impl SimhashIndex {
     /// Earlier documents within the maximum distance of `hash`, closest
     /// first (ties: oldest first). Does not modify the index.
     pub fn query(&self, hash: u64) -> Vec<NearDuplicate> {
-        let mut seen: Vec<u64> = Vec::new();
+        // Filter by distance first: matches are few, candidates are not, so
+        // only the matches need deduplicating across bands.
+        let mut hits: Vec<(u32, u64)> = Vec::new();
         let n = self.bands.len();
         for (band, map) in self.bands.iter().enumerate() {
-            if let Some(seqs) = map.get(&band_value(hash, band, n)) {
-                for &seq in seqs {
-                    if seen.contains(&seq) {
-                        continue;
-                    }
-                    seen.push(seq);
+            let Some(seqs) = map.get(&band_value(hash, band, n)) else { continue };
+            for &(seq, other) in seqs {
+                let d = distance(hash, other);
+                if d <= self.max_distance {
+                    hits.push((d, seq));
                 }
             }
         }
-        let mut out: Vec<(u64, NearDuplicate)> = seen
+        hits.sort_unstable();
+        hits.dedup();
+        let mut out: Vec<(u64, NearDuplicate)> = hits
             .into_iter()
-            .filter_map(|seq| {
-                let entry = self.entries.get(usize::try_from(seq - self.first_seq).ok()?)?;
-                let d = distance(hash, entry.hash);
-                (d <= self.max_distance).then(|| {
-                    (seq, NearDuplicate { id: entry.id.clone(), distance: d, similarity: 1.0 - d as f32 / 64.0 })
-                })
+            .filter_map(|(d, seq)| {
+                let entry = self.entry(seq)?;
+                Some((seq, NearDuplicate { id: entry.id.clone(), distance: d, similarity: 1.0 - d as f32 / 64.0 }))
             })
             .collect();
         out.sort_by_key(|(seq, nd)| (nd.distance, *seq));
         out.into_iter().map(|(_, nd)| nd).collect()
+    }
+
+    fn entry(&self, seq: u64) -> Option<&Entry> {
+        self.entries.get(usize::try_from(seq.checked_sub(self.first_seq)?).ok()?)
     }
 
     /// Adds a document, evicting the oldest one when the index is full.
@@ -260,7 +267,7 @@ impl SimhashIndex {
         let seq = self.first_seq + self.entries.len() as u64;
         let n = self.bands.len();
         for (band, map) in self.bands.iter_mut().enumerate() {
-            map.entry(band_value(hash, band, n)).or_default().push(seq);
+            map.entry(band_value(hash, band, n)).or_default().push((seq, hash));
         }
         self.entries.push_back(Entry { id: id.into(), hash });
     }
@@ -285,7 +292,7 @@ impl SimhashIndex {
             if let Some(seqs) = map.get_mut(&key) {
                 // The oldest sequence number is at the front of its bucket
                 // since buckets are filled in insertion order.
-                if let Some(pos) = seqs.iter().position(|&s| s == seq) {
+                if let Some(pos) = seqs.iter().position(|&(s, _)| s == seq) {
                     seqs.remove(pos);
                 }
                 if seqs.is_empty() {
