@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
     }
     g.bench_function("query_100k", |b| b.iter(|| index.query(black_box(next()))));
     g.bench_function("check_and_insert_100k", |b| {
-        b.iter_batched(|| next(), |h| index.check_and_insert("new", h), BatchSize::SmallInput)
+        b.iter_batched(&mut next, |h| index.check_and_insert("new", h), BatchSize::SmallInput)
     });
     g.finish();
 }
