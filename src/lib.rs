@@ -1,2 +1,89 @@
 //! lede: raw news articles in, structured JSON lines out.
+//!
+//! The flow, and where each part lives:
+//!
+//! ```text
+//! source (stdin, files)  ->  pipeline (bounded, ordered worker pool)  ->  sink (JSON lines)
+//!   source/                    pipeline.rs runs stage/ on each document      sink/
+//! ```
+//!
+//! - [`source`] frames input into [`model::Document`]s (raw bytes, format, origin);
+//! - [`stage`] holds the synchronous, deterministic steps from a document to a
+//!   [`model::Record`], the output contract; they call the text algorithms in [`text`];
+//! - [`pipeline`] runs the stages off the async runtime with bounded memory and keeps input
+//!   order; [`sink`] writes records and error records;
+//! - [`config`], [`cli`], [`shutdown`], [`stats`] and [`error`] are the run's plumbing.
+//!
+//! `main.rs` only parses flags, starts logging and maps the outcome of [`cli::run`] to an exit
+//! code.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod pipeline;
+pub mod shutdown;
+pub mod sink;
+pub mod source;
+pub mod stage;
+pub mod stats;
 pub mod text;
+
+use std::io::IsTerminal;
+
+pub use config::Config;
+pub use error::{DocError, Error};
+pub use shutdown::Shutdown;
+pub use stats::Summary;
+
+use pipeline::Sinks;
+use sink::jsonl::JsonlSink;
+use source::framing::FramingSettings;
+use source::stdin::{check_inputs, pipe_source, Input};
+
+/// Runs lede over `inputs` (stdin and files), writing records to stdout and error records to
+/// the configured error sink, until the inputs end or `shutdown` fires.
+///
+/// # Errors
+/// Fatal errors only: an input that cannot be opened, an error sink that cannot be opened, a
+/// failed write. Per-document failures are error records and counted in the summary.
+pub async fn run_pipe(config: &Config, inputs: Vec<Input>, shutdown: Shutdown) -> Result<Summary, Error> {
+    check_inputs(&inputs)?;
+    let settings = FramingSettings {
+        format: format_setting(&config.input.format),
+        max_document_bytes: config.input.max_document_bytes,
+        max_line_bytes: config.input.max_line_bytes,
+    };
+    let errors = match config.error_path() {
+        None => JsonlSink::stderr(),
+        Some(path) => JsonlSink::append_to(&path)
+            .await
+            .map_err(|source| Error::Io { context: format!("cannot open error file {}", path.display()), source })?,
+    };
+    let progress = match config.log.progress.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => std::io::stderr().is_terminal(),
+    };
+    let sinks = Sinks { records: JsonlSink::stdout(), errors, progress: stats::Progress::new(progress) };
+    pipeline::run(config, pipe_source(inputs, settings), sinks, shutdown).await
+}
+
+/// The configured input format; `None` for auto.
+pub fn format_setting(format: &str) -> Option<model::Format> {
+    match format {
+        "jsonl" => Some(model::Format::Jsonl),
+        "text" => Some(model::Format::Text),
+        "html" => Some(model::Format::Html),
+        _ => None,
+    }
+}
+
+/// The JSON Schema of the output record, pretty-printed.
+pub fn record_schema() -> String {
+    let mut schema = serde_json::to_value(schemars::schema_for!(model::Record)).unwrap_or_default();
+    if let Some(object) = schema.as_object_mut() {
+        object.insert("version".into(), model::SCHEMA_VERSION.into());
+    }
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}

@@ -1,0 +1,248 @@
+//! The command line: flags, subcommands, and how they become a [`Config`].
+//!
+//! Precedence: defaults, then `--config FILE`, then flags.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::shutdown::{listen_for_signals, Shutdown};
+use crate::source::stdin::Input;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    every document was written (or filtered)
+  2    the run completed, but some documents failed: see the error records
+  1    fatal error: bad configuration, unreadable input, failed output
+  130  stopped by SIGINT, 143 stopped by SIGTERM (documents in flight were finished)
+
+Records go to stdout, one JSON object per line; error records, logs, progress and the
+summary go to stderr.";
+
+/// Turns raw news articles into structured JSON lines.
+#[derive(Debug, Parser)]
+#[command(name = "lede", version, about, after_help = EXIT_CODES, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the JSON Schema of the output record.
+    Schema,
+    /// Validate a configuration file, reporting every problem at once.
+    CheckConfig {
+        /// The file to check.
+        file: PathBuf,
+    },
+}
+
+/// Flags of a processing run.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Input files (JSON lines, text or HTML); `-` or none for stdin.
+    files: Vec<String>,
+    /// Input format; auto sniffs each input.
+    #[arg(short, long, value_enum)]
+    format: Option<FormatArg>,
+    /// Configuration file (TOML); see config/default.toml for every key.
+    #[arg(short, long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// CPU workers (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    workers: Option<usize>,
+    /// Documents in flight (bounds memory).
+    #[arg(long, value_name = "N")]
+    queue: Option<usize>,
+    /// Anchor for relative dates when a document has no published date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    reference_date: Option<String>,
+    /// Where error records go: a file (appended) instead of stderr.
+    #[arg(long, value_name = "PATH")]
+    errors: Option<String>,
+    /// Largest document accepted, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_document_bytes: Option<u64>,
+    /// Drop documents with fewer words (counted as filtered).
+    #[arg(long, value_name = "N")]
+    min_words: Option<usize>,
+    /// More logging (-v debug, -vv trace).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Less logging: errors only, no summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Log format on stderr.
+    #[arg(long, value_enum)]
+    log_format: Option<LogFormatArg>,
+    /// Progress bar on stderr.
+    #[arg(long, value_enum)]
+    progress: Option<ProgressArg>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Jsonl,
+    Text,
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogFormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ProgressArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl RunArgs {
+    /// The configuration: defaults, then the file, then the flags.
+    ///
+    /// # Errors
+    /// When the file cannot be read or the result is invalid.
+    pub fn config(&self) -> Result<Config, Error> {
+        let mut config = match &self.config {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
+        if let Some(format) = self.format {
+            config.input.format = format!("{format:?}").to_lowercase();
+        }
+        if let Some(workers) = self.workers {
+            config.pipeline.workers = workers;
+        }
+        if let Some(queue) = self.queue {
+            config.pipeline.queue = queue;
+        }
+        if let Some(date) = &self.reference_date {
+            config.input.reference_date = date.clone();
+        }
+        if let Some(errors) = &self.errors {
+            config.output.errors = errors.clone();
+        }
+        if let Some(max) = self.max_document_bytes {
+            config.input.max_document_bytes = max;
+        }
+        if let Some(min_words) = self.min_words {
+            config.filter.min_words = min_words;
+        }
+        if let Some(format) = self.log_format {
+            config.log.format = format!("{format:?}").to_lowercase();
+        }
+        if let Some(progress) = self.progress {
+            config.log.progress = format!("{progress:?}").to_lowercase();
+        }
+        if self.quiet {
+            config.log.level = "error".into();
+            config.log.progress = "never".into();
+        }
+        const LEVELS: [&str; 5] = ["error", "warn", "info", "debug", "trace"];
+        if self.verbose > 0 {
+            let at = LEVELS.iter().position(|l| *l == config.log.level).unwrap_or(2);
+            config.log.level = LEVELS[(at + self.verbose as usize).min(LEVELS.len() - 1)].into();
+        }
+        let problems = config.validate();
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(Error::ConfigInvalid { origin: None, problems })
+        }
+    }
+}
+
+/// Starts tracing on stderr with the configured level and format; `RUST_LOG` overrides the
+/// level.
+fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// Runs the command line; the exit code follows the table in `--help`.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Some(Command::Schema) => {
+            println!("{}", crate::record_schema());
+            ExitCode::SUCCESS
+        }
+        Some(Command::CheckConfig { file }) => match Config::from_file(&file) {
+            Ok(_) => {
+                println!("{}: ok", file.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("lede: {e}");
+                ExitCode::from(1)
+            }
+        },
+        None => run_pipe(&cli.run),
+    }
+}
+
+fn run_pipe(args: &RunArgs) -> ExitCode {
+    let config = match args.config() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("lede: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    init_logging(&config);
+    let inputs: Vec<Input> = if args.files.is_empty() {
+        vec![Input::Stdin]
+    } else {
+        args.files.iter().map(|f| Input::from_arg(f)).collect()
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("lede: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let quiet = config.log.level == "error";
+    let result = runtime.block_on(async {
+        let (shutdown, trigger) = Shutdown::new();
+        if let Err(e) = listen_for_signals(trigger) {
+            tracing::warn!("cannot listen for signals: {e}");
+        }
+        crate::run_pipe(&config, inputs, shutdown).await
+    });
+    // Documents still queued in the blocking pool after a broken pipe are not waited for.
+    runtime.shutdown_background();
+    match result {
+        Err(e) => {
+            eprintln!("lede: {e}");
+            ExitCode::from(1)
+        }
+        Ok(summary) => {
+            if summary.output_closed {
+                return ExitCode::SUCCESS;
+            }
+            if !quiet {
+                eprintln!("{}", summary.line());
+            }
+            if let Some(signal) = summary.interrupted {
+                return ExitCode::from(signal.exit_code() as u8);
+            }
+            if summary.counts.errors > 0 {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}

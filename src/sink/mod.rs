@@ -1,0 +1,3 @@
+//! Sinks: where records and error records are written.
+
+pub mod jsonl;

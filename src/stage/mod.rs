@@ -1,0 +1,251 @@
+//! The stages: plain, synchronous, deterministic steps from a framed [`Document`] to a record.
+//!
+//! `stage/` decides *what* a record holds; `crate::text` knows *how* to find it. Each step has
+//! a stable snake_case name used in logs and error records; [`Stages::process`] runs them in
+//! order on one document, isolates panics, and turns every failure into an [`ErrorRecord`] that
+//! names the document, the step and the reason. The pipeline runs `process` on its worker pool,
+//! never on the async runtime's own threads.
+
+pub mod offsets;
+pub mod parse;
+
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use serde_json::Map;
+
+use crate::config::Config;
+use crate::error::DocError;
+use crate::model::{Document, ErrorRecord, Lang, Media, Origin, Record, Removed, Stats};
+use crate::text::sentences::split_sentences;
+use crate::text::tokenize::{tokenize, Token, TokenKind};
+use offsets::OffsetMap;
+
+/// Reading speed for `stats.reading_time_seconds`, in words a minute.
+const WORDS_PER_MINUTE: usize = 230;
+
+/// Everything known about one document while the stages run. Offsets are bytes into `text`.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// The input's id, or one derived from the content hash.
+    pub id: Option<String>,
+    /// Where the document came from.
+    pub origin: Origin,
+    /// Hash of the raw input bytes.
+    pub content_hash: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Address.
+    pub url: Option<String>,
+    /// Publisher.
+    pub site: Option<String>,
+    /// Publication date as given.
+    pub published: Option<String>,
+    /// Authors.
+    pub byline: Vec<String>,
+    /// Language.
+    pub lang: Option<Lang>,
+    /// Unknown input fields, carried through.
+    pub meta: Map<String, serde_json::Value>,
+    /// The clean text.
+    pub text: String,
+    /// Paragraph ranges in `text`.
+    pub paragraphs: Vec<Range<usize>>,
+    /// Tokens of `text`.
+    pub tokens: Vec<Token>,
+    /// Sentence ranges in `text`.
+    pub sentences: Vec<Range<usize>>,
+    /// Images and gallery items.
+    pub media: Vec<Media>,
+    /// Paragraphs taken out as boilerplate.
+    pub removed: Vec<Removed>,
+}
+
+impl Analysis {
+    /// An empty analysis of a document from `origin`.
+    pub fn new(origin: Origin, content_hash: String) -> Self {
+        Analysis { origin, content_hash, ..Analysis::default() }
+    }
+
+    /// Sets the text from paragraphs, joined by blank lines.
+    pub fn set_paragraphs<S: AsRef<str>>(&mut self, paragraphs: &[S]) {
+        let (text, ranges) = crate::text::normalize::join_paragraphs(paragraphs);
+        self.text = text;
+        self.paragraphs = ranges;
+    }
+
+    /// Words (word and number tokens) in the text.
+    pub fn word_count(&self) -> usize {
+        self.tokens.iter().filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number)).count()
+    }
+
+    /// Builds the output record, converting every byte offset to code points.
+    pub fn into_record(self) -> Record {
+        let map = OffsetMap::new(&self.text);
+        let words = self.word_count();
+        let stats = Stats {
+            words,
+            sentences: self.sentences.len(),
+            paragraphs: self.paragraphs.len(),
+            characters: map.chars(self.text.len()),
+            reading_time_seconds: ((words * 60).div_ceil(WORDS_PER_MINUTE)) as u32,
+        };
+        let paragraphs = self.paragraphs.iter().map(|r| map.range(r)).collect();
+        let sentences = self.sentences.iter().map(|r| map.range(r)).collect();
+        drop(map);
+        Record {
+            id: self.id.unwrap_or_else(|| self.content_hash[..16].to_string()),
+            source: self.origin,
+            content_hash: self.content_hash,
+            lang: self.lang,
+            title: self.title,
+            url: self.url,
+            site: self.site,
+            published: self.published,
+            byline: self.byline,
+            paragraphs,
+            sentences,
+            media: self.media,
+            removed: self.removed,
+            stats,
+            meta: self.meta,
+            text: self.text,
+            ..Record::default()
+        }
+    }
+}
+
+/// What became of one document.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A record, serialised as one JSON line with its line break.
+    Written(Vec<u8>),
+    /// An error record.
+    Failed(ErrorRecord),
+    /// Dropped on purpose by a filter.
+    Filtered,
+}
+
+/// The chain of stages, built once per run from the configuration.
+#[derive(Clone, Debug)]
+pub struct Stages {
+    parse: parse::ParseStage,
+    min_words: usize,
+}
+
+impl Stages {
+    /// Builds the stages from a validated configuration.
+    pub fn new(config: &Config) -> Self {
+        Stages {
+            parse: parse::ParseStage { max_document_bytes: config.input.max_document_bytes },
+            min_words: config.filter.min_words,
+        }
+    }
+
+    /// Runs every stage on one document. Never panics: a panic inside a stage becomes an
+    /// error record naming that stage.
+    pub fn process(&self, doc: Document) -> Outcome {
+        let origin = doc.origin.clone();
+        let fail = |id: Option<String>, stage: &str, error: DocError| {
+            Outcome::Failed(ErrorRecord {
+                id,
+                source: origin.clone(),
+                stage: stage.to_string(),
+                error: error.to_string(),
+            })
+        };
+        let mut analysis = match guarded("parse", || self.parse.run(&doc)) {
+            Ok(analysis) => analysis,
+            Err(error) => return fail(None, "parse", error),
+        };
+        drop(doc);
+        let steps: [(&'static str, Step); 1] = [("segment", segment)];
+        for (name, step) in steps {
+            if let Err(error) = guarded(name, || step(&mut analysis)) {
+                return fail(analysis.id.clone(), name, error);
+            }
+        }
+        if analysis.word_count() < self.min_words {
+            return Outcome::Filtered;
+        }
+        let record = analysis.into_record();
+        match serde_json::to_vec(&record) {
+            Ok(mut line) => {
+                line.push(b'\n');
+                Outcome::Written(line)
+            }
+            Err(e) => fail(Some(record.id), "write", DocError::Read(e.to_string())),
+        }
+    }
+}
+
+/// One named step after parsing.
+type Step = fn(&mut Analysis) -> Result<(), DocError>;
+
+/// Tokens and sentences of the final text.
+fn segment(analysis: &mut Analysis) -> Result<(), DocError> {
+    analysis.tokens = tokenize(&analysis.text);
+    analysis.sentences = split_sentences(&analysis.text, &analysis.tokens);
+    Ok(())
+}
+
+/// Runs `step`, turning a panic into a [`DocError::Panic`] naming the stage.
+fn guarded<T>(stage: &'static str, step: impl FnOnce() -> Result<T, DocError>) -> Result<T, DocError> {
+    match catch_unwind(AssertUnwindSafe(step)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Err(DocError::Panic { stage, message })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Format;
+
+    fn run(format: Format, bytes: &[u8]) -> Outcome {
+        let doc = Document { origin: Origin::default(), format, bytes: bytes.to_vec() };
+        Stages::new(&Config::default()).process(doc)
+    }
+
+    #[test]
+    fn records_have_code_point_offsets() {
+        let Outcome::Written(line) = run(Format::Text, "Zürich’s mayor spoke. “Yes,” she said.\n\nNext.".as_bytes())
+        else {
+            panic!("expected a record")
+        };
+        let record: Record = serde_json::from_slice(&line).unwrap();
+        let chars: Vec<char> = record.text.chars().collect();
+        let [s, e] = record.sentences[1];
+        assert_eq!(chars[s..e].iter().collect::<String>(), "“Yes,” she said.");
+        assert_eq!(record.stats.sentences, 3);
+        assert_eq!(record.stats.paragraphs, 2);
+    }
+
+    #[test]
+    fn failures_name_the_stage() {
+        let Outcome::Failed(error) = run(Format::Jsonl, b"not json") else { panic!("expected an error") };
+        assert_eq!(error.stage, "parse");
+        assert!(error.error.contains("not valid JSON"));
+    }
+
+    #[test]
+    fn panics_become_errors() {
+        let result: Result<(), DocError> = guarded("boom", || panic!("broken"));
+        assert_eq!(result.unwrap_err(), DocError::Panic { stage: "boom", message: "broken".into() });
+    }
+
+    #[test]
+    fn short_documents_are_filtered_when_asked() {
+        let mut config = Config::default();
+        config.filter.min_words = 5;
+        let doc = Document { origin: Origin::default(), format: Format::Text, bytes: b"Too short.".to_vec() };
+        assert!(matches!(Stages::new(&config).process(doc), Outcome::Filtered));
+    }
+}

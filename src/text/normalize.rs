@@ -1,0 +1,170 @@
+//! Text normalisation: Unicode NFC, whitespace tidying and paragraph splitting.
+//!
+//! The output text of a record is a list of paragraphs joined by one blank line, each paragraph
+//! a single line with single spaces. Input comes in three shapes, told apart per block of lines:
+//! paragraphs separated by blank lines (most scraped text), one paragraph per line (CoNLL-style
+//! and many exports), and hard-wrapped lines (e-mail, wire copy) that must be joined back.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Lines in a hard-wrapped block are at most this long (wire copy wraps at 60 to 80).
+const MAX_WRAP_WIDTH: usize = 100;
+/// A wrapped line (other than the last) reaches at least this close to the block's width.
+const WRAP_SLACK: usize = 25;
+
+/// Splits raw text into tidy paragraphs: NFC, no control characters, single spaces, no empty
+/// paragraphs.
+pub fn paragraphs(raw: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut block: Vec<&str> = Vec::new();
+    for line in raw.split(['\n', '\r', '\u{2028}', '\u{2029}', '\u{0B}', '\u{0C}']) {
+        if line.trim().is_empty() {
+            flush_block(&mut block, &mut out);
+        } else {
+            block.push(line);
+        }
+    }
+    flush_block(&mut block, &mut out);
+    out
+}
+
+fn flush_block(block: &mut Vec<&str>, out: &mut Vec<String>) {
+    if block.is_empty() {
+        return;
+    }
+    if is_hard_wrapped(block) {
+        let joined = block.join(" ");
+        push_paragraph(&joined, out);
+    } else {
+        for line in block.iter() {
+            push_paragraph(line, out);
+        }
+    }
+    block.clear();
+}
+
+fn push_paragraph(line: &str, out: &mut Vec<String>) {
+    let tidy = tidy_inline(line);
+    if !tidy.is_empty() {
+        out.push(tidy);
+    }
+}
+
+/// Whether a block of consecutive non-empty lines is one paragraph wrapped at a fixed width.
+fn is_hard_wrapped(block: &[&str]) -> bool {
+    if block.len() < 2 {
+        return false;
+    }
+    let widths: Vec<usize> = block.iter().map(|l| l.trim_end().chars().count()).collect();
+    let width = widths.iter().copied().max().unwrap_or(0);
+    if !(30..=MAX_WRAP_WIDTH).contains(&width) {
+        return false;
+    }
+    let body = &widths[..widths.len() - 1];
+    let all_full = body.iter().all(|&w| w + WRAP_SLACK >= width);
+    // Two lines only: also require that the first does not end a sentence, or a headline above
+    // a one-line paragraph would be glued to it.
+    let first_continues = block.len() > 2 || !block[0].trim_end().ends_with(['.', '!', '?', ':', '"', '”']);
+    all_full && first_continues
+}
+
+/// Tidies one line: NFC, spaces of every kind folded to one, control and zero-width characters
+/// and soft hyphens removed, trimmed.
+pub fn tidy_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut pending_space = false;
+    let mut push = |c: char, out: &mut String| {
+        if c.is_whitespace() || c == '\u{00A0}' {
+            pending_space = !out.is_empty();
+        } else if !is_invisible(c) {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    };
+    if is_nfc_quick(line.chars()) == IsNormalized::Yes {
+        for c in line.chars() {
+            push(c, &mut out);
+        }
+    } else {
+        for c in line.nfc() {
+            push(c, &mut out);
+        }
+    }
+    out
+}
+
+/// Characters that carry no text: controls, zero-width marks, soft hyphens, byte-order marks.
+fn is_invisible(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FFFE}')
+}
+
+/// Joins paragraphs into the output text, returning it with each paragraph's byte range.
+pub fn join_paragraphs<S: AsRef<str>>(paragraphs: &[S]) -> (String, Vec<std::ops::Range<usize>>) {
+    let total: usize = paragraphs.iter().map(|p| p.as_ref().len() + 2).sum();
+    let mut text = String::with_capacity(total);
+    let mut ranges = Vec::with_capacity(paragraphs.len());
+    for p in paragraphs {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        let start = text.len();
+        text.push_str(p.as_ref());
+        ranges.push(start..text.len());
+    }
+    (text, ranges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_separate_paragraphs() {
+        assert_eq!(paragraphs("One.\n\n\nTwo  words.\r\n\r\nThree"), ["One.", "Two words.", "Three"]);
+    }
+
+    #[test]
+    fn one_paragraph_per_line_is_kept() {
+        assert_eq!(
+            paragraphs("EU rejects German call .\nPeter Blackburn\nBRUSSELS 1996-08-22"),
+            ["EU rejects German call .", "Peter Blackburn", "BRUSSELS 1996-08-22"]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_lines_are_joined() {
+        let wrapped = "The minister said on Tuesday that the talks would go on\n\
+                       for as long as both sides were willing to sit at the\n\
+                       table, and that nobody had walked out.";
+        assert_eq!(paragraphs(wrapped).len(), 1);
+    }
+
+    #[test]
+    fn headline_over_a_line_is_not_joined() {
+        let text =
+            "Ad sales boost Time Warner profit and more.\nQuarterly profits at US media giant TimeWarner jumped 76%.";
+        assert_eq!(paragraphs(text).len(), 2);
+    }
+
+    #[test]
+    fn invisible_characters_and_odd_spaces_are_tidied() {
+        assert_eq!(tidy_inline("\u{FEFF} a\u{00A0}\u{00A0}b\u{200B}c\u{00AD}d\t e \u{0007}"), "a bcd e");
+    }
+
+    #[test]
+    fn text_is_nfc() {
+        // "e" + combining acute becomes the precomposed "é".
+        assert_eq!(tidy_inline("Cafe\u{0301}"), "Café");
+    }
+
+    #[test]
+    fn join_gives_exact_ranges() {
+        let (text, ranges) = join_paragraphs(&["ab", "cde"]);
+        assert_eq!(text, "ab\n\ncde");
+        assert_eq!(&text[ranges[1].clone()], "cde");
+    }
+}
