@@ -762,4 +762,25 @@ mod tests {
         assert_eq!(normalize("Sa\u{0303}o"), "sao");
         assert_eq!(normalize("Москва"), "москва");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_valid_mentions_and_geocodes(
+            text in "(\\PC{0,20}|Paris|Syria|US-Russia|-|Mr|in |New York|İdlib|the |’s|Syrian|, |\\. |\n\n| ){0,30}"
+        ) {
+            let tokens = tokenize(&text);
+            let mentions = find_mentions(&text, &tokens);
+            for m in &mentions {
+                proptest::prop_assert!(text.get(m.start..m.end).is_some_and(|s| !s.is_empty()));
+            }
+            let names: Vec<PlaceQuery> = mentions
+                .iter()
+                .map(|m| PlaceQuery { text: &text[m.start..m.end], weight: 1.0 })
+                .chain(std::iter::once(PlaceQuery { text: &text, weight: -1.0 }))
+                .collect();
+            let places = geocode(&names);
+            proptest::prop_assert_eq!(places.len(), names.len());
+            let _ = focus(&names, &places);
+        }
+    }
 }

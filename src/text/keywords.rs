@@ -437,4 +437,19 @@ mod tests {
         assert_eq!(similarity("", ""), 1.0);
         assert_eq!(similarity("ab", ""), 0.0);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_bounded_scores(
+            text in "(\\PC{0,20}|stone|pier|the|of|UN|É|, |\\. |\n\n| ){0,60}",
+            max in 0usize..12,
+        ) {
+            let kw = run(&text, max);
+            proptest::prop_assert!(kw.len() <= max);
+            for k in &kw {
+                proptest::prop_assert!(k.score > 0.0 && k.score <= 1.0, "{:?}", k);
+                proptest::prop_assert!(!k.text.is_empty());
+            }
+        }
+    }
 }

@@ -564,4 +564,16 @@ mod tests {
         bad_id[last] = 0xFF;
         assert_eq!(SimhashIndex::deserialize(&bad_id).unwrap_err(), SimhashError::BadId);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_hashes_and_any_bytes_deserialize_without_panic(text in "\\PC{0,200}", bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let h = simhash(&text);
+            proptest::prop_assert_eq!(h, simhash(&text));
+            let _ = SimhashIndex::deserialize(&bytes);
+            let mut with_magic = MAGIC.to_vec();
+            with_magic.extend_from_slice(&bytes);
+            let _ = SimhashIndex::deserialize(&with_magic);
+        }
+    }
 }

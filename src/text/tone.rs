@@ -273,4 +273,18 @@ mod tests {
         let t = tone_of("It DOESN\u{2019}T look GOOD.");
         assert!(t.score < 0.0, "{t:?}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_and_range_give_finite_tone(
+            text in "(\\PC{0,20}|not |very |good|bad|n't|:\\)|, |\\. | ){0,40}",
+            a in 0usize..300,
+            b in 0usize..300,
+        ) {
+            let tokens = tokenize(&text);
+            let t = tone(&text, &tokens, a..b);
+            proptest::prop_assert!(t.score.is_finite() && t.polarity.is_finite() && t.valence.is_finite());
+            proptest::prop_assert!((0.0..=100.0).contains(&t.positive) && (0.0..=100.0).contains(&t.negative));
+        }
+    }
 }
