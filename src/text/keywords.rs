@@ -180,14 +180,15 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
         })
         .collect();
 
-    // Candidate phrases.
-    struct Cand {
+    // Candidate phrases, keyed by their term ids (no strings until ranked).
+    struct Cand<'t> {
         tf: f32,
         score: f32,
-        forms: HashMap<String, usize>,
+        forms: Vec<(&'t str, usize)>,
         first: usize,
+        len: usize,
     }
-    let mut cands: HashMap<String, Cand> = HashMap::new();
+    let mut cands: HashMap<[usize; MAX_NGRAM], Cand> = HashMap::new();
     for start in 0..occs.len() {
         if occs[start].stop {
             continue;
@@ -200,11 +201,10 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
             if occs[end - 1].stop {
                 continue;
             }
-            let window = start..end;
-            let key: Vec<&str> = occs[window.clone()].iter().map(|o| o.key.as_str()).collect();
-            let key = key.join(" ");
+            let mut key = [usize::MAX; MAX_NGRAM];
+            key[..len].copy_from_slice(&term[start..end]);
             let (mut prod, mut sum) = (1.0f32, 0.0f32);
-            for i in window.clone() {
+            for i in start..end {
                 if !occs[i].stop {
                     prod *= term_score[term[i]];
                     sum += term_score[term[i]];
@@ -220,36 +220,49 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
                     sum -= miss;
                 }
             }
-            let form = text.get(occs[start].span.start..occs[end - 1].span.end).unwrap_or("").to_string();
-            let c = cands.entry(key).or_insert(Cand { tf: 0.0, score: 0.0, forms: HashMap::new(), first: start });
+            let form = text.get(occs[start].span.start..occs[end - 1].span.end).unwrap_or("");
+            let c = cands.entry(key).or_insert(Cand { tf: 0.0, score: 0.0, forms: Vec::new(), first: start, len });
             c.tf += 1.0;
             c.score = prod / (1.0 + sum);
-            *c.forms.entry(form).or_default() += 1;
+            match c.forms.iter_mut().find(|(f, _)| *f == form) {
+                Some((_, n)) => *n += 1,
+                None => c.forms.push((form, 1)),
+            }
         }
     }
     let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
-    let mut ranked: Vec<(f32, usize, String, String)> = cands
+    let mut ranked: Vec<(f32, usize, [usize; MAX_NGRAM], &str)> = cands
         .into_iter()
-        .filter(|(key, c)| !key.contains(' ') || c.tf >= min_phrase_tf)
+        .filter(|(_, c)| c.len == 1 || c.tf >= min_phrase_tf)
         .map(|(key, c)| {
-            let score = c.score / c.tf;
-            let form = c
-                .forms
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map(|(f, _)| f)
-                .unwrap_or_default();
-            (score, c.first, key, form)
+            // Most frequent written form; ties: the first seen.
+            let mut form = c.forms.first().map_or("", |f| f.0);
+            let mut best = 0;
+            for (f, n) in &c.forms {
+                if *n > best {
+                    (form, best) = (f, *n);
+                }
+            }
+            (c.score / c.tf, c.first, key, form)
         })
         .filter(|(s, ..)| s.is_finite())
         .collect();
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut names: Vec<&str> = vec![""; ids.len()];
+    for (name, id) in &ids {
+        names[*id] = name;
+    }
+    let key_text = |key: &[usize; MAX_NGRAM]| -> String {
+        key.iter().filter_map(|t| names.get(*t).copied()).collect::<Vec<_>>().join(" ")
+    };
 
     let mut chosen: Vec<(f32, String, String)> = Vec::new();
     for (score, _, key, form) in ranked {
         if chosen.len() >= max {
             break;
         }
+        let key = key_text(&key);
+        let form = form.to_string();
         if chosen.iter().any(|(_, k, _)| similarity(k, &key) > DEDUP_SIMILARITY || part_of(&key, k)) {
             continue;
         }

@@ -57,12 +57,9 @@ pub fn simhash_with(text: &str, shingle: usize) -> u64 {
     }
     let mut votes = [0i32; 64];
     let mut add = |h: u64| {
+        // Branch-free so the loop vectorises: +1 for a set bit, -1 otherwise.
         for (bit, vote) in votes.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *vote += 1;
-            } else {
-                *vote -= 1;
-            }
+            *vote += ((h >> bit) & 1) as i32 * 2 - 1;
         }
     };
     if words.len() <= shingle {
@@ -99,11 +96,17 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// high bits weak for short words).
 fn hash_word(word: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in word.chars().flat_map(char::to_lowercase) {
-        let mut buf = [0u8; 4];
-        for b in c.encode_utf8(&mut buf).bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut step = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    if word.is_ascii() {
+        // Fast path for the common case; same bytes as the general path.
+        word.bytes().for_each(|b| step(b.to_ascii_lowercase()));
+    } else {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let mut buf = [0u8; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(&mut step);
         }
     }
     mix(h)
