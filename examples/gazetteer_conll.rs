@@ -76,6 +76,7 @@ fn main() {
     let mut demonyms = (0usize, 0usize);
     let mut misc_total = 0usize;
     let mut wrong: HashMap<String, usize> = HashMap::new();
+    let mut missed: HashMap<String, usize> = HashMap::new();
     for doc in &docs {
         let text = &doc.text;
         let locs: Vec<&(usize, usize, String)> = doc.gold.iter().filter(|g| g.2 == "LOC").collect();
@@ -93,6 +94,11 @@ fn main() {
 
         let tokens = tokenize(text);
         let found = find_mentions(text, &tokens);
+        for g in &locs {
+            if !found.iter().any(|m| m.start == g.0 && m.end == g.1) {
+                *missed.entry(text[g.0..g.1].to_string()).or_default() += 1;
+            }
+        }
         let queries: Vec<PlaceQuery> =
             found.iter().map(|m| PlaceQuery { text: &text[m.start..m.end], weight: 1.0 }).collect();
         for (m, p) in found.iter().zip(geocode(&queries)) {
@@ -132,6 +138,9 @@ fn main() {
     let mut top: Vec<(String, usize)> = wrong.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     println!("  most frequent non-LOC matches: {:?}", &top[..top.len().min(15)]);
+    let mut top: Vec<(String, usize)> = missed.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    println!("  most frequent missed LOC: {:?}", &top[..top.len().min(15)]);
     println!(
         "find_mentions demonyms vs gold MISC: precision {:.3} ({} of {} found; {} MISC mentions in gold)",
         demonyms.0 as f64 / demonyms.1.max(1) as f64,

@@ -20,7 +20,7 @@
 //! same-named cities, and small bonuses for capitals and for matching the
 //! primary name rather than an alternate one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -528,11 +528,26 @@ const ALT_CITY_MIN_POPULATION: u64 = 1_000_000;
 /// Finds place names and demonyms in `text` by gazetteer lookup of
 /// capitalised token sequences, longest first, for documents without entity
 /// recognition (or to add demonyms, which are not `LOC` entities).
-/// Hyphenated compounds are split ("US-Russia" gives "US" and "Russia").
+/// Hyphenated compounds are split when every capitalised part is a place
+/// ("US-Russia" gives "US" and "Russia", "T-Mobile" nothing).
+///
+/// Countries, US states and demonyms are always taken. A city name is taken
+/// after a locative word ("in", "from", ...), or on its own if the city has
+/// 100,000 people (a million for an alternate name, or a primary name that
+/// only matches with its diacritics dropped). Not taken: stopwords, months
+/// and a few town names that are common words ("Mobile"), anything after an
+/// honorific ("Mr Paris"), and a city name next to another capitalised word
+/// ("Vladimir Putin", "President Bush"), in which case the bare name is not
+/// taken anywhere else in the text either ("Kennedy said").
 /// Returns byte spans; use the spanned text as [`PlaceQuery::text`].
 pub fn find_mentions(text: &str, tokens: &[Token]) -> Vec<PlaceMention> {
     let g = gazetteer();
-    let mut out = Vec::new();
+    // (mention, normalised name, accepted only as a bare city name)
+    let mut found: Vec<(PlaceMention, String, bool)> = Vec::new();
+    // Names seen in a person-like context ("Charles Kennedy"): their bare
+    // occurrences elsewhere in the document ("Kennedy said") are the person.
+    let mut persons: HashSet<String> = HashSet::new();
+    let word_at = |j: usize| tokens.get(j).filter(|t| t.kind == TokenKind::Word).map(|t| t.as_str(text));
     let mut i = 0;
     while i < tokens.len() {
         let tok = &tokens[i];
@@ -540,7 +555,15 @@ pub fn find_mentions(text: &str, tokens: &[Token]) -> Vec<PlaceMention> {
             i += 1;
             continue;
         }
-        let prev = i.checked_sub(1).map(|p| tokens[p].as_str(text));
+        let prev = i.checked_sub(1).and_then(|p| tokens.get(p)).map(|t| t.as_str(text));
+        let prev_capital = i.checked_sub(1).is_some_and(|p| {
+            word_at(p).is_some_and(|w| {
+                text.get(tokens[p].end..tok.start) == Some(" ")
+                    && starts_upper(w)
+                    && !is_stopword(&w.to_lowercase())
+                    && !DIRECTIONS.contains(&w)
+            })
+        });
         let mut matched = 0;
         for n in (1..=MAX_MENTION_TOKENS.min(tokens.len() - i)).rev() {
             let last = &tokens[i + n - 1];
@@ -555,62 +578,144 @@ pub fn find_mentions(text: &str, tokens: &[Token]) -> Vec<PlaceMention> {
             let Some(span) = text.get(tok.start..last.end) else {
                 continue;
             };
-            // A lone city name followed by a capitalised word is more likely
-            // a person's first name ("Vladimir Putin").
-            let name_like = tokens.get(i + n).is_some_and(|t| {
-                t.kind == TokenKind::Word && text.get(last.end..t.start) == Some(" ") && starts_upper(t.as_str(text))
-            });
-            if acceptable(g, span, n, prev, name_like) {
-                out.push(PlaceMention { start: tok.start, end: last.end });
-                matched = n;
-                break;
+            // A capitalised word right before or after a city name makes it
+            // more likely part of a person's name ("Vladimir Putin",
+            // "President Bush") or an organisation's.
+            let next_capital =
+                word_at(i + n).is_some_and(|w| text.get(last.end..tokens[i + n].start) == Some(" ") && starts_upper(w));
+            match judge(g, span, n, prev, prev_capital || next_capital) {
+                Verdict::Place { bare } => {
+                    found.push((PlaceMention { start: tok.start, end: last.end }, normalize(span), bare));
+                    matched = n;
+                    break;
+                }
+                Verdict::PersonLike => {
+                    persons.insert(normalize(span));
+                }
+                Verdict::No => {}
             }
         }
         if matched == 0 && tok.as_str(text).contains('-') {
+            // Split "US-Russia" only when every capitalised part is a place,
+            // so that "T-Mobile" or "Al-Jazeera" give nothing.
+            let mut parts = Vec::new();
             let mut offset = tok.start;
+            let mut all = true;
             for part in tok.as_str(text).split('-') {
-                if starts_upper(part) && acceptable(g, part, 1, prev, false) {
-                    out.push(PlaceMention { start: offset, end: offset + part.len() });
+                if starts_upper(part) {
+                    match judge(g, part, 1, prev, false) {
+                        Verdict::Place { bare } => parts.push((
+                            PlaceMention { start: offset, end: offset + part.len() },
+                            normalize(part),
+                            bare,
+                        )),
+                        _ => all = false,
+                    }
                 }
                 offset += part.len() + 1;
+            }
+            if all {
+                found.extend(parts);
             }
         }
         i += matched.max(1);
     }
-    out
+    found.into_iter().filter(|(_, name, bare)| !(*bare && persons.contains(name))).map(|(m, _, _)| m).collect()
 }
+
+/// Capitalised words that often precede a place name without making it part
+/// of a person's or organisation's name.
+const DIRECTIONS: &[&str] = &[
+    "North", "South", "East", "West", "Central", "Greater", "Northern", "Southern", "Eastern", "Western", "Inner",
+    "Outer", "Upper", "Lower", "Downtown", "Old", "New",
+];
+
+/// Capitalised words that are the names of small towns somewhere but nearly
+/// never mean them in news text.
+const NOT_PLACES: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "asia",
+    "europe",
+    "africa",
+    "man",
+    "mobile",
+    "delta",
+    "sale",
+    "deal",
+    "god",
+    "christmas",
+    "easter",
+];
 
 fn starts_upper(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// What [`judge`] decided about a span.
+enum Verdict {
+    /// A place; `bare`: only as a city name without a locative cue.
+    Place { bare: bool },
+    /// A city name in a person-like context.
+    PersonLike,
+    /// Not a place.
+    No,
+}
+
 /// Whether `span` (of `n` tokens, after the word `prev`) is a place name or
-/// demonym worth reporting in running text. `name_like`: a capitalised word
-/// follows, so a city name without a locative cue is taken for a person's.
-fn acceptable(g: &Gazetteer, span: &str, n: usize, prev: Option<&str>, name_like: bool) -> bool {
+/// demonym worth reporting in running text. `person_context`: a capitalised
+/// word is right before or after it.
+fn judge(g: &Gazetteer, span: &str, n: usize, prev: Option<&str>, person_context: bool) -> Verdict {
+    let lower = span.to_lowercase();
     let all_caps = span.chars().all(|c| !c.is_lowercase());
-    if n == 1 && !all_caps && is_stopword(&span.to_lowercase()) {
-        return false;
+    if n == 1 && !all_caps && (is_stopword(&lower) || NOT_PLACES.contains(&lower.as_str())) {
+        return Verdict::No;
     }
     if prev.is_some_and(lexicon::is_name_prefix) {
-        return false;
+        return Verdict::No;
     }
     let locative = prev.is_some_and(|p| {
         matches!(p, "in" | "at" | "from" | "near" | "to" | "outside" | "around" | "across" | "of" | "into")
     });
     let list = g.index.get(&normalize(span)).map_or(&[][..], Vec::as_slice);
-    list.iter().any(|&(idx, kind)| {
+    let mut verdict = Verdict::No;
+    for &(idx, kind) in list {
         let Some(r) = g.records.get(idx as usize) else {
-            return false;
+            continue;
         };
-        match (r.feature, kind) {
-            (Feature::Country | Feature::Admin1, _) => true,
-            _ if locative => kind != MatchKind::AltName || r.population >= ALT_CITY_MIN_POPULATION,
-            _ if name_like => false,
-            (_, MatchKind::AltName) => r.population >= ALT_CITY_MIN_POPULATION,
-            _ => r.population >= BARE_CITY_MIN_POPULATION,
+        if matches!(r.feature, Feature::Country | Feature::Admin1) {
+            return Verdict::Place { bare: false };
         }
-    })
+        // A primary name matched only by folding diacritics ("Bush" for
+        // Būsh, Egypt) is as weak as an alternate name.
+        let exact = kind == MatchKind::Name && r.name.to_lowercase() == lower;
+        let strong = exact || r.population >= ALT_CITY_MIN_POPULATION;
+        if locative && strong {
+            return Verdict::Place { bare: false };
+        }
+        if person_context {
+            verdict = Verdict::PersonLike;
+        } else if (exact && r.population >= BARE_CITY_MIN_POPULATION) || r.population >= ALT_CITY_MIN_POPULATION {
+            return Verdict::Place { bare: true };
+        }
+    }
+    verdict
 }
 
 /// Number of places in the gazetteer (for diagnostics and tests).
@@ -726,6 +831,17 @@ mod tests {
         let tokens = tokenize(text);
         let found: Vec<&str> = find_mentions(text, &tokens).iter().map(|m| &text[m.start..m.end]).collect();
         assert_eq!(found, ["Damascus", "Syrian", "US", "Russia", "New York", "Obama", "Vladimir"]);
+    }
+
+    #[test]
+    fn person_names_months_and_brands_are_not_places() {
+        let text = "Charles Kennedy spoke in March. Later Kennedy said T-Mobile \
+                    would open in Kennedy. President Bush flew over West London.";
+        let tokens = tokenize(text);
+        let found: Vec<&str> = find_mentions(text, &tokens).iter().map(|m| &text[m.start..m.end]).collect();
+        // "in Kennedy" keeps its locative reading; "West London" its direction.
+        assert_eq!(found, ["Kennedy", "London"]);
+        assert_eq!(find_mentions(text, &tokens)[0].start, text.rfind("Kennedy").unwrap());
     }
 
     #[test]
