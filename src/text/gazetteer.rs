@@ -12,7 +12,7 @@
 //! English aliases and demonyms of `data/countries_en.tsv`. It is compiled
 //! into the binary and parsed once, at first use.
 //!
-//! Disambiguation, in the spirit of CLIFF (Berkeley and D'Ignazio, 2014):
+//! Disambiguation, in the spirit of CLIFF (D'Ignazio et al., 2014):
 //! each candidate scores the log of its population, plus a bonus when its
 //! country is mentioned elsewhere in the document (by name, demonym or an
 //! unambiguous city), a larger one when its US state is, a bonus for
