@@ -41,13 +41,62 @@ enum Command {
         /// The file to check.
         file: PathBuf,
     },
+    /// Watch a folder: process every file dropped in, exactly once in effect, until stopped.
+    Watch(Box<WatchArgs>),
 }
 
-/// Flags of a processing run.
+/// Flags of a pipe run.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Input files (JSON lines, text or HTML); `-` or none for stdin.
+    /// Input files (JSON lines, text or HTML, optionally .gz); `-` or none for stdin.
     files: Vec<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Flags of `lede watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The folder to watch.
+    dir: PathBuf,
+    /// Also watch subfolders.
+    #[arg(short, long)]
+    recursive: bool,
+    /// Where records go: a file (appended, crash-safe), a folder ending in `/` (one output per
+    /// input), or `-` for stdout (the default).
+    #[arg(short, long, value_name = "PATH")]
+    out: Option<String>,
+    /// Process what is there (and what an earlier run left unfinished), then exit.
+    #[arg(long)]
+    once: bool,
+    /// State folder (default: .lede-state inside the folder).
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<String>,
+    /// How long a complete file must stay unchanged, in milliseconds.
+    #[arg(long, value_name = "MS")]
+    settle_ms: Option<u64>,
+    /// Safety rescan interval, in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    rescan_seconds: Option<u64>,
+    /// After a file is committed: keep, delete or move:DIR.
+    #[arg(long, value_name = "ACTION")]
+    on_done: Option<String>,
+    /// After a file fails: keep, delete or move:DIR.
+    #[arg(long, value_name = "ACTION")]
+    on_fail: Option<String>,
+    /// Follow symbolic links that lead outside the folder.
+    #[arg(long)]
+    follow_symlinks: bool,
+    /// Replace a corrupt state store by a new, empty one (records may then be written again).
+    #[arg(long)]
+    rebuild_state: bool,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Flags shared by pipe and watch runs.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
     /// Input format; auto sniffs each input.
     #[arg(short, long, value_enum)]
     format: Option<FormatArg>,
@@ -107,7 +156,7 @@ enum ProgressArg {
     Never,
 }
 
-impl RunArgs {
+impl CommonArgs {
     /// The configuration: defaults, then the file, then the flags.
     ///
     /// # Errors
@@ -167,7 +216,11 @@ impl RunArgs {
 fn init_logging(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false);
     let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
 }
 
@@ -188,12 +241,13 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Some(Command::Watch(args)) => run_watch(&args),
         None => run_pipe(&cli.run),
     }
 }
 
 fn run_pipe(args: &RunArgs) -> ExitCode {
-    let config = match args.config() {
+    let config = match args.common.config() {
         Ok(config) => config,
         Err(e) => {
             eprintln!("lede: {e}");
@@ -206,6 +260,60 @@ fn run_pipe(args: &RunArgs) -> ExitCode {
     } else {
         args.files.iter().map(|f| Input::from_arg(f)).collect()
     };
+    execute(&config, |config, shutdown| async move { crate::run_pipe(&config, inputs, shutdown).await })
+}
+
+fn run_watch(args: &WatchArgs) -> ExitCode {
+    let configured = args.common.config().and_then(|mut config| {
+        let watch = &mut config.watch;
+        watch.recursive |= args.recursive;
+        watch.follow_symlinks |= args.follow_symlinks;
+        if let Some(v) = &args.state_dir {
+            watch.state_dir = v.clone();
+        }
+        if let Some(v) = args.settle_ms {
+            watch.settle_ms = v;
+        }
+        if let Some(v) = args.rescan_seconds {
+            watch.rescan_seconds = v;
+        }
+        if let Some(v) = &args.on_done {
+            watch.on_done = v.clone();
+        }
+        if let Some(v) = &args.on_fail {
+            watch.on_fail = v.clone();
+        }
+        let problems = config.validate();
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(Error::ConfigInvalid { origin: None, problems })
+        }
+    });
+    let config = match configured {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("lede: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    init_logging(&config);
+    let options = crate::watch::WatchOptions {
+        dir: args.dir.clone(),
+        out: crate::watch::OutTarget::parse(args.out.as_deref()),
+        once: args.once,
+        rebuild_state: args.rebuild_state,
+    };
+    execute(&config, |config, shutdown| async move { crate::watch::run_watch(&config, options, shutdown).await })
+}
+
+/// Runs `job` on a fresh runtime with signal handling, prints the summary and maps the outcome
+/// to an exit code.
+fn execute<F, Fut>(config: &Config, job: F) -> ExitCode
+where
+    F: FnOnce(Config, Shutdown) -> Fut,
+    Fut: std::future::Future<Output = Result<crate::stats::Summary, Error>>,
+{
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -219,7 +327,7 @@ fn run_pipe(args: &RunArgs) -> ExitCode {
         if let Err(e) = listen_for_signals(trigger) {
             tracing::warn!("cannot listen for signals: {e}");
         }
-        crate::run_pipe(&config, inputs, shutdown).await
+        job(config.clone(), shutdown).await
     });
     // Documents still queued in the blocking pool after a broken pipe are not waited for.
     runtime.shutdown_background();

@@ -29,6 +29,48 @@ pub struct Config {
     pub filter: FilterConfig,
     /// Logging and progress on stderr.
     pub log: LogConfig,
+    /// `lede watch`.
+    pub watch: WatchConfig,
+}
+
+/// `[watch]`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WatchConfig {
+    /// Also watch subfolders.
+    pub recursive: bool,
+    /// A complete file must stay unchanged this long before it is read, in milliseconds.
+    pub settle_ms: u64,
+    /// Safety rescan of the folder, in seconds (covers lost events).
+    pub rescan_seconds: u64,
+    /// State folder; "" = `.lede-state` inside the watched folder.
+    pub state_dir: String,
+    /// Inside a large JSON-lines file, commit progress every this many documents.
+    pub checkpoint_every: u64,
+    /// Forget processed files after this many days.
+    pub retention_days: u64,
+    /// After a file is committed: `keep`, `delete` or `move:DIR`.
+    pub on_done: String,
+    /// After a file fails to be read: `keep`, `delete` or `move:DIR`.
+    pub on_fail: String,
+    /// Follow symbolic links that lead outside the folder.
+    pub follow_symlinks: bool,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        WatchConfig {
+            recursive: false,
+            settle_ms: 1000,
+            rescan_seconds: 30,
+            state_dir: String::new(),
+            checkpoint_every: 1000,
+            retention_days: 365,
+            on_done: "keep".into(),
+            on_fail: "keep".into(),
+            follow_symlinks: false,
+        }
+    }
 }
 
 /// `[input]`
@@ -184,6 +226,14 @@ impl Config {
             format!("log.progress must be auto, always or never (found \"{progress}\")"),
         );
         check(!self.output.errors.is_empty(), "output.errors must be \"stderr\" or a file path".into());
+        for (key, value) in [("watch.on_done", &self.watch.on_done), ("watch.on_fail", &self.watch.on_fail)] {
+            if let Err(e) = crate::watch::FileAction::parse(value) {
+                problems.push(format!("{key}: {e}"));
+            }
+        }
+        if self.watch.checkpoint_every == 0 {
+            problems.push("watch.checkpoint_every must be at least 1".into());
+        }
         problems
     }
 

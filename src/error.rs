@@ -39,6 +39,9 @@ pub enum Error {
     /// Writing error records failed.
     #[error("cannot write error records: {0}")]
     ErrorSink(#[source] std::io::Error),
+    /// The watch state store is corrupt or cannot be written.
+    #[error(transparent)]
+    State(#[from] crate::state::StateError),
     /// Any other I/O failure of the run itself.
     #[error("{context}: {source}")]
     Io {

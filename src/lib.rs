@@ -26,8 +26,10 @@ pub mod shutdown;
 pub mod sink;
 pub mod source;
 pub mod stage;
+pub mod state;
 pub mod stats;
 pub mod text;
+pub mod watch;
 
 use std::io::IsTerminal;
 
@@ -36,6 +38,7 @@ pub use error::{DocError, Error};
 pub use shutdown::Shutdown;
 pub use stats::Summary;
 
+use futures::StreamExt;
 use pipeline::Sinks;
 use sink::jsonl::JsonlSink;
 use source::framing::FramingSettings;
@@ -54,19 +57,33 @@ pub async fn run_pipe(config: &Config, inputs: Vec<Input>, shutdown: Shutdown) -
         max_document_bytes: config.input.max_document_bytes,
         max_line_bytes: config.input.max_line_bytes,
     };
-    let errors = match config.error_path() {
-        None => JsonlSink::stderr(),
+    let errors = error_sink(config).await?;
+    let progress = stats::Progress::new(progress_enabled(config));
+    let sinks = Sinks { records: JsonlSink::stdout(), errors, progress };
+    let work = pipe_source(inputs, settings).map(pipeline::Work::Frame);
+    pipeline::run(config, work, sinks, &mut pipeline::NoCommit, shutdown).await
+}
+
+/// The configured error sink: stderr, or a file appended to.
+///
+/// # Errors
+/// When the file cannot be opened.
+pub async fn error_sink(config: &Config) -> Result<JsonlSink, Error> {
+    match config.error_path() {
+        None => Ok(JsonlSink::stderr()),
         Some(path) => JsonlSink::append_to(&path)
             .await
-            .map_err(|source| Error::Io { context: format!("cannot open error file {}", path.display()), source })?,
-    };
-    let progress = match config.log.progress.as_str() {
+            .map_err(|source| Error::Io { context: format!("cannot open error file {}", path.display()), source }),
+    }
+}
+
+/// Whether to draw the progress bar.
+pub fn progress_enabled(config: &Config) -> bool {
+    match config.log.progress.as_str() {
         "always" => true,
         "never" => false,
         _ => std::io::stderr().is_terminal(),
-    };
-    let sinks = Sinks { records: JsonlSink::stdout(), errors, progress: stats::Progress::new(progress) };
-    pipeline::run(config, pipe_source(inputs, settings), sinks, shutdown).await
+    }
 }
 
 /// The configured input format; `None` for auto.

@@ -38,6 +38,24 @@ pub struct Processed {
     pub bytes: u64,
 }
 
+/// An item of work: a frame to process, or a marker that passes through in order, so that
+/// whoever consumes the output learns when everything before it has been written (watch mode
+/// commits its progress at markers).
+pub enum Work<M> {
+    /// A document to process.
+    Frame(Frame),
+    /// A marker, passed through untouched.
+    Marker(M),
+}
+
+/// An item of output, in input order.
+pub enum Done<M> {
+    /// A processed document.
+    Processed(Processed),
+    /// A marker, after every document before it.
+    Marker(M),
+}
+
 impl Pipeline {
     /// Builds the pool from a validated configuration.
     pub fn new(config: &Config) -> Self {
@@ -48,39 +66,45 @@ impl Pipeline {
         }
     }
 
-    /// Runs the stages over `frames`, yielding outcomes in input order.
-    pub fn process<S>(&self, frames: S) -> impl Stream<Item = Processed> + use<S>
+    /// Processes one frame on the worker pool.
+    async fn process_frame(&self, frame: Frame) -> Processed {
+        match frame {
+            Err(failed) => Processed { outcome: Outcome::Failed(failed.into_record()), bytes: 0 },
+            Ok(doc) => {
+                let bytes = doc.bytes.len() as u64;
+                let origin = doc.origin.clone();
+                // The semaphore is never closed, so acquiring cannot fail.
+                let _permit = self.workers.clone().acquire_owned().await.ok();
+                let stages = self.stages.clone();
+                let outcome = tokio::task::spawn_blocking(move || stages.process(doc)).await.unwrap_or_else(|e| {
+                    Outcome::Failed(ErrorRecord {
+                        id: None,
+                        source: origin,
+                        stage: "internal".into(),
+                        error: format!("worker failed: {e}"),
+                    })
+                });
+                Processed { outcome, bytes }
+            }
+        }
+    }
+
+    /// Runs the stages over `work`, yielding outcomes and markers in input order.
+    pub fn process<M, S>(&self, work: S) -> impl Stream<Item = Done<M>> + use<M, S>
     where
-        S: Stream<Item = Frame>,
+        S: Stream<Item = Work<M>>,
     {
         let pool = self.clone();
-        frames
-            .map(move |frame| {
-                let pool = pool.clone();
-                async move {
-                    match frame {
-                        Err(failed) => Processed { outcome: Outcome::Failed(failed.into_record()), bytes: 0 },
-                        Ok(doc) => {
-                            let bytes = doc.bytes.len() as u64;
-                            let origin = doc.origin.clone();
-                            // The semaphore is never closed, so acquiring cannot fail.
-                            let _permit = pool.workers.acquire_owned().await.ok();
-                            let stages = pool.stages.clone();
-                            let outcome =
-                                tokio::task::spawn_blocking(move || stages.process(doc)).await.unwrap_or_else(|e| {
-                                    Outcome::Failed(ErrorRecord {
-                                        id: None,
-                                        source: origin,
-                                        stage: "internal".into(),
-                                        error: format!("worker failed: {e}"),
-                                    })
-                                });
-                            Processed { outcome, bytes }
-                        }
-                    }
+        work.map(move |item| {
+            let pool = pool.clone();
+            async move {
+                match item {
+                    Work::Frame(frame) => Done::Processed(pool.process_frame(frame).await),
+                    Work::Marker(marker) => Done::Marker(marker),
                 }
-            })
-            .buffered(self.queue)
+            }
+        })
+        .buffered(self.queue)
     }
 }
 
@@ -94,38 +118,90 @@ pub struct Sinks {
     pub progress: Progress,
 }
 
-/// Runs `frames` through the pipeline into `sinks` until the source ends or `shutdown` fires.
+/// Learns, at markers, that everything before them is in the output; watch mode commits its
+/// progress there.
+pub trait Committer<M> {
+    /// Called at each marker, in order, before later records are written: the place to switch
+    /// per-input outputs.
+    fn at_marker(&mut self, _marker: &M, _sinks: &mut Sinks) -> impl std::future::Future<Output = Result<(), Error>> {
+        async { Ok(()) }
+    }
+
+    /// Called with the markers seen since the last call, after the sinks were flushed and, for
+    /// files, synced to disk. `records_written` is the record sink's byte count.
+    fn commit(&mut self, markers: Vec<M>, records_written: u64)
+        -> impl std::future::Future<Output = Result<(), Error>>;
+}
+
+/// The committer of pipe mode: it has no markers and nothing to commit.
+pub struct NoCommit;
+
+impl Committer<()> for NoCommit {
+    async fn commit(&mut self, _markers: Vec<()>, _records_written: u64) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Markers are committed at the latest after this many, even on a busy stream.
+const MAX_PENDING_MARKERS: usize = 512;
+
+/// Runs `work` through the pipeline into `sinks` until the source ends or `shutdown` fires,
+/// committing markers through `committer` once what precedes them is written.
 ///
 /// # Errors
 /// [`Error::Output`] or [`Error::ErrorSink`] when writing fails for a reason other than the
-/// reader of the output going away, which ends the run quietly instead.
-pub async fn run<S>(config: &Config, frames: S, mut sinks: Sinks, shutdown: Shutdown) -> Result<Summary, Error>
+/// reader of the output going away, which ends the run quietly instead; and the committer's
+/// errors.
+pub async fn run<M, S, C>(
+    config: &Config,
+    work: S,
+    mut sinks: Sinks,
+    committer: &mut C,
+    shutdown: Shutdown,
+) -> Result<Summary, Error>
 where
-    S: Stream<Item = Frame>,
+    S: Stream<Item = Work<M>>,
+    C: Committer<M>,
 {
     let started = Instant::now();
     let pipeline = Pipeline::new(config);
     let stop = shutdown.clone();
-    let frames = frames.take_until(async move { stop.stopped().await });
-    let mut outcomes = pin!(pipeline.process(frames));
+    let work = work.take_until(async move { stop.stopped().await });
+    let mut outputs = pin!(pipeline.process(work));
     let mut counts = Counts::default();
     let mut output_closed = false;
+    let mut pending: Vec<M> = Vec::new();
     loop {
         // Flush only when nothing is ready: batches writes on a fast feed, stays prompt on a slow one.
-        let next = match outcomes.next().now_or_never() {
-            Some(next) => next,
-            None => {
-                if let Err(e) = flush(&mut sinks).await {
-                    if e.is_broken_pipe() {
+        let next = match outputs.next().now_or_never() {
+            Some(next) if pending.len() < MAX_PENDING_MARKERS => next,
+            ready => {
+                match flush(&mut sinks, !pending.is_empty()).await {
+                    Ok(()) => {}
+                    Err(e) if e.is_broken_pipe() => {
                         output_closed = true;
                         break;
                     }
-                    return Err(e.into_error());
+                    Err(e) => return Err(e.into_error()),
                 }
-                outcomes.next().await
+                if !pending.is_empty() {
+                    committer.commit(std::mem::take(&mut pending), sinks.records.bytes_written()).await?;
+                }
+                match ready {
+                    Some(next) => next,
+                    None => outputs.next().await,
+                }
             }
         };
-        let Some(Processed { outcome, bytes }) = next else { break };
+        let Some(done) = next else { break };
+        let Processed { outcome, bytes } = match done {
+            Done::Marker(marker) => {
+                committer.at_marker(&marker, &mut sinks).await?;
+                pending.push(marker);
+                continue;
+            }
+            Done::Processed(processed) => processed,
+        };
         let written = match &outcome {
             Outcome::Written(line) => sinks.records.write_line(line).await.map_err(SinkError::Records),
             Outcome::Failed(record) => sinks.errors.write_json(record).await.map_err(SinkError::Errors),
@@ -149,11 +225,14 @@ where
         sinks.progress.update(&counts);
     }
     if !output_closed {
-        if let Err(e) = flush(&mut sinks).await {
-            if !e.is_broken_pipe() {
-                return Err(e.into_error());
+        match flush(&mut sinks, !pending.is_empty()).await {
+            Ok(()) => {
+                if !pending.is_empty() {
+                    committer.commit(std::mem::take(&mut pending), sinks.records.bytes_written()).await?;
+                }
             }
-            output_closed = true;
+            Err(e) if e.is_broken_pipe() => output_closed = true,
+            Err(e) => return Err(e.into_error()),
         }
     }
     sinks.progress.finish();
@@ -180,7 +259,13 @@ impl SinkError {
     }
 }
 
-async fn flush(sinks: &mut Sinks) -> Result<(), SinkError> {
-    sinks.records.flush().await.map_err(SinkError::Records)?;
-    sinks.errors.flush().await.map_err(SinkError::Errors)
+/// Flushes both sinks; with `durable`, also waits until a file sink's data is on disk.
+async fn flush(sinks: &mut Sinks, durable: bool) -> Result<(), SinkError> {
+    if durable {
+        sinks.records.sync().await.map_err(SinkError::Records)?;
+        sinks.errors.sync().await.map_err(SinkError::Errors)
+    } else {
+        sinks.records.flush().await.map_err(SinkError::Records)?;
+        sinks.errors.flush().await.map_err(SinkError::Errors)
+    }
 }

@@ -16,6 +16,8 @@ pub struct JsonlSink {
     writer: BufWriter<Pin<Box<dyn AsyncWrite + Send>>>,
     /// Whether the underlying file can be fsynced on [`JsonlSink::sync`].
     file: Option<tokio::fs::File>,
+    /// Bytes written so far (buffered or not).
+    written: u64,
 }
 
 impl JsonlSink {
@@ -43,7 +45,7 @@ impl JsonlSink {
 
     /// Any writer.
     pub fn from_writer(writer: Pin<Box<dyn AsyncWrite + Send>>) -> Self {
-        JsonlSink { writer: BufWriter::with_capacity(BUFFER, writer), file: None }
+        JsonlSink { writer: BufWriter::with_capacity(BUFFER, writer), file: None, written: 0 }
     }
 
     /// Writes one line; `line` ends with its line break.
@@ -51,7 +53,14 @@ impl JsonlSink {
     /// # Errors
     /// The writer's error; `BrokenPipe` when the reader went away.
     pub async fn write_line(&mut self, line: &[u8]) -> std::io::Result<()> {
-        self.writer.write_all(line).await
+        self.writer.write_all(line).await?;
+        self.written += line.len() as u64;
+        Ok(())
+    }
+
+    /// Bytes written since the sink was made.
+    pub fn bytes_written(&self) -> u64 {
+        self.written
     }
 
     /// Serialises and writes one value as a line.

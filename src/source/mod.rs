@@ -5,6 +5,7 @@
 
 pub mod framing;
 pub mod stdin;
+pub mod watch;
 
 use crate::error::DocError;
 use crate::model::{Document, ErrorRecord, Origin};

@@ -154,9 +154,10 @@ impl Stages {
                 error: error.to_string(),
             })
         };
-        let mut analysis = match guarded("parse", || self.parse.run(&doc)) {
+        let mut id = None;
+        let mut analysis = match guarded("parse", || self.parse.run(&doc, &mut id)) {
             Ok(analysis) => analysis,
-            Err(error) => return fail(None, "parse", error),
+            Err(error) => return fail(id, "parse", error),
         };
         drop(doc);
         let steps: [(&'static str, Step); 1] = [("segment", segment)];

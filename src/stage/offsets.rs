@@ -30,6 +30,8 @@ impl<'t> OffsetMap<'t> {
             checkpoints.push(chars);
             chars += chunk.iter().filter(|&&b| !is_continuation(b)).count() as u32;
         }
+        // The end of a text whose length is a multiple of BLOCK is a boundary of its own.
+        checkpoints.push(chars);
         OffsetMap { text, checkpoints }
     }
 
@@ -79,5 +81,13 @@ mod tests {
             assert_eq!(map.chars(byte), n);
         }
         assert_eq!(map.chars(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn end_of_a_text_of_whole_blocks() {
+        let text = "é".repeat(BLOCK); // 2 * BLOCK bytes
+        let map = OffsetMap::new(&text);
+        assert_eq!(map.chars(text.len()), BLOCK);
+        assert_eq!(map.chars(BLOCK), BLOCK / 2);
     }
 }

@@ -27,12 +27,12 @@ enum Content {
 }
 
 impl ParseStage {
-    /// Parses one document.
+    /// Parses one document. On failure, `id` holds the document's id if it could be read.
     ///
     /// # Errors
     /// [`DocError`] when the bytes are not a usable document: oversize, invalid JSON, a JSON
     /// object without `text` or `html`, or a recognised field of the wrong type.
-    pub fn run(&self, doc: &Document) -> Result<Analysis, DocError> {
+    pub fn run(&self, doc: &Document, id: &mut Option<String>) -> Result<Analysis, DocError> {
         let size = doc.bytes.len() as u64;
         if size > self.max_document_bytes {
             return Err(DocError::TooLarge { size, limit: self.max_document_bytes });
@@ -40,7 +40,11 @@ impl ParseStage {
         let content_hash = format!("{:032x}", xxh3_128(&doc.bytes));
         let mut analysis = Analysis::new(doc.origin.clone(), content_hash);
         let content = match doc.format {
-            Format::Jsonl => read_json_line(&doc.bytes, &mut analysis)?,
+            Format::Jsonl => {
+                let content = read_json_line(&doc.bytes, &mut analysis);
+                id.clone_from(&analysis.id);
+                content?
+            }
             Format::Text => Content::Text(decode::decode(&doc.bytes, None).text.into_owned()),
             Format::Html => {
                 let declared = decode::html_declared_charset(&doc.bytes);
@@ -92,7 +96,6 @@ fn read_json_line(bytes: &[u8], analysis: &mut Analysis) -> Result<Content, DocE
     }
     .map_err(|e| DocError::InvalidJson(e.to_string()))?;
     let Value::Object(mut object) = value else { return Err(DocError::NotAnObject) };
-
     analysis.id = match object.remove("id") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s),
@@ -141,6 +144,12 @@ mod tests {
     use super::*;
     use crate::model::{Origin, OriginKind};
 
+    impl ParseStage {
+        fn run_doc(&self, doc: &Document) -> Result<Analysis, DocError> {
+            self.run(doc, &mut None)
+        }
+    }
+
     fn stage() -> ParseStage {
         ParseStage { max_document_bytes: 1 << 20 }
     }
@@ -152,7 +161,7 @@ mod tests {
     #[test]
     fn json_fields_are_read_and_unknown_ones_kept() {
         let line = br#"{"id": 7, "title": "Hi", "text": "Body one.\n\nBody two.", "category": "x", "site": "S"}"#;
-        let a = stage().run(&doc(Format::Jsonl, line)).unwrap();
+        let a = stage().run_doc(&doc(Format::Jsonl, line)).unwrap();
         assert_eq!(a.id.as_deref(), Some("7"));
         assert_eq!(a.title.as_deref(), Some("Hi"));
         assert_eq!(a.site.as_deref(), Some("S"));
@@ -162,11 +171,11 @@ mod tests {
 
     #[test]
     fn json_without_content_is_an_error() {
-        assert_eq!(stage().run(&doc(Format::Jsonl, br#"{"id": "a"}"#)).unwrap_err(), DocError::NoContent);
-        assert!(matches!(stage().run(&doc(Format::Jsonl, b"{nope")), Err(DocError::InvalidJson(_))));
-        assert_eq!(stage().run(&doc(Format::Jsonl, b"[1]")).unwrap_err(), DocError::NotAnObject);
+        assert_eq!(stage().run_doc(&doc(Format::Jsonl, br#"{"id": "a"}"#)).unwrap_err(), DocError::NoContent);
+        assert!(matches!(stage().run_doc(&doc(Format::Jsonl, b"{nope")), Err(DocError::InvalidJson(_))));
+        assert_eq!(stage().run_doc(&doc(Format::Jsonl, b"[1]")).unwrap_err(), DocError::NotAnObject);
         assert!(matches!(
-            stage().run(&doc(Format::Jsonl, br#"{"text": 5}"#)),
+            stage().run_doc(&doc(Format::Jsonl, br#"{"text": 5}"#)),
             Err(DocError::FieldType { field: "text", .. })
         ));
     }
@@ -174,21 +183,21 @@ mod tests {
     #[test]
     fn oversize_documents_are_refused() {
         let small = ParseStage { max_document_bytes: 4 };
-        assert!(matches!(small.run(&doc(Format::Text, b"12345")), Err(DocError::TooLarge { size: 5, limit: 4 })));
+        assert!(matches!(small.run_doc(&doc(Format::Text, b"12345")), Err(DocError::TooLarge { size: 5, limit: 4 })));
     }
 
     #[test]
     fn plain_text_headline_becomes_title() {
-        let a = stage().run(&doc(Format::Text, b"Ad sales boost profit\n\nProfits jumped 76%.")).unwrap();
+        let a = stage().run_doc(&doc(Format::Text, b"Ad sales boost profit\n\nProfits jumped 76%.")).unwrap();
         assert_eq!(a.title.as_deref(), Some("Ad sales boost profit"));
-        let b = stage().run(&doc(Format::Text, b"A full sentence opens this.\n\nAnd another.")).unwrap();
+        let b = stage().run_doc(&doc(Format::Text, b"A full sentence opens this.\n\nAnd another.")).unwrap();
         assert_eq!(b.title, None);
     }
 
     #[test]
     fn ids_derive_from_the_content_hash() {
-        let a = stage().run(&doc(Format::Text, b"Same text.")).unwrap();
-        let b = stage().run(&doc(Format::Text, b"Same text.")).unwrap();
+        let a = stage().run_doc(&doc(Format::Text, b"Same text.")).unwrap();
+        let b = stage().run_doc(&doc(Format::Text, b"Same text.")).unwrap();
         assert_eq!(a.id, b.id);
         assert_eq!(a.id.as_deref().map(str::len), Some(16));
         assert_eq!(a.content_hash.len(), 32);

@@ -171,9 +171,12 @@ fn is_tag_start(text: &str, start: usize) -> bool {
 
 /// End of a URL starting at `start`, if one does.
 fn url_end(text: &str, start: usize) -> Option<usize> {
-    let rest = &text[start..];
-    let head = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
-    let scheme = head.starts_with("http://") || head.starts_with("https://") || head.starts_with("www.");
+    let rest = text.as_bytes().get(start..)?;
+    if !matches!(rest.first(), Some(b'h' | b'H' | b'w' | b'W')) {
+        return None;
+    }
+    let starts = |prefix: &[u8]| rest.len() >= prefix.len() && rest[..prefix.len()].eq_ignore_ascii_case(prefix);
+    let scheme = starts(b"http://") || starts(b"https://") || starts(b"www.");
     if !scheme || char_before(text, start).is_some_and(is_word_char) {
         return None;
     }
@@ -283,24 +286,24 @@ fn push_word(text: &str, start: usize, end: usize, tokens: &mut Vec<Token>) {
 
 /// Where a clitic starts inside a word: `Russia's` -> 6, `don't` -> 2, `they're` -> 4.
 fn clitic_split(word: &str) -> Option<usize> {
-    let lower_tail = |n: usize| -> Option<(usize, String)> {
-        let idx = word.char_indices().rev().nth(n - 1)?.0;
-        Some((idx, word[idx..].to_lowercase().replace('’', "'")))
-    };
-    if let Some((idx, tail)) = lower_tail(3) {
-        if tail == "n't" && idx > 0 {
-            return Some(idx);
-        }
+    // Fast exit: every clitic contains an apostrophe among the last four bytes.
+    let tail_start = word.len().saturating_sub(5);
+    let tail = word.as_bytes().get(tail_start..)?;
+    if !tail.contains(&b'\'') && !tail.windows(3).any(|w| w == "’".as_bytes()) {
+        return None;
     }
-    for n in [3, 2] {
-        if let Some((idx, tail)) = lower_tail(n) {
-            let is_clitic = matches!(tail.as_str(), "'s" | "'d" | "'m" | "'re" | "'ve" | "'ll");
-            if is_clitic && idx > 0 {
-                return Some(idx);
-            }
-        }
+    let (apostrophe, after) = word
+        .char_indices()
+        .rev()
+        .take(4)
+        .find(|&(_, c)| c == '\'' || c == '’')
+        .map(|(i, c)| (i, &word[i + c.len_utf8()..]))?;
+    let is = |s: &str| after.eq_ignore_ascii_case(s);
+    if is("t") && apostrophe > 1 && word[..apostrophe].ends_with(['n', 'N']) {
+        return Some(apostrophe - 1); // n't
     }
-    None
+    let clitic = is("s") || is("d") || is("m") || is("re") || is("ve") || is("ll");
+    (clitic && apostrophe > 0).then_some(apostrophe)
 }
 
 /// Scans punctuation: runs of dots (ellipsis), doubled dashes and doubled quotes stay together.
