@@ -623,6 +623,41 @@ pub fn find_mentions(text: &str, tokens: &[Token]) -> Vec<PlaceMention> {
     found.into_iter().filter(|(_, name, bare)| !(*bare && persons.contains(name))).map(|(m, _, _)| m).collect()
 }
 
+/// Places found in a text: every resolved mention and the focus.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Geo {
+    /// Each mention [`find_mentions`] found that resolved, in text order,
+    /// with its place (one name always resolves to the same place).
+    pub mentions: Vec<(PlaceMention, Place)>,
+    /// The document's focus countries and cities.
+    pub focus: Focus,
+}
+
+/// [`find_mentions`], [`geocode`] of the distinct names (weighted by their
+/// mention counts) and [`focus`] in one call, for documents without entity
+/// recognition.
+pub fn analyze(text: &str, tokens: &[Token]) -> Geo {
+    let found = find_mentions(text, tokens);
+    let mut names: Vec<PlaceQuery> = Vec::new();
+    let mut which: Vec<usize> = Vec::with_capacity(found.len());
+    for m in &found {
+        let t = text.get(m.start..m.end).unwrap_or("");
+        match names.iter().position(|q| q.text == t) {
+            Some(k) => {
+                names[k].weight += 1.0;
+                which.push(k);
+            }
+            None => {
+                which.push(names.len());
+                names.push(PlaceQuery { text: t, weight: 1.0 });
+            }
+        }
+    }
+    let places = geocode(&names);
+    let mentions = found.into_iter().zip(which).filter_map(|(m, k)| Some((m, places.get(k)?.clone()?))).collect();
+    Geo { mentions, focus: focus(&names, &places) }
+}
+
 /// Capitalised words that often precede a place name without making it part
 /// of a person's or organisation's name.
 const DIRECTIONS: &[&str] = &[
@@ -866,6 +901,19 @@ mod tests {
         let cities: Vec<&str> = f.cities.iter().map(|c| c.place.name).collect();
         assert!(cities.contains(&"Aleppo") && cities.contains(&"Damascus"));
         assert!(cities.contains(&"Ankara"));
+    }
+
+    #[test]
+    fn analyze_groups_mentions_and_keeps_text_order() {
+        let text = "Talks in Paris failed. Paris police and French officials met. \
+                    Lyon stayed calm, Ohio did not notice.";
+        let geo = analyze(text, &tokenize(text));
+        let got: Vec<(&str, &str)> = geo.mentions.iter().map(|(m, p)| (&text[m.start..m.end], p.country)).collect();
+        assert_eq!(got, [("Paris", "FR"), ("Paris", "FR"), ("French", "FR"), ("Lyon", "FR"), ("Ohio", "US")]);
+        assert_eq!(geo.focus.countries[0].place.name, "France");
+        assert_eq!(geo.focus.countries[0].mentions, 4.0);
+        assert_eq!(geo.focus.cities[0].place.name, "Paris");
+        assert_eq!(analyze("", &[]), Geo::default());
     }
 
     #[test]
