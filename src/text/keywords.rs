@@ -47,8 +47,8 @@ pub fn is_stopword(word: &str) -> bool {
     stopwords().contains(word)
 }
 
-/// A scored keyphrase.
-#[derive(Clone, Debug, PartialEq)]
+/// A scored keyphrase; serialises as the record's `keywords` items.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Keyword {
     /// The phrase in its most frequent written form ("Security Council").
     pub text: String,

@@ -124,8 +124,9 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// An earlier document that a query nearly duplicates.
-#[derive(Debug, Clone, PartialEq)]
+/// An earlier document that a query nearly duplicates; serialises as the
+/// record's `near_duplicates` items.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NearDuplicate {
     /// The id the earlier document was inserted with.
     pub id: String,

@@ -28,8 +28,8 @@ use super::tokenize::{Token, TokenKind};
 /// The lexicon; see the module docs for its source.
 static TONE_TSV: &str = include_str!("../../data/tone.tsv");
 
-/// Tone of a text span.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// Tone of a text span; serialises as the record's `tone` object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Tone {
     /// `positive - negative`, in percentage points (GDELT's "Tone").
     pub score: f32,
