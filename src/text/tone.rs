@@ -1,0 +1,290 @@
+//! Document and span tone from a valence lexicon, reported like GDELT's tone.
+//!
+//! Sits in the enrich stage after tokenization: the stage calls [`tone`] on
+//! the whole body (and may call it on quotes or sentences).
+//!
+//! The lexicon is `data/tone.tsv`, built by `scripts/build_tone.py` from the
+//! VADER lexicon (Hutto and Gilbert 2014, MIT licence, notice kept in the
+//! file): about 7,500 words and emoticons with a mean human valence rating
+//! in -4..4.
+//!
+//! Per lexicon word, the valence is adjusted cheaply for its left context:
+//! a negator among the three previous words ("not good", "didn't help",
+//! "never a success") flips and damps it, an intensifier right before it
+//! ("very good") strengthens it, a downtoner ("slightly worse") weakens it.
+//! Context does not reach across punctuation that ends a clause.
+//!
+//! Figures, as GDELT defines them over all words: `positive` and `negative`
+//! are the percentages of words carrying positive or negative valence,
+//! `polarity` their sum (how emotionally charged the text is), `score`
+//! positive minus negative.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use super::tokenize::{Token, TokenKind};
+
+/// The lexicon; see the module docs for its source.
+static TONE_TSV: &str = include_str!("../../data/tone.tsv");
+
+/// Tone of a text span; serialises as the record's `tone` object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Tone {
+    /// `positive - negative`, in percentage points (GDELT's "Tone").
+    pub score: f32,
+    /// Percentage of words with positive (adjusted) valence.
+    pub positive: f32,
+    /// Percentage of words with negative (adjusted) valence.
+    pub negative: f32,
+    /// `positive + negative`: share of emotionally charged words.
+    pub polarity: f32,
+    /// Number of words counted (word and number tokens).
+    pub words: usize,
+    /// Mean adjusted valence of the charged words, -4..4 (0 when none).
+    pub valence: f32,
+}
+
+/// Multiplier for a negated word: flips it, and damps it because "not good"
+/// is milder than "bad".
+const NEGATION: f32 = -0.75;
+/// Multiplier for a word right after an intensifier.
+const INTENSIFY: f32 = 1.3;
+/// Multiplier for a word right after a downtoner.
+const DOWNTONE: f32 = 0.7;
+/// How many words back a negator reaches.
+const NEGATION_SCOPE: usize = 3;
+
+/// Words that negate what follows.
+const NEGATORS: &[&str] = &[
+    "not", "n't", "no", "never", "nor", "neither", "without", "nobody", "nothing", "none", "nowhere", "cannot",
+    "hardly", "barely", "scarcely", "lack", "lacks", "lacked", "lacking", "ain't",
+];
+
+/// Words that strengthen the next word.
+const INTENSIFIERS: &[&str] = &[
+    "very",
+    "extremely",
+    "really",
+    "highly",
+    "deeply",
+    "hugely",
+    "incredibly",
+    "absolutely",
+    "completely",
+    "totally",
+    "utterly",
+    "so",
+    "most",
+    "more",
+    "particularly",
+    "especially",
+    "exceptionally",
+    "remarkably",
+    "seriously",
+    "strongly",
+    "truly",
+    "greatly",
+    "enormously",
+    "increasingly",
+    "too",
+];
+
+/// Words that weaken the next word.
+const DOWNTONERS: &[&str] =
+    &["slightly", "somewhat", "marginally", "partly", "fairly", "mildly", "moderately", "relatively", "little", "less"];
+
+fn lexicon() -> &'static HashMap<&'static str, f32> {
+    static CELL: OnceLock<HashMap<&'static str, f32>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        TONE_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let (word, valence) = l.split_once('\t')?;
+                Some((word, valence.trim().parse::<f32>().ok()?))
+            })
+            .collect()
+    })
+}
+
+/// Valence of a single word in the lexicon (-4..4), if it has one. Looks the
+/// word up as written, then lowercased (so "LOL" and "lol" both work).
+pub fn valence(word: &str) -> Option<f32> {
+    let lex = lexicon();
+    if let Some(v) = lex.get(word) {
+        return Some(*v);
+    }
+    let lower = word.to_lowercase().replace('\u{2019}', "'");
+    lex.get(lower.as_str()).copied()
+}
+
+/// Tone of the byte range `range` of `text`, from its `tokens` (the output
+/// of `tokenize(text)`; tokens outside the range are ignored). An empty or
+/// word-less range gives all zeros.
+pub fn tone(text: &str, tokens: &[Token], range: Range<usize>) -> Tone {
+    let mut words = 0usize;
+    let (mut pos, mut neg) = (0usize, 0usize);
+    let mut valence_sum = 0.0f32;
+    // Left context since the last clause break: lowercased words.
+    let mut context: Vec<String> = Vec::new();
+    for tok in tokens.iter().filter(|t| t.start >= range.start && t.end <= range.end) {
+        let surface = tok.as_str(text);
+        match tok.kind {
+            TokenKind::Word | TokenKind::Number | TokenKind::Hashtag => {}
+            TokenKind::Punct | TokenKind::Symbol => {
+                if matches!(surface, "." | "!" | "?" | ";" | ":" | "," | "..." | "…" | "—" | "–") {
+                    context.clear();
+                } else if let Some(v) = lexicon().get(surface) {
+                    // Emoticons made of punctuation still count.
+                    count(*v, &mut pos, &mut neg, &mut valence_sum);
+                }
+                continue;
+            }
+            _ => continue,
+        }
+        words += 1;
+        let lower = surface.to_lowercase().replace('\u{2019}', "'");
+        if let Some(v) = valence(surface) {
+            let v = adjust(v, &context);
+            count(v, &mut pos, &mut neg, &mut valence_sum);
+        }
+        context.push(lower);
+    }
+    if words == 0 {
+        return Tone::default();
+    }
+    let pct = |n: usize| 100.0 * n as f32 / words as f32;
+    let (positive, negative) = (pct(pos), pct(neg));
+    Tone {
+        score: positive - negative,
+        positive,
+        negative,
+        polarity: positive + negative,
+        words,
+        valence: if pos + neg == 0 { 0.0 } else { valence_sum / (pos + neg) as f32 },
+    }
+}
+
+fn count(v: f32, pos: &mut usize, neg: &mut usize, sum: &mut f32) {
+    if v > 0.0 {
+        *pos += 1;
+    } else if v < 0.0 {
+        *neg += 1;
+    } else {
+        return;
+    }
+    *sum += v;
+}
+
+/// `v` adjusted for the words before it (`context`, oldest first).
+fn adjust(mut v: f32, context: &[String]) -> f32 {
+    if let Some(prev) = context.last() {
+        if INTENSIFIERS.contains(&prev.as_str()) {
+            v *= INTENSIFY;
+        } else if DOWNTONERS.contains(&prev.as_str()) {
+            v *= DOWNTONE;
+        }
+    }
+    let scope = context.len().saturating_sub(NEGATION_SCOPE);
+    if context[scope..].iter().any(|w| NEGATORS.contains(&w.as_str())) {
+        v *= NEGATION;
+    }
+    v.clamp(-4.0, 4.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize::tokenize;
+
+    fn tone_of(text: &str) -> Tone {
+        tone(text, &tokenize(text), 0..text.len())
+    }
+
+    #[test]
+    fn lexicon_loads_with_known_valences() {
+        assert!(lexicon().len() > 7000);
+        assert!(valence("good").unwrap() > 0.0);
+        assert!(valence("Terrible").unwrap() < 0.0);
+        assert_eq!(valence("the"), None);
+        assert_eq!(valence("like"), None, "stopwords are not in the lexicon");
+    }
+
+    #[test]
+    fn positive_and_negative_percentages() {
+        let t = tone_of("The talks were good and the mood was great, but the war continues.");
+        assert_eq!(t.words, 13);
+        assert!((t.positive - 200.0 / 13.0).abs() < 1e-4, "{t:?}");
+        assert!((t.negative - 100.0 / 13.0).abs() < 1e-4, "{t:?}");
+        assert!((t.score - (t.positive - t.negative)).abs() < 1e-6);
+        assert!((t.polarity - (t.positive + t.negative)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn negation_flips_within_its_scope() {
+        let plain = tone_of("The plan is good.");
+        let negated = tone_of("The plan is not good.");
+        let contracted = tone_of("The plan isn't very good.");
+        assert!(plain.score > 0.0);
+        assert!(negated.score < 0.0 && negated.valence < 0.0);
+        assert!(contracted.score < 0.0);
+        // the negator does not reach past a clause break
+        let broken = tone_of("No, the plan is good.");
+        assert!(broken.score > 0.0);
+        // nor further than three words
+        let far = tone_of("Not that the harbour wall plan is good.");
+        assert!(far.score > 0.0);
+    }
+
+    #[test]
+    fn intensifiers_and_downtoners_scale_valence() {
+        let base = tone_of("It was bad.").valence;
+        let very = tone_of("It was very bad.").valence;
+        let slightly = tone_of("It was slightly bad.").valence;
+        assert!(very < base && base < slightly && slightly < 0.0, "{very} {base} {slightly}");
+    }
+
+    #[test]
+    fn range_limits_the_span() {
+        let text = "Wonderful news. Horrible news.";
+        let tokens = tokenize(text);
+        let first = tone(text, &tokens, 0..15);
+        let second = tone(text, &tokens, 16..text.len());
+        assert!(first.score > 0.0 && second.score < 0.0);
+        assert_eq!(first.words, 2);
+    }
+
+    #[test]
+    fn empty_and_odd_ranges_give_zero() {
+        let text = "Good.";
+        let tokens = tokenize(text);
+        assert_eq!(tone(text, &tokens, 0..0), Tone::default());
+        #[allow(clippy::reversed_empty_ranges)]
+        let reversed = 3..1;
+        assert_eq!(tone(text, &tokens, reversed), Tone::default());
+        assert_eq!(tone(text, &tokens, 100..200), Tone::default());
+        assert_eq!(tone_of(""), Tone::default());
+        assert_eq!(tone_of("... !!"), Tone::default());
+    }
+
+    #[test]
+    fn curly_apostrophes_and_case() {
+        let t = tone_of("It DOESN\u{2019}T look GOOD.");
+        assert!(t.score < 0.0, "{t:?}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_and_range_give_finite_tone(
+            text in "(\\PC{0,20}|not |very |good|bad|n't|:\\)|, |\\. | ){0,40}",
+            a in 0usize..300,
+            b in 0usize..300,
+        ) {
+            let tokens = tokenize(&text);
+            let t = tone(&text, &tokens, a..b);
+            proptest::prop_assert!(t.score.is_finite() && t.polarity.is_finite() && t.valence.is_finite());
+            proptest::prop_assert!((0.0..=100.0).contains(&t.positive) && (0.0..=100.0).contains(&t.negative));
+        }
+    }
+}
