@@ -1,0 +1,375 @@
+//! Language identification: which language a document, or one of its
+//! paragraphs, is written in, as an ISO 639-1 code with a confidence.
+//!
+//! Sits in the enrich step, after the body text and its paragraphs are known;
+//! it runs on every document, so it looks only at a bounded sample of the
+//! text (see [`MAX_SAMPLE_BYTES`]), which keeps the cost per document flat
+//! however long the article is.
+//!
+//! The statistics are those of the `lingua` crate (Apache-2.0), with its
+//! compiled-in character n-gram models for 75 languages: the code list is
+//! [`SUPPORTED`]. Lingua first settles what the script alone decides (Greek,
+//! Hebrew, Thai, Korean Hangul, Japanese Kana and so on) and runs the n-gram
+//! models only on the languages that remain, so a Latin or Cyrillic text
+//! pays for the Latin or Cyrillic models alone.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::LazyLock;
+
+use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
+
+/// The ISO 639-1 codes this module can answer, one per supported language.
+///
+/// `nb` is Norwegian Bokmål and `nn` Nynorsk (never the macrolanguage `no`),
+/// `tl` is Tagalog, `lg` Ganda.
+pub const SUPPORTED: [&str; 75] = [
+    "af", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es",
+    "et", "eu", "fa", "fi", "fr", "ga", "gu", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja",
+    "ka", "kk", "ko", "la", "lg", "lt", "lv", "mi", "mk", "mn", "mr", "ms", "nb", "nl", "nn", "pa",
+    "pl", "pt", "ro", "ru", "sk", "sl", "sn", "so", "sq", "sr", "st", "sv", "sw", "ta", "te", "th",
+    "tl", "tn", "tr", "ts", "uk", "ur", "vi", "xh", "yo", "zh", "zu",
+];
+
+/// How many bytes of a text are looked at, at most.
+///
+/// A few hundred characters already decide the language of a news article
+/// almost always; beyond that more text costs time and adds nothing.
+pub const MAX_SAMPLE_BYTES: usize = 1024;
+
+/// A paragraph with fewer letters than this gets no detection of its own:
+/// a caption or a one-line quote is too short to tell closely related
+/// languages apart, and it would only add noise.
+pub const MIN_PARAGRAPH_LETTERS: usize = 40;
+
+/// A paragraph is reported as being in another language than its document
+/// only with at least this confidence (see [`foreign_paragraphs`]).
+pub const FOREIGN_PARAGRAPH_CONFIDENCE: f32 = 0.8;
+
+/// The language found for a text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Detection {
+    /// ISO 639-1 code, one of [`SUPPORTED`].
+    pub code: &'static str,
+    /// How clearly the detected language beats its closest rival, in
+    /// `(0.5, 1]`: lingua's probability of the winner divided by the sum of
+    /// the two best. Lingua's own values are spread over all 75 languages and
+    /// vary with the input length (a plain English sentence may get 0.26),
+    /// so they make a poor threshold; the head-to-head share does not. A
+    /// language decided by its script alone gets 1.0; a short Bosnian
+    /// sentence that could as well be Croatian gets little more than 0.5.
+    /// It is a score for ranking and thresholds, not a calibrated
+    /// probability of being right.
+    pub confidence: f32,
+}
+
+/// How hard the detector works on a sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Accuracy {
+    /// All n-gram lengths from 1 to 5 on short texts, trigrams on long ones:
+    /// the better choice for sentences and short paragraphs.
+    #[default]
+    High,
+    /// Trigrams only: a few times faster, noticeably worse on short texts,
+    /// about as good on long ones.
+    Low,
+}
+
+/// A language detector over the [`SUPPORTED`] languages.
+///
+/// Building one is cheap; the n-gram models are compiled into the binary and
+/// are loaded on first use, once per process, shared by every detector.
+/// [`detect`] and [`detect_paragraphs`] use a shared high-accuracy instance.
+pub struct LanguageIdentifier {
+    detector: LanguageDetector,
+    codes: HashMap<Language, &'static str>,
+}
+
+impl LanguageIdentifier {
+    /// A detector in the given accuracy mode.
+    pub fn new(accuracy: Accuracy) -> Self {
+        let mut builder = LanguageDetectorBuilder::from_all_languages();
+        if accuracy == Accuracy::Low {
+            builder.with_low_accuracy_mode();
+        }
+        let codes = Language::all()
+            .into_iter()
+            .filter_map(|language| {
+                let code = language.iso_code_639_1().to_string();
+                SUPPORTED
+                    .iter()
+                    .find(|supported| **supported == code)
+                    .map(|supported| (language, *supported))
+            })
+            .collect();
+        Self {
+            detector: builder.build(),
+            codes,
+        }
+    }
+
+    /// The language of `text`, judged on its first [`MAX_SAMPLE_BYTES`]
+    /// bytes; `None` when the sample has no letters or no language stands
+    /// out.
+    pub fn detect(&self, text: &str) -> Option<Detection> {
+        let sample = sample(text, MAX_SAMPLE_BYTES);
+        if !sample.chars().any(char::is_alphabetic) {
+            return None;
+        }
+        // The statistics come from a third-party crate; a bug there must not
+        // take the document down with it.
+        let values = catch_unwind(AssertUnwindSafe(|| {
+            self.detector.compute_language_confidence_values(sample)
+        }))
+        .ok()?;
+        let (language, confidence) = *values.first()?;
+        // A tie means no language stands out (the same rule as lingua's own
+        // `detect_language_of`).
+        let runner_up = values.get(1).map_or(0.0, |(_, value)| *value);
+        if confidence <= 0.0 || (confidence - runner_up).abs() < f64::EPSILON {
+            return None;
+        }
+        Some(Detection {
+            code: self.codes.get(&language)?,
+            confidence: (confidence / (confidence + runner_up)) as f32,
+        })
+    }
+
+    /// One entry per range in `paragraphs`: the paragraph's own language, or
+    /// `None` when it has fewer than [`MIN_PARAGRAPH_LETTERS`] letters, when
+    /// the range is not a valid byte range of `text` on character
+    /// boundaries, or when no language stands out.
+    pub fn detect_paragraphs(
+        &self,
+        text: &str,
+        paragraphs: &[Range<usize>],
+    ) -> Vec<Option<Detection>> {
+        paragraphs
+            .iter()
+            .map(|range| {
+                let paragraph = text.get(range.clone())?;
+                if letter_count(paragraph, MIN_PARAGRAPH_LETTERS) < MIN_PARAGRAPH_LETTERS {
+                    return None;
+                }
+                self.detect(paragraph)
+            })
+            .collect()
+    }
+}
+
+impl Default for LanguageIdentifier {
+    fn default() -> Self {
+        Self::new(Accuracy::default())
+    }
+}
+
+static SHARED: LazyLock<LanguageIdentifier> = LazyLock::new(LanguageIdentifier::default);
+
+/// The language of `text` (high accuracy, first [`MAX_SAMPLE_BYTES`] bytes);
+/// `None` for text without letters or when no language stands out.
+pub fn detect(text: &str) -> Option<Detection> {
+    SHARED.detect(text)
+}
+
+/// The language of each paragraph of `text`, given as byte ranges; see
+/// [`LanguageIdentifier::detect_paragraphs`].
+pub fn detect_paragraphs(text: &str, paragraphs: &[Range<usize>]) -> Vec<Option<Detection>> {
+    SHARED.detect_paragraphs(text, paragraphs)
+}
+
+/// The paragraphs worth reporting as written in another language than the
+/// document: `(index into paragraphs, detection)` for each paragraph whose
+/// detection differs from `document` with at least
+/// [`FOREIGN_PARAGRAPH_CONFIDENCE`].
+pub fn foreign_paragraphs(
+    document: &Detection,
+    paragraphs: &[Option<Detection>],
+) -> Vec<(usize, Detection)> {
+    paragraphs
+        .iter()
+        .enumerate()
+        .filter_map(|(index, detection)| {
+            let detection = (*detection)?;
+            (detection.code != document.code
+                && detection.confidence >= FOREIGN_PARAGRAPH_CONFIDENCE)
+                .then_some((index, detection))
+        })
+        .collect()
+}
+
+/// The longest prefix of `text` of at most `max_bytes` bytes that ends on a
+/// character boundary, cut back to the last whitespace when there is one, so
+/// that no half word reaches the model.
+fn sample(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let prefix = &text[..end];
+    match prefix.rfind(char::is_whitespace) {
+        Some(space) if space > 0 => &prefix[..space],
+        _ => prefix,
+    }
+}
+
+/// The number of letters in `text`, counting stops at `enough`.
+fn letter_count(text: &str, enough: usize) -> usize {
+    text.chars()
+        .filter(|c| c.is_alphabetic())
+        .take(enough)
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str) -> Option<&'static str> {
+        detect(text).map(|detection| detection.code)
+    }
+
+    #[test]
+    fn detects_sentences_in_several_languages() {
+        let cases = [
+            (
+                "en",
+                "The minister said the talks would resume next week in Geneva.",
+            ),
+            (
+                "de",
+                "Der Minister sagte, die Gespräche würden nächste Woche in Genf fortgesetzt.",
+            ),
+            (
+                "fr",
+                "Le ministre a déclaré que les pourparlers reprendraient la semaine prochaine.",
+            ),
+            (
+                "es",
+                "El ministro dijo que las conversaciones se reanudarán la próxima semana.",
+            ),
+            (
+                "ru",
+                "Министр заявил, что переговоры возобновятся на следующей неделе в Женеве.",
+            ),
+            (
+                "ar",
+                "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في جنيف.",
+            ),
+            ("zh", "部长说，会谈将于下周在日内瓦恢复。"),
+            ("ja", "大臣は、協議は来週ジュネーブで再開されると述べた。"),
+        ];
+        for (expected, text) in cases {
+            assert_eq!(code(text), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn confidence_is_a_probability() {
+        let detection = detect("The weather was cold and wet for most of the week.");
+        let detection = detection.expect("an English sentence is detected");
+        assert_eq!(detection.code, "en");
+        assert!(detection.confidence > 0.5 && detection.confidence <= 1.0);
+        let greek = detect("Η κυβέρνηση ανακοίνωσε νέα μέτρα.").expect("Greek is detected");
+        assert_eq!((greek.code, greek.confidence), ("el", 1.0));
+    }
+
+    #[test]
+    fn text_without_letters_has_no_language() {
+        for text in [
+            "",
+            "   ",
+            "\n\n",
+            "12 345,67 - 2017-04-12",
+            "!!! ??? ...",
+            "€ $ %",
+        ] {
+            assert_eq!(detect(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn short_inputs_do_not_panic() {
+        for text in ["a", "é", "я", "字", "a1", "x y", "\u{200b}", "\u{feff}hi"] {
+            let _ = detect(text);
+        }
+    }
+
+    #[test]
+    fn long_text_is_judged_on_a_prefix() {
+        let english = "Officials met again on Tuesday to discuss the plan. ".repeat(100);
+        let german = "Die Beamten trafen sich am Dienstag erneut. ".repeat(100);
+        let text = format!("{english}{german}");
+        assert_eq!(code(&text), Some("en"));
+    }
+
+    #[test]
+    fn sample_never_splits_a_character() {
+        let text = "é".repeat(1000);
+        for max in [0, 1, 2, 3, 511, 512, 513] {
+            let cut = sample(&text, max);
+            assert!(cut.len() <= max);
+            assert!(text.starts_with(cut));
+        }
+        assert_eq!(sample("one two three", 9), "one two");
+        assert_eq!(sample("short", 100), "short");
+    }
+
+    #[test]
+    fn paragraphs_get_their_own_language() {
+        let text = "The president arrived in Paris on Monday for two days of talks with his counterpart.\n\n\
+                    Officials said the meeting had been planned for months and would cover trade.\n\n\
+                    Le président est arrivé lundi à Paris pour deux jours d'entretiens avec son homologue.\n\n\
+                    Photo: AFP";
+        let paragraphs = paragraph_ranges(text);
+        let found = detect_paragraphs(text, &paragraphs);
+        let codes: Vec<_> = found.iter().map(|d| d.map(|d| d.code)).collect();
+        assert_eq!(codes, vec![Some("en"), Some("en"), Some("fr"), None]);
+
+        let document = detect(text).expect("the document has a language");
+        assert_eq!(document.code, "en");
+        let foreign = foreign_paragraphs(&document, &found);
+        assert_eq!(foreign.len(), 1);
+        assert_eq!(foreign[0].0, 2);
+        assert_eq!(foreign[0].1.code, "fr");
+    }
+
+    #[test]
+    fn invalid_paragraph_ranges_give_none() {
+        let text = "Überall in der Stadt wurden am Wochenende neue Plakate aufgehängt.";
+        #[allow(clippy::reversed_empty_ranges)]
+        let ranges = [0..1, 1..2, 5..3, 0..10_000, 0..text.len()];
+        let found = detect_paragraphs(text, &ranges);
+        assert_eq!(found.len(), ranges.len());
+        assert!(found[..4].iter().all(Option::is_none));
+        assert_eq!(found[4].map(|d| d.code), Some("de"));
+    }
+
+    #[test]
+    fn low_accuracy_mode_detects_long_text() {
+        let identifier = LanguageIdentifier::new(Accuracy::Low);
+        let text = "Los ciudadanos votaron el domingo en unas elecciones muy disputadas \
+                    que decidirán el futuro del gobierno regional durante cuatro años.";
+        assert_eq!(identifier.detect(text).map(|d| d.code), Some("es"));
+    }
+
+    #[test]
+    fn every_supported_language_has_a_code() {
+        let identifier = LanguageIdentifier::default();
+        assert_eq!(identifier.codes.len(), SUPPORTED.len());
+    }
+
+    fn paragraph_ranges(text: &str) -> Vec<Range<usize>> {
+        let mut ranges = Vec::new();
+        let mut start = 0;
+        for (index, _) in text.match_indices("\n\n") {
+            ranges.push(start..index);
+            start = index + 2;
+        }
+        ranges.push(start..text.len());
+        ranges
+    }
+}
