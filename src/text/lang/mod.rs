@@ -20,6 +20,10 @@ use std::sync::LazyLock;
 
 use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 
+use fast::ScriptVerdict;
+
+mod fast;
+
 /// The ISO 639-1 codes this module can answer, one per supported language.
 ///
 /// `nb` is Norwegian Bokmål and `nn` Nynorsk (never the macrolanguage `no`),
@@ -37,6 +41,11 @@ pub const SUPPORTED: [&str; 75] = [
 /// A few hundred characters already decide the language of a news article
 /// almost always; beyond that more text costs time and adds nothing.
 pub const MAX_SAMPLE_BYTES: usize = 1024;
+
+/// A sample with at least this many letters in a shared script is scored by
+/// the fast trigram table rather than by lingua: from 120 characters on,
+/// lingua itself looks at trigrams only.
+pub const FAST_MIN_LETTERS: usize = 120;
 
 /// A paragraph with fewer letters than this gets no detection of its own:
 /// a caption or a one-line quote is too short to tell closely related
@@ -112,15 +121,42 @@ impl LanguageIdentifier {
     /// The language of `text`, judged on its first [`MAX_SAMPLE_BYTES`]
     /// bytes; `None` when the sample has no letters or no language stands
     /// out.
+    ///
+    /// A script that only one language writes decides by itself; a sample
+    /// with at least [`FAST_MIN_LETTERS`] letters of a shared script (Latin,
+    /// Cyrillic, Arabic, Devanagari) is scored with the trigram table;
+    /// shorter ones go to lingua, whose use of all n-gram lengths pays off
+    /// on short texts.
     pub fn detect(&self, text: &str) -> Option<Detection> {
         let sample = sample(text, MAX_SAMPLE_BYTES);
-        if !sample.chars().any(char::is_alphabetic) {
-            return None;
+        match fast::by_script(sample) {
+            ScriptVerdict::Empty => None,
+            ScriptVerdict::Decided(detection) => Some(detection),
+            ScriptVerdict::Shared(shared) if shared.letters >= FAST_MIN_LETTERS => {
+                fast::by_trigrams(sample, &shared).or_else(|| self.detect_with_lingua(sample))
+            }
+            ScriptVerdict::Shared(_) => self.detect_with_lingua(sample),
         }
+    }
+
+    /// The language of `text` by the fast path alone (script, then the
+    /// trigram table, whatever the length): about a hundred times cheaper
+    /// than lingua on a short text, and less accurate on one.
+    pub fn detect_fast(&self, text: &str) -> Option<Detection> {
+        let sample = sample(text, MAX_SAMPLE_BYTES);
+        match fast::by_script(sample) {
+            ScriptVerdict::Empty => None,
+            ScriptVerdict::Decided(detection) => Some(detection),
+            ScriptVerdict::Shared(shared) => fast::by_trigrams(sample, &shared),
+        }
+    }
+
+    /// The language of `text` by lingua alone (no sampling, no fast path).
+    pub fn detect_with_lingua(&self, text: &str) -> Option<Detection> {
         // The statistics come from a third-party crate; a bug there must not
         // take the document down with it.
         let values = catch_unwind(AssertUnwindSafe(|| {
-            self.detector.compute_language_confidence_values(sample)
+            self.detector.compute_language_confidence_values(text)
         }))
         .ok()?;
         let (language, confidence) = *values.first()?;
@@ -140,6 +176,11 @@ impl LanguageIdentifier {
     /// `None` when it has fewer than [`MIN_PARAGRAPH_LETTERS`] letters, when
     /// the range is not a valid byte range of `text` on character
     /// boundaries, or when no language stands out.
+    ///
+    /// Paragraphs use the fast path only ([`Self::detect_fast`]): an article
+    /// can have dozens of short paragraphs, and lingua on each of them would
+    /// cost more than the rest of the pipeline. The confidence of a short
+    /// paragraph is lower accordingly.
     pub fn detect_paragraphs(
         &self,
         text: &str,
@@ -152,7 +193,7 @@ impl LanguageIdentifier {
                 if letter_count(paragraph, MIN_PARAGRAPH_LETTERS) < MIN_PARAGRAPH_LETTERS {
                     return None;
                 }
-                self.detect(paragraph)
+                self.detect_fast(paragraph)
             })
             .collect()
     }
@@ -349,11 +390,68 @@ mod tests {
     }
 
     #[test]
-    fn low_accuracy_mode_detects_long_text() {
+    fn low_accuracy_mode_detects_a_sentence() {
         let identifier = LanguageIdentifier::new(Accuracy::Low);
-        let text = "Los ciudadanos votaron el domingo en unas elecciones muy disputadas \
-                    que decidirán el futuro del gobierno regional durante cuatro años.";
+        let text = "Los ciudadanos votaron el domingo en unas elecciones muy disputadas.";
         assert_eq!(identifier.detect(text).map(|d| d.code), Some("es"));
+    }
+
+    /// Paragraphs long enough for the trigram table, written for these tests.
+    const LONG: [(&str, &str); 6] = [
+        (
+            "en",
+            "The city council voted on Thursday evening to close the old bridge for repairs, \
+             after engineers warned that cracks in its supports had grown over the winter. \
+             Traffic will be sent through the northern districts until the work is finished.",
+        ),
+        (
+            "de",
+            "Der Stadtrat hat am Donnerstagabend beschlossen, die alte Brücke für Reparaturen \
+             zu sperren, nachdem Ingenieure vor wachsenden Rissen in den Pfeilern gewarnt hatten. \
+             Der Verkehr wird bis zum Ende der Arbeiten durch die nördlichen Bezirke geleitet.",
+        ),
+        (
+            "fr",
+            "Le conseil municipal a voté jeudi soir la fermeture du vieux pont pour travaux, \
+             après que des ingénieurs ont signalé que les fissures de ses piliers s'étaient \
+             agrandies pendant l'hiver. La circulation passera par les quartiers du nord.",
+        ),
+        (
+            "es",
+            "El ayuntamiento votó el jueves por la noche cerrar el viejo puente para repararlo, \
+             después de que los ingenieros advirtieran que las grietas de sus pilares habían \
+             crecido durante el invierno. El tráfico se desviará por los barrios del norte.",
+        ),
+        (
+            "ru",
+            "Городской совет в четверг вечером проголосовал за закрытие старого моста на ремонт \
+             после того, как инженеры предупредили, что трещины в его опорах за зиму стали \
+             больше. Движение будет направлено через северные районы до окончания работ.",
+        ),
+        (
+            "ar",
+            "صوت مجلس المدينة مساء الخميس على إغلاق الجسر القديم لإصلاحه بعد أن حذر المهندسون \
+             من أن الشقوق في دعاماته اتسعت خلال الشتاء. وسيتم تحويل حركة المرور عبر الأحياء \
+             الشمالية حتى انتهاء الأعمال.",
+        ),
+    ];
+
+    #[test]
+    fn long_paragraphs_take_the_trigram_table_and_agree_with_lingua() {
+        let identifier = LanguageIdentifier::default();
+        for (expected, text) in LONG {
+            let ScriptVerdict::Shared(shared) = fast::by_script(text) else {
+                panic!("{expected}: a shared script was expected");
+            };
+            assert!(shared.letters >= FAST_MIN_LETTERS, "{expected}: too short");
+            let detection = identifier
+                .detect(text)
+                .expect("a long paragraph is detected");
+            assert_eq!(detection.code, expected);
+            assert!(detection.confidence > 0.9, "{expected}: {detection:?}");
+            let by_lingua = identifier.detect_with_lingua(text).map(|d| d.code);
+            assert_eq!(by_lingua, Some(expected));
+        }
     }
 
     #[test]

@@ -1,0 +1,392 @@
+//! The fast path of language identification: the script decides where it
+//! can, and one table lookup per character trigram scores all languages of
+//! the script at once.
+//!
+//! The table (`data/lang/ngrams.bin`, built by `examples/build_lang_model.rs`)
+//! holds lingua's conditional probabilities of the n-grams of one to three
+//! characters for all 75 languages. Scoring follows lingua's long-text mode:
+//! every trigram inside a word contributes its log-probability, backing off
+//! to its two- and one-character prefixes when a language lacks it. Lingua
+//! keeps a separate model per language and so looks every trigram up once per
+//! candidate language; here one lookup returns the scores of every language
+//! that knows the n-gram, which is what makes this path fast.
+
+use std::sync::LazyLock;
+
+use super::{Detection, SUPPORTED};
+
+static MODEL_BYTES: &[u8] = include_bytes!("../../../data/lang/ngrams.bin");
+
+/// One quantisation step of the stored log-probabilities, in nats.
+const STEP: f32 = 1.0 / 8.0;
+
+/// Score (in steps) of an n-gram a language has never seen, not even its
+/// first character: about e^-20.
+const UNSEEN: u32 = 160;
+
+/// A script shared by several languages, each scored with its own letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shared {
+    Latin,
+    Cyrillic,
+    Arabic,
+    Devanagari,
+}
+
+/// What a letter's script says about the language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// Only one supported language writes this script.
+    Unique(&'static str),
+    Shared(Shared),
+    Han,
+    Kana,
+    Other,
+}
+
+fn script(c: char) -> Script {
+    match u32::from(c) {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF => Script::Shared(Shared::Latin),
+        0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Unique("el"),
+        0x400..=0x52F => Script::Shared(Shared::Cyrillic),
+        0x530..=0x58F => Script::Unique("hy"),
+        0x590..=0x5FF => Script::Unique("he"),
+        0x600..=0x6FF | 0x750..=0x77F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            Script::Shared(Shared::Arabic)
+        }
+        0x900..=0x97F => Script::Shared(Shared::Devanagari),
+        0x980..=0x9FF => Script::Unique("bn"),
+        0xA00..=0xA7F => Script::Unique("pa"),
+        0xA80..=0xAFF => Script::Unique("gu"),
+        0xB80..=0xBFF => Script::Unique("ta"),
+        0xC00..=0xC7F => Script::Unique("te"),
+        0xE00..=0xE7F => Script::Unique("th"),
+        0x10A0..=0x10FF => Script::Unique("ka"),
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Unique("ko"),
+        0x3040..=0x30FF | 0x31F0..=0x31FF => Script::Kana,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Script::Han,
+        _ => Script::Other,
+    }
+}
+
+/// Which supported languages are written in a shared script.
+fn languages_of(shared: Shared) -> &'static [&'static str] {
+    match shared {
+        Shared::Latin => &[
+            "af", "az", "bs", "ca", "cs", "cy", "da", "de", "en", "eo", "es", "et", "eu", "fi",
+            "fr", "ga", "hr", "hu", "id", "is", "it", "la", "lg", "lt", "lv", "mi", "ms", "nb",
+            "nl", "nn", "pl", "pt", "ro", "sk", "sl", "sn", "so", "sq", "st", "sv", "sw", "tl",
+            "tn", "tr", "ts", "vi", "xh", "yo", "zu",
+        ],
+        Shared::Cyrillic => &["be", "bg", "kk", "mk", "mn", "ru", "sr", "uk"],
+        Shared::Arabic => &["ar", "fa", "ur"],
+        Shared::Devanagari => &["hi", "mr"],
+    }
+}
+
+/// What the script alone says about a text.
+pub(super) enum ScriptVerdict {
+    /// The text has no letters.
+    Empty,
+    /// The script settles it.
+    Decided(Detection),
+    /// Most letters are in a script several languages share; `letters` of
+    /// them in all.
+    Shared(SharedScript),
+}
+
+/// The shared script most of a text is written in.
+pub(super) struct SharedScript {
+    script: Shared,
+    /// Letters of that script in the text.
+    pub letters: usize,
+}
+
+/// The script verdict on `text`: by the script of most of its letters,
+/// except that any Kana among Han characters makes it Japanese.
+pub(super) fn by_script(text: &str) -> ScriptVerdict {
+    // Counts per script, in a fixed order so that ties break the same way.
+    let mut unique: Vec<(&'static str, usize)> = Vec::new();
+    let mut shared = [0usize; 4];
+    let (mut han, mut kana, mut letters) = (0usize, 0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        match script(c) {
+            Script::Unique(code) => match unique.iter_mut().find(|(seen, _)| *seen == code) {
+                Some((_, count)) => *count += 1,
+                None => unique.push((code, 1)),
+            },
+            Script::Shared(script) => shared[script as usize] += 1,
+            Script::Han => han += 1,
+            Script::Kana => kana += 1,
+            Script::Other => {}
+        }
+    }
+    if letters == 0 {
+        return ScriptVerdict::Empty;
+    }
+    let scripts = [
+        Shared::Latin,
+        Shared::Cyrillic,
+        Shared::Arabic,
+        Shared::Devanagari,
+    ];
+    let (best_shared, shared_count) = scripts
+        .iter()
+        .zip(shared)
+        .max_by_key(|(_, count)| *count)
+        .map_or((Shared::Latin, 0), |(script, count)| (*script, count));
+    let (best_unique, unique_count) = unique
+        .iter()
+        .copied()
+        .max_by_key(|(_, count)| *count)
+        .unwrap_or(("", 0));
+    let cjk = han + kana;
+    let decided = |code: &'static str, count: usize| {
+        ScriptVerdict::Decided(Detection {
+            code,
+            confidence: count as f32 / letters as f32,
+        })
+    };
+    if cjk > shared_count && cjk > unique_count {
+        return if kana > 0 {
+            decided("ja", cjk)
+        } else {
+            decided("zh", cjk)
+        };
+    }
+    if unique_count > shared_count {
+        return decided(best_unique, unique_count);
+    }
+    if shared_count == 0 {
+        return ScriptVerdict::Empty;
+    }
+    ScriptVerdict::Shared(SharedScript {
+        script: best_shared,
+        letters: shared_count,
+    })
+}
+
+/// The n-gram table, parsed once.
+struct Model {
+    /// Index of each table language into [`SUPPORTED`].
+    codes: Vec<&'static str>,
+    keys: Vec<u64>,
+    offsets: Vec<u32>,
+    /// Pairs of (language index, quantised negative log-probability).
+    postings: &'static [u8],
+    /// Open-addressing index over `keys`: `slot -> key index + 1`, 0 empty.
+    slots: Vec<u32>,
+    slot_bits: u32,
+}
+
+static MODEL: LazyLock<Option<Model>> = LazyLock::new(|| Model::parse(MODEL_BYTES));
+
+impl Model {
+    fn parse(bytes: &'static [u8]) -> Option<Model> {
+        let mut reader = Reader { bytes, at: 0 };
+        if reader.take(8)? != b"LEDELNG1" {
+            return None;
+        }
+        let languages = reader.u32()? as usize;
+        let mut codes = Vec::with_capacity(languages);
+        for _ in 0..languages {
+            let code = std::str::from_utf8(reader.take(2)?).ok()?;
+            codes.push(*SUPPORTED.iter().find(|supported| **supported == code)?);
+        }
+        let count = reader.u32()? as usize;
+        let keys = (0..count)
+            .map(|_| reader.u64())
+            .collect::<Option<Vec<_>>>()?;
+        let postings_count = reader.u32()? as usize;
+        let offsets = (0..=count)
+            .map(|_| reader.u32())
+            .collect::<Option<Vec<_>>>()?;
+        let postings = reader.take(postings_count.checked_mul(2)?)?;
+        if offsets.last().copied() != Some(postings_count as u32)
+            || offsets.windows(2).any(|pair| pair[0] > pair[1])
+            || postings
+                .chunks(2)
+                .any(|pair| usize::from(pair[0]) >= codes.len())
+        {
+            return None;
+        }
+        let slot_bits = (count.max(1) * 2).next_power_of_two().trailing_zeros();
+        let mut slots = vec![0u32; 1 << slot_bits];
+        let mask = slots.len() - 1;
+        for (index, key) in keys.iter().enumerate() {
+            let mut slot = hash(*key, slot_bits);
+            while slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = index as u32 + 1;
+        }
+        Some(Model {
+            codes,
+            keys,
+            offsets,
+            postings,
+            slots,
+            slot_bits,
+        })
+    }
+
+    /// The postings of an n-gram, empty when no language has it.
+    fn postings(&self, key: u64) -> &[u8] {
+        let mask = self.slots.len() - 1;
+        let mut slot = hash(key, self.slot_bits);
+        loop {
+            let entry = self.slots[slot];
+            if entry == 0 {
+                return &[];
+            }
+            let index = entry as usize - 1;
+            if self.keys[index] == key {
+                let start = self.offsets[index] as usize * 2;
+                let end = self.offsets[index + 1] as usize * 2;
+                return self.postings.get(start..end).unwrap_or(&[]);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+fn hash(key: u64, bits: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+}
+
+struct Reader {
+    bytes: &'static [u8],
+    at: usize,
+}
+
+impl Reader {
+    fn take(&mut self, len: usize) -> Option<&'static [u8]> {
+        let bytes = self.bytes.get(self.at..self.at.checked_add(len)?)?;
+        self.at += len;
+        Some(bytes)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+/// The language of `text`, among the languages of its shared script, by the
+/// summed trigram scores; `None` when the text has no trigram or the table is
+/// unusable.
+pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection> {
+    let model = MODEL.as_ref()?;
+    let candidates: Vec<usize> = languages_of(shared.script)
+        .iter()
+        .filter_map(|code| model.codes.iter().position(|known| known == code))
+        .collect();
+    let mut totals = vec![0u32; model.codes.len()];
+    let mut scratch = vec![UNSEEN; model.codes.len()];
+    let mut window = [0u64; 3];
+    let mut in_word = 0usize;
+    let mut trigrams = 0u32;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if !c.is_alphabetic() {
+            in_word = 0;
+            continue;
+        }
+        window = [window[1], window[2], u64::from(u32::from(c))];
+        in_word += 1;
+        if in_word < 3 {
+            continue;
+        }
+        trigrams += 1;
+        let unigram = window[0];
+        let bigram = (window[0] << 21) | window[1];
+        let trigram = (bigram << 21) | window[2];
+        scratch.fill(UNSEEN);
+        // Longer n-grams overwrite shorter ones: lingua's back-off order.
+        for key in [unigram, bigram, trigram] {
+            for pair in model.postings(key).chunks_exact(2) {
+                if let Some(score) = scratch.get_mut(usize::from(pair[0])) {
+                    *score = u32::from(pair[1]);
+                }
+            }
+        }
+        for &language in &candidates {
+            totals[language] = totals[language].saturating_add(scratch[language]);
+        }
+    }
+    if trigrams == 0 {
+        return None;
+    }
+    let mut ranked: Vec<(u32, usize)> = candidates
+        .iter()
+        .map(|&language| (totals[language], language))
+        .collect();
+    ranked.sort_unstable();
+    let (best_total, best) = *ranked.first()?;
+    let runner_up_total = ranked.get(1).map_or(u32::MAX, |(total, _)| *total);
+    // The head-to-head share of the two best as a logistic of their mean
+    // difference per trigram (what lingua's softmax gives), with the mean
+    // scaled by the square root of the number of trigrams: the evidence of a
+    // long text is worth more than that of a short one, but the trigrams of
+    // one text are far from independent, so not linearly more.
+    let mean = (runner_up_total.saturating_sub(best_total)) as f32 * STEP / trigrams as f32;
+    let margin = mean * (trigrams as f32).sqrt();
+    Some(Detection {
+        code: model.codes.get(best)?,
+        confidence: 1.0 / (1.0 + (-margin).exp()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_parses() {
+        let model = MODEL.as_ref().expect("the shipped table is valid");
+        assert_eq!(model.codes.len(), SUPPORTED.len());
+        assert!(!model.postings(u64::from(u32::from('e'))).is_empty());
+        assert!(model.postings(u64::MAX).is_empty());
+    }
+
+    #[test]
+    fn a_damaged_table_is_refused() {
+        assert!(Model::parse(b"").is_none());
+        assert!(Model::parse(b"LEDELNG1\x01\x00\x00\x00en").is_none());
+        let truncated = &MODEL_BYTES[..MODEL_BYTES.len() - 1];
+        assert!(Model::parse(truncated).is_none());
+    }
+
+    #[test]
+    fn unique_scripts_decide() {
+        for (text, code) in [
+            ("Καλημέρα", "el"),
+            ("שלום עולם", "he"),
+            ("สวัสดีครับ", "th"),
+            ("გამარჯობა", "ka"),
+            ("안녕하세요", "ko"),
+            ("東京は大きい", "ja"),
+            ("北京很大", "zh"),
+        ] {
+            match by_script(text) {
+                ScriptVerdict::Decided(detection) => assert_eq!(detection.code, code, "{text}"),
+                _ => panic!("{text} should be decided by its script"),
+            }
+        }
+    }
+
+    #[test]
+    fn shared_scripts_are_left_to_the_model() {
+        assert!(matches!(
+            by_script("Привет, мир"),
+            ScriptVerdict::Shared(SharedScript {
+                script: Shared::Cyrillic,
+                letters: 9
+            })
+        ));
+        assert!(matches!(by_script("123 !?"), ScriptVerdict::Empty));
+    }
+}
