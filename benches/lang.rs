@@ -3,7 +3,9 @@
 //! `cargo bench --bench lang`. "article" is the fixture news article (about
 //! 13 kB, of which only the first `MAX_SAMPLE_BYTES` are looked at);
 //! "paragraphs" runs the per-paragraph detection over all its paragraphs;
-//! "sentence" is one sentence of about 100 bytes, the worst case per byte.
+//! "sentence_*" is one sentence of under 120 letters, which goes to lingua
+//! (the worst case per byte; "sentence_en_fast" is the fast path on it);
+//! "paragraph_fr" is a paragraph of about 200 letters, on the fast path.
 
 use std::hint::black_box;
 use std::ops::Range;
@@ -16,6 +18,10 @@ const SENTENCE: &str =
     "The minister said on Tuesday that the talks would resume next week in Geneva.";
 const SENTENCE_DE: &str =
     "Der Minister sagte am Dienstag, die Gespräche würden nächste Woche in Genf fortgesetzt.";
+
+const PARAGRAPH: &str = "Le conseil municipal a voté jeudi soir la fermeture du vieux pont pour \
+    travaux, après que des ingénieurs ont signalé que les fissures de ses piliers s'étaient \
+    agrandies pendant l'hiver.";
 
 fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
@@ -48,9 +54,16 @@ fn bench(c: &mut Criterion) {
         group.bench_function("sentence_en", |b| {
             b.iter(|| identifier.detect(black_box(SENTENCE)))
         });
+        group.bench_function("sentence_en_fast", |b| {
+            b.iter(|| identifier.detect_fast(black_box(SENTENCE)))
+        });
         group.throughput(Throughput::Bytes(SENTENCE_DE.len() as u64));
         group.bench_function("sentence_de", |b| {
             b.iter(|| identifier.detect(black_box(SENTENCE_DE)))
+        });
+        group.throughput(Throughput::Bytes(PARAGRAPH.len() as u64));
+        group.bench_function("paragraph_fr", |b| {
+            b.iter(|| identifier.detect(black_box(PARAGRAPH)))
         });
         group.finish();
     }

@@ -169,15 +169,26 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
 
 /// The n-gram table, parsed once.
 struct Model {
-    /// Index of each table language into [`SUPPORTED`].
+    /// The code of each table language.
     codes: Vec<&'static str>,
-    keys: Vec<u64>,
-    offsets: Vec<u32>,
+    /// Table indices of the languages of each shared script, in the order
+    /// of [`Shared`].
+    candidates: [Vec<usize>; 4],
     /// Pairs of (language index, quantised negative log-probability).
     postings: &'static [u8],
-    /// Open-addressing index over `keys`: `slot -> key index + 1`, 0 empty.
-    slots: Vec<u32>,
+    /// Open-addressing hash table of the n-grams, the key and its postings
+    /// range side by side so that a lookup touches one cache line.
+    slots: Vec<Slot>,
     slot_bits: u32,
+}
+
+/// One entry of the n-gram hash table; `end == 0` marks an empty slot (no
+/// n-gram has an empty postings list).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    start: u32,
+    end: u32,
 }
 
 static MODEL: LazyLock<Option<Model>> = LazyLock::new(|| Model::parse(MODEL_BYTES));
@@ -211,20 +222,40 @@ impl Model {
         {
             return None;
         }
-        let slot_bits = (count.max(1) * 2).next_power_of_two().trailing_zeros();
-        let mut slots = vec![0u32; 1 << slot_bits];
+        // A load factor between 0.5 and 0.8 keeps probe chains short.
+        let slot_bits = (count.max(1) * 5 / 4).next_power_of_two().trailing_zeros();
+        let mut slots = vec![Slot::default(); 1 << slot_bits];
         let mask = slots.len() - 1;
         for (index, key) in keys.iter().enumerate() {
+            let (start, end) = (offsets[index], offsets[index + 1]);
+            if start == end {
+                return None;
+            }
             let mut slot = hash(*key, slot_bits);
-            while slots[slot] != 0 {
+            while slots[slot].end != 0 {
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = index as u32 + 1;
+            slots[slot] = Slot {
+                key: *key,
+                start,
+                end,
+            };
         }
+        let candidates = [
+            Shared::Latin,
+            Shared::Cyrillic,
+            Shared::Arabic,
+            Shared::Devanagari,
+        ]
+        .map(|script| {
+            languages_of(script)
+                .iter()
+                .filter_map(|code| codes.iter().position(|known| known == code))
+                .collect()
+        });
         Some(Model {
             codes,
-            keys,
-            offsets,
+            candidates,
             postings,
             slots,
             slot_bits,
@@ -237,13 +268,11 @@ impl Model {
         let mut slot = hash(key, self.slot_bits);
         loop {
             let entry = self.slots[slot];
-            if entry == 0 {
+            if entry.end == 0 {
                 return &[];
             }
-            let index = entry as usize - 1;
-            if self.keys[index] == key {
-                let start = self.offsets[index] as usize * 2;
-                let end = self.offsets[index + 1] as usize * 2;
+            if entry.key == key {
+                let (start, end) = (entry.start as usize * 2, entry.end as usize * 2);
                 return self.postings.get(start..end).unwrap_or(&[]);
             }
             slot = (slot + 1) & mask;
@@ -281,10 +310,7 @@ impl Reader {
 /// unusable.
 pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection> {
     let model = MODEL.as_ref()?;
-    let candidates: Vec<usize> = languages_of(shared.script)
-        .iter()
-        .filter_map(|code| model.codes.iter().position(|known| known == code))
-        .collect();
+    let candidates = model.candidates.get(shared.script as usize)?;
     let mut totals = vec![0u32; model.codes.len()];
     let mut scratch = vec![UNSEEN; model.codes.len()];
     let mut window = [0u64; 3];
@@ -304,7 +330,9 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
         let unigram = window[0];
         let bigram = (window[0] << 21) | window[1];
         let trigram = (bigram << 21) | window[2];
-        scratch.fill(UNSEEN);
+        for &language in candidates {
+            scratch[language] = UNSEEN;
+        }
         // Longer n-grams overwrite shorter ones: lingua's back-off order.
         for key in [unigram, bigram, trigram] {
             for pair in model.postings(key).chunks_exact(2) {
@@ -313,31 +341,56 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
                 }
             }
         }
-        for &language in &candidates {
+        for &language in candidates {
             totals[language] = totals[language].saturating_add(scratch[language]);
         }
+        // Most texts are settled long before the sample ends.
+        if trigrams % CHECK_EVERY == 0
+            && margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= SETTLED)
+        {
+            break;
+        }
     }
+    let (best, margin) = margin(&totals, candidates, trigrams)?;
+    Some(Detection {
+        code: model.codes.get(best)?,
+        confidence: 1.0 / (1.0 + (-margin).exp()),
+    })
+}
+
+/// How often (in trigrams) the scoring checks whether the text is settled.
+const CHECK_EVERY: u32 = 64;
+
+/// A margin (see [`margin`]) at which the text counts as settled: a
+/// confidence above 0.9996, past which more text changes nothing that a
+/// caller would act on.
+const SETTLED: f32 = 8.0;
+
+/// The best candidate by `totals` and its margin over the runner-up; `None`
+/// before the first trigram.
+fn margin(totals: &[u32], candidates: &[usize], trigrams: u32) -> Option<(usize, f32)> {
     if trigrams == 0 {
         return None;
     }
-    let mut ranked: Vec<(u32, usize)> = candidates
-        .iter()
-        .map(|&language| (totals[language], language))
-        .collect();
-    ranked.sort_unstable();
-    let (best_total, best) = *ranked.first()?;
-    let runner_up_total = ranked.get(1).map_or(u32::MAX, |(total, _)| *total);
+    let (mut best, mut best_total, mut runner_up_total) = (None, u32::MAX, u32::MAX);
+    for &language in candidates {
+        let total = *totals.get(language)?;
+        if total < best_total {
+            runner_up_total = best_total;
+            best_total = total;
+            best = Some(language);
+        } else if total < runner_up_total {
+            runner_up_total = total;
+        }
+    }
+    let best = best?;
     // The head-to-head share of the two best as a logistic of their mean
     // difference per trigram (what lingua's softmax gives), with the mean
     // scaled by the square root of the number of trigrams: the evidence of a
     // long text is worth more than that of a short one, but the trigrams of
     // one text are far from independent, so not linearly more.
     let mean = (runner_up_total.saturating_sub(best_total)) as f32 * STEP / trigrams as f32;
-    let margin = mean * (trigrams as f32).sqrt();
-    Some(Detection {
-        code: model.codes.get(best)?,
-        confidence: 1.0 / (1.0 + (-margin).exp()),
-    })
+    Some((best, mean * (trigrams as f32).sqrt()))
 }
 
 #[cfg(test)]

@@ -47,6 +47,11 @@ pub const MAX_SAMPLE_BYTES: usize = 1024;
 /// lingua itself looks at trigrams only.
 pub const FAST_MIN_LETTERS: usize = 120;
 
+/// How many bytes of a paragraph are looked at, at most: a paragraph's
+/// language only matters where it differs from the document's, and a couple
+/// of hundred characters show that.
+pub const MAX_PARAGRAPH_SAMPLE_BYTES: usize = 384;
+
 /// A paragraph with fewer letters than this gets no detection of its own:
 /// a caption or a one-line quote is too short to tell closely related
 /// languages apart, and it would only add noise.
@@ -177,7 +182,8 @@ impl LanguageIdentifier {
     /// the range is not a valid byte range of `text` on character
     /// boundaries, or when no language stands out.
     ///
-    /// Paragraphs use the fast path only ([`Self::detect_fast`]): an article
+    /// Each paragraph is judged on its first [`MAX_PARAGRAPH_SAMPLE_BYTES`]
+    /// bytes, by the fast path only ([`Self::detect_fast`]): an article
     /// can have dozens of short paragraphs, and lingua on each of them would
     /// cost more than the rest of the pipeline. The confidence of a short
     /// paragraph is lower accordingly.
@@ -193,7 +199,7 @@ impl LanguageIdentifier {
                 if letter_count(paragraph, MIN_PARAGRAPH_LETTERS) < MIN_PARAGRAPH_LETTERS {
                     return None;
                 }
-                self.detect_fast(paragraph)
+                self.detect_fast(sample(paragraph, MAX_PARAGRAPH_SAMPLE_BYTES))
             })
             .collect()
     }
