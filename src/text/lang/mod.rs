@@ -13,16 +13,14 @@
 //! models only on the languages that remain, so a Latin or Cyrillic text
 //! pays for the Latin or Cyrillic models alone.
 
-use std::collections::HashMap;
 use std::ops::Range;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::LazyLock;
-
-use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 
 use fast::ScriptVerdict;
 
 mod fast;
+#[cfg(feature = "lingua")]
+mod full;
 
 /// The ISO 639-1 codes this module can answer, one per supported language.
 ///
@@ -96,30 +94,19 @@ pub enum Accuracy {
 /// are loaded on first use, once per process, shared by every detector.
 /// [`detect`] and [`detect_paragraphs`] use a shared high-accuracy instance.
 pub struct LanguageIdentifier {
-    detector: LanguageDetector,
-    codes: HashMap<Language, &'static str>,
+    #[cfg(feature = "lingua")]
+    full: full::Full,
 }
 
 impl LanguageIdentifier {
-    /// A detector in the given accuracy mode.
+    /// A detector in the given accuracy mode (which only matters with the
+    /// `lingua` feature).
     pub fn new(accuracy: Accuracy) -> Self {
-        let mut builder = LanguageDetectorBuilder::from_all_languages();
-        if accuracy == Accuracy::Low {
-            builder.with_low_accuracy_mode();
-        }
-        let codes = Language::all()
-            .into_iter()
-            .filter_map(|language| {
-                let code = language.iso_code_639_1().to_string();
-                SUPPORTED
-                    .iter()
-                    .find(|supported| **supported == code)
-                    .map(|supported| (language, *supported))
-            })
-            .collect();
+        #[cfg(not(feature = "lingua"))]
+        let _ = accuracy;
         Self {
-            detector: builder.build(),
-            codes,
+            #[cfg(feature = "lingua")]
+            full: full::Full::new(accuracy),
         }
     }
 
@@ -156,25 +143,13 @@ impl LanguageIdentifier {
         }
     }
 
-    /// The language of `text` by lingua alone (no sampling, no fast path).
+    /// The language of `text` by lingua alone (no sampling, no fast path);
+    /// without the `lingua` feature, the same as [`Self::detect_fast`].
     pub fn detect_with_lingua(&self, text: &str) -> Option<Detection> {
-        // The statistics come from a third-party crate; a bug there must not
-        // take the document down with it.
-        let values = catch_unwind(AssertUnwindSafe(|| {
-            self.detector.compute_language_confidence_values(text)
-        }))
-        .ok()?;
-        let (language, confidence) = *values.first()?;
-        // A tie means no language stands out (the same rule as lingua's own
-        // `detect_language_of`).
-        let runner_up = values.get(1).map_or(0.0, |(_, value)| *value);
-        if confidence <= 0.0 || (confidence - runner_up).abs() < f64::EPSILON {
-            return None;
-        }
-        Some(Detection {
-            code: self.codes.get(&language)?,
-            confidence: (confidence / (confidence + runner_up)) as f32,
-        })
+        #[cfg(feature = "lingua")]
+        return self.full.detect(text);
+        #[cfg(not(feature = "lingua"))]
+        return self.detect_fast(text);
     }
 
     /// One entry per range in `paragraphs`: the paragraph's own language, or
@@ -458,12 +433,6 @@ mod tests {
             let by_lingua = identifier.detect_with_lingua(text).map(|d| d.code);
             assert_eq!(by_lingua, Some(expected));
         }
-    }
-
-    #[test]
-    fn every_supported_language_has_a_code() {
-        let identifier = LanguageIdentifier::default();
-        assert_eq!(identifier.codes.len(), SUPPORTED.len());
     }
 
     fn paragraph_ranges(text: &str) -> Vec<Range<usize>> {
