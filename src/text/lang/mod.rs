@@ -321,6 +321,41 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_text_and_ranges_do_not_panic() {
+        // A fixed pseudo-random walk over characters of many scripts,
+        // control characters and combining marks, cut into ranges of any kind.
+        let pieces = [
+            "a", "Z", "é", "ß", "İ", "ı", "я", "Ж", "ع", "ی", "क", "ं", "字", "カ", "ひ", "한", "ก",
+            "ა", "Ա", "א", "α", "\u{301}", "\u{200d}", "\u{0}", "\n\n", " ", "-", "1", "🙂", "ǅ",
+        ];
+        let mut state = 0x2545_f491_u32;
+        let identifier = LanguageIdentifier::default();
+        for _ in 0..60 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            for _ in 0..(state % 400) {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                text.push_str(pieces[state as usize % pieces.len()]);
+            }
+            let detection = identifier.detect(&text);
+            assert!(detection.is_none_or(|d| d.confidence > 0.0 && d.confidence <= 1.0));
+            let _ = identifier.detect_fast(&text);
+            let len = text.len();
+            let ranges: Vec<Range<usize>> = (0..8)
+                .map(|i| (state as usize + i * 7) % (len + 2)..(state as usize / 3 + i) % (len + 2))
+                .collect();
+            assert_eq!(
+                identifier.detect_paragraphs(&text, &ranges).len(),
+                ranges.len()
+            );
+        }
+    }
+
+    #[test]
     fn long_text_is_judged_on_a_prefix() {
         let english = "Officials met again on Tuesday to discuss the plan. ".repeat(100);
         let german = "Die Beamten trafen sich am Dienstag erneut. ".repeat(100);
