@@ -180,6 +180,10 @@ struct Model {
     /// range side by side so that a lookup touches one cache line.
     slots: Vec<Slot>,
     slot_bits: u32,
+    /// One row per bigram `ab`, one byte per language: the score of `ab`,
+    /// else of `a`, else [`UNSEEN`]. A trigram starts from its prefix's row
+    /// and corrects the few languages that have the trigram itself.
+    rows: Vec<u8>,
 }
 
 /// One entry of the n-gram hash table; `end == 0` marks an empty slot (no
@@ -189,7 +193,11 @@ struct Slot {
     key: u64,
     start: u32,
     end: u32,
+    /// For a bigram, the index of its row in [`Model::rows`]; else `NO_ROW`.
+    row: u32,
 }
+
+const NO_ROW: u32 = u32::MAX;
 
 static MODEL: LazyLock<Option<Model>> = LazyLock::new(|| Model::parse(MODEL_BYTES));
 
@@ -239,6 +247,7 @@ impl Model {
                 key: *key,
                 start,
                 end,
+                row: NO_ROW,
             };
         }
         let candidates = [
@@ -253,27 +262,81 @@ impl Model {
                 .filter_map(|code| codes.iter().position(|known| known == code))
                 .collect()
         });
-        Some(Model {
+        let mut model = Model {
             codes,
             candidates,
             postings,
             slots,
             slot_bits,
-        })
+            rows: Vec::new(),
+        };
+        model.build_rows();
+        Some(model)
+    }
+
+    /// Fills [`Model::rows`] and the `row` of every bigram slot.
+    fn build_rows(&mut self) {
+        let languages = self.codes.len();
+        let mut rows = Vec::new();
+        let mut row = vec![0u8; languages];
+        for index in 0..self.slots.len() {
+            let slot = self.slots[index];
+            let is_bigram = slot.end != 0 && slot.key >> 42 == 0 && slot.key >> 21 != 0;
+            if !is_bigram || rows.len() / languages.max(1) >= NO_ROW as usize {
+                continue;
+            }
+            self.back_off_row(slot.key, &mut row);
+            self.slots[index].row = (rows.len() / languages) as u32;
+            rows.extend_from_slice(&row);
+        }
+        self.rows = rows;
+    }
+
+    /// Writes into `row` the score per language of `bigram` backing off to
+    /// its first character, computed from the postings.
+    fn back_off_row(&self, bigram: u64, row: &mut [u8]) {
+        row.fill(UNSEEN as u8);
+        for key in [bigram >> 21, bigram] {
+            for pair in self.postings(key).chunks_exact(2) {
+                if let Some(score) = row.get_mut(usize::from(pair[0])) {
+                    *score = pair[1];
+                }
+            }
+        }
+    }
+
+    /// The row of a bigram, if the table has the bigram.
+    fn row(&self, bigram: u64) -> Option<&[u8]> {
+        let slot = self.slot(bigram)?;
+        if slot.row == NO_ROW {
+            return None;
+        }
+        let languages = self.codes.len();
+        let start = slot.row as usize * languages;
+        self.rows.get(start..start + languages)
     }
 
     /// The postings of an n-gram, empty when no language has it.
     fn postings(&self, key: u64) -> &[u8] {
+        self.slot(key)
+            .and_then(|slot| {
+                self.postings
+                    .get(slot.start as usize * 2..slot.end as usize * 2)
+            })
+            .unwrap_or(&[])
+    }
+
+    /// The table entry of an n-gram.
+    fn slot(&self, key: u64) -> Option<&Slot> {
         let mask = self.slots.len() - 1;
         let mut slot = hash(key, self.slot_bits);
         loop {
-            let entry = self.slots[slot];
+            let entry = self.slots.get(slot)?;
             if entry.end == 0 {
-                return &[];
+                return None;
             }
             if entry.key == key {
-                let (start, end) = (entry.start as usize * 2, entry.end as usize * 2);
-                return self.postings.get(start..end).unwrap_or(&[]);
+                return Some(entry);
             }
             slot = (slot + 1) & mask;
         }
@@ -312,7 +375,7 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
     let model = MODEL.as_ref()?;
     let candidates = model.candidates.get(shared.script as usize)?;
     let mut totals = vec![0u32; model.codes.len()];
-    let mut scratch = vec![UNSEEN; model.codes.len()];
+    let mut fallback_row = vec![0u8; model.codes.len()];
     let mut window = [0u64; 3];
     let mut in_word = 0usize;
     let mut trigrams = 0u32;
@@ -327,22 +390,31 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
             continue;
         }
         trigrams += 1;
-        let unigram = window[0];
         let bigram = (window[0] << 21) | window[1];
         let trigram = (bigram << 21) | window[2];
+        // Lingua's back-off: the trigram's score where a language has it,
+        // else its bigram prefix's, else its first character's.
+        let row = match model.row(bigram) {
+            Some(row) => row,
+            None => {
+                model.back_off_row(bigram, &mut fallback_row);
+                &fallback_row
+            }
+        };
         for &language in candidates {
-            scratch[language] = UNSEEN;
-        }
-        // Longer n-grams overwrite shorter ones: lingua's back-off order.
-        for key in [unigram, bigram, trigram] {
-            for pair in model.postings(key).chunks_exact(2) {
-                if let Some(score) = scratch.get_mut(usize::from(pair[0])) {
-                    *score = u32::from(pair[1]);
-                }
+            if let (Some(total), Some(score)) = (totals.get_mut(language), row.get(language)) {
+                *total += u32::from(*score);
             }
         }
-        for &language in candidates {
-            totals[language] = totals[language].saturating_add(scratch[language]);
+        for pair in model.postings(trigram).chunks_exact(2) {
+            let language = usize::from(pair[0]);
+            if let (Some(total), Some(score)) = (totals.get_mut(language), row.get(language)) {
+                // Wrapping: a language outside the candidates has no base
+                // score to correct, and its total is never read.
+                *total = total
+                    .wrapping_add(u32::from(pair[1]))
+                    .wrapping_sub(u32::from(*score));
+            }
         }
         // Most texts are settled long before the sample ends.
         if trigrams % CHECK_EVERY == 0
