@@ -21,7 +21,7 @@
 //! postings: per posting u8 language index, u8 quantised -log-probability
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,6 +37,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     let output = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "data/lang/ngrams.bin".to_owned());
+    let long_output = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| "data/lang/ngrams45.bin".to_owned());
+    // How many of the most frequent 4-grams and 5-grams each language keeps.
+    let keep = [
+        env_count("LEDE_KEEP_4GRAMS", DEFAULT_KEEP[0])?,
+        env_count("LEDE_KEEP_5GRAMS", DEFAULT_KEEP[1])?,
+    ];
     let mut models = model_files()?;
     models.sort();
     if models.len() != 75 {
@@ -45,16 +53,37 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let mut codes: Vec<String> = Vec::new();
     let mut table: BTreeMap<u64, Vec<(u8, u8)>> = BTreeMap::new();
+    let mut long_table: BTreeMap<u32, Vec<(u8, u8)>> = BTreeMap::new();
     for (index, (code, path)) in models.iter().enumerate() {
         codes.push(code.clone());
         let bytes = std::fs::read(path)?;
         let map = Map::new(bytes)?;
         let mut stream = map.into_stream();
         let mut kept = 0usize;
+        // Joint log-probability of every n-gram (the sum of the conditional
+        // ones along its prefixes), to keep only the most frequent long ones.
+        let mut joint: HashMap<String, f64> = HashMap::new();
+        let mut long: [Vec<(f64, u32, u8)>; 2] = [Vec::new(), Vec::new()];
         while let Some((key, value)) = stream.next() {
             let Ok(ngram) = std::str::from_utf8(key) else {
                 continue;
             };
+            let log_probability = f64::from_bits(value);
+            let length = ngram.chars().count();
+            let prefix_end = ngram.char_indices().last().map_or(0, |(at, _)| at);
+            let prefix_joint = if length == 1 {
+                0.0
+            } else {
+                joint.get(&ngram[..prefix_end]).copied().unwrap_or(-100.0)
+            };
+            let ngram_joint = prefix_joint + log_probability;
+            if length < 5 {
+                joint.insert(ngram.to_owned(), ngram_joint);
+            }
+            if length >= 4 {
+                let quantised = (-log_probability / STEP).round().clamp(0.0, 255.0) as u8;
+                long[length - 4].push((ngram_joint, long_key(ngram), quantised));
+            }
             let Some(packed) = pack(ngram) else {
                 continue;
             };
@@ -66,8 +95,30 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .push((index as u8, quantised));
             kept += 1;
         }
+        for (order, mut ngrams) in long.into_iter().enumerate() {
+            let total = ngrams.len();
+            ngrams.sort_by(|a, b| b.0.total_cmp(&a.0));
+            ngrams.truncate(keep[order]);
+            for (_, key, quantised) in ngrams {
+                let list = long_table.entry(key).or_default();
+                // Two n-grams of one language with the same 32-bit key:
+                // the more frequent one, seen first, stays.
+                if list
+                    .last()
+                    .is_none_or(|(language, _)| usize::from(*language) != index)
+                {
+                    list.push((index as u8, quantised));
+                }
+            }
+            eprintln!(
+                "{code}: {} of {total} {}-grams",
+                keep[order].min(total),
+                order + 4
+            );
+        }
         eprintln!("{code}: {kept} n-grams");
     }
+    write_long_table(&long_output, &codes, &long_table)?;
 
     let mut out = Vec::new();
     out.extend_from_slice(b"LEDELNG1");
@@ -106,6 +157,83 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// How many 4-grams and 5-grams each language keeps by default: the most
+/// frequent ones, which are what a short text mostly consists of.
+const DEFAULT_KEEP: [usize; 2] = [60_000, 60_000];
+
+fn env_count(name: &str, default: usize) -> Result<usize, Box<dyn Error>> {
+    match std::env::var(name) {
+        Ok(value) => Ok(value.parse()?),
+        Err(_) => Ok(default),
+    }
+}
+
+/// Writes the table of long n-grams. Format (little endian), read by
+/// `src/text/lang/short.rs`:
+///
+/// ```text
+/// b"LEDELNG5"
+/// u32 languages, then per language 2 bytes of ISO 639-1 code
+/// u32 keys, then that many u32 keys (see `long_key`), sorted
+/// per key a u8 count of its postings
+/// per block of BLOCK keys a u32 offset of the block's first posting
+/// postings: per posting u8 language index, u8 quantised -log-probability
+/// ```
+fn write_long_table(
+    output: &str,
+    codes: &[String],
+    table: &BTreeMap<u32, Vec<(u8, u8)>>,
+) -> Result<(), Box<dyn Error>> {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"LEDELNG5");
+    out.extend_from_slice(&(codes.len() as u32).to_le_bytes());
+    for code in codes {
+        out.extend_from_slice(code.as_bytes());
+    }
+    out.extend_from_slice(&(table.len() as u32).to_le_bytes());
+    for key in table.keys() {
+        out.extend_from_slice(&key.to_le_bytes());
+    }
+    for list in table.values() {
+        out.push(u8::try_from(list.len())?);
+    }
+    let mut offset = 0u32;
+    for (index, list) in table.values().enumerate() {
+        if index % BLOCK == 0 {
+            out.extend_from_slice(&offset.to_le_bytes());
+        }
+        offset += list.len() as u32;
+    }
+    for list in table.values() {
+        for (language, quantised) in list {
+            out.push(*language);
+            out.push(*quantised);
+        }
+    }
+    std::fs::write(output, &out)?;
+    eprintln!(
+        "{output}: {} n-grams, {offset} postings, {} bytes",
+        table.len(),
+        out.len()
+    );
+    Ok(())
+}
+
+/// Keys per block of the long table's offset index (see `write_long_table`).
+const BLOCK: usize = 64;
+
+/// The key of a 4- or 5-gram: the high half of a 64-bit hash of its
+/// characters. Must match `long_key` in `src/text/lang/short.rs` (a test
+/// there pins its value).
+fn long_key(ngram: &str) -> u32 {
+    let mut hash = 0xCBF2_9CE4_8422_2325u64;
+    for c in ngram.chars() {
+        hash = (hash ^ u64::from(u32::from(c))).wrapping_mul(0x0000_0100_0000_01B3);
+        hash ^= hash >> 29;
+    }
+    (hash >> 32) as u32
+}
+
 /// The characters of an n-gram of one to three characters, 21 bits each,
 /// the first in the highest bits; `None` for longer n-grams.
 fn pack(ngram: &str) -> Option<u64> {
@@ -126,7 +254,13 @@ fn pack(ngram: &str) -> Option<u64> {
 fn model_files() -> Result<Vec<(String, PathBuf)>, Box<dyn Error>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let metadata = Command::new(cargo)
-        .args(["metadata", "--format-version", "1"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--features",
+            "build-lang-model",
+        ])
         .output()?;
     if !metadata.status.success() {
         return Err("cargo metadata failed".into());

@@ -7,9 +7,9 @@
 //! cargo run --release --example langid_jsonl [-- --low] < input.jsonl
 //! ```
 //!
-//! `--low` uses lingua's low-accuracy mode for short texts; `--fast` uses
-//! the fast path alone (`detect_fast`), `--lingua` lingua alone on the whole
-//! text (`detect_with_lingua`), to compare them with the default. A line that is not such an object
+//! `--low` scores short texts with trigrams only (`Accuracy::Low`); `--fast`
+//! uses the fast path alone (`detect_fast`), to compare them with the
+//! default. A line that is not such an object
 //! gets `{"id": null, "lang": null, "error": ...}` so that output lines stay
 //! aligned with input lines.
 
@@ -25,11 +25,6 @@ struct Input {
     text: String,
 }
 
-enum Path {
-    Fast,
-    Lingua,
-}
-
 fn main() -> io::Result<()> {
     let accuracy = if std::env::args().any(|arg| arg == "--low") {
         Accuracy::Low
@@ -37,11 +32,7 @@ fn main() -> io::Result<()> {
         Accuracy::High
     };
     let identifier = LanguageIdentifier::new(accuracy);
-    let path = std::env::args().find_map(|arg| match arg.as_str() {
-        "--fast" => Some(Path::Fast),
-        "--lingua" => Some(Path::Lingua),
-        _ => None,
-    });
+    let fast = std::env::args().any(|arg| arg == "--fast");
     let stdin = io::stdin().lock();
     let mut out = BufWriter::new(io::stdout().lock());
     for line in stdin.lines() {
@@ -51,10 +42,10 @@ fn main() -> io::Result<()> {
         }
         let record = match serde_json::from_str::<Input>(&line) {
             Ok(input) => {
-                let detection = match path {
-                    None => identifier.detect(&input.text),
-                    Some(Path::Fast) => identifier.detect_fast(&input.text),
-                    Some(Path::Lingua) => identifier.detect_with_lingua(&input.text),
+                let detection = if fast {
+                    identifier.detect_fast(&input.text)
+                } else {
+                    identifier.detect(&input.text)
                 };
                 let lang = detection.map(
                     |detection| json!({"code": detection.code, "confidence": detection.confidence}),

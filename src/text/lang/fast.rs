@@ -168,7 +168,7 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
 }
 
 /// The n-gram table, parsed once.
-struct Model {
+pub(super) struct Model {
     /// The code of each table language.
     codes: Vec<&'static str>,
     /// Table indices of the languages of each shared script, in the order
@@ -200,6 +200,12 @@ struct Slot {
 const NO_ROW: u32 = u32::MAX;
 
 static MODEL: LazyLock<Option<Model>> = LazyLock::new(|| Model::parse(MODEL_BYTES));
+
+/// The shared table of one- to three-character n-grams; `None` if the
+/// shipped table does not parse.
+pub(super) fn table() -> Option<&'static Model> {
+    MODEL.as_ref()
+}
 
 impl Model {
     fn parse(bytes: &'static [u8]) -> Option<Model> {
@@ -316,8 +322,22 @@ impl Model {
         self.rows.get(start..start + languages)
     }
 
-    /// The postings of an n-gram, empty when no language has it.
-    fn postings(&self, key: u64) -> &[u8] {
+    /// The code of each table language, by table index.
+    pub(super) fn codes(&self) -> &[&'static str] {
+        &self.codes
+    }
+
+    /// Table indices of the languages written in `shared`'s script.
+    pub(super) fn candidates(&self, shared: &SharedScript) -> &[usize] {
+        self.candidates
+            .get(shared.script as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The postings of an n-gram (characters packed 21 bits each, the first
+    /// highest), pairs of (language index, score in steps); empty when no
+    /// language has it.
+    pub(super) fn postings(&self, key: u64) -> &[u8] {
         self.slot(key)
             .and_then(|slot| {
                 self.postings

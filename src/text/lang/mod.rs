@@ -21,8 +21,7 @@ use std::sync::LazyLock;
 use fast::ScriptVerdict;
 
 mod fast;
-#[cfg(feature = "lingua")]
-mod full;
+mod short;
 
 /// The ISO 639-1 codes this module can answer, one per supported language.
 ///
@@ -94,25 +93,19 @@ pub enum Accuracy {
 
 /// A language detector over the [`SUPPORTED`] languages.
 ///
-/// Building one is cheap; the n-gram models are compiled into the binary and
-/// are loaded on first use, once per process, shared by every detector (the
-/// trigram table takes about 0.15 s and 29 MB on first use).
-/// [`detect`] and [`detect_paragraphs`] use a shared high-accuracy instance.
+/// Building one is free; the n-gram tables are compiled into the binary and
+/// parsed on first use, once per process, shared by every detector (about
+/// 0.15 s and 29 MB for the trigram table; the table of longer n-grams is
+/// read in place). [`detect`] and [`detect_paragraphs`] use a shared
+/// high-accuracy instance.
 pub struct LanguageIdentifier {
-    #[cfg(feature = "lingua")]
-    full: full::Full,
+    accuracy: Accuracy,
 }
 
 impl LanguageIdentifier {
-    /// A detector in the given accuracy mode (which only matters with the
-    /// `lingua` feature).
+    /// A detector in the given accuracy mode.
     pub fn new(accuracy: Accuracy) -> Self {
-        #[cfg(not(feature = "lingua"))]
-        let _ = accuracy;
-        Self {
-            #[cfg(feature = "lingua")]
-            full: full::Full::new(accuracy),
-        }
+        Self { accuracy }
     }
 
     /// The language of `text`, judged on its first [`MAX_SAMPLE_BYTES`]
@@ -122,23 +115,27 @@ impl LanguageIdentifier {
     /// A script that only one language writes decides by itself; a sample
     /// with at least [`FAST_MIN_LETTERS`] letters of a shared script (Latin,
     /// Cyrillic, Arabic, Devanagari) is scored with the trigram table;
-    /// shorter ones go to lingua, whose use of all n-gram lengths pays off
-    /// on short texts.
+    /// shorter ones (in [`Accuracy::High`]) with n-grams of one to five
+    /// characters, which pays off on short texts.
     pub fn detect(&self, text: &str) -> Option<Detection> {
         let sample = sample(text, MAX_SAMPLE_BYTES);
         match fast::by_script(sample) {
             ScriptVerdict::Empty => None,
             ScriptVerdict::Decided(detection) => Some(detection),
-            ScriptVerdict::Shared(shared) if shared.letters >= FAST_MIN_LETTERS => {
-                fast::by_trigrams(sample, &shared).or_else(|| self.detect_with_lingua(sample))
+            ScriptVerdict::Shared(shared)
+                if shared.letters >= FAST_MIN_LETTERS || self.accuracy == Accuracy::Low =>
+            {
+                fast::by_trigrams(sample, &shared)
             }
-            ScriptVerdict::Shared(_) => self.detect_with_lingua(sample),
+            ScriptVerdict::Shared(shared) => {
+                short::by_all_ngrams(sample, &shared).or_else(|| fast::by_trigrams(sample, &shared))
+            }
         }
     }
 
     /// The language of `text` by the fast path alone (script, then the
-    /// trigram table, whatever the length): about a hundred times cheaper
-    /// than lingua on a short text, and less accurate on one.
+    /// trigram table, whatever the length): several times cheaper than
+    /// [`Self::detect`] on a short text, and less accurate on one.
     pub fn detect_fast(&self, text: &str) -> Option<Detection> {
         let sample = sample(text, MAX_SAMPLE_BYTES);
         match fast::by_script(sample) {
@@ -146,15 +143,6 @@ impl LanguageIdentifier {
             ScriptVerdict::Decided(detection) => Some(detection),
             ScriptVerdict::Shared(shared) => fast::by_trigrams(sample, &shared),
         }
-    }
-
-    /// The language of `text` by lingua alone (no sampling, no fast path);
-    /// without the `lingua` feature, the same as [`Self::detect_fast`].
-    pub fn detect_with_lingua(&self, text: &str) -> Option<Detection> {
-        #[cfg(feature = "lingua")]
-        return self.full.detect(text);
-        #[cfg(not(feature = "lingua"))]
-        return self.detect_fast(text);
     }
 
     /// One entry per range in `paragraphs`: the paragraph's own language, or
@@ -458,7 +446,7 @@ mod tests {
     ];
 
     #[test]
-    fn long_paragraphs_take_the_trigram_table_and_agree_with_lingua() {
+    fn long_paragraphs_take_the_trigram_table_and_agree_with_the_short_path() {
         let identifier = LanguageIdentifier::default();
         for (expected, text) in LONG {
             let ScriptVerdict::Shared(shared) = fast::by_script(text) else {
@@ -470,8 +458,8 @@ mod tests {
                 .expect("a long paragraph is detected");
             assert_eq!(detection.code, expected);
             assert!(detection.confidence > 0.9, "{expected}: {detection:?}");
-            let by_lingua = identifier.detect_with_lingua(text).map(|d| d.code);
-            assert_eq!(by_lingua, Some(expected));
+            let by_short_path = short::by_all_ngrams(text, &shared).map(|d| d.code);
+            assert_eq!(by_short_path, Some(expected));
         }
     }
 
