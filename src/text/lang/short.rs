@@ -23,6 +23,12 @@ static LONG_BYTES: &[u8] = include_bytes!("../../../data/lang/ngrams45.bin");
 /// as the fast table's).
 const STEP: f32 = 1.0 / 8.0;
 
+/// Score (in steps) of a letter a candidate language has never seen, about
+/// e^-25: lingua adds nothing for it, which lets a language that lacks a
+/// text's distinctive letters win on the letters it has; a fixed penalty
+/// instead works like lingua's hand-written letter rules, from the data.
+const UNKNOWN_LETTER: u32 = 200;
+
 /// The longest n-gram scored.
 const MAX_ORDER: usize = 5;
 
@@ -152,6 +158,14 @@ fn long_key(chars: &[char]) -> u32 {
     (hash >> 32) as u32
 }
 
+/// The bit of a language in a set of languages (none past the 128th).
+fn bit(language: usize) -> u128 {
+    u32::try_from(language)
+        .ok()
+        .and_then(|shift| 1u128.checked_shl(shift))
+        .unwrap_or(0)
+}
+
 /// The key of an n-gram of one to three characters in the fast table.
 fn packed_key(chars: &[char]) -> u64 {
     chars
@@ -169,11 +183,10 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
     let languages = table.codes().len();
     let candidate_mask = candidates
         .iter()
-        .fold(0u128, |mask, &language| mask | (1u128 << language));
-    // Summed scores in steps (negative log-probabilities), and how many of
-    // the text's letters each language knows.
+        .fold(0u128, |mask, &language| mask | bit(language));
+    // Summed scores in steps (negative log-probabilities).
     let mut totals = vec![0u32; languages];
-    let mut known_letters = vec![0u32; languages];
+    let mut letters = 0u32;
     let mut word: Vec<char> = Vec::with_capacity(32);
     let mut chars = text.chars().flat_map(char::to_lowercase).peekable();
     while chars.peek().is_some() {
@@ -197,7 +210,7 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
                     };
                     for pair in postings.chunks_exact(2) {
                         let language = usize::from(pair[0]);
-                        let bit = 1u128 << language;
+                        let bit = bit(language);
                         if candidate_mask & bit == 0 || scored & bit != 0 {
                             continue;
                         }
@@ -205,29 +218,33 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
                         if let Some(total) = totals.get_mut(language) {
                             *total += u32::from(pair[1]);
                         }
-                        if order == 1 {
-                            if let Some(known) = known_letters.get_mut(language) {
-                                *known += 1;
-                            }
-                        }
                     }
                     if scored == candidate_mask {
                         break;
                     }
                 }
+                if order == 1 {
+                    letters += 1;
+                    let mut missing = candidate_mask & !scored;
+                    while missing != 0 {
+                        let language = missing.trailing_zeros() as usize;
+                        missing &= missing - 1;
+                        if let Some(total) = totals.get_mut(language) {
+                            *total += UNKNOWN_LETTER;
+                        }
+                    }
+                }
             }
         }
     }
-    // Lingua's normalisation: the mean log-probability per known letter,
-    // so a language is not favoured for skipping letters it has never seen.
+    if letters == 0 {
+        return None;
+    }
+    // Lingua's normalisation: the mean score per letter.
     let mut best: Option<(usize, f32)> = None;
     let mut runner_up = f32::NEG_INFINITY;
     for &language in candidates {
-        let known = *known_letters.get(language)?;
-        if known == 0 {
-            continue;
-        }
-        let score = -(*totals.get(language)? as f32) * STEP / known as f32;
+        let score = -(*totals.get(language)? as f32) * STEP / letters as f32;
         match best {
             Some((_, best_score)) if score <= best_score => runner_up = runner_up.max(score),
             _ => {
@@ -239,7 +256,10 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
         }
     }
     let (best, score) = best?;
-    let margin = score - runner_up;
+    // The difference of the mean scores per letter, scaled by the square
+    // root of the number of letters as on the trigram path: a longer text's
+    // evidence is worth more, though its letters are far from independent.
+    let margin = (score - runner_up) * (letters as f32).sqrt();
     Some(Detection {
         code: table.codes().get(best)?,
         confidence: if margin.is_finite() {
