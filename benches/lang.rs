@@ -3,9 +3,10 @@
 //! `cargo bench --bench lang`. "article" is the fixture news article (about
 //! 13 kB, of which only the first `MAX_SAMPLE_BYTES` are looked at);
 //! "paragraphs" runs the per-paragraph detection over all its paragraphs;
-//! "sentence_*" is one sentence of under 120 letters, which goes to lingua
-//! (the worst case per byte; "sentence_en_fast" is the fast path on it);
-//! "paragraph_fr" is a paragraph of about 200 letters, on the fast path.
+//! "sentence_*" is one sentence of under 200 letters, which takes the
+//! short-text path with n-grams of one to five characters (the worst case
+//! per byte; "sentence_en_fast" is the trigram path on it); "paragraph_fr"
+//! is a paragraph of about 170 letters, also on the short-text path.
 
 use std::hint::black_box;
 use std::ops::Range;

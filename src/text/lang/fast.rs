@@ -392,6 +392,16 @@ impl Reader {
 /// summed trigram scores; `None` when the text has no trigram or the table is
 /// unusable.
 pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection> {
+    by_trigrams_until(text, shared, SETTLED)
+}
+
+/// [`by_trigrams`], stopping once the margin of the best language reaches
+/// `settled` (see [`margin`]).
+pub(super) fn by_trigrams_until(
+    text: &str,
+    shared: &SharedScript,
+    settled: f32,
+) -> Option<Detection> {
     let model = MODEL.as_ref()?;
     let candidates = model.candidates.get(shared.script as usize)?;
     let mut totals = vec![0u32; model.codes.len()];
@@ -421,10 +431,10 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
                 &fallback_row
             }
         };
-        for &language in candidates {
-            if let (Some(total), Some(score)) = (totals.get_mut(language), row.get(language)) {
-                *total += u32::from(*score);
-            }
+        // Every language, candidate or not: a plain loop over the whole row
+        // compiles to a few vector additions.
+        for (total, score) in totals.iter_mut().zip(row) {
+            *total = total.wrapping_add(u32::from(*score));
         }
         for pair in model.postings(trigram).chunks_exact(2) {
             let language = usize::from(pair[0]);
@@ -438,7 +448,7 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
         }
         // Most texts are settled long before the sample ends.
         if trigrams % CHECK_EVERY == 0
-            && margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= SETTLED)
+            && margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled)
         {
             break;
         }
@@ -451,12 +461,17 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
 }
 
 /// How often (in trigrams) the scoring checks whether the text is settled.
-const CHECK_EVERY: u32 = 64;
+const CHECK_EVERY: u32 = 16;
 
 /// A margin (see [`margin`]) at which the text counts as settled: a
 /// confidence above 0.9996, past which more text changes nothing that a
 /// caller would act on.
-const SETTLED: f32 = 8.0;
+pub(super) const SETTLED: f32 = 8.0;
+
+/// The margin at which a paragraph counts as settled: a confidence of about
+/// 0.98, well past [`super::FOREIGN_PARAGRAPH_CONFIDENCE`], so that the
+/// typical paragraph is decided on its first few dozen trigrams.
+pub(super) const PARAGRAPH_SETTLED: f32 = 3.0;
 
 /// The best candidate by `totals` and its margin over the runner-up; `None`
 /// before the first trigram.
