@@ -469,7 +469,7 @@ const CHECK_EVERY: u32 = 16;
 pub(super) const SETTLED: f32 = 8.0;
 
 /// The margin at which a paragraph counts as settled: a confidence of about
-/// 0.98, well past [`super::FOREIGN_PARAGRAPH_CONFIDENCE`], so that the
+/// 0.95, well past [`super::FOREIGN_PARAGRAPH_CONFIDENCE`], so that the
 /// typical paragraph is decided on its first few dozen trigrams.
 pub(super) const PARAGRAPH_SETTLED: f32 = 3.0;
 

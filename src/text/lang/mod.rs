@@ -6,14 +6,16 @@
 //! text (see [`MAX_SAMPLE_BYTES`]), which keeps the cost per document flat
 //! however long the article is.
 //!
-//! The statistics are those of the `lingua` crate (Apache-2.0) for 75
-//! languages ([`SUPPORTED`]), used in two ways. A script that one language
-//! alone writes decides by itself, and a sample long enough is scored by the
-//! fast path (`fast.rs`): one table of lingua's one- to three-character
-//! n-grams for all languages, built by `examples/build_lang_model.rs` into
-//! `data/lang/ngrams.bin`. Short samples go to lingua's own detector
-//! (`full.rs`, the `lingua` feature, on by default), which is far slower but
-//! uses n-grams of up to five characters and is much better on a sentence.
+//! The statistics are those of the `lingua` crates' language models
+//! (Apache-2.0) for 75 languages ([`SUPPORTED`]), turned into two tables by
+//! `examples/build_lang_model.rs`; the library itself does not depend on
+//! lingua. A script that one language alone writes decides by itself; a
+//! sample long enough is scored by the fast path (`fast.rs`): one table of
+//! the one- to three-character n-grams of all languages,
+//! `data/lang/ngrams.bin`. Short samples take the short-text path
+//! (`short.rs`), which adds the four- and five-character n-grams of
+//! `data/lang/ngrams45.bin` and scores like lingua's high-accuracy mode:
+//! several times slower per byte, much better on a sentence.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -68,12 +70,9 @@ pub struct Detection {
     /// ISO 639-1 code, one of [`SUPPORTED`].
     pub code: &'static str,
     /// How clearly the detected language beats its closest rival, in
-    /// `(0.5, 1]`. From lingua: its probability of the winner divided by the
-    /// sum of the two best (lingua's own values are spread over all 75
-    /// languages and vary with the input length, a plain English sentence
-    /// may get 0.26, so they make a poor threshold). From the trigram table:
-    /// the logistic of the score difference of the two best, growing with
-    /// the square root of the text's length. From the script alone: the
+    /// `(0.5, 1]`. From the n-gram tables: the logistic of the difference of
+    /// the mean scores of the two best languages, scaled by the square root
+    /// of the text's length. From the script alone: the
     /// share of letters in that script. A short Bosnian sentence that could
     /// as well be Croatian gets little more than 0.5, a long clear article
     /// about 0.9999. A score for ranking and thresholds, not a calibrated
@@ -154,7 +153,7 @@ impl LanguageIdentifier {
     ///
     /// Each paragraph is judged on its first [`MAX_PARAGRAPH_SAMPLE_BYTES`]
     /// bytes, by the script and the trigram table only, and scoring stops
-    /// as soon as the paragraph is clear (a confidence of about 0.98): an
+    /// as soon as the paragraph is clear (a confidence of about 0.95): an
     /// article can have dozens of paragraphs, and this must cost far less
     /// than the rest of the pipeline. Confidences are lower accordingly than
     /// [`Self::detect`] would give on the same text.

@@ -187,6 +187,7 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
     let mut totals = vec![0u32; languages];
     let mut letters = 0u32;
     let mut word: Vec<char> = Vec::with_capacity(32);
+    let mut lookups: Vec<[&[u8]; MAX_ORDER]> = Vec::with_capacity(32);
     let mut chars = text.chars().flat_map(char::to_lowercase).peekable();
     while chars.peek().is_some() {
         word.clear();
@@ -196,17 +197,34 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
             }
             word.push(c);
         }
+        // The postings of the n-grams of every length starting at each
+        // position, looked up once: the prefixes of an n-gram are the
+        // shorter n-grams at its start.
+        lookups.clear();
+        for start in 0..word.len() {
+            let mut found: [&[u8]; MAX_ORDER] = [&[]; MAX_ORDER];
+            for (length, postings) in found.iter_mut().enumerate().map(|(i, p)| (i + 1, p)) {
+                let Some(ngram) = word.get(start..start + length) else {
+                    break;
+                };
+                *postings = if length > 3 {
+                    long.postings(long_key(ngram))
+                } else {
+                    table.postings(packed_key(ngram))
+                };
+            }
+            lookups.push(found);
+        }
         for order in 1..=MAX_ORDER.min(word.len()) {
-            for ngram in word.windows(order) {
+            for start in 0..=word.len() - order {
                 let mut scored = 0u128;
                 // The longest prefix a language knows gives its score.
                 for length in (1..=order).rev() {
-                    let prefix = &ngram[..length];
-                    let postings = if length > 3 {
-                        long.postings(long_key(prefix))
-                    } else {
-                        table.postings(packed_key(prefix))
-                    };
+                    let postings = lookups
+                        .get(start)
+                        .and_then(|found| found.get(length - 1))
+                        .copied()
+                        .unwrap_or(&[]);
                     for pair in postings.chunks_exact(2) {
                         let language = usize::from(pair[0]);
                         let bit = bit(language);
