@@ -70,7 +70,7 @@ pub struct Detection {
     /// ISO 639-1 code, one of [`SUPPORTED`].
     pub code: &'static str,
     /// How clearly the detected language beats its closest rival, in
-    /// `(0.5, 1]`. From the n-gram tables: the logistic of the difference of
+    /// `[0.5, 1]` (0.5 only on a tie). From the n-gram tables: the logistic of the difference of
     /// the mean scores of the two best languages, scaled by the square root
     /// of the text's length. From the script alone: the
     /// share of letters in that script. A short Bosnian sentence that could
