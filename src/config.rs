@@ -31,6 +31,75 @@ pub struct Config {
     pub log: LogConfig,
     /// `lede watch`.
     pub watch: WatchConfig,
+    /// The extract stage.
+    pub extract: ExtractConfig,
+    /// The enrich stage.
+    pub enrich: EnrichConfig,
+}
+
+/// `[extract]`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExtractConfig {
+    /// Take boilerplate (galleries, share lines, bylines, ...) out of plain text.
+    pub boilerplate: bool,
+    /// Repair mojibake (UTF-8 read as windows-1252 or Latin-1).
+    pub mojibake: bool,
+    /// Named entities, merged per referent, with roles and salience.
+    pub entities: bool,
+    /// Quotes with their speakers.
+    pub quotes: bool,
+    /// Also list scare quotes and quoted titles (kind "scare", no speaker).
+    pub scare_quotes: bool,
+    /// Temporal expressions with TimeML values.
+    pub dates: bool,
+    /// Amounts and counts.
+    pub amounts: bool,
+}
+
+impl Default for ExtractConfig {
+    fn default() -> Self {
+        ExtractConfig {
+            boilerplate: true,
+            mojibake: true,
+            entities: true,
+            quotes: true,
+            scare_quotes: true,
+            dates: true,
+            amounts: true,
+        }
+    }
+}
+
+/// `[enrich]`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EnrichConfig {
+    /// Geocode places from the built-in gazetteer and find the article's focus.
+    pub places: bool,
+    /// Keyphrases per document (0 = off).
+    pub keywords: usize,
+    /// Tone of the document, its quotes and its entities.
+    pub tone: bool,
+    /// Near-duplicate links to earlier documents of the stream.
+    pub near_duplicates: bool,
+    /// Documents the near-duplicate index remembers (oldest forgotten first).
+    pub near_duplicate_capacity: usize,
+    /// Largest Hamming distance between SimHashes that counts as a near-duplicate (0 to 7).
+    pub near_duplicate_distance: u32,
+}
+
+impl Default for EnrichConfig {
+    fn default() -> Self {
+        EnrichConfig {
+            places: true,
+            keywords: 10,
+            tone: true,
+            near_duplicates: true,
+            near_duplicate_capacity: 100_000,
+            near_duplicate_distance: 6,
+        }
+    }
 }
 
 /// `[watch]`
@@ -230,6 +299,12 @@ impl Config {
             if let Err(e) = crate::watch::FileAction::parse(value) {
                 problems.push(format!("{key}: {e}"));
             }
+        }
+        if self.enrich.near_duplicate_distance > 7 {
+            problems.push("enrich.near_duplicate_distance must be from 0 to 7".into());
+        }
+        if self.enrich.near_duplicate_capacity == 0 {
+            problems.push("enrich.near_duplicate_capacity must be at least 1".into());
         }
         if self.watch.checkpoint_every == 0 {
             problems.push("watch.checkpoint_every must be at least 1".into());

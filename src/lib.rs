@@ -61,7 +61,8 @@ pub async fn run_pipe(config: &Config, inputs: Vec<Input>, shutdown: Shutdown) -
     let progress = stats::Progress::new(progress_enabled(config));
     let sinks = Sinks { records: JsonlSink::stdout(), errors, progress };
     let work = pipe_source(inputs, settings).map(pipeline::Work::Frame);
-    pipeline::run(config, work, sinks, &mut pipeline::NoCommit, shutdown).await
+    let dedup = stage::dedup::Deduplicator::new(&config.enrich, None);
+    pipeline::run(config, work, sinks, &mut pipeline::NoCommit, dedup, shutdown).await
 }
 
 /// The configured error sink: stderr, or a file appended to.

@@ -103,6 +103,29 @@ pub struct Entity {
     /// Where a place is, from the offline gazetteer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub geo: Option<Geo>,
+    /// Tone score of the sentences that mention the entity (positive minus negative, in percent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tone: Option<f32>,
+}
+
+/// A place the article is about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FocusPlace {
+    /// The place's name.
+    pub name: String,
+    /// Where it is.
+    pub geo: Geo,
+    /// 0 to 1, relative to the strongest place of its list.
+    pub score: f32,
+}
+
+/// The countries and cities an article is about.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Focus {
+    /// Focus countries, strongest first.
+    pub countries: Vec<FocusPlace>,
+    /// Focus cities, strongest first.
+    pub cities: Vec<FocusPlace>,
 }
 
 /// A geocoded place.
@@ -142,6 +165,9 @@ pub struct Quote {
     /// The verb of saying.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cue: Option<Span>,
+    /// Tone score of the quoted words (positive minus negative, in percent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tone: Option<f32>,
 }
 
 /// A temporal expression with its TimeML value.
@@ -281,6 +307,10 @@ pub struct Record {
     /// Publication date or date-time, as given or read from the page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
+    /// Where `published` came from: `input`, `page` (HTML metadata) or `dateline` (the text
+    /// states its own date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_from: Option<String>,
     /// Authors.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub byline: Vec<String>,
@@ -304,8 +334,8 @@ pub struct Record {
     pub keywords: Vec<Keyword>,
     /// Tone of the document.
     pub tone: Option<Tone>,
-    /// Earlier documents this one nearly duplicates.
-    pub near_duplicates: Vec<NearDuplicate>,
+    /// The countries and cities the article is about.
+    pub focus: Option<Focus>,
     /// Paragraphs removed as boilerplate.
     pub removed: Vec<Removed>,
     /// Counts.
@@ -313,6 +343,9 @@ pub struct Record {
     /// Input fields lede does not know, carried through.
     #[serde(skip_serializing_if = "serde_json::Map::is_empty", default)]
     pub meta: serde_json::Map<String, serde_json::Value>,
+    /// Earlier documents this one nearly duplicates. Always the last field: the in-order
+    /// deduplication step fills it in after the record is serialised.
+    pub near_duplicates: Vec<NearDuplicate>,
 }
 
 /// A document that failed: which one, in which stage, and why. Written to the error sink.

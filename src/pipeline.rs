@@ -19,6 +19,7 @@ use crate::model::ErrorRecord;
 use crate::shutdown::Shutdown;
 use crate::sink::jsonl::JsonlSink;
 use crate::source::Frame;
+use crate::stage::dedup::Deduplicator;
 use crate::stage::{Outcome, Stages};
 use crate::stats::{Counts, Progress, Summary};
 
@@ -157,6 +158,7 @@ pub async fn run<M, S, C>(
     work: S,
     mut sinks: Sinks,
     committer: &mut C,
+    mut dedup: Option<Deduplicator>,
     shutdown: Shutdown,
 ) -> Result<Summary, Error>
 where
@@ -186,6 +188,9 @@ where
                 }
                 if !pending.is_empty() {
                     committer.commit(std::mem::take(&mut pending), sinks.records.bytes_written()).await?;
+                    if let Some(dedup) = dedup.as_mut() {
+                        dedup.save(false);
+                    }
                 }
                 match ready {
                     Some(next) => next,
@@ -202,12 +207,24 @@ where
             }
             Done::Processed(processed) => processed,
         };
-        let written = match &outcome {
-            Outcome::Written(line) => sinks.records.write_line(line).await.map_err(SinkError::Records),
-            Outcome::Failed(record) => sinks.errors.write_json(record).await.map_err(SinkError::Errors),
-            Outcome::Filtered => Ok(()),
+        // Near-duplicate links are filled in here, in input order, where "earlier" is defined.
+        let result = match outcome {
+            Outcome::Written(written) => {
+                let near = dedup.as_mut().map(|d| d.links(&written)).unwrap_or_default();
+                let line = written.into_line(&near);
+                counts.written += 1;
+                sinks.records.write_line(&line).await.map_err(SinkError::Records)
+            }
+            Outcome::Failed(record) => {
+                counts.errors += 1;
+                sinks.errors.write_json(&record).await.map_err(SinkError::Errors)
+            }
+            Outcome::Filtered => {
+                counts.filtered += 1;
+                Ok(())
+            }
         };
-        match written {
+        match result {
             Ok(()) => {}
             Err(e) if e.is_broken_pipe() => {
                 output_closed = true;
@@ -217,11 +234,6 @@ where
         }
         counts.read += 1;
         counts.bytes += bytes;
-        match outcome {
-            Outcome::Written(_) => counts.written += 1,
-            Outcome::Failed(_) => counts.errors += 1,
-            Outcome::Filtered => counts.filtered += 1,
-        }
         sinks.progress.update(&counts);
     }
     if !output_closed {
@@ -234,6 +246,9 @@ where
             Err(e) if e.is_broken_pipe() => output_closed = true,
             Err(e) => return Err(e.into_error()),
         }
+    }
+    if let Some(dedup) = dedup.as_mut() {
+        dedup.save(true);
     }
     sinks.progress.finish();
     Ok(Summary { counts, elapsed: started.elapsed(), interrupted: shutdown.signal(), output_closed })

@@ -313,8 +313,9 @@ pub async fn run_watch(config: &Config, options: WatchOptions, shutdown: Shutdow
         store.path().display(),
         watch.settle_ms
     );
+    let dedup = crate::stage::dedup::Deduplicator::new(&config.enrich, Some(state_dir.join("near-duplicates.bin")));
     let source = watch_source(settings, store, in_flight);
-    pipeline::run(config, source, sinks, &mut committer, shutdown).await
+    pipeline::run(config, source, sinks, &mut committer, dedup, shutdown).await
 }
 
 #[cfg(test)]

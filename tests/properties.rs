@@ -77,7 +77,7 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048), format in 0..3u8) {
         let format = [Format::Jsonl, Format::Text, Format::Html][format as usize];
         match process(format, bytes) {
-            Outcome::Written(line) => check_record(&line)?,
+            Outcome::Written(written) => check_record(&written.into_line(&[]))?,
             Outcome::Failed(error) => prop_assert!(!error.error.contains("internal error"), "{}", error.error),
             Outcome::Filtered => {}
         }
@@ -85,12 +85,12 @@ proptest! {
 
     #[test]
     fn newsy_text_gives_exact_offsets(text in newsy_text()) {
-        if let Outcome::Written(line) = process(Format::Text, text.clone().into_bytes()) {
-            check_record(&line)?;
+        if let Outcome::Written(written) = process(Format::Text, text.clone().into_bytes()) {
+            check_record(&written.into_line(&[]))?;
         }
         let json = serde_json::json!({"id": "p", "text": text}).to_string();
         match process(Format::Jsonl, json.into_bytes()) {
-            Outcome::Written(line) => check_record(&line)?,
+            Outcome::Written(written) => check_record(&written.into_line(&[]))?,
             Outcome::Failed(error) => prop_assert!(false, "valid JSON failed: {}", error.error),
             Outcome::Filtered => {}
         }

@@ -12,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
     let stages = Stages::new(&lede::Config::default());
     let doc = Document { origin: Origin::default(), format, bytes: bytes.to_vec() };
     match stages.process(doc) {
-        Outcome::Written(line) => {
+        Outcome::Written(written) => {
+            let line = written.into_line(&[]);
             let record: Record = serde_json::from_slice(&line).expect("records are valid JSON");
             let chars: Vec<char> = record.text.chars().collect();
             for [s, e] in record.paragraphs.iter().chain(&record.sentences) {

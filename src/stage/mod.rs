@@ -6,6 +6,9 @@
 //! names the document, the step and the reason. The pipeline runs `process` on its worker pool,
 //! never on the async runtime's own threads.
 
+pub mod dedup;
+pub mod enrich;
+pub mod extract;
 pub mod offsets;
 pub mod parse;
 
@@ -16,7 +19,11 @@ use serde_json::Map;
 
 use crate::config::Config;
 use crate::error::DocError;
-use crate::model::{Document, ErrorRecord, Lang, Media, Origin, Record, Removed, Stats};
+use crate::model::{
+    Amount, DateMention, Document, Entity, ErrorRecord, Focus, Keyword, Lang, Media, Origin, Quote, Record, Removed,
+    Stats, Tone,
+};
+use crate::text::{amounts, keywords, timex, tone};
 use crate::text::sentences::split_sentences;
 use crate::text::tokenize::{tokenize, Token, TokenKind};
 use offsets::OffsetMap;
@@ -59,6 +66,26 @@ pub struct Analysis {
     pub media: Vec<Media>,
     /// Paragraphs taken out as boilerplate.
     pub removed: Vec<Removed>,
+    /// Where `published` came from.
+    pub published_from: Option<&'static str>,
+    /// The headline's range in `text`, when the headline is part of it.
+    pub title_range: Option<Range<usize>>,
+    /// Entities, one per referent.
+    pub entities: Vec<extract::EntityData>,
+    /// Quotes.
+    pub quotes: Vec<extract::QuoteData>,
+    /// Temporal expressions.
+    pub dates: Vec<timex::Timex>,
+    /// Amounts.
+    pub amounts: Vec<amounts::Amount>,
+    /// Keyphrases.
+    pub keywords: Vec<keywords::Keyword>,
+    /// Document tone.
+    pub tone: Option<tone::Tone>,
+    /// Focus countries and cities.
+    pub focus: Option<Focus>,
+    /// SimHash of the text, for the in-order near-duplicate step.
+    pub fingerprint: Option<u64>,
 }
 
 impl Analysis {
@@ -92,6 +119,77 @@ impl Analysis {
         };
         let paragraphs = self.paragraphs.iter().map(|r| map.range(r)).collect();
         let sentences = self.sentences.iter().map(|r| map.range(r)).collect();
+        let entities: Vec<Entity> = self
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Entity {
+                id: format!("E{}", i + 1),
+                kind: e.kind.to_string(),
+                subtype: e.subtype.map(str::to_string),
+                name: e.name.clone(),
+                roles: e.roles.clone(),
+                mentions: e.mentions.iter().map(|m| map.span(m)).collect(),
+                salience: e.salience,
+                geo: e.geo.clone(),
+                tone: e.tone,
+            })
+            .collect();
+        let quotes = self
+            .quotes
+            .iter()
+            .map(|q| {
+                let span = map.span(&q.range);
+                Quote {
+                    start: span.start,
+                    end: span.end,
+                    text: span.text,
+                    kind: q.kind.to_string(),
+                    speaker: q.speaker.map(|i| format!("E{}", i + 1)),
+                    cue: q.cue.as_ref().map(|c| map.span(c)),
+                    tone: q.tone,
+                }
+            })
+            .collect();
+        let dates = self
+            .dates
+            .iter()
+            .map(|d| {
+                let span = map.span(&(d.start..d.end));
+                DateMention {
+                    start: span.start,
+                    end: span.end,
+                    text: span.text,
+                    kind: d.kind.as_str().to_string(),
+                    value: d.value.clone(),
+                }
+            })
+            .collect();
+        let amounts = self
+            .amounts
+            .iter()
+            .map(|a| {
+                let span = map.span(&(a.start..a.end));
+                let modifier = a.modifier.map(|m| m.as_str().to_string());
+                Amount {
+                    start: span.start,
+                    end: span.end,
+                    text: span.text,
+                    value: a.value,
+                    unit: a.unit.clone(),
+                    approximate: modifier.as_deref() == Some("approximate"),
+                    modifier,
+                    count_of: a.count_of.map(|c| c.as_str().to_string()),
+                }
+            })
+            .collect();
+        let keywords = self.keywords.iter().map(|k| Keyword { text: k.text.clone(), score: k.score }).collect();
+        let tone = self.tone.map(|t| Tone {
+            score: t.score,
+            positive: t.positive,
+            negative: t.negative,
+            polarity: t.polarity,
+        });
         drop(map);
         Record {
             id: self.id.unwrap_or_else(|| self.content_hash[..16].to_string()),
@@ -102,7 +200,15 @@ impl Analysis {
             url: self.url,
             site: self.site,
             published: self.published,
+            published_from: self.published_from.map(str::to_string),
             byline: self.byline,
+            entities,
+            quotes,
+            dates,
+            amounts,
+            keywords,
+            tone,
+            focus: self.focus,
             paragraphs,
             sentences,
             media: self.media,
@@ -115,11 +221,37 @@ impl Analysis {
     }
 }
 
+/// A serialised record waiting for its near-duplicate links.
+#[derive(Debug)]
+pub struct Written {
+    /// The record's id.
+    pub id: String,
+    /// The record as JSON, ending in `"near_duplicates":[]}` (the field is last by design).
+    pub json: Vec<u8>,
+    /// SimHash of its text, when near-duplicate detection is on.
+    pub fingerprint: Option<u64>,
+}
+
+impl Written {
+    /// The output line: the record with `near_duplicates` filled in, and a line break.
+    pub fn into_line(mut self, near: &[crate::model::NearDuplicate]) -> Vec<u8> {
+        const EMPTY_TAIL: &[u8] = b"[]}";
+        if !near.is_empty() && self.json.ends_with(EMPTY_TAIL) {
+            self.json.truncate(self.json.len() - EMPTY_TAIL.len());
+            let list = serde_json::to_vec(near).unwrap_or_else(|_| b"[]".to_vec());
+            self.json.extend_from_slice(&list);
+            self.json.push(b'}');
+        }
+        self.json.push(b'\n');
+        self.json
+    }
+}
+
 /// What became of one document.
 #[derive(Debug)]
 pub enum Outcome {
-    /// A record, serialised as one JSON line with its line break.
-    Written(Vec<u8>),
+    /// A record.
+    Written(Written),
     /// An error record.
     Failed(ErrorRecord),
     /// Dropped on purpose by a filter.
@@ -130,6 +262,9 @@ pub enum Outcome {
 #[derive(Clone, Debug)]
 pub struct Stages {
     parse: parse::ParseStage,
+    extract: crate::config::ExtractConfig,
+    enrich: crate::config::EnrichConfig,
+    reference_date: Option<String>,
     min_words: usize,
 }
 
@@ -137,7 +272,14 @@ impl Stages {
     /// Builds the stages from a validated configuration.
     pub fn new(config: &Config) -> Self {
         Stages {
-            parse: parse::ParseStage { max_document_bytes: config.input.max_document_bytes },
+            parse: parse::ParseStage {
+                max_document_bytes: config.input.max_document_bytes,
+                boilerplate: config.extract.boilerplate,
+                mojibake: config.extract.mojibake,
+            },
+            extract: config.extract.clone(),
+            enrich: config.enrich.clone(),
+            reference_date: (!config.input.reference_date.is_empty()).then(|| config.input.reference_date.clone()),
             min_words: config.filter.min_words,
         }
     }
@@ -160,28 +302,34 @@ impl Stages {
             Err(error) => return fail(id, "parse", error),
         };
         drop(doc);
-        let steps: [(&'static str, Step); 1] = [("segment", segment)];
-        for (name, step) in steps {
-            if let Err(error) = guarded(name, || step(&mut analysis)) {
-                return fail(analysis.id.clone(), name, error);
-            }
+        if let Err(error) = guarded("segment", || segment(&mut analysis)) {
+            return fail(analysis.id.clone(), "segment", error);
+        }
+        let extracted = guarded("extract", || {
+            extract::run(&self.extract, self.reference_date.as_deref(), &mut analysis);
+            Ok(())
+        });
+        if let Err(error) = extracted {
+            return fail(analysis.id.clone(), "extract", error);
+        }
+        let enriched = guarded("enrich", || {
+            enrich::run(&self.enrich, &mut analysis);
+            Ok(())
+        });
+        if let Err(error) = enriched {
+            return fail(analysis.id.clone(), "enrich", error);
         }
         if analysis.word_count() < self.min_words {
             return Outcome::Filtered;
         }
+        let fingerprint = analysis.fingerprint;
         let record = analysis.into_record();
         match serde_json::to_vec(&record) {
-            Ok(mut line) => {
-                line.push(b'\n');
-                Outcome::Written(line)
-            }
+            Ok(json) => Outcome::Written(Written { id: record.id, json, fingerprint }),
             Err(e) => fail(Some(record.id), "write", DocError::Read(e.to_string())),
         }
     }
 }
-
-/// One named step after parsing.
-type Step = fn(&mut Analysis) -> Result<(), DocError>;
 
 /// Tokens and sentences of the final text.
 fn segment(analysis: &mut Analysis) -> Result<(), DocError> {
@@ -217,16 +365,24 @@ mod tests {
 
     #[test]
     fn records_have_code_point_offsets() {
-        let Outcome::Written(line) = run(Format::Text, "Zürich’s mayor spoke. “Yes,” she said.\n\nNext.".as_bytes())
+        let Outcome::Written(written) = run(Format::Text, "Zürich’s mayor spoke. “Yes,” she said.\n\nNext.".as_bytes())
         else {
             panic!("expected a record")
         };
-        let record: Record = serde_json::from_slice(&line).unwrap();
+        let record: Record = serde_json::from_slice(&written.into_line(&[])).unwrap();
         let chars: Vec<char> = record.text.chars().collect();
         let [s, e] = record.sentences[1];
         assert_eq!(chars[s..e].iter().collect::<String>(), "“Yes,” she said.");
         assert_eq!(record.stats.sentences, 3);
         assert_eq!(record.stats.paragraphs, 2);
+    }
+
+    #[test]
+    fn near_duplicates_are_filled_in_last() {
+        let Outcome::Written(written) = run(Format::Text, b"Some text here.") else { panic!("expected a record") };
+        let near = [crate::model::NearDuplicate { id: "x".into(), similarity: 0.9 }];
+        let record: Record = serde_json::from_slice(&written.into_line(&near)).unwrap();
+        assert_eq!(record.near_duplicates, near);
     }
 
     #[test]

@@ -10,14 +10,20 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::Analysis;
 use crate::error::DocError;
-use crate::model::{Document, Format, Lang};
-use crate::text::{decode, html, normalize};
+use std::borrow::Cow;
+
+use crate::model::{Document, Format, Lang, Media, Removed};
+use crate::text::{boilerplate, decode, html, mojibake, normalize};
 
 /// Settings of the parse stage.
 #[derive(Clone, Debug)]
 pub struct ParseStage {
     /// Documents larger than this many bytes are refused.
     pub max_document_bytes: u64,
+    /// Take boilerplate paragraphs out of plain text.
+    pub boilerplate: bool,
+    /// Repair mojibake.
+    pub mojibake: bool,
 }
 
 /// The content of one article before normalisation.
@@ -51,17 +57,30 @@ impl ParseStage {
                 Content::Html(decode::decode(&doc.bytes, declared.as_deref()).text.into_owned())
             }
         };
+        if analysis.published.is_some() {
+            analysis.published_from = Some("input");
+        }
         match content {
             Content::Text(text) => {
-                let paragraphs = normalize::paragraphs(&text);
+                let text = if self.mojibake { mojibake::repair(&text) } else { Cow::Borrowed(text.as_str()) };
+                let paragraphs =
+                    if self.boilerplate { self.clean(&text, &mut analysis) } else { normalize::paragraphs(&text) };
                 if analysis.title.is_none() {
-                    analysis.title =
-                        paragraphs.first().filter(|p| paragraphs.len() > 1 && looks_like_title(p)).cloned();
+                    let headline = paragraphs.first().filter(|p| paragraphs.len() > 1 && looks_like_title(p));
+                    if let Some(headline) = headline {
+                        analysis.title = Some(headline.clone());
+                        analysis.title_range = Some(0..headline.len());
+                    }
                 }
                 analysis.set_paragraphs(&paragraphs);
             }
             Content::Html(page) => {
+                let page = if self.mojibake { mojibake::repair(&page) } else { Cow::Borrowed(page.as_str()) };
                 let article = html::extract(&page, analysis.url.as_deref());
+                if analysis.published.is_none() && article.published.is_some() {
+                    analysis.published_from = Some("page");
+                }
+                analysis.media = article.media.iter().map(media).collect();
                 if analysis.title.is_none() {
                     analysis.title = article.title.map(|t| normalize::tidy_inline(&t)).filter(|t| !t.is_empty());
                 }
@@ -83,6 +102,41 @@ impl ParseStage {
             analysis.id = Some(analysis.content_hash[..16].to_string());
         }
         Ok(analysis)
+    }
+}
+
+impl ParseStage {
+    /// Splits plain text into paragraphs and keeps the story: boilerplate paragraphs go to
+    /// `removed` with their reason, gallery captions become media items, bylines metadata.
+    fn clean(&self, text: &str, analysis: &mut Analysis) -> Vec<String> {
+        let cleaned = boilerplate::clean(text);
+        let mut paragraphs = Vec::new();
+        for range in cleaned.body_ranges() {
+            paragraphs.extend(normalize::paragraphs(text.get(range).unwrap_or("")));
+        }
+        analysis.removed = cleaned
+            .removed()
+            .map(|(range, reason)| Removed {
+                text: normalize::tidy_inline(text.get(range).unwrap_or("")),
+                reason: reason.as_str().to_string(),
+            })
+            .collect();
+        analysis.media = cleaned.media.iter().map(media).collect();
+        if analysis.byline.is_empty() {
+            analysis.byline = cleaned.byline;
+        }
+        paragraphs
+    }
+}
+
+/// A media item of the record from one found by the extractors.
+fn media(item: &boilerplate::MediaItem) -> Media {
+    Media {
+        caption: item.caption.as_deref().map(normalize::tidy_inline).unwrap_or_default(),
+        credit: item.credit.clone(),
+        position: item.position.and_then(|p| u32::try_from(p).ok()),
+        count: item.count.and_then(|c| u32::try_from(c).ok()),
+        url: item.url.clone(),
     }
 }
 
@@ -151,7 +205,7 @@ mod tests {
     }
 
     fn stage() -> ParseStage {
-        ParseStage { max_document_bytes: 1 << 20 }
+        ParseStage { max_document_bytes: 1 << 20, boilerplate: true, mojibake: true }
     }
 
     fn doc(format: Format, bytes: &[u8]) -> Document {
@@ -182,7 +236,7 @@ mod tests {
 
     #[test]
     fn oversize_documents_are_refused() {
-        let small = ParseStage { max_document_bytes: 4 };
+        let small = ParseStage { max_document_bytes: 4, ..stage() };
         assert!(matches!(small.run_doc(&doc(Format::Text, b"12345")), Err(DocError::TooLarge { size: 5, limit: 4 })));
     }
 

@@ -32,6 +32,19 @@ pub enum Modifier {
     LessThan,
 }
 
+impl Modifier {
+    /// The snake_case name used in records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modifier::Approximate => "approximate",
+            Modifier::AtLeast => "at_least",
+            Modifier::AtMost => "at_most",
+            Modifier::MoreThan => "more_than",
+            Modifier::LessThan => "less_than",
+        }
+    }
+}
+
 /// What happened to the people a number counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,6 +56,21 @@ pub enum CountOf {
     Missing,
     Evacuated,
     Rescued,
+}
+
+impl CountOf {
+    /// The snake_case name used in records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CountOf::Killed => "killed",
+            CountOf::Injured => "injured",
+            CountOf::Arrested => "arrested",
+            CountOf::Displaced => "displaced",
+            CountOf::Missing => "missing",
+            CountOf::Evacuated => "evacuated",
+            CountOf::Rescued => "rescued",
+        }
+    }
 }
 
 /// One number: `[start, end)` byte offsets into the text.

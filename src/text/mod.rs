@@ -11,6 +11,7 @@ pub mod entities;
 pub mod gazetteer;
 pub mod html;
 pub mod keywords;
+pub mod lang;
 pub mod lexicon;
 pub mod mojibake;
 pub mod ner;

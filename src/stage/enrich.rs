@@ -1,0 +1,106 @@
+//! The enrich stage: places on the map, keywords, tone and the near-duplicate fingerprint.
+//! (Language is read in `stage::mod` so that documents in other languages can skip the
+//! English-only steps.)
+
+use std::collections::HashMap;
+
+use super::Analysis;
+use crate::config::EnrichConfig;
+use crate::model::{Focus, FocusPlace, Geo};
+use crate::text::{gazetteer, keywords, simhash, tone};
+
+/// Runs the enabled enrichers.
+pub fn run(config: &EnrichConfig, analysis: &mut Analysis) {
+    if config.places {
+        places(analysis);
+    }
+    if config.keywords > 0 {
+        analysis.keywords = keywords::keywords(&analysis.text, &analysis.tokens, &analysis.sentences, config.keywords);
+    }
+    if config.tone {
+        tones(analysis);
+    }
+    if config.near_duplicates {
+        analysis.fingerprint = Some(simhash::simhash(&analysis.text));
+    }
+}
+
+fn geo_of(place: &gazetteer::Place) -> Geo {
+    Geo {
+        geonames_id: u64::from(place.geonameid),
+        country: place.country.to_string(),
+        admin1: (!place.admin1.is_empty()).then(|| place.admin1.to_string()),
+        lat: f64::from(place.lat),
+        lon: f64::from(place.lon),
+        population: (place.population > 0).then_some(place.population),
+        feature_class: place.feature.class().to_string(),
+    }
+}
+
+/// Geocodes LOC entities (and nationalities, which point at their country), disambiguated by
+/// the other places of the document, and finds the article's focus.
+fn places(analysis: &mut Analysis) {
+    let candidates: Vec<usize> = analysis
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == "LOC" || e.subtype == Some("NORP"))
+        .map(|(i, _)| i)
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let names: Vec<String> = candidates.iter().map(|&i| analysis.entities[i].name.clone()).collect();
+    let queries: Vec<gazetteer::PlaceQuery> = candidates
+        .iter()
+        .zip(&names)
+        .map(|(&i, name)| gazetteer::PlaceQuery { text: name, weight: analysis.entities[i].mentions.len() as f32 })
+        .collect();
+    let found = gazetteer::geocode(&queries);
+    for (&i, place) in candidates.iter().zip(&found) {
+        // A nationality names a country, but the entity is not a place: keep its geo only for places.
+        if analysis.entities[i].kind == "LOC" {
+            analysis.entities[i].geo = place.as_ref().map(geo_of);
+        }
+    }
+    let focus = gazetteer::focus(&queries, &found);
+    let convert = |list: &[gazetteer::FocusPlace]| -> Vec<FocusPlace> {
+        list.iter()
+            .map(|f| FocusPlace { name: f.place.name.to_string(), geo: geo_of(&f.place), score: f.score })
+            .collect()
+    };
+    analysis.focus = Some(Focus { countries: convert(&focus.countries), cities: convert(&focus.cities) });
+}
+
+/// Document tone, and the tone of each quote and of the sentences that mention each entity.
+fn tones(analysis: &mut Analysis) {
+    let text = &analysis.text;
+    let tokens = &analysis.tokens;
+    analysis.tone = Some(tone::tone(text, tokens, 0..text.len()));
+    for quote in &mut analysis.quotes {
+        quote.tone = Some(tone::tone(text, tokens, quote.range.clone()).score);
+    }
+    let mut sentence_tone: HashMap<usize, tone::Tone> = HashMap::new();
+    for entity in &mut analysis.entities {
+        let mut positive = 0.0;
+        let mut negative = 0.0;
+        let mut words = 0usize;
+        let mut seen = Vec::new();
+        for mention in &entity.mentions {
+            let s = analysis.sentences.partition_point(|r| r.end <= mention.start);
+            if s >= analysis.sentences.len() || seen.contains(&s) {
+                continue;
+            }
+            seen.push(s);
+            let t = sentence_tone
+                .entry(s)
+                .or_insert_with(|| tone::tone(text, tokens, analysis.sentences[s].clone()));
+            positive += t.positive * t.words as f32;
+            negative += t.negative * t.words as f32;
+            words += t.words;
+        }
+        if words > 0 {
+            entity.tone = Some((positive - negative) / words as f32);
+        }
+    }
+}
