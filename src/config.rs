@@ -75,6 +75,8 @@ impl Default for ExtractConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EnrichConfig {
+    /// Identify the language of documents that do not state it, and of foreign paragraphs.
+    pub language: bool,
     /// Geocode places from the built-in gazetteer and find the article's focus.
     pub places: bool,
     /// Keyphrases per document (0 = off).
@@ -92,6 +94,7 @@ pub struct EnrichConfig {
 impl Default for EnrichConfig {
     fn default() -> Self {
         EnrichConfig {
+            language: true,
             places: true,
             keywords: 10,
             tone: true,

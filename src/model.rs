@@ -81,6 +81,17 @@ pub struct Lang {
     pub confidence: f32,
 }
 
+/// A paragraph whose language differs from the document's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ParagraphLang {
+    /// Index into `paragraphs`.
+    pub paragraph: usize,
+    /// ISO 639-1 code.
+    pub code: String,
+    /// 0 to 1.
+    pub confidence: f32,
+}
+
 /// One real-world referent and its mentions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Entity {
@@ -295,6 +306,12 @@ pub struct Record {
     pub content_hash: String,
     /// Language of the document.
     pub lang: Option<Lang>,
+    /// Paragraphs in another language than the document's: `[paragraph index, language]`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub paragraph_langs: Vec<ParagraphLang>,
+    /// Stages skipped because they need English text (`entities`, `quotes`, `dates`, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub skipped: Vec<String>,
     /// Headline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,

@@ -129,7 +129,8 @@ pub trait Committer<M> {
     }
 
     /// Called with the markers seen since the last call, after the sinks were flushed and, for
-    /// files, synced to disk. `records_written` is the record sink's byte count.
+    /// files, synced to disk. `records_written` is the record sink's byte count when the last of
+    /// the markers passed: the output that the markers cover.
     fn commit(&mut self, markers: Vec<M>, records_written: u64)
         -> impl std::future::Future<Output = Result<(), Error>>;
 }
@@ -173,6 +174,9 @@ where
     let mut counts = Counts::default();
     let mut output_closed = false;
     let mut pending: Vec<M> = Vec::new();
+    // Record bytes written when the last pending marker passed: what a commit may claim. Records
+    // written after it belong to work the commit does not cover.
+    let mut bytes_at_marker = 0u64;
     loop {
         // Flush only when nothing is ready: batches writes on a fast feed, stays prompt on a slow one.
         let next = match outputs.next().now_or_never() {
@@ -187,7 +191,7 @@ where
                     Err(e) => return Err(e.into_error()),
                 }
                 if !pending.is_empty() {
-                    committer.commit(std::mem::take(&mut pending), sinks.records.bytes_written()).await?;
+                    committer.commit(std::mem::take(&mut pending), bytes_at_marker).await?;
                     if let Some(dedup) = dedup.as_mut() {
                         dedup.save(false);
                     }
@@ -202,6 +206,7 @@ where
         let Processed { outcome, bytes } = match done {
             Done::Marker(marker) => {
                 committer.at_marker(&marker, &mut sinks).await?;
+                bytes_at_marker = sinks.records.bytes_written();
                 pending.push(marker);
                 continue;
             }
@@ -240,7 +245,7 @@ where
         match flush(&mut sinks, !pending.is_empty()).await {
             Ok(()) => {
                 if !pending.is_empty() {
-                    committer.commit(std::mem::take(&mut pending), sinks.records.bytes_written()).await?;
+                    committer.commit(std::mem::take(&mut pending), bytes_at_marker).await?;
                 }
             }
             Err(e) if e.is_broken_pipe() => output_closed = true,

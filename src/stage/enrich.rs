@@ -1,6 +1,6 @@
 //! The enrich stage: places on the map, keywords, tone and the near-duplicate fingerprint.
-//! (Language is read in `stage::mod` so that documents in other languages can skip the
-//! English-only steps.)
+//! Language is identified before the extract stage (in `stage::mod`) so that documents in
+//! other languages skip the English-only steps; only the fingerprint applies to every language.
 
 use std::collections::HashMap;
 
@@ -10,14 +10,14 @@ use crate::model::{Focus, FocusPlace, Geo};
 use crate::text::{gazetteer, keywords, simhash, tone};
 
 /// Runs the enabled enrichers.
-pub fn run(config: &EnrichConfig, analysis: &mut Analysis) {
-    if config.places {
+pub fn run(config: &EnrichConfig, english: bool, analysis: &mut Analysis) {
+    if english && config.places {
         places(analysis);
     }
-    if config.keywords > 0 {
+    if english && config.keywords > 0 {
         analysis.keywords = keywords::keywords(&analysis.text, &analysis.tokens, &analysis.sentences, config.keywords);
     }
-    if config.tone {
+    if english && config.tone {
         tones(analysis);
     }
     if config.near_duplicates {

@@ -86,6 +86,10 @@ pub struct Analysis {
     pub focus: Option<Focus>,
     /// SimHash of the text, for the in-order near-duplicate step.
     pub fingerprint: Option<u64>,
+    /// Paragraphs in another language.
+    pub paragraph_langs: Vec<crate::model::ParagraphLang>,
+    /// Steps skipped (English-only steps on other languages).
+    pub skipped: Vec<&'static str>,
 }
 
 impl Analysis {
@@ -196,6 +200,8 @@ impl Analysis {
             source: self.origin,
             content_hash: self.content_hash,
             lang: self.lang,
+            paragraph_langs: self.paragraph_langs,
+            skipped: self.skipped.iter().map(|s| s.to_string()).collect(),
             title: self.title,
             url: self.url,
             site: self.site,
@@ -305,15 +311,24 @@ impl Stages {
         if let Err(error) = guarded("segment", || segment(&mut analysis)) {
             return fail(analysis.id.clone(), "segment", error);
         }
+        if self.enrich.language {
+            identify_language(&mut analysis);
+        }
+        let english = analysis.lang.as_ref().is_none_or(|l| l.code == "en" || l.code.starts_with("en-"));
+        if !english {
+            analysis.skipped = ENGLISH_ONLY.to_vec();
+        }
         let extracted = guarded("extract", || {
-            extract::run(&self.extract, self.reference_date.as_deref(), &mut analysis);
+            if english {
+                extract::run(&self.extract, self.reference_date.as_deref(), &mut analysis);
+            }
             Ok(())
         });
         if let Err(error) = extracted {
             return fail(analysis.id.clone(), "extract", error);
         }
         let enriched = guarded("enrich", || {
-            enrich::run(&self.enrich, &mut analysis);
+            enrich::run(&self.enrich, english, &mut analysis);
             Ok(())
         });
         if let Err(error) = enriched {
@@ -329,6 +344,28 @@ impl Stages {
             Err(e) => fail(Some(record.id), "write", DocError::Read(e.to_string())),
         }
     }
+}
+
+/// The steps that need English text; other languages skip them.
+const ENGLISH_ONLY: [&str; 7] = ["entities", "quotes", "dates", "amounts", "places", "keywords", "tone"];
+
+/// The document's language, unless the input stated it, and paragraphs in another language.
+fn identify_language(analysis: &mut Analysis) {
+    use crate::text::lang;
+    if analysis.lang.is_none() {
+        analysis.lang = lang::detect(&analysis.text).map(|d| Lang { code: d.code.to_string(), confidence: d.confidence });
+    }
+    let Some(document) = analysis.lang.as_ref() else { return };
+    if analysis.paragraphs.len() < 2 {
+        return;
+    }
+    let Some(code) = lang::SUPPORTED.iter().find(|c| **c == document.code.get(..2).unwrap_or("")) else { return };
+    let doc = lang::Detection { code, confidence: document.confidence };
+    let per_paragraph = lang::detect_paragraphs(&analysis.text, &analysis.paragraphs);
+    analysis.paragraph_langs = lang::foreign_paragraphs(&doc, &per_paragraph)
+        .into_iter()
+        .map(|(paragraph, d)| crate::model::ParagraphLang { paragraph, code: d.code.to_string(), confidence: d.confidence })
+        .collect();
 }
 
 /// Tokens and sentences of the final text.
