@@ -280,6 +280,107 @@ fn is_furniture(text: &str) -> bool {
     if n <= 600 && lower.contains("cookie") {
         return true;
     }
+    is_notice(&lower, n)
+}
+
+/// Site notices that sit inside article bodies: meta lines ("Erstellt am
+/// ..."), bare section labels ("Kontakt:"), numbered figure captions,
+/// paywall and support calls, citation boxes, widget leftovers, and
+/// compensation or consent disclosures.
+fn is_notice(lower: &str, n: usize) -> bool {
+    if n <= 40 {
+        const LABELS: &[&str] = &[
+            "kontakt",
+            "contact",
+            "weitere informationen",
+            "zusatzinformationen",
+            "mehr informationen",
+            "more information",
+            "further information",
+            "release date",
+        ];
+        if LABELS.contains(&lower) {
+            return true;
+        }
+        // "Like this: Loading..." widgets that never ran.
+        let bare = lower.trim_end_matches(['.', '…', ' ']);
+        if bare.ends_with("wird geladen") || bare.ends_with("loading") {
+            return true;
+        }
+    }
+    if n <= 250 && lower.chars().any(|c| c.is_ascii_digit()) {
+        const META: &[&str] = &[
+            "erstellt am",
+            "aktualisiert am",
+            "zuletzt aktualisiert",
+            "news date",
+            "posted on",
+            "published on",
+            "publié le",
+            "publicado el",
+        ];
+        if META.iter().any(|p| lower.starts_with(p)) {
+            return true;
+        }
+    }
+    if n <= 200 {
+        // "Abbildung 4: ...", "Fig. 2: ...": captions that escaped their figure.
+        for p in ["abbildung", "abb.", "fig.", "figure"] {
+            if let Some(rest) = lower.strip_prefix(p) {
+                let rest = rest.trim_start().trim_start_matches(|c: char| c.is_ascii_digit());
+                if rest.starts_with(':') {
+                    return true;
+                }
+            }
+        }
+        const PREFIX: &[&str] = &[
+            "beitragsbild",
+            "permalink",
+            "permalien",
+            "keine kommentare",
+            "no comments",
+            "suggested citation",
+            "zitiervorschlag",
+            "cite as",
+            "pour lire la suite",
+            "to continue reading",
+            "um weiterzulesen",
+            "para seguir leyendo",
+            "subscribe now",
+            "jetzt abonnieren",
+        ];
+        if PREFIX.iter().any(|p| lower.starts_with(p)) {
+            return true;
+        }
+        const CALLS: &[&str] = &[
+            "sign up here",
+            "sign up now",
+            "consider supporting",
+            "support our work",
+            "apóyanos",
+            "unterstützen sie uns",
+            "get the latest news",
+            "bei pinterest",
+            "on pinterest",
+        ];
+        if CALLS.iter().any(|c| lower.contains(c)) {
+            return true;
+        }
+    }
+    if n <= 400 {
+        // Affiliate and sponsorship disclosures.
+        if lower.contains("compensation")
+            && ["advertis", "partner", "links", "products"].iter().any(|w| lower.contains(w))
+        {
+            return true;
+        }
+        // Placeholders of embeds waiting for consent.
+        if (lower.contains("privatsphäre") || lower.contains("privacy"))
+            && ["einverständnis", "einwillig", "zustimm", "consent"].iter().any(|w| lower.contains(w))
+        {
+            return true;
+        }
+    }
     false
 }
 
@@ -631,6 +732,39 @@ mod tests {
         assert!(text.starts_with("After two years of delays"), "{text:?}");
         assert!(!text.contains("your paper since 1901"));
         assert_eq!(text.matches("After two years").count(), 1);
+    }
+
+    #[test]
+    fn site_notices_are_furniture() {
+        for notice in [
+            "Kontakt:",
+            "Weitere Informationen:",
+            "Gefällt mir Wird geladen...",
+            "Erstellt am Montag 3. März 2014 um 10:30 und abgelegt unter Allgemein",
+            "News date : 04/21/2022 Category : Press Releases",
+            "Abbildung 3: Das Tal im Winter, von Norden gesehen.",
+            "Fig. 2: The valley in winter.",
+            "Beitragsbild: Eine Brücke im Nebel.",
+            "Permalink https://v.example/p/1",
+            "Keine Kommentare (Kommentare erscheinen erst nach Freigabe)",
+            "SUGGESTED CITATION Roe, Jane: A Bridge, Valley Blog, 2020/4/09.",
+            "Pour lire la suite, créez votre compte",
+            "Subscribe now to our print edition for the full story.",
+            "Do you want to hear from us? Sign up here",
+            "Rezept drucken Bei Pinterest speichern",
+            "This post contains links to products from our partners. We may receive compensation when you click them.",
+            "Wir respektieren deine Privatsphäre und laden das Video erst mit deinem Einverständnis.",
+        ] {
+            assert!(is_furniture(notice), "{notice:?}");
+        }
+        for prose in [
+            "Belag:",
+            "Veröffentlicht am 16.08.2019",
+            "The figure of 20 minutes was given by the transport office, which counted cars.",
+            "Contact with the ground crew was lost at noon, the agency said in a statement.",
+        ] {
+            assert!(!is_furniture(prose), "{prose:?}");
+        }
     }
 
     #[test]
