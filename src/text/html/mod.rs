@@ -461,8 +461,13 @@ fn cut_related_sections(blocks: &mut Vec<Block>) {
     let mut out = Vec::with_capacity(blocks.len());
     let mut skipping = false;
     for b in blocks.drain(..) {
-        let intro = b.kind == BlockKind::Heading
-            || (b.chars < 80 && b.text.trim_end().ends_with(':') && is_related_heading(&b.text));
+        // A label in a paragraph works like a heading: "Related Coverage",
+        // "Schon gelesen?", "Mehr zum Thema:".
+        let label = {
+            let t = b.text.trim_end();
+            t.ends_with([':', '?']) || (b.chars < 40 && !t.ends_with(['.', '!']))
+        };
+        let intro = b.kind == BlockKind::Heading || (b.chars < 80 && label && is_related_heading(&b.text));
         if intro {
             skipping = is_related_heading(&b.text);
             if skipping {
@@ -765,6 +770,29 @@ mod tests {
         ] {
             assert!(!is_furniture(prose), "{prose:?}");
         }
+    }
+
+    #[test]
+    fn related_label_in_a_paragraph_cuts_its_teasers() {
+        let para = |t: &str| Block {
+            kind: BlockKind::Paragraph,
+            text: t.to_string(),
+            link_chars: 0,
+            chars: t.chars().count(),
+        };
+        let long = "The mayor said the bridge would carry twelve thousand cars a day, \
+                    far more than the old ferry ever did, and that tolls would fall next year for everyone.";
+        let mut blocks = vec![
+            para(long),
+            para("Related Coverage"),
+            para("A short teaser about another road"),
+            para(long),
+            para("Schon gelesen?"),
+            para("Noch ein kurzer Anreißer"),
+        ];
+        cut_related_sections(&mut blocks);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, vec![long, long]);
     }
 
     #[test]
