@@ -362,6 +362,12 @@ fn is_notice(lower: &str, n: usize) -> bool {
             "get the latest news",
             "bei pinterest",
             "on pinterest",
+            "erfolgreich hinzugefügt",
+            "successfully added",
+            "added to your cart",
+            "jede kleine spende",
+            "jetzt spenden",
+            "donate now",
         ];
         if CALLS.iter().any(|c| lower.contains(c)) {
             return true;
@@ -757,6 +763,8 @@ mod tests {
             "Subscribe now to our print edition for the full story.",
             "Do you want to hear from us? Sign up here",
             "Rezept drucken Bei Pinterest speichern",
+            "Der Artikel wurde erfolgreich hinzugefügt.",
+            "Jede kleine Spende hilft!",
             "This post contains links to products from our partners. We may receive compensation when you click them.",
             "Wir respektieren deine Privatsphäre und laden das Video erst mit deinem Einverständnis.",
         ] {
