@@ -155,26 +155,17 @@ pub(crate) fn class_verdict(class_id: &str, itemprop_body: bool) -> ClassVerdict
     if class_id.is_empty() {
         return ClassVerdict::Neutral;
     }
-    if class_id
-        .split_whitespace()
-        .any(|c| matches!(c, "hidden" | "hide" | "d-none" | "invisible" | "offscreen"))
-    {
+    if class_id.split_whitespace().any(|c| matches!(c, "hidden" | "hide" | "d-none" | "invisible" | "offscreen")) {
         return ClassVerdict::StrongNeg;
     }
-    let compact: String = class_id
-        .chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .collect();
+    let compact: String = class_id.chars().filter(|c| *c != '-' && *c != '_').collect();
     if POSITIVE.iter().any(|p| compact.contains(p)) {
         return ClassVerdict::Positive;
     }
     if STRONG_NEG.iter().any(|n| class_id.contains(n)) {
         return ClassVerdict::StrongNeg;
     }
-    if class_id
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|t| NEG_TOKENS.contains(&t))
-    {
+    if class_id.split(|c: char| !c.is_alphanumeric()).any(|t| NEG_TOKENS.contains(&t)) {
         return ClassVerdict::WeakNeg;
     }
     ClassVerdict::Neutral
@@ -182,9 +173,7 @@ pub(crate) fn class_verdict(class_id: &str, itemprop_body: bool) -> ClassVerdict
 
 /// Consent dialogs can hold more text than the story; no guard for them.
 fn is_consent(class_id: &str) -> bool {
-    ["cookie", "consent", "gdpr"]
-        .iter()
-        .any(|w| class_id.contains(w))
+    ["cookie", "consent", "gdpr"].iter().any(|w| class_id.contains(w))
 }
 
 /// Link density above which a big chrome-named container is dropped even
@@ -199,10 +188,7 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
         .nodes
         .iter()
         .find(|n| n.name() == "body")
-        .map_or_else(
-            || dom.nodes.first().map_or(0, |n| n.text_len),
-            |n| n.text_len,
-        )
+        .map_or_else(|| dom.nodes.first().map_or(0, |n| n.text_len), |n| n.text_len)
         .max(1) as f64;
     // Containers of a marked article body are never chrome, whatever their class.
     let mut holds_body = vec![false; dom.nodes.len()];
@@ -237,9 +223,7 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
             _ => n.verdict,
         };
         let remove = match verdict {
-            ClassVerdict::StrongNeg => {
-                share < 0.5 || (ld > LD_A && share < LD_S) || is_consent(&n.class_id)
-            }
+            ClassVerdict::StrongNeg => share < 0.5 || (ld > LD_A && share < LD_S) || is_consent(&n.class_id),
             ClassVerdict::WeakNeg => share < 0.25 || (ld > 0.6 && share < LD_S2),
             _ => false,
         };
@@ -268,18 +252,7 @@ fn prose_weight(dom: &Dom<'_>, i: usize) -> f64 {
     if !is_block(name)
         || matches!(
             name,
-            "h1" | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "ul"
-                | "ol"
-                | "table"
-                | "tr"
-                | "dl"
-                | "body"
-                | "html"
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "table" | "tr" | "dl" | "body" | "html"
         )
         || n.own_len < 15
     {
@@ -346,10 +319,8 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
     let Some(mut top) = best else {
         return Vec::new();
     };
-    if matches!(
-        dom.nodes[top].name(),
-        "p" | "li" | "td" | "th" | "blockquote" | "pre" | "dd"
-    ) && dom.nodes[top].parent < dom.nodes.len()
+    if matches!(dom.nodes[top].name(), "p" | "li" | "td" | "th" | "blockquote" | "pre" | "dd")
+        && dom.nodes[top].parent < dom.nodes.len()
     {
         top = dom.nodes[top].parent;
     }
@@ -401,10 +372,7 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
         // not the one story.
         let parent = dom.nodes[i].parent;
         let siblings = dom.nodes.get(parent).map_or(0, |p| {
-            p.children
-                .iter()
-                .filter(|&&c| dom.nodes[c].name() == "article" && prose_sum[c] > 0.0)
-                .count()
+            p.children.iter().filter(|&&c| dom.nodes[c].name() == "article" && prose_sum[c] > 0.0).count()
         });
         siblings < 2
     };
@@ -446,17 +414,99 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
         let ld = n.link_density();
         let nonlink = n.own_len.saturating_sub(n.own_link_len);
         let keep = (finals[s] >= threshold && ld < 0.4)
-            || (matches!(
-                n.name(),
-                "p" | "blockquote" | "pre" | "h2" | "h3" | "h4" | "ul" | "ol"
-            ) && ((nonlink >= 80 && ld < 0.25)
-                || (nonlink >= 30 && n.own_punct > 0 && ld < 0.05)))
+            || (matches!(n.name(), "p" | "blockquote" | "pre" | "h2" | "h3" | "h4" | "ul" | "ol")
+                && ((nonlink >= 80 && ld < 0.25) || (nonlink >= 30 && n.own_punct > 0 && ld < 0.05)))
             || (matches!(n.data, Data::Text(_)) && n.text_len >= 80);
         if keep {
             roots.push(s);
         }
     }
+    let mut leads = lead_blocks(dom, top, &dead);
+    // Siblings already kept as roots are not taken twice.
+    leads.retain(|&l| {
+        let mut j = l;
+        while let Some(n) = dom.nodes.get(j) {
+            if roots.contains(&j) {
+                return false;
+            }
+            j = n.parent;
+        }
+        true
+    });
+    if !leads.is_empty() {
+        leads.extend(roots);
+        roots = leads;
+    }
     roots
+}
+
+/// Class/id stems of a standfirst (the lead paragraph set apart from the body).
+const LEAD_WORDS: &[&str] =
+    &["lead", "intro", "excerpt", "summary", "standfirst", "sommario", "bajada", "chapo", "teaser", "subline", "deck"];
+
+/// Whether `i` reads as a standfirst: a prose block marked as a lead, or a
+/// paragraph inside a `<header>`.
+fn is_lead(dom: &Dom<'_>, i: usize, in_header: bool) -> bool {
+    let n = &dom.nodes[i];
+    if !matches!(n.name(), "p" | "div" | "h2" | "h3" | "span") || n.text_len < 40 {
+        return false;
+    }
+    if n.link_density() > 0.3 {
+        return false;
+    }
+    let marked = n.class_id.split(|c: char| !c.is_alphanumeric()).any(|t| LEAD_WORDS.contains(&t));
+    let prose = n.own_len >= 40 && n.own_punct > 0 || n.text_len >= 80;
+    (marked && prose) || (in_header && n.name() == "p" && prose)
+}
+
+/// Standfirsts that precede the chosen body inside its article: sites put
+/// them in the article's `<header>` (pruned as chrome) or in a wrapper
+/// beside the body, so neither the score nor the climb reaches them.
+fn lead_blocks(dom: &Dom<'_>, top: usize, dead: &[bool]) -> Vec<usize> {
+    // The path from the body up to its `<article>` (at most a few levels
+    // when the page has none).
+    let mut path = vec![top];
+    let mut j = dom.nodes[top].parent;
+    let mut found_article = dom.nodes[top].name() == "article";
+    while !found_article && path.len() < 6 {
+        let Some(n) = dom.nodes.get(j) else { break };
+        if dead[j] || matches!(n.name(), "body" | "html" | "main") {
+            break;
+        }
+        path.push(j);
+        found_article = n.name() == "article";
+        j = n.parent;
+    }
+    if !found_article {
+        path.truncate(3);
+    }
+    let mut out = Vec::new();
+    for w in path.windows(2).rev() {
+        let (child, parent) = (w[0], w[1]);
+        for &s in &dom.nodes[parent].children {
+            if s == child {
+                break;
+            }
+            // Depth-first through the preceding sibling; pruned headers are
+            // entered, other removed subtrees are not.
+            let mut stack = vec![(s, false)];
+            while let Some((k, in_header)) = stack.pop() {
+                let n = &dom.nodes[k];
+                if n.removed && n.name() != "header" {
+                    continue;
+                }
+                let in_header = in_header || n.name() == "header";
+                if !n.removed && is_lead(dom, k, in_header) {
+                    out.push(k);
+                    continue;
+                }
+                for &c in n.children.iter().rev() {
+                    stack.push((c, in_header));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// State of the block walk.
@@ -536,21 +586,11 @@ impl Emitter {
         let text = if self.pre_depth > 0 {
             self.buf.trim_matches('\n').trim_end().to_string()
         } else {
-            self.buf
-                .split('\n')
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n")
+            self.buf.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
         };
         if !text.is_empty() {
             let kind = self.kind();
-            self.blocks.push(Block {
-                kind,
-                text,
-                link_chars: self.buf_link,
-                chars: self.buf_len,
-            });
+            self.blocks.push(Block { kind, text, link_chars: self.buf_link, chars: self.buf_len });
         }
         self.buf.clear();
         self.buf_len = 0;
@@ -560,10 +600,7 @@ impl Emitter {
 
 /// Normalises for loose title comparison.
 fn loose(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 fn figure_media(dom: &Dom<'_>, i: usize) -> Option<MediaItem> {
@@ -577,18 +614,12 @@ fn figure_media(dom: &Dom<'_>, i: usize) -> Option<MediaItem> {
         if let Some(el) = n.element() {
             match n.name() {
                 "img" | "source" if url.is_none() => {
-                    url = [
-                        "src",
-                        "data-src",
-                        "data-original",
-                        "data-lazy-src",
-                        "srcset",
-                    ]
-                    .iter()
-                    .find_map(|a| el.attr(a))
-                    .and_then(|s| s.split_whitespace().next())
-                    .filter(|s| !s.starts_with("data:"))
-                    .map(str::to_string);
+                    url = ["src", "data-src", "data-original", "data-lazy-src", "srcset"]
+                        .iter()
+                        .find_map(|a| el.attr(a))
+                        .and_then(|s| s.split_whitespace().next())
+                        .filter(|s| !s.starts_with("data:"))
+                        .map(str::to_string);
                     if alt.is_none() {
                         alt = el.attr("alt").map(collapse).filter(|a| !a.is_empty());
                     }
@@ -615,11 +646,7 @@ fn figure_media(dom: &Dom<'_>, i: usize) -> Option<MediaItem> {
             stack.push(c);
         }
     }
-    let mut caption = if caption.is_empty() {
-        alt.unwrap_or_default()
-    } else {
-        caption
-    };
+    let mut caption = if caption.is_empty() { alt.unwrap_or_default() } else { caption };
     if credit.is_none() {
         let (c, cr) = split_credit(&caption);
         if let Some(cr) = cr {
@@ -630,13 +657,7 @@ fn figure_media(dom: &Dom<'_>, i: usize) -> Option<MediaItem> {
     if url.is_none() && caption.is_empty() {
         return None;
     }
-    Some(MediaItem {
-        url,
-        caption: Some(caption).filter(|c| !c.is_empty()),
-        credit,
-        position: None,
-        count: None,
-    })
+    Some(MediaItem { url, caption: Some(caption).filter(|c| !c.is_empty()), credit, position: None, count: None })
 }
 
 /// Collapsed text of a subtree, leaving out subtrees for which `skip` holds.
@@ -667,7 +688,6 @@ pub(crate) fn emit_with(
     title: Option<&str>,
     lenient: bool,
 ) -> (Vec<Block>, Vec<MediaItem>) {
-    let dead = dead_flags(dom);
     let title_loose = title.map(loose).unwrap_or_default();
     let mut em = Emitter {
         blocks: Vec::new(),
@@ -700,7 +720,9 @@ pub(crate) fn emit_with(
             }
             continue;
         }
-        if dead.get(i).copied().unwrap_or(true) {
+        // Roots are live (or a lead taken from a pruned header), so only
+        // removals inside them matter.
+        if n.removed {
             continue;
         }
         match n.data {
@@ -728,31 +750,18 @@ pub(crate) fn emit_with(
             }
             "h1" => {
                 let t = loose(&subtree_text(dom, i, &mut |_| false));
-                if !title_loose.is_empty() && (title_loose.contains(&t) || t.contains(&title_loose))
-                {
+                if !title_loose.is_empty() && (title_loose.contains(&t) || t.contains(&title_loose)) {
                     continue;
                 }
             }
             _ => {}
         }
         // Link-heavy containers inside the body: related lists, tag clouds.
-        if matches!(
-            name,
-            "ul" | "ol" | "dl" | "div" | "section" | "table" | "p" | "li" | "span"
-        ) && n.text_len > 0
-        {
+        if matches!(name, "ul" | "ol" | "dl" | "div" | "section" | "table" | "p" | "li" | "span") && n.text_len > 0 {
             let ld = n.link_density();
-            let short = if matches!(name, "li" | "p" | "span") {
-                120
-            } else {
-                300
-            };
+            let short = if matches!(name, "li" | "p" | "span") { 120 } else { 300 };
             // A long paragraph whose names are all linked is still prose.
-            let dense = if name == "p" && n.text_len >= 200 {
-                0.85
-            } else {
-                0.6
-            };
+            let dense = if name == "p" && n.text_len >= 200 { 0.85 } else { 0.6 };
             if !lenient && (ld > dense || (n.text_len < short && ld > 0.35 && name != "p")) {
                 continue;
             }

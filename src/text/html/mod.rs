@@ -91,28 +91,14 @@ pub fn looks_like_html(s: &str) -> bool {
         return false;
     }
     let head: String = t.chars().take(2048).flat_map(char::to_lowercase).collect();
-    [
-        "<!doctype html",
-        "<html",
-        "<head",
-        "<body",
-        "<meta",
-        "<div",
-        "<p>",
-        "<p ",
-        "<article",
-        "<title",
-    ]
-    .iter()
-    .any(|m| head.contains(m))
+    ["<!doctype html", "<html", "<head", "<body", "<meta", "<div", "<p>", "<p ", "<article", "<title"]
+        .iter()
+        .any(|m| head.contains(m))
 }
 
 /// Short lines that are page furniture in any article.
 fn is_furniture(text: &str) -> bool {
-    let t = text
-        .trim()
-        .trim_end_matches([':', '.', '»', '›', '>'])
-        .trim();
+    let t = text.trim().trim_end_matches([':', '.', '»', '›', '>']).trim();
     let lower = t.to_lowercase();
     let n = t.chars().count();
     if n == 0 {
@@ -241,8 +227,7 @@ fn is_furniture(text: &str) -> bool {
     if n <= 300 {
         // Advertising and affiliate disclosures.
         let bare = lower.trim_start_matches(['*', '-', ' ', '[', '(']);
-        if bare.starts_with("anzeige") || bare.starts_with("werbung") || lower.contains("affiliate")
-        {
+        if bare.starts_with("anzeige") || bare.starts_with("werbung") || lower.contains("affiliate") {
             return true;
         }
         // Calls to follow, join or subscribe on another channel.
@@ -286,12 +271,7 @@ fn is_furniture(text: &str) -> bool {
         }
         if matches!(
             lower.trim_end_matches([':', '.', '!']),
-            "keine kommentare"
-                | "no comments"
-                | "beitragsbild"
-                | "aktualisiert am"
-                | "sin comentarios"
-                | "kommentare"
+            "keine kommentare" | "no comments" | "beitragsbild" | "aktualisiert am" | "sin comentarios" | "kommentare"
         ) {
             return true;
         }
@@ -299,6 +279,113 @@ fn is_furniture(text: &str) -> bool {
     // Consent banners that escaped the class rules.
     if n <= 600 && lower.contains("cookie") {
         return true;
+    }
+    is_notice(&lower, n)
+}
+
+/// Site notices that sit inside article bodies: meta lines ("Erstellt am
+/// ..."), bare section labels ("Kontakt:"), numbered figure captions,
+/// paywall and support calls, citation boxes, widget leftovers, and
+/// compensation or consent disclosures.
+fn is_notice(lower: &str, n: usize) -> bool {
+    if n <= 40 {
+        const LABELS: &[&str] = &[
+            "kontakt",
+            "contact",
+            "weitere informationen",
+            "zusatzinformationen",
+            "mehr informationen",
+            "more information",
+            "further information",
+            "release date",
+        ];
+        if LABELS.contains(&lower) {
+            return true;
+        }
+        // "Like this: Loading..." widgets that never ran.
+        let bare = lower.trim_end_matches(['.', '…', ' ']);
+        if bare.ends_with("wird geladen") || bare.ends_with("loading") {
+            return true;
+        }
+    }
+    if n <= 250 && lower.chars().any(|c| c.is_ascii_digit()) {
+        const META: &[&str] = &[
+            "erstellt am",
+            "aktualisiert am",
+            "zuletzt aktualisiert",
+            "news date",
+            "posted on",
+            "published on",
+            "publié le",
+            "publicado el",
+        ];
+        if META.iter().any(|p| lower.starts_with(p)) {
+            return true;
+        }
+    }
+    if n <= 200 {
+        // "Abbildung 4: ...", "Fig. 2: ...": captions that escaped their figure.
+        for p in ["abbildung", "abb.", "fig.", "figure"] {
+            if let Some(rest) = lower.strip_prefix(p) {
+                let rest = rest.trim_start().trim_start_matches(|c: char| c.is_ascii_digit());
+                if rest.starts_with(':') {
+                    return true;
+                }
+            }
+        }
+        const PREFIX: &[&str] = &[
+            "beitragsbild",
+            "permalink",
+            "permalien",
+            "keine kommentare",
+            "no comments",
+            "suggested citation",
+            "zitiervorschlag",
+            "cite as",
+            "pour lire la suite",
+            "to continue reading",
+            "um weiterzulesen",
+            "para seguir leyendo",
+            "subscribe now",
+            "jetzt abonnieren",
+        ];
+        if PREFIX.iter().any(|p| lower.starts_with(p)) {
+            return true;
+        }
+        const CALLS: &[&str] = &[
+            "sign up here",
+            "sign up now",
+            "consider supporting",
+            "support our work",
+            "apóyanos",
+            "unterstützen sie uns",
+            "get the latest news",
+            "bei pinterest",
+            "on pinterest",
+            "erfolgreich hinzugefügt",
+            "successfully added",
+            "added to your cart",
+            "jede kleine spende",
+            "jetzt spenden",
+            "donate now",
+        ];
+        if CALLS.iter().any(|c| lower.contains(c)) {
+            return true;
+        }
+    }
+    if n <= 400 {
+        // Affiliate and sponsorship disclosures.
+        if lower.contains("compensation")
+            && ["advertis", "partner", "links", "products"].iter().any(|w| lower.contains(w))
+        {
+            return true;
+        }
+        // Placeholders of embeds waiting for consent.
+        if (lower.contains("privatsphäre") || lower.contains("privacy"))
+            && ["einverständnis", "einwillig", "zustimm", "consent"].iter().any(|w| lower.contains(w))
+        {
+            return true;
+        }
     }
     false
 }
@@ -310,9 +397,7 @@ fn is_byline_or_dateline(text: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    if (lower.starts_with("by ") || lower.starts_with("von "))
-        && !meta::byline_names(text).is_empty()
-    {
+    if (lower.starts_with("by ") || lower.starts_with("von ")) && !meta::byline_names(text).is_empty() {
         return true;
     }
     crate::text::boilerplate::is_dateline(text)
@@ -382,19 +467,20 @@ fn cut_related_sections(blocks: &mut Vec<Block>) {
     let mut out = Vec::with_capacity(blocks.len());
     let mut skipping = false;
     for b in blocks.drain(..) {
-        let intro = b.kind == BlockKind::Heading
-            || (b.chars < 80 && b.text.trim_end().ends_with(':') && is_related_heading(&b.text));
+        // A label in a paragraph works like a heading: "Related Coverage",
+        // "Schon gelesen?", "Mehr zum Thema:".
+        let label = {
+            let t = b.text.trim_end();
+            t.ends_with([':', '?']) || (b.chars < 40 && !t.ends_with(['.', '!']))
+        };
+        let intro = b.kind == BlockKind::Heading || (b.chars < 80 && label && is_related_heading(&b.text));
         if intro {
             skipping = is_related_heading(&b.text);
             if skipping {
                 continue;
             }
         } else if skipping {
-            let ld = if b.chars == 0 {
-                0.0
-            } else {
-                b.link_chars as f64 / b.chars as f64
-            };
+            let ld = if b.chars == 0 { 0.0 } else { b.link_chars as f64 / b.chars as f64 };
             if b.kind == BlockKind::ListItem || b.chars < 150 || ld > 0.3 {
                 continue;
             }
@@ -427,21 +513,12 @@ fn body(doc: &scraper::Html, title: Option<&str>, prune: bool) -> (Vec<Block>, V
 
 /// Emits the roots' blocks and drops furniture; `lenient` keeps link-heavy
 /// blocks.
-fn filtered(
-    dom: &dom::Dom<'_>,
-    roots: &[usize],
-    title: Option<&str>,
-    lenient: bool,
-) -> (Vec<Block>, Vec<MediaItem>) {
+fn filtered(dom: &dom::Dom<'_>, roots: &[usize], title: Option<&str>, lenient: bool) -> (Vec<Block>, Vec<MediaItem>) {
     let (blocks, media) = content::emit_with(dom, roots, title, lenient);
     let blocks = blocks
         .into_iter()
         .filter(|b| {
-            let ld = if b.chars == 0 {
-                0.0
-            } else {
-                b.link_chars as f64 / b.chars as f64
-            };
+            let ld = if b.chars == 0 { 0.0 } else { b.link_chars as f64 / b.chars as f64 };
             let link_list = ld > 0.85 || (ld > 0.6 && b.chars < 200);
             (lenient || !link_list) && !is_furniture(&b.text) && !is_byline_or_dateline(&b.text)
         })
@@ -455,10 +532,7 @@ fn filtered(
 pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
     let doc = scraper::Html::parse_document(html);
     let meta = meta::read(&doc, url);
-    let title_for_body = meta
-        .title
-        .as_deref()
-        .or(meta.h1.first().map(String::as_str));
+    let title_for_body = meta.title.as_deref().or(meta.h1.first().map(String::as_str));
     let (mut blocks, mut media) = body(&doc, title_for_body, true);
     // Pages that are all "comments" (forums) or misnamed: try again without
     // the class-based pruning and keep whichever finds more text.
@@ -535,24 +609,17 @@ mod tests {
     "#;
 
     fn extract_story() -> HtmlArticle {
-        extract(
-            &page(STORY),
-            Some("https://valley.example/2021/03/04/bridge"),
-        )
+        extract(&page(STORY), Some("https://valley.example/2021/03/04/bridge"))
     }
 
     #[test]
     fn article_blocks_are_kept_in_order_with_their_kinds() {
         let a = extract_story();
-        let kinds: Vec<(BlockKind, &str)> =
-            a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        let kinds: Vec<(BlockKind, &str)> = a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
         assert_eq!(kinds[0].0, BlockKind::Paragraph);
         assert!(kinds[0].1.starts_with("The new bridge over the river"));
         assert!(kinds.contains(&(BlockKind::Heading, "What changes for drivers")));
-        assert!(kinds.contains(&(
-            BlockKind::Quote,
-            "“It was worth the wait,” said the mayor, who cut the ribbon."
-        )));
+        assert!(kinds.contains(&(BlockKind::Quote, "“It was worth the wait,” said the mayor, who cut the ribbon.")));
         assert!(kinds.contains(&(BlockKind::ListItem, "Free for cyclists and walkers")));
         assert!(kinds.contains(&(BlockKind::TableRow, "Car 2 euros")));
     }
@@ -586,10 +653,7 @@ mod tests {
     #[test]
     fn title_is_not_repeated_in_the_body() {
         let a = extract_story();
-        assert_eq!(
-            a.title.as_deref(),
-            Some("Bridge over the river opens at last")
-        );
+        assert_eq!(a.title.as_deref(), Some("Bridge over the river opens at last"));
         assert!(!a.text().contains("opens at last"));
     }
 
@@ -601,27 +665,16 @@ mod tests {
         assert_eq!(a.lang.as_deref(), Some("en"));
         // "Staff Reporter" in the meta is a desk; the marked byline is a person.
         assert_eq!(a.byline, vec!["Jane Roe"]);
-        assert_eq!(
-            a.canonical_url.as_deref(),
-            Some("https://valley.example/2021/03/04/bridge")
-        );
+        assert_eq!(a.canonical_url.as_deref(), Some("https://valley.example/2021/03/04/bridge"));
     }
 
     #[test]
     fn date_falls_back_to_time_then_url() {
         let with_time = r#"<html><body><article><time datetime="2020-01-02">2 Jan</time>
             <p>Some text of the article that is long enough to count as prose here.</p></article></body></html>"#;
-        assert_eq!(
-            extract(with_time, None).published.as_deref(),
-            Some("2020-01-02")
-        );
+        assert_eq!(extract(with_time, None).published.as_deref(), Some("2020-01-02"));
         let bare = "<html><body><p>Some text of the article that is long enough to count.</p></body></html>";
-        assert_eq!(
-            extract(bare, Some("https://x.example/news/2019/11/20/a"))
-                .published
-                .as_deref(),
-            Some("2019-11-20")
-        );
+        assert_eq!(extract(bare, Some("https://x.example/news/2019/11/20/a")).published.as_deref(), Some("2019-11-20"));
     }
 
     #[test]
@@ -640,7 +693,9 @@ mod tests {
         let story = (0..6)
             .map(|i| format!("<div class=\"block\"><p>Paragraph number {i} of the story, with a full sentence of text in it.</p></div>"))
             .collect::<String>();
-        let html = format!("<html><body><div class=\"story\">{story}</div><div class=\"x\"><p>Short teaser.</p></div></body></html>");
+        let html = format!(
+            "<html><body><div class=\"story\">{story}</div><div class=\"x\"><p>Short teaser.</p></div></body></html>"
+        );
         let a = extract(&html, None);
         assert_eq!(a.blocks.len(), 6, "{:?}", a.blocks);
     }
@@ -648,8 +703,7 @@ mod tests {
     #[test]
     fn unclosed_banner_does_not_swallow_the_story() {
         // The header is never closed, so the parser nests the page inside it.
-        let html =
-            format!("<html><body><header role=\"banner\"><div>Logo</div>{STORY}</body></html>");
+        let html = format!("<html><body><header role=\"banner\"><div>Logo</div>{STORY}</body></html>");
         let text = extract(&html, None).text();
         assert!(text.contains("The new bridge over the river opened"));
     }
@@ -678,6 +732,78 @@ mod tests {
     }
 
     #[test]
+    fn standfirst_in_the_article_header_is_kept() {
+        let html = format!(
+            r#"<html><body><header class="site"><p>Valley News, your paper since 1901, every day.</p></header>
+            <article><header><h1>Bridge opens</h1>
+            <p class="intro">After two years of delays, the new bridge carries its first cars across the river.</p></header>
+            <div class="body">{STORY}</div></article></body></html>"#
+        );
+        let text = extract(&html, None).text();
+        assert!(text.starts_with("After two years of delays"), "{text:?}");
+        assert!(!text.contains("your paper since 1901"));
+        assert_eq!(text.matches("After two years").count(), 1);
+    }
+
+    #[test]
+    fn site_notices_are_furniture() {
+        for notice in [
+            "Kontakt:",
+            "Weitere Informationen:",
+            "Gefällt mir Wird geladen...",
+            "Erstellt am Montag 3. März 2014 um 10:30 und abgelegt unter Allgemein",
+            "News date : 04/21/2022 Category : Press Releases",
+            "Abbildung 3: Das Tal im Winter, von Norden gesehen.",
+            "Fig. 2: The valley in winter.",
+            "Beitragsbild: Eine Brücke im Nebel.",
+            "Permalink https://v.example/p/1",
+            "Keine Kommentare (Kommentare erscheinen erst nach Freigabe)",
+            "SUGGESTED CITATION Roe, Jane: A Bridge, Valley Blog, 2020/4/09.",
+            "Pour lire la suite, créez votre compte",
+            "Subscribe now to our print edition for the full story.",
+            "Do you want to hear from us? Sign up here",
+            "Rezept drucken Bei Pinterest speichern",
+            "Der Artikel wurde erfolgreich hinzugefügt.",
+            "Jede kleine Spende hilft!",
+            "This post contains links to products from our partners. We may receive compensation when you click them.",
+            "Wir respektieren deine Privatsphäre und laden das Video erst mit deinem Einverständnis.",
+        ] {
+            assert!(is_furniture(notice), "{notice:?}");
+        }
+        for prose in [
+            "Belag:",
+            "Veröffentlicht am 16.08.2019",
+            "The figure of 20 minutes was given by the transport office, which counted cars.",
+            "Contact with the ground crew was lost at noon, the agency said in a statement.",
+        ] {
+            assert!(!is_furniture(prose), "{prose:?}");
+        }
+    }
+
+    #[test]
+    fn related_label_in_a_paragraph_cuts_its_teasers() {
+        let para = |t: &str| Block {
+            kind: BlockKind::Paragraph,
+            text: t.to_string(),
+            link_chars: 0,
+            chars: t.chars().count(),
+        };
+        let long = "The mayor said the bridge would carry twelve thousand cars a day, \
+                    far more than the old ferry ever did, and that tolls would fall next year for everyone.";
+        let mut blocks = vec![
+            para(long),
+            para("Related Coverage"),
+            para("A short teaser about another road"),
+            para(long),
+            para("Schon gelesen?"),
+            para("Noch ein kurzer Anreißer"),
+        ];
+        cut_related_sections(&mut blocks);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, vec![long, long]);
+    }
+
+    #[test]
     fn sniffing_html() {
         assert!(looks_like_html("<!DOCTYPE html><html><body></body></html>"));
         assert!(looks_like_html("\u{feff}  <html lang=\"de\">"));
@@ -690,15 +816,7 @@ mod tests {
     #[test]
     fn odd_input_does_not_panic() {
         let deep = "<div>".repeat(20_000) + "text";
-        for s in [
-            "",
-            "<",
-            "<html",
-            "</p></p>",
-            "&#xffffff;",
-            "<p>é</p><td>x",
-            &deep,
-        ] {
+        for s in ["", "<", "<html", "</p></p>", "&#xffffff;", "<p>é</p><td>x", &deep] {
             let _ = extract(s, Some("not a url"));
         }
     }
