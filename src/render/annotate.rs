@@ -334,4 +334,24 @@ mod tests {
         assert!(html.starts_with("&lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark"), "{html}");
         assert_eq!(plain(&html), text);
     }
+
+    proptest::proptest! {
+        /// Any spans, in range or not, crossing or not, give well-formed HTML that holds the
+        /// text unchanged.
+        #[test]
+        fn any_spans_give_well_formed_html(
+            text in "[a-zü“” <&>🚢]{0,40}",
+            spans in proptest::collection::vec((0usize..45, 0usize..45, 0u8..4), 0..12),
+        ) {
+            let kinds = [Kind::Quote, Kind::Entity, Kind::Date, Kind::Amount];
+            let mut anns: Vec<Annotation> =
+                spans.iter().map(|&(s, e, k)| ann(s, e, kinds[usize::from(k)], "")).collect();
+            let (html, w) = render(&text, &mut anns);
+            proptest::prop_assert!(well_formed(&html), "{}", html);
+            proptest::prop_assert_eq!(plain(&html), text.clone());
+            let n = text.chars().count();
+            let bad = spans.iter().filter(|&&(s, e, _)| s >= e || e > n).count();
+            proptest::prop_assert_eq!(w.out_of_range, bad);
+        }
+    }
 }

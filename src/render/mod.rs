@@ -592,3 +592,165 @@ impl Index {
         out.write_all(b"</tbody></table></div></div></section>\n")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DateMention, Geo, Media, NearDuplicate, Quote, Removed, Span};
+
+    fn span(text: &str, surface: &str) -> Span {
+        let byte = text.find(surface).unwrap();
+        let start = text[..byte].chars().count();
+        Span { start, end: start + surface.chars().count(), text: surface.into() }
+    }
+
+    fn record(id: &str, text: &str) -> Record {
+        Record { id: id.into(), text: text.into(), ..Record::default() }
+    }
+
+    fn page(records: &[Record]) -> (String, RenderSummary) {
+        let input: String = records.iter().map(|r| serde_json::to_string(r).unwrap() + "\n").collect();
+        let mut out = Vec::new();
+        let summary = render(input.as_bytes(), &mut out, &RenderOptions::default()).unwrap();
+        (String::from_utf8(out).unwrap(), summary)
+    }
+
+    fn sample() -> Record {
+        let text = "Ms Åsa Berg said “Malmö is ready” on 2 June.";
+        let mut r = record("x1", text);
+        r.title = Some("Malmö <b>ready</b>".into());
+        r.entities = vec![
+            Entity {
+                id: "E1".into(),
+                kind: "PER".into(),
+                subtype: None,
+                name: "Åsa Berg".into(),
+                roles: vec!["port director".into()],
+                mentions: vec![span(text, "Åsa Berg")],
+                salience: 0.8,
+                geo: None,
+            },
+            Entity {
+                id: "E2".into(),
+                kind: "LOC".into(),
+                subtype: Some("GPE".into()),
+                name: "Malmö".into(),
+                roles: vec![],
+                mentions: vec![span(text, "Malmö")],
+                salience: 0.5,
+                geo: Some(Geo {
+                    geonames_id: 2692969,
+                    country: "SE".into(),
+                    admin1: None,
+                    lat: 55.6,
+                    lon: 13.0,
+                    population: None,
+                    feature_class: "P".into(),
+                }),
+            },
+        ];
+        let q = span(text, "Malmö is ready");
+        r.quotes = vec![Quote {
+            start: q.start,
+            end: q.end,
+            text: q.text,
+            kind: "direct".into(),
+            speaker: Some("E1".into()),
+            cue: None,
+        }];
+        let d = span(text, "2 June");
+        r.dates = vec![DateMention {
+            start: d.start,
+            end: d.end,
+            text: d.text,
+            kind: "date".into(),
+            value: "2024-06-02".into(),
+        }];
+        r.removed = vec![Removed { text: "Follow us <here>".into(), reason: "share".into() }];
+        r.media = vec![Media {
+            caption: "The port".into(),
+            credit: Some("Staff".into()),
+            position: Some(1),
+            count: Some(3),
+            url: None,
+        }];
+        r
+    }
+
+    #[test]
+    fn record_shows_highlights_tables_and_dropped_parts() {
+        let (html, summary) = page(&[sample()]);
+        assert_eq!(summary.records, 1);
+        assert_eq!(summary.span_warnings, 0);
+        assert!(html.contains("<h2>Malmö &lt;b&gt;ready&lt;/b&gt;</h2>"), "title is escaped");
+        assert!(html.contains("data-x=\"Åsa Berg\">Åsa Berg</mark><small class=\"lbl\">PER</small>"));
+        assert!(html.contains("title=\"Malmö · LOC/GPE · salience 0.5 · SE 55.6, 13 (GeoNames 2692969)\""));
+        assert!(html.contains(
+            "Malmö</mark><small class=\"lbl\">LOC</small> is ready</span><small class=\"spk\">Åsa Berg</small>"
+        ));
+        assert!(html.contains("title=\"date: 2024-06-02\""));
+        assert!(html.contains("<td>Åsa Berg</td><td>Malmö is ready <small>(direct)</small></td>"), "who said what");
+        let dropped = &html[html.find("<details class=\"dropped\">").unwrap()..];
+        assert!(dropped.starts_with("<details class=\"dropped\"><summary>Dropped from the text: 1 boilerplate"));
+        assert!(dropped.contains("<span class=\"reason\">share</span>Follow us &lt;here&gt;"));
+        assert!(dropped.contains("<span class=\"reason\">1/3</span>The port <em>credit: Staff</em>"));
+    }
+
+    #[test]
+    fn script_in_an_article_is_text() {
+        let mut r = record("s", "before <script>document.title='pwned'</script> after");
+        r.title = Some("<script>alert(1)</script>".into());
+        r.removed = vec![Removed { text: "</details><script>x()</script>".into(), reason: "<i>".into() }];
+        let (html, _) = page(&[r]);
+        // The page's own script is the only one.
+        assert_eq!(html.matches("<script").count(), 1, "{html}");
+        assert!(html.contains("before &lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt; after"));
+    }
+
+    #[test]
+    fn index_counts_places_languages_and_duplicate_groups() {
+        let mut a = sample();
+        a.lang = Some(crate::model::Lang { code: "sv".into(), confidence: 0.9 });
+        let mut b = sample();
+        b.id = "x2".into();
+        b.near_duplicates = vec![NearDuplicate { id: "x1".into(), similarity: 0.9 }];
+        let mut c = record("x3", "Nothing here.");
+        c.near_duplicates = vec![NearDuplicate { id: "gone".into(), similarity: 0.8 }];
+        let (html, summary) = page(&[a, b, c]);
+        assert_eq!(summary.records, 3);
+        let index = &html[html.find("<section id=\"index\"").unwrap()..];
+        assert!(index.contains("<span>3 records</span>"));
+        assert!(index.contains("<tr><td>PER</td><td>Åsa Berg</td><td>2</td><td>2</td></tr>"));
+        assert!(index.contains("<tr><td>Malmö</td><td>SE</td><td>2</td></tr>"), "places");
+        assert!(index.contains("<tr><td>unknown</td><td>2</td></tr><tr><td>sv</td><td>1</td></tr>"), "languages");
+        assert!(index.contains("Near-duplicate groups (2)"));
+        assert!(index.contains("<a href=\"#r-1\">x2</a>, <a href=\"#r-0\">x1</a>"), "{index}");
+        assert!(index.contains("<a href=\"#r-2\">x3</a>, gone"), "an id not on the page is not a link");
+    }
+
+    #[test]
+    fn bad_lines_and_bad_spans_are_reported_not_fatal() {
+        let mut r = sample();
+        r.entities[0].mentions.push(Span { start: 1000, end: 1004, text: "nope".into() });
+        let input =
+            format!("{}\nnot json\n\n{}\n", serde_json::to_string(&r).unwrap(), serde_json::to_string(&r).unwrap());
+        let mut out = Vec::new();
+        let summary = render(input.as_bytes(), &mut out, &RenderOptions::default()).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert_eq!(summary.records, 2);
+        assert_eq!(summary.invalid_lines.len(), 1);
+        assert_eq!(summary.invalid_lines[0].0, 2);
+        assert_eq!(summary.span_warnings, 2);
+        assert!(html.contains("⚠ line 2 is not a record"));
+        assert!(html.contains("⚠ 1 span(s) fall outside the text and are not drawn"));
+        assert!(html.trim_end().ends_with("</body></html>"));
+    }
+
+    #[test]
+    fn empty_input_is_a_valid_page() {
+        let (html, summary) = page(&[]);
+        assert_eq!(summary.records, 0);
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.contains("<span>0 records</span>"));
+    }
+}
