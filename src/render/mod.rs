@@ -186,7 +186,7 @@ impl<W: Write> Renderer<W> {
     /// # Errors
     /// When `out` fails.
     pub fn invalid(&mut self, line: u64, error: String) -> io::Result<()> {
-        write!(self.out, "<p class=\"warn\" role=\"alert\">⚠ line {line} is not a record: {}</p>\n", escape(&error))?;
+        writeln!(self.out, "<p class=\"warn\" role=\"alert\">⚠ line {line} is not a record: {}</p>", escape(&error))?;
         self.summary.invalid_lines.push((line, error));
         Ok(())
     }
@@ -531,7 +531,7 @@ impl Index {
         }
         out.write_all(b"</p><div class=\"cols\"><div>")?;
 
-        let mut top: Vec<(&(String, String), &(usize, usize))> = self.top_entities.iter().collect();
+        let mut top: Vec<_> = self.top_entities.iter().collect();
         top.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
         out.write_all(
             b"<table><caption>Top entities</caption><thead><tr><th scope=\"col\">Type</th><th scope=\"col\">Name</th>\
