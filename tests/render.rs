@@ -104,9 +104,10 @@ fn renders_the_fixture_records() {
     assert_eq!(html.matches("<script").count(), 1);
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; “"));
     assert!(html.contains("<h2>Ferry between Kiel &amp; Oslo &lt;approved&gt;</h2>"));
+    assert!(html.contains("title=\"direct quote, said by Anna Müller (cue: said)\""));
     // Offsets counted in code points: the mention after the emoji is where it should be.
     assert!(html.contains("data-x=\"about 15%\">about 15%</span><small class=\"lbl\">NUM</small>"));
-    assert!(html.contains("⚠ 1 span(s) fall outside the text and are not drawn"));
+    assert!(html.contains("⚠ 1 span(s) not drawn: outside the text, empty or reversed"));
     assert!(html.contains("Near-duplicate groups (1)"));
 }
 

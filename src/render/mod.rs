@@ -88,6 +88,7 @@ pub fn render<R: BufRead, W: Write>(input: R, out: W, options: &RenderOptions) -
 /// writes the index and closes the page.
 pub struct Renderer<W: Write> {
     out: W,
+    page_size: usize,
     summary: RenderSummary,
     index: Index,
 }
@@ -124,7 +125,8 @@ impl<W: Write> Renderer<W> {
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\
-             <title>{title}</title><style>{CSS}</style></head>\n<body data-page-size=\"{}\">\n\
+             <title>{title}</title><style>{CSS}</style>\
+             <noscript><style>article.rec[hidden] {{ display: block; }}</style></noscript></head>\n<body data-page-size=\"{}\">\n\
              <header id=\"top\"><h1>{title}</h1>\
              <p class=\"legend\" aria-label=\"legend\">Legend: \
              <mark class=\"a ent t-PER\">person<small class=\"lbl\">PER</small></mark>\
@@ -141,7 +143,12 @@ impl<W: Write> Renderer<W> {
              <main id=\"records\">\n",
             options.page_size.max(1)
         )?;
-        Ok(Renderer { out, summary: RenderSummary::default(), index: Index::default() })
+        Ok(Renderer {
+            out,
+            page_size: options.page_size.max(1),
+            summary: RenderSummary::default(),
+            index: Index::default(),
+        })
     }
 
     /// Writes one record and adds it to the index.
@@ -153,9 +160,12 @@ impl<W: Write> Renderer<W> {
         self.summary.records += 1;
         self.index.add(record, n);
         let out = &mut self.out;
+        // Records past the first page start hidden, so the browser never lays them out; the
+        // script pages through them, and without script a <noscript> style shows them all.
+        let hidden = if n >= self.page_size { " hidden" } else { "" };
         write!(
             out,
-            "<article class=\"rec\" id=\"r-{n}\" data-id=\"{}\"><details open><summary><h2>",
+            "<article class=\"rec\"{hidden} id=\"r-{n}\" data-id=\"{}\"><details open><summary><h2>",
             escape(&record.id)
         )?;
         match &record.title {
@@ -273,7 +283,10 @@ pub fn annotations(r: &Record) -> Vec<Annotation> {
             end: q.end,
             kind: Kind::Quote,
             class: String::new(),
-            tip: format!("{} quote, said by {speaker}", q.kind),
+            tip: match &q.cue {
+                Some(cue) => format!("{} quote, said by {speaker} (cue: {})", q.kind, cue.text),
+                None => format!("{} quote, said by {speaker}", q.kind),
+            },
             label: speaker,
             expect: q.text.clone(),
         });
@@ -358,7 +371,7 @@ fn write_warnings<W: Write + ?Sized>(out: &mut W, w: &Warnings) -> io::Result<()
     if w.out_of_range > 0 {
         write!(
             out,
-            "<span class=\"warn\" role=\"note\">⚠ {} span(s) fall outside the text and are not drawn</span>",
+            "<span class=\"warn\" role=\"note\">⚠ {} span(s) not drawn: outside the text, empty or reversed</span>",
             w.out_of_range
         )?;
     }
@@ -742,8 +755,20 @@ mod tests {
         assert_eq!(summary.invalid_lines[0].0, 2);
         assert_eq!(summary.span_warnings, 2);
         assert!(html.contains("⚠ line 2 is not a record"));
-        assert!(html.contains("⚠ 1 span(s) fall outside the text and are not drawn"));
+        assert!(html.contains("⚠ 1 span(s) not drawn: outside the text, empty or reversed"));
         assert!(html.trim_end().ends_with("</body></html>"));
+    }
+
+    #[test]
+    fn records_past_the_first_page_start_hidden() {
+        let records: Vec<Record> = (0..3).map(|i| record(&format!("p{i}"), "text")).collect();
+        let input: String = records.iter().map(|r| serde_json::to_string(r).unwrap() + "\n").collect();
+        let mut out = Vec::new();
+        render(input.as_bytes(), &mut out, &RenderOptions { page_size: 2, ..RenderOptions::default() }).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert!(html.contains("<article class=\"rec\" id=\"r-1\""));
+        assert!(html.contains("<article class=\"rec\" hidden id=\"r-2\""));
+        assert!(html.contains("<body data-page-size=\"2\">"));
     }
 
     #[test]

@@ -52,4 +52,6 @@
     out.textContent = "check: " + ok + " spans ok, " + bad.length + " wrong" + (bad.length ? ": " + bad.slice(0, 20).join("; ") : "");
     document.body.prepend(out);
   }
+  // Time from navigation to the page being ready, for measuring large reports.
+  document.body.dataset.readyMs = Math.round(performance.now());
 })();
