@@ -43,6 +43,14 @@ enum Command {
     },
     /// Watch a folder: process every file dropped in, exactly once in effect, until stopped.
     Watch(Box<WatchArgs>),
+    /// Render records (JSON lines) as one self-contained HTML page on stdout.
+    Render {
+        /// The records; stdin when absent or `-`.
+        file: Option<PathBuf>,
+        /// Records shown per page.
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        page_size: usize,
+    },
 }
 
 /// Flags of a pipe run.
@@ -242,7 +250,52 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         },
         Some(Command::Watch(args)) => run_watch(&args),
+        Some(Command::Render { file, page_size }) => run_render(file, page_size),
         None => run_pipe(&cli.run),
+    }
+}
+
+/// `lede render`: exit 0, or 2 when some input lines were not records, 1 on a read or write
+/// failure; a closed stdout (`| head`) ends it quietly.
+fn run_render(file: Option<PathBuf>, page_size: usize) -> ExitCode {
+    use crate::render::{render, RenderError, RenderOptions};
+    let mut options = RenderOptions { page_size, ..RenderOptions::default() };
+    let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let result = match file.filter(|f| f.as_os_str() != "-") {
+        None => render(std::io::stdin().lock(), stdout, &options),
+        Some(path) => match std::fs::File::open(&path) {
+            Ok(f) => {
+                options.title = format!("lede report: {}", path.display());
+                render(std::io::BufReader::with_capacity(1 << 16, f), stdout, &options)
+            }
+            Err(e) => {
+                eprintln!("lede: cannot open {}: {e}", path.display());
+                return ExitCode::from(1);
+            }
+        },
+    };
+    match result {
+        Ok(summary) => {
+            for (line, error) in &summary.invalid_lines {
+                eprintln!("lede: line {line} is not a record: {error}");
+            }
+            if summary.span_warnings > 0 {
+                eprintln!(
+                    "lede: {} spans out of range or not matching their text (marked on the page)",
+                    summary.span_warnings
+                );
+            }
+            if summary.invalid_lines.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
+        }
+        Err(RenderError::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lede: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

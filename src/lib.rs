@@ -22,6 +22,7 @@ pub mod config;
 pub mod error;
 pub mod model;
 pub mod pipeline;
+pub mod render;
 pub mod shutdown;
 pub mod sink;
 pub mod source;
