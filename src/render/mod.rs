@@ -642,6 +642,7 @@ mod tests {
                 mentions: vec![span(text, "Åsa Berg")],
                 salience: 0.8,
                 geo: None,
+                tone: None,
             },
             Entity {
                 id: "E2".into(),
@@ -660,6 +661,7 @@ mod tests {
                     population: None,
                     feature_class: "P".into(),
                 }),
+                tone: None,
             },
         ];
         let q = span(text, "Malmö is ready");
@@ -670,6 +672,7 @@ mod tests {
             kind: "direct".into(),
             speaker: Some("E1".into()),
             cue: None,
+            tone: None,
         }];
         let d = span(text, "2 June");
         r.dates = vec![DateMention {
