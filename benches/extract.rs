@@ -9,8 +9,7 @@ use std::io::Read;
 use std::path::Path;
 
 fn load_pages() -> (String, Vec<String>) {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/extraction/scrapinghub/html");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/extraction/scrapinghub/html");
     let mut pages = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -20,10 +19,7 @@ fn load_pages() -> (String, Vec<String>) {
                 continue;
             };
             let mut bytes = Vec::new();
-            if flate2::read::GzDecoder::new(f)
-                .read_to_end(&mut bytes)
-                .is_ok()
-            {
+            if flate2::read::GzDecoder::new(f).read_to_end(&mut bytes).is_ok() {
                 pages.push(String::from_utf8_lossy(&bytes).into_owned());
             }
         }
@@ -37,9 +33,7 @@ fn load_pages() -> (String, Vec<String>) {
 /// A news page of about 200 KB: navigation, a 40-paragraph story, a related
 /// list, comments and a footer.
 fn synthetic_page() -> String {
-    let mut s = String::from(
-        "<!DOCTYPE html><html><head><title>A story | Site</title></head><body><nav><ul>",
-    );
+    let mut s = String::from("<!DOCTYPE html><html><head><title>A story | Site</title></head><body><nav><ul>");
     for i in 0..60 {
         s.push_str(&format!("<li><a href=\"/s{i}\">Section {i}</a></li>"));
     }
@@ -52,15 +46,11 @@ fn synthetic_page() -> String {
     }
     s.push_str("<div class=\"related\"><ul>");
     for i in 0..20 {
-        s.push_str(&format!(
-            "<li><a href=\"/r{i}\">Related story number {i}</a></li>"
-        ));
+        s.push_str(&format!("<li><a href=\"/r{i}\">Related story number {i}</a></li>"));
     }
     s.push_str("</ul></div></article><section class=\"comments\">");
     for i in 0..50 {
-        s.push_str(&format!(
-            "<div class=\"comment\"><p>Comment {i}: I disagree with this, strongly.</p></div>"
-        ));
+        s.push_str(&format!("<div class=\"comment\"><p>Comment {i}: I disagree with this, strongly.</p></div>"));
     }
     s.push_str("</section></main><footer>© Site</footer><script>var a = 1;</script></body></html>");
     s.repeat(5)

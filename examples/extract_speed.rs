@@ -17,19 +17,14 @@ extern "C" {
 
 /// CPU time of the calling thread (Linux `CLOCK_THREAD_CPUTIME_ID`).
 fn cpu_seconds() -> f64 {
-    let mut ts = Timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
+    let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `ts` is a valid, writable timespec for the call's duration.
     unsafe { clock_gettime(3, &mut ts) };
     ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args()
-        .nth(1)
-        .ok_or("usage: extract_speed PAGES.jsonl")?;
+    let path = std::env::args().nth(1).ok_or("usage: extract_speed PAGES.jsonl")?;
     let file = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut pages = Vec::new();
     for line in file.lines() {

@@ -19,27 +19,9 @@ fn example_article_keeps_the_story_and_drops_the_gallery() {
         assert!(!p.contains("/30 "), "{p}");
     }
     let reasons: Vec<Reason> = c.removed().map(|(_, r)| r).collect();
-    assert_eq!(
-        reasons
-            .iter()
-            .filter(|r| **r == Reason::GalleryCaption)
-            .count(),
-        30
-    );
-    assert_eq!(
-        reasons
-            .iter()
-            .filter(|r| **r == Reason::GalleryHeader)
-            .count(),
-        1
-    );
-    assert_eq!(
-        reasons
-            .iter()
-            .filter(|r| **r == Reason::GalleryControl)
-            .count(),
-        1
-    );
+    assert_eq!(reasons.iter().filter(|r| **r == Reason::GalleryCaption).count(), 30);
+    assert_eq!(reasons.iter().filter(|r| **r == Reason::GalleryHeader).count(), 1);
+    assert_eq!(reasons.iter().filter(|r| **r == Reason::GalleryControl).count(), 1);
 }
 
 #[test]

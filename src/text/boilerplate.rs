@@ -51,18 +51,8 @@ const AGENCIES: &[&str] = &[
 ];
 
 /// Labels that introduce a credit inside a caption.
-const CREDIT_LABELS: &[&str] = &[
-    "Photograph:",
-    "Photo:",
-    "Photos:",
-    "Picture:",
-    "Image:",
-    "Credit:",
-    "Foto:",
-    "Bild:",
-    "Photo by",
-    "©",
-];
+const CREDIT_LABELS: &[&str] =
+    &["Photograph:", "Photo:", "Photos:", "Picture:", "Image:", "Credit:", "Foto:", "Bild:", "Photo by", "©"];
 
 /// Splits a caption into (caption, credit) when it ends with a credit:
 /// a label ("Photo: Jane Roe"), a parenthesised credit ("(AP Photo/Jo Bo)")
@@ -85,12 +75,7 @@ pub fn split_credit(s: &str) -> (&str, Option<&str>) {
         if let Some(i) = t.rfind(label) {
             let after = t.get(i + label.len()..).unwrap_or("").trim();
             if !after.is_empty() && after.chars().count() <= 80 {
-                let cap = t
-                    .get(..i)
-                    .unwrap_or("")
-                    .trim_end()
-                    .trim_end_matches(['|', '/', '-'])
-                    .trim_end();
+                let cap = t.get(..i).unwrap_or("").trim_end().trim_end_matches(['|', '/', '-']).trim_end();
                 return (cap, Some(after));
             }
         }
@@ -106,10 +91,8 @@ pub fn split_credit(s: &str) -> (&str, Option<&str>) {
             // Extend over "AFP/" style co-credits glued to the agency.
             let mut start = head.len();
             if before == '/' {
-                let word_start = head
-                    .get(..head.len() - 1)
-                    .and_then(|h| h.rfind(char::is_whitespace).map(|w| w + 1))
-                    .unwrap_or(0);
+                let word_start =
+                    head.get(..head.len() - 1).and_then(|h| h.rfind(char::is_whitespace).map(|w| w + 1)).unwrap_or(0);
                 start = word_start;
             }
             let cap = t.get(..start).unwrap_or("").trim_end();
@@ -214,10 +197,7 @@ pub struct CleanText {
 impl CleanText {
     /// Byte ranges of the body paragraphs.
     pub fn body_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
-        self.paragraphs
-            .iter()
-            .filter(|p| p.verdict == Verdict::Body)
-            .map(|p| p.range.clone())
+        self.paragraphs.iter().filter(|p| p.verdict == Verdict::Body).map(|p| p.range.clone())
     }
 
     /// The boilerplate paragraphs with their reasons.
@@ -301,8 +281,7 @@ fn slide_number(t: &str) -> Option<(usize, usize, &str)> {
 }
 
 fn starts_with_ci(t: &str, prefix: &str) -> bool {
-    t.get(..prefix.len())
-        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    t.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 const MONTHS: &[&str] = &[
@@ -455,13 +434,10 @@ pub(crate) fn is_dateline(t: &str) -> bool {
         }
         total += 1;
         let lw = w.to_lowercase();
-        let numeric = w
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '.' | '-'));
-        let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| {
-            lw.strip_suffix(s)
-                .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
-        });
+        let numeric = w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '.' | '-'));
+        let ordinal = ["st", "nd", "rd", "th"]
+            .iter()
+            .any(|s| lw.strip_suffix(s).is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit())));
         if MONTHS.contains(&lw.as_str()) || numeric && w.len() == 4 {
             has_anchor = true;
         }
@@ -496,17 +472,9 @@ fn classify_one(t: &str) -> Verdict {
         }
     }
     if n <= 60
-        && [
-            "view gallery",
-            "show all",
-            "enlarge",
-            "open gallery",
-            "launch gallery",
-            "next slide",
-            "previous slide",
-        ]
-        .iter()
-        .any(|p| starts_with_ci(t, p))
+        && ["view gallery", "show all", "enlarge", "open gallery", "launch gallery", "next slide", "previous slide"]
+            .iter()
+            .any(|p| starts_with_ci(t, p))
     {
         return B(Reason::GalleryControl);
     }
@@ -527,16 +495,8 @@ fn classify_one(t: &str) -> Verdict {
         return B(Reason::GalleryHeader);
     }
     if n <= 40
-        && [
-            "advertisement",
-            "sponsored",
-            "sponsored content",
-            "anzeige",
-            "werbung",
-            "publicité",
-            "ad",
-        ]
-        .contains(&lower.trim_end_matches([':', '.']))
+        && ["advertisement", "sponsored", "sponsored content", "anzeige", "werbung", "publicité", "ad"]
+            .contains(&lower.trim_end_matches([':', '.']))
     {
         return B(Reason::Advertisement);
     }
@@ -570,15 +530,9 @@ fn classify_one(t: &str) -> Verdict {
         {
             return B(Reason::Share);
         }
-        if [
-            "sign up",
-            "subscribe",
-            "get our newsletter",
-            "join our newsletter",
-            "newsletter",
-        ]
-        .iter()
-        .any(|p| lower.starts_with(p))
+        if ["sign up", "subscribe", "get our newsletter", "join our newsletter", "newsletter"]
+            .iter()
+            .any(|p| lower.starts_with(p))
         {
             return B(Reason::Subscribe);
         }
@@ -603,18 +557,12 @@ fn classify_one(t: &str) -> Verdict {
     {
         return B(Reason::ReadMore);
     }
-    if n <= 300
-        && (t.contains('©')
-            || lower.starts_with("copyright")
-            || lower.contains("all rights reserved"))
-    {
+    if n <= 300 && (t.contains('©') || lower.starts_with("copyright") || lower.contains("all rights reserved")) {
         return B(Reason::Copyright);
     }
     if n <= 500
         && lower.contains("cookie")
-        && ["use", "accept", "consent", "agree", "policy", "browsing"]
-            .iter()
-            .any(|w| lower.contains(w))
+        && ["use", "accept", "consent", "agree", "policy", "browsing"].iter().any(|w| lower.contains(w))
     {
         return B(Reason::Cookie);
     }
@@ -640,11 +588,7 @@ pub fn classify(text: &str) -> Vec<Paragraph> {
             let mut verdict = classify_one(t);
             // Repeated lines are page furniture (a second gallery title, a
             // sign-off); long repeated paragraphs keep their first copy.
-            let key: String = t
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
+            let key: String = t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             if !seen.insert(key) && verdict == Verdict::Body {
                 verdict = Verdict::Boilerplate(Reason::Repeated);
             }
@@ -709,10 +653,7 @@ mod tests {
         © 2017 Valley News. All rights reserved.";
 
     fn verdicts(text: &str) -> Vec<(String, Verdict)> {
-        classify(text)
-            .into_iter()
-            .map(|p| (text[p.range].to_string(), p.verdict))
-            .collect()
+        classify(text).into_iter().map(|p| (text[p.range].to_string(), p.verdict)).collect()
     }
 
     #[test]
@@ -728,11 +669,7 @@ mod tests {
     #[test]
     fn each_boilerplate_kind_has_its_reason() {
         let v = verdicts(SAMPLE);
-        let reason = |prefix: &str| {
-            v.iter()
-                .find(|(t, _)| t.starts_with(prefix))
-                .map(|(_, v)| *v)
-        };
+        let reason = |prefix: &str| v.iter().find(|(t, _)| t.starts_with(prefix)).map(|(_, v)| *v);
         use Verdict::Boilerplate as B;
         assert_eq!(reason("By Jane"), Some(B(Reason::Byline)));
         assert_eq!(reason("Wednesday"), Some(B(Reason::Dateline)));
@@ -751,10 +688,7 @@ mod tests {
         assert_eq!(c.media[0].position, Some(1));
         assert_eq!(c.media[0].count, Some(12));
         assert_eq!(c.media[0].credit.as_deref(), Some("Getty"));
-        assert_eq!(
-            c.media[0].caption.as_deref(),
-            Some("The old bridge at dawn, seen from the east bank")
-        );
+        assert_eq!(c.media[0].caption.as_deref(), Some("The old bridge at dawn, seen from the east bank"));
         assert_eq!(c.media[1].credit.as_deref(), Some("AFP/Getty Images"));
     }
 
@@ -762,10 +696,7 @@ mod tests {
     fn byline_and_dateline_are_kept_as_metadata() {
         let c = clean(SAMPLE);
         assert_eq!(c.byline, vec!["Jane Roe"]);
-        assert_eq!(
-            c.dateline.as_deref(),
-            Some("Wednesday 12 April 2017 18:30 BST")
-        );
+        assert_eq!(c.dateline.as_deref(), Some("Wednesday 12 April 2017 18:30 BST"));
     }
 
     #[test]
@@ -778,18 +709,9 @@ mod tests {
 
     #[test]
     fn credits_split_off_captions() {
-        assert_eq!(
-            split_credit("A camp near the border PA wire"),
-            ("A camp near the border", Some("PA wire"))
-        );
-        assert_eq!(
-            split_credit("Smoke rises over the city Reuters"),
-            ("Smoke rises over the city", Some("Reuters"))
-        );
-        assert_eq!(
-            split_credit("The square at night (Photo: Ann Lee)"),
-            ("The square at night", Some("Ann Lee"))
-        );
+        assert_eq!(split_credit("A camp near the border PA wire"), ("A camp near the border", Some("PA wire")));
+        assert_eq!(split_credit("Smoke rises over the city Reuters"), ("Smoke rises over the city", Some("Reuters")));
+        assert_eq!(split_credit("The square at night (Photo: Ann Lee)"), ("The square at night", Some("Ann Lee")));
         assert_eq!(split_credit("A quiet street"), ("A quiet street", None));
         // An agency name glued to a word is not a credit.
         assert_eq!(split_credit("He met the GAP"), ("He met the GAP", None));
@@ -812,26 +734,13 @@ mod tests {
 
     #[test]
     fn single_newlines_split_when_no_blank_line() {
-        assert_eq!(
-            split_paragraphs("one\ntwo\n  three  \n"),
-            vec![0..3, 4..7, 10..15]
-        );
-        assert_eq!(
-            split_paragraphs("one\nstill one\n\ntwo"),
-            vec![0..13, 15..18]
-        );
+        assert_eq!(split_paragraphs("one\ntwo\n  three  \n"), vec![0..3, 4..7, 10..15]);
+        assert_eq!(split_paragraphs("one\nstill one\n\ntwo"), vec![0..13, 15..18]);
     }
 
     #[test]
     fn empty_and_odd_input_does_not_panic() {
-        for s in [
-            "",
-            "\n\n\n",
-            "1/0 x",
-            "0/5 y",
-            "99999999999999999999/3 z",
-            "é\n\né",
-        ] {
+        for s in ["", "\n\n\n", "1/0 x", "0/5 y", "99999999999999999999/3 z", "é\n\né"] {
             let c = clean(s);
             let _ = c.body(s);
         }

@@ -56,10 +56,7 @@ fn plausible(c: char, len: usize) -> bool {
         2 => {
             matches!(u, 0xA1..=0x17F | 0x370..=0x3FF | 0x400..=0x4FF | 0x5D0..=0x5EA | 0x600..=0x6FF)
         }
-        3 => {
-            matches!(u, 0x2010..=0x206F | 0x20A0..=0x20CF | 0x2100..=0x215F | 0x2190..=0x21FF)
-                || c.is_alphanumeric()
-        }
+        3 => matches!(u, 0x2010..=0x206F | 0x20A0..=0x20CF | 0x2100..=0x215F | 0x2190..=0x21FF) || c.is_alphanumeric(),
         4 => c.is_alphanumeric() || (0x1F300..=0x1FAFF).contains(&u),
         _ => false,
     }
@@ -148,10 +145,7 @@ fn try_sequence_plain(chars: &[(usize, char)], i: usize) -> Option<char> {
         }
         *slot = b;
     }
-    let c = std::str::from_utf8(bytes.get(..len)?)
-        .ok()?
-        .chars()
-        .next()?;
+    let c = std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()?;
     plausible(c, len).then_some(c)
 }
 
@@ -172,14 +166,7 @@ mod tests {
 
     #[test]
     fn correct_text_is_borrowed() {
-        for s in [
-            "Aleppo’s",
-            "café crème",
-            "Ærø — «ça»",
-            "CAFÉ–BAR",
-            "日本語",
-            "São Paulo",
-        ] {
+        for s in ["Aleppo’s", "café crème", "Ærø — «ça»", "CAFÉ–BAR", "日本語", "São Paulo"] {
             assert!(matches!(repair(s), Cow::Borrowed(_)), "{s}");
         }
     }

@@ -155,26 +155,17 @@ pub(crate) fn class_verdict(class_id: &str, itemprop_body: bool) -> ClassVerdict
     if class_id.is_empty() {
         return ClassVerdict::Neutral;
     }
-    if class_id
-        .split_whitespace()
-        .any(|c| matches!(c, "hidden" | "hide" | "d-none" | "invisible" | "offscreen"))
-    {
+    if class_id.split_whitespace().any(|c| matches!(c, "hidden" | "hide" | "d-none" | "invisible" | "offscreen")) {
         return ClassVerdict::StrongNeg;
     }
-    let compact: String = class_id
-        .chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .collect();
+    let compact: String = class_id.chars().filter(|c| *c != '-' && *c != '_').collect();
     if POSITIVE.iter().any(|p| compact.contains(p)) {
         return ClassVerdict::Positive;
     }
     if STRONG_NEG.iter().any(|n| class_id.contains(n)) {
         return ClassVerdict::StrongNeg;
     }
-    if class_id
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|t| NEG_TOKENS.contains(&t))
-    {
+    if class_id.split(|c: char| !c.is_alphanumeric()).any(|t| NEG_TOKENS.contains(&t)) {
         return ClassVerdict::WeakNeg;
     }
     ClassVerdict::Neutral
@@ -182,9 +173,7 @@ pub(crate) fn class_verdict(class_id: &str, itemprop_body: bool) -> ClassVerdict
 
 /// Consent dialogs can hold more text than the story; no guard for them.
 fn is_consent(class_id: &str) -> bool {
-    ["cookie", "consent", "gdpr"]
-        .iter()
-        .any(|w| class_id.contains(w))
+    ["cookie", "consent", "gdpr"].iter().any(|w| class_id.contains(w))
 }
 
 /// Link density above which a big chrome-named container is dropped even
@@ -199,10 +188,7 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
         .nodes
         .iter()
         .find(|n| n.name() == "body")
-        .map_or_else(
-            || dom.nodes.first().map_or(0, |n| n.text_len),
-            |n| n.text_len,
-        )
+        .map_or_else(|| dom.nodes.first().map_or(0, |n| n.text_len), |n| n.text_len)
         .max(1) as f64;
     // Containers of a marked article body are never chrome, whatever their class.
     let mut holds_body = vec![false; dom.nodes.len()];
@@ -237,9 +223,7 @@ pub(crate) fn prune(dom: &mut Dom<'_>) {
             _ => n.verdict,
         };
         let remove = match verdict {
-            ClassVerdict::StrongNeg => {
-                share < 0.5 || (ld > LD_A && share < LD_S) || is_consent(&n.class_id)
-            }
+            ClassVerdict::StrongNeg => share < 0.5 || (ld > LD_A && share < LD_S) || is_consent(&n.class_id),
             ClassVerdict::WeakNeg => share < 0.25 || (ld > 0.6 && share < LD_S2),
             _ => false,
         };
@@ -268,18 +252,7 @@ fn prose_weight(dom: &Dom<'_>, i: usize) -> f64 {
     if !is_block(name)
         || matches!(
             name,
-            "h1" | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "ul"
-                | "ol"
-                | "table"
-                | "tr"
-                | "dl"
-                | "body"
-                | "html"
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "table" | "tr" | "dl" | "body" | "html"
         )
         || n.own_len < 15
     {
@@ -346,10 +319,8 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
     let Some(mut top) = best else {
         return Vec::new();
     };
-    if matches!(
-        dom.nodes[top].name(),
-        "p" | "li" | "td" | "th" | "blockquote" | "pre" | "dd"
-    ) && dom.nodes[top].parent < dom.nodes.len()
+    if matches!(dom.nodes[top].name(), "p" | "li" | "td" | "th" | "blockquote" | "pre" | "dd")
+        && dom.nodes[top].parent < dom.nodes.len()
     {
         top = dom.nodes[top].parent;
     }
@@ -401,10 +372,7 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
         // not the one story.
         let parent = dom.nodes[i].parent;
         let siblings = dom.nodes.get(parent).map_or(0, |p| {
-            p.children
-                .iter()
-                .filter(|&&c| dom.nodes[c].name() == "article" && prose_sum[c] > 0.0)
-                .count()
+            p.children.iter().filter(|&&c| dom.nodes[c].name() == "article" && prose_sum[c] > 0.0).count()
         });
         siblings < 2
     };
@@ -446,11 +414,8 @@ pub(crate) fn select(dom: &mut Dom<'_>) -> Vec<usize> {
         let ld = n.link_density();
         let nonlink = n.own_len.saturating_sub(n.own_link_len);
         let keep = (finals[s] >= threshold && ld < 0.4)
-            || (matches!(
-                n.name(),
-                "p" | "blockquote" | "pre" | "h2" | "h3" | "h4" | "ul" | "ol"
-            ) && ((nonlink >= 80 && ld < 0.25)
-                || (nonlink >= 30 && n.own_punct > 0 && ld < 0.05)))
+            || (matches!(n.name(), "p" | "blockquote" | "pre" | "h2" | "h3" | "h4" | "ul" | "ol")
+                && ((nonlink >= 80 && ld < 0.25) || (nonlink >= 30 && n.own_punct > 0 && ld < 0.05)))
             || (matches!(n.data, Data::Text(_)) && n.text_len >= 80);
         if keep {
             roots.push(s);
@@ -536,21 +501,11 @@ impl Emitter {
         let text = if self.pre_depth > 0 {
             self.buf.trim_matches('\n').trim_end().to_string()
         } else {
-            self.buf
-                .split('\n')
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n")
+            self.buf.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
         };
         if !text.is_empty() {
             let kind = self.kind();
-            self.blocks.push(Block {
-                kind,
-                text,
-                link_chars: self.buf_link,
-                chars: self.buf_len,
-            });
+            self.blocks.push(Block { kind, text, link_chars: self.buf_link, chars: self.buf_len });
         }
         self.buf.clear();
         self.buf_len = 0;
@@ -560,10 +515,7 @@ impl Emitter {
 
 /// Normalises for loose title comparison.
 fn loose(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 fn figure_media(dom: &Dom<'_>, i: usize) -> Option<MediaItem> {
@@ -577,18 +529,12 @@ fn figure_media(dom: &Dom<'_>, i: usize) -> Option<MediaItem> {
         if let Some(el) = n.element() {
             match n.name() {
                 "img" | "source" if url.is_none() => {
-                    url = [
-                        "src",
-                        "data-src",
-                        "data-original",
-                        "data-lazy-src",
-                        "srcset",
-                    ]
-                    .iter()
-                    .find_map(|a| el.attr(a))
-                    .and_then(|s| s.split_whitespace().next())
-                    .filter(|s| !s.starts_with("data:"))
-                    .map(str::to_string);
+                    url = ["src", "data-src", "data-original", "data-lazy-src", "srcset"]
+                        .iter()
+                        .find_map(|a| el.attr(a))
+                        .and_then(|s| s.split_whitespace().next())
+                        .filter(|s| !s.starts_with("data:"))
+                        .map(str::to_string);
                     if alt.is_none() {
                         alt = el.attr("alt").map(collapse).filter(|a| !a.is_empty());
                     }
@@ -615,11 +561,7 @@ fn figure_media(dom: &Dom<'_>, i: usize) -> Option<MediaItem> {
             stack.push(c);
         }
     }
-    let mut caption = if caption.is_empty() {
-        alt.unwrap_or_default()
-    } else {
-        caption
-    };
+    let mut caption = if caption.is_empty() { alt.unwrap_or_default() } else { caption };
     if credit.is_none() {
         let (c, cr) = split_credit(&caption);
         if let Some(cr) = cr {
@@ -630,13 +572,7 @@ fn figure_media(dom: &Dom<'_>, i: usize) -> Option<MediaItem> {
     if url.is_none() && caption.is_empty() {
         return None;
     }
-    Some(MediaItem {
-        url,
-        caption: Some(caption).filter(|c| !c.is_empty()),
-        credit,
-        position: None,
-        count: None,
-    })
+    Some(MediaItem { url, caption: Some(caption).filter(|c| !c.is_empty()), credit, position: None, count: None })
 }
 
 /// Collapsed text of a subtree, leaving out subtrees for which `skip` holds.
@@ -728,31 +664,18 @@ pub(crate) fn emit_with(
             }
             "h1" => {
                 let t = loose(&subtree_text(dom, i, &mut |_| false));
-                if !title_loose.is_empty() && (title_loose.contains(&t) || t.contains(&title_loose))
-                {
+                if !title_loose.is_empty() && (title_loose.contains(&t) || t.contains(&title_loose)) {
                     continue;
                 }
             }
             _ => {}
         }
         // Link-heavy containers inside the body: related lists, tag clouds.
-        if matches!(
-            name,
-            "ul" | "ol" | "dl" | "div" | "section" | "table" | "p" | "li" | "span"
-        ) && n.text_len > 0
-        {
+        if matches!(name, "ul" | "ol" | "dl" | "div" | "section" | "table" | "p" | "li" | "span") && n.text_len > 0 {
             let ld = n.link_density();
-            let short = if matches!(name, "li" | "p" | "span") {
-                120
-            } else {
-                300
-            };
+            let short = if matches!(name, "li" | "p" | "span") { 120 } else { 300 };
             // A long paragraph whose names are all linked is still prose.
-            let dense = if name == "p" && n.text_len >= 200 {
-                0.85
-            } else {
-                0.6
-            };
+            let dense = if name == "p" && n.text_len >= 200 { 0.85 } else { 0.6 };
             if !lenient && (ld > dense || (n.text_len < short && ld > 0.35 && name != "p")) {
                 continue;
             }

@@ -170,11 +170,7 @@ fn is_chrome_role(role: &str) -> bool {
 
 /// Whether an inline style hides the element.
 fn style_hides(style: &str) -> bool {
-    let s: String = style
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let s: String = style.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
     s.contains("display:none") || s.contains("visibility:hidden")
 }
 
@@ -188,20 +184,14 @@ struct AttrFacts {
 }
 
 fn attr_facts(el: &Element) -> AttrFacts {
-    let mut f = AttrFacts {
-        class_id: String::new(),
-        hidden: false,
-        chrome_role: false,
-        itemprop_body: false,
-    };
+    let mut f = AttrFacts { class_id: String::new(), hidden: false, chrome_role: false, itemprop_body: false };
     for (name, value) in el.attrs() {
         match name {
             "class" | "id" => {
                 if !f.class_id.is_empty() {
                     f.class_id.push(' ');
                 }
-                f.class_id
-                    .extend(value.chars().flat_map(char::to_lowercase));
+                f.class_id.extend(value.chars().flat_map(char::to_lowercase));
             }
             "hidden" => f.hidden = true,
             "aria-hidden" => f.hidden |= value.trim().eq_ignore_ascii_case("true"),
@@ -228,10 +218,7 @@ fn measure(text: &str) -> (usize, usize) {
         } else {
             len += 1;
             in_space = false;
-            if matches!(
-                c,
-                '.' | ',' | '!' | '?' | ';' | '。' | '，' | '、' | '،' | '۔' | '।'
-            ) {
+            if matches!(c, '.' | ',' | '!' | '?' | ';' | '。' | '，' | '、' | '،' | '۔' | '।') {
                 punct += 1;
             }
         }

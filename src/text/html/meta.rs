@@ -99,11 +99,7 @@ fn meta_key(k: &str) -> String {
 /// Removes the CDATA or comment wrapper some sites put around JSON-LD.
 fn strip_cdata(s: &str) -> &str {
     let mut t = s.trim();
-    for (open, close) in [
-        ("//<![CDATA[", "//]]>"),
-        ("<![CDATA[", "]]>"),
-        ("<!--", "-->"),
-    ] {
+    for (open, close) in [("//<![CDATA[", "//]]>"), ("<![CDATA[", "]]>"), ("<!--", "-->")] {
         if let Some(rest) = t.strip_prefix(open) {
             t = rest.trim();
             t = t.strip_suffix(close).unwrap_or(t).trim();
@@ -128,15 +124,9 @@ fn sweep(html: &Html) -> Raw {
                     continue;
                 }
                 // `property` may list several names ("og:title dc:title").
-                let mut keys: Vec<&str> = el
-                    .attr("property")
-                    .map(|p| p.split_whitespace().collect())
-                    .unwrap_or_default();
-                keys.extend(
-                    el.attr("name")
-                        .or_else(|| el.attr("itemprop"))
-                        .or_else(|| el.attr("http-equiv")),
-                );
+                let mut keys: Vec<&str> =
+                    el.attr("property").map(|p| p.split_whitespace().collect()).unwrap_or_default();
+                keys.extend(el.attr("name").or_else(|| el.attr("itemprop")).or_else(|| el.attr("http-equiv")));
                 for k in keys {
                     raw.metas.push((meta_key(k), c.clone()));
                 }
@@ -162,9 +152,7 @@ fn sweep(html: &Html) -> Raw {
             }
             "script"
                 if raw.jsonld.len() < 20
-                    && el
-                        .attr("type")
-                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+                    && el.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
             {
                 let mut src = String::new();
                 for c in node.children() {
@@ -177,10 +165,7 @@ fn sweep(html: &Html) -> Raw {
                 }
             }
             "time" if raw.time.is_none() => {
-                raw.time = el
-                    .attr("datetime")
-                    .map(|d| d.trim().to_string())
-                    .filter(|d| d.len() >= 8);
+                raw.time = el.attr("datetime").map(|d| d.trim().to_string()).filter(|d| d.len() >= 8);
             }
             "h1" if raw.h1.len() < 5 => {
                 let t = element_text(node, 400);
@@ -254,10 +239,7 @@ fn json_names(v: Option<&Value>, out: &mut Vec<String>) {
             }
         }
         Some(Value::Object(o)) => {
-            let is_org = o
-                .get("@type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.eq_ignore_ascii_case("organization"));
+            let is_org = o.get("@type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("organization"));
             if !is_org {
                 if let Some(Value::String(n)) = o.get("name") {
                     out.push(collapse(n));
@@ -272,10 +254,7 @@ impl Raw {
     fn meta(&self, keys: &[&str]) -> Option<String> {
         keys.iter().find_map(|k| {
             let k = meta_key(k);
-            self.metas
-                .iter()
-                .find(|(mk, _)| *mk == k)
-                .map(|(_, c)| c.clone())
+            self.metas.iter().find(|(mk, _)| *mk == k).map(|(_, c)| c.clone())
         })
     }
 }
@@ -336,8 +315,8 @@ const NOT_PERSON: &[&str] = &[
 
 /// Lower-case name particles allowed inside a person's name.
 const PARTICLES: &[&str] = &[
-    "de", "da", "di", "del", "della", "van", "von", "der", "den", "le", "la", "al", "el", "bin",
-    "ibn", "du", "dos", "das", "y", "zu", "ter", "ten", "st.",
+    "de", "da", "di", "del", "della", "van", "von", "der", "den", "le", "la", "al", "el", "bin", "ibn", "du", "dos",
+    "das", "y", "zu", "ter", "ten", "st.",
 ];
 
 /// Whether `s` reads as one person's name ("Anna van der Berg", "J. R. Smith").
@@ -346,9 +325,7 @@ pub(crate) fn is_person_name(s: &str) -> bool {
     if words.len() < 2 || words.len() > 5 || s.chars().count() > 60 {
         return false;
     }
-    if s.chars()
-        .any(|c| c.is_ascii_digit() || matches!(c, '@' | '|' | ':' | '/' | '#' | '(' | ')'))
-    {
+    if s.chars().any(|c| c.is_ascii_digit() || matches!(c, '@' | '|' | ':' | '/' | '#' | '(' | ')')) {
         return false;
     }
     let mut capitalised = 0;
@@ -372,25 +349,13 @@ pub(crate) fn is_person_name(s: &str) -> bool {
 pub(crate) fn byline_names(s: &str) -> Vec<String> {
     let mut s = collapse(s);
     for prefix in ["by ", "von ", "par ", "por ", "door ", "av ", "di "] {
-        if s.len() > prefix.len()
-            && s.get(..prefix.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-        {
+        if s.len() > prefix.len() && s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix)) {
             s = s.get(prefix.len()..).unwrap_or("").to_string();
             break;
         }
     }
     // Cut at a separator that starts a role, a date or a site name.
-    for sep in [
-        " | ",
-        " - ",
-        " – ",
-        " — ",
-        "\u{b7}",
-        " on ",
-        " updated",
-        " published",
-    ] {
+    for sep in [" | ", " - ", " – ", " — ", "\u{b7}", " on ", " updated", " published"] {
         if let Some(i) = s.find(sep) {
             s.truncate(i);
         }
@@ -403,9 +368,7 @@ pub(crate) fn byline_names(s: &str) -> Vec<String> {
         .flat_map(|p| p.split(" und "))
         .flat_map(|p| p.split(" et "))
     {
-        let p = part
-            .trim()
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+        let p = part.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
         if is_person_name(p) && !out.iter().any(|o: &String| o == p) {
             out.push(p.to_string());
         }
@@ -416,10 +379,7 @@ pub(crate) fn byline_names(s: &str) -> Vec<String> {
 /// A date in the URL path: `/2017/04/12/` or `/2017-04-12`.
 pub(crate) fn date_from_url(url: &str) -> Option<String> {
     let b = url.as_bytes();
-    let digits = |i: usize, n: usize| {
-        b.get(i..i + n)
-            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
-    };
+    let digits = |i: usize, n: usize| b.get(i..i + n).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
     for i in 0..b.len() {
         if b[i] != b'/' || !digits(i + 1, 4) {
             continue;
@@ -436,11 +396,7 @@ pub(crate) fn date_from_url(url: &str) -> Option<String> {
         let year = url.get(y..y + 4)?;
         let month = url.get(y + 5..y + 7)?;
         let day = url.get(y + 8..y + 10)?;
-        let (yn, mn, dn) = (
-            year.parse::<u32>().ok()?,
-            month.parse::<u32>().ok()?,
-            day.parse::<u32>().ok()?,
-        );
+        let (yn, mn, dn) = (year.parse::<u32>().ok()?, month.parse::<u32>().ok()?, day.parse::<u32>().ok()?);
         if (1990..=2100).contains(&yn) && (1..=12).contains(&mn) && (1..=31).contains(&dn) {
             return Some(format!("{year}-{month}-{day}"));
         }
@@ -465,40 +421,24 @@ pub(crate) fn title_from_document(orig: &str, h1: &[String]) -> String {
     // Separators count only with a space after them ("Story - Site").
     let seps: Vec<usize> = orig
         .char_indices()
-        .filter(|&(i, c)| {
-            is_separator(c)
-                && orig
-                    .get(i + c.len_utf8()..)
-                    .is_some_and(|r| r.starts_with(' '))
-                && i > 0
-        })
+        .filter(|&(i, c)| is_separator(c) && orig.get(i + c.len_utf8()..).is_some_and(|r| r.starts_with(' ')) && i > 0)
         .map(|(i, _)| i)
         .collect();
     let hierarchical = orig.char_indices().any(|(i, c)| {
-        matches!(c, '\\' | '/' | '>' | '»')
-            && orig
-                .get(i + c.len_utf8()..)
-                .is_some_and(|r| r.starts_with(' '))
+        matches!(c, '\\' | '/' | '>' | '»') && orig.get(i + c.len_utf8()..).is_some_and(|r| r.starts_with(' '))
     });
     let mut cur = orig.clone();
     if let (Some(&first), Some(&last)) = (seps.first(), seps.last()) {
         cur = orig.get(..last).unwrap_or("").trim().to_string();
         if word_count(&cur) < 3 {
-            let skip = orig
-                .get(first..)
-                .and_then(|r| r.chars().next())
-                .map_or(1, char::len_utf8);
+            let skip = orig.get(first..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
             cur = orig.get(first + skip..).unwrap_or("").trim().to_string();
         }
     } else if let Some(i) = orig.find(": ") {
         let exact_h1 = h1.iter().any(|h| h.trim() == orig);
         if !exact_h1 {
             let after = orig.get(i + 2..).unwrap_or("").trim().to_string();
-            cur = if word_count(&after) < 3 {
-                orig.clone()
-            } else {
-                after
-            };
+            cur = if word_count(&after) < 3 { orig.clone() } else { after };
         }
     } else if (orig.chars().count() > 150 || orig.chars().count() < 15) && h1.len() == 1 {
         cur = h1[0].clone();
@@ -515,11 +455,7 @@ pub(crate) fn title_from_document(orig: &str, h1: &[String]) -> String {
 /// How much of `b`'s text the words of `a` cover (1.0: all of it).
 pub(crate) fn similarity(a: &str, b: &str) -> f64 {
     let tokens = |s: &str| -> Vec<String> {
-        s.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .collect()
+        s.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_string).collect()
     };
     let ta = tokens(a);
     let tb = tokens(b);
@@ -527,11 +463,7 @@ pub(crate) fn similarity(a: &str, b: &str) -> f64 {
         return 0.0;
     }
     let total: usize = tb.iter().map(|t| t.len() + 1).sum();
-    let missing: usize = tb
-        .iter()
-        .filter(|t| !ta.contains(t))
-        .map(|t| t.len() + 1)
-        .sum();
+    let missing: usize = tb.iter().filter(|t| !ta.contains(t)).map(|t| t.len() + 1).sum();
     1.0 - missing as f64 / total as f64
 }
 
@@ -546,15 +478,9 @@ pub(crate) fn read(html: &Html, url: Option<&str>) -> Meta {
 
     let site = raw
         .meta(&["og:site_name", "application-name", "twitter:site:name"])
-        .or_else(|| {
-            articles
-                .iter()
-                .find_map(|a| a.get("publisher").and_then(|p| json_str(p.get("name"))))
-        });
+        .or_else(|| articles.iter().find_map(|a| a.get("publisher").and_then(|p| json_str(p.get("name")))));
     let doc_title = raw.title.clone();
-    let from_doc = doc_title
-        .as_deref()
-        .map(|t| title_from_document(t, &raw.h1));
+    let from_doc = doc_title.as_deref().map(|t| title_from_document(t, &raw.h1));
     // JSON-LD first, then the meta names in the order publishers fill them
     // most reliably; an article's `name` and `headline` can differ (one may
     // be a summary), so prefer the one that matches the document title.
@@ -597,14 +523,7 @@ pub(crate) fn read(html: &Html, url: Option<&str>) -> Meta {
     for a in &articles {
         json_names(a.get("author"), &mut names);
     }
-    if let Some(m) = raw.meta(&[
-        "author",
-        "article:author",
-        "parsely-author",
-        "sailthru.author",
-        "dc.creator",
-        "byl",
-    ]) {
+    if let Some(m) = raw.meta(&["author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"]) {
         names.push(m);
     }
     names.extend(raw.author_texts.iter().cloned());
@@ -655,33 +574,11 @@ pub(crate) fn read(html: &Html, url: Option<&str>) -> Meta {
         .or_else(|| raw.meta(&["content-language", "og:locale", "language", "dc.language"]))
         .or_else(|| ld("inLanguage"));
     let description = raw
-        .meta(&[
-            "description",
-            "og:description",
-            "twitter:description",
-            "dc.description",
-        ])
+        .meta(&["description", "og:description", "twitter:description", "dc.description"])
         .or_else(|| ld("description"));
-    let image = raw
-        .meta(&[
-            "og:image",
-            "og:image:url",
-            "twitter:image",
-            "twitter:image:src",
-        ])
-        .or_else(|| ld("image"));
+    let image = raw.meta(&["og:image", "og:image:url", "twitter:image", "twitter:image:src"]).or_else(|| ld("image"));
 
-    Meta {
-        title,
-        h1: raw.h1,
-        byline,
-        published,
-        site,
-        canonical_url,
-        lang,
-        description,
-        image,
-    }
+    Meta { title, h1: raw.h1, byline, published, site, canonical_url, lang, description, image }
 }
 
 #[cfg(test)]
@@ -690,28 +587,16 @@ mod tests {
 
     #[test]
     fn byline_keeps_persons_only() {
-        assert_eq!(
-            byline_names("By Anna Schmidt and Jon Doe"),
-            vec!["Anna Schmidt", "Jon Doe"]
-        );
+        assert_eq!(byline_names("By Anna Schmidt and Jon Doe"), vec!["Anna Schmidt", "Jon Doe"]);
         assert!(byline_names("By Staff Reporter").is_empty());
         assert!(byline_names("Email the author").is_empty());
-        assert_eq!(
-            byline_names("Maria de la Cruz | Health Editor"),
-            vec!["Maria de la Cruz"]
-        );
+        assert_eq!(byline_names("Maria de la Cruz | Health Editor"), vec!["Maria de la Cruz"]);
     }
 
     #[test]
     fn url_dates() {
-        assert_eq!(
-            date_from_url("https://x.org/2017/04/12/story").as_deref(),
-            Some("2017-04-12")
-        );
-        assert_eq!(
-            date_from_url("https://x.org/news/2019-11-20-cars").as_deref(),
-            Some("2019-11-20")
-        );
+        assert_eq!(date_from_url("https://x.org/2017/04/12/story").as_deref(), Some("2017-04-12"));
+        assert_eq!(date_from_url("https://x.org/news/2019-11-20-cars").as_deref(), Some("2019-11-20"));
         assert_eq!(date_from_url("https://x.org/2017/13/12/story"), None);
         assert_eq!(date_from_url("https://x.org/1234"), None);
     }
@@ -732,10 +617,7 @@ mod tests {
         assert_eq!(m.published.as_deref(), Some("2020-05-01T10:00:00Z"));
         assert_eq!(m.byline, vec!["Ella Brown"]);
         assert_eq!(m.lang.as_deref(), Some("en-GB"));
-        assert_eq!(
-            m.canonical_url.as_deref(),
-            Some("https://paper.example/rain")
-        );
+        assert_eq!(m.canonical_url.as_deref(), Some("https://paper.example/rain"));
         assert_eq!(m.description.as_deref(), Some("A wet day."));
     }
 
@@ -746,9 +628,6 @@ mod tests {
             "Rain falls on the plain today"
         );
         assert_eq!(title_from_document("Short - Site", &[]), "Short - Site");
-        assert_eq!(
-            title_from_document("Daily Paper: Rain falls on the plain", &[]),
-            "Rain falls on the plain"
-        );
+        assert_eq!(title_from_document("Daily Paper: Rain falls on the plain", &[]), "Rain falls on the plain");
     }
 }

@@ -91,28 +91,14 @@ pub fn looks_like_html(s: &str) -> bool {
         return false;
     }
     let head: String = t.chars().take(2048).flat_map(char::to_lowercase).collect();
-    [
-        "<!doctype html",
-        "<html",
-        "<head",
-        "<body",
-        "<meta",
-        "<div",
-        "<p>",
-        "<p ",
-        "<article",
-        "<title",
-    ]
-    .iter()
-    .any(|m| head.contains(m))
+    ["<!doctype html", "<html", "<head", "<body", "<meta", "<div", "<p>", "<p ", "<article", "<title"]
+        .iter()
+        .any(|m| head.contains(m))
 }
 
 /// Short lines that are page furniture in any article.
 fn is_furniture(text: &str) -> bool {
-    let t = text
-        .trim()
-        .trim_end_matches([':', '.', '»', '›', '>'])
-        .trim();
+    let t = text.trim().trim_end_matches([':', '.', '»', '›', '>']).trim();
     let lower = t.to_lowercase();
     let n = t.chars().count();
     if n == 0 {
@@ -241,8 +227,7 @@ fn is_furniture(text: &str) -> bool {
     if n <= 300 {
         // Advertising and affiliate disclosures.
         let bare = lower.trim_start_matches(['*', '-', ' ', '[', '(']);
-        if bare.starts_with("anzeige") || bare.starts_with("werbung") || lower.contains("affiliate")
-        {
+        if bare.starts_with("anzeige") || bare.starts_with("werbung") || lower.contains("affiliate") {
             return true;
         }
         // Calls to follow, join or subscribe on another channel.
@@ -286,12 +271,7 @@ fn is_furniture(text: &str) -> bool {
         }
         if matches!(
             lower.trim_end_matches([':', '.', '!']),
-            "keine kommentare"
-                | "no comments"
-                | "beitragsbild"
-                | "aktualisiert am"
-                | "sin comentarios"
-                | "kommentare"
+            "keine kommentare" | "no comments" | "beitragsbild" | "aktualisiert am" | "sin comentarios" | "kommentare"
         ) {
             return true;
         }
@@ -310,9 +290,7 @@ fn is_byline_or_dateline(text: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    if (lower.starts_with("by ") || lower.starts_with("von "))
-        && !meta::byline_names(text).is_empty()
-    {
+    if (lower.starts_with("by ") || lower.starts_with("von ")) && !meta::byline_names(text).is_empty() {
         return true;
     }
     crate::text::boilerplate::is_dateline(text)
@@ -390,11 +368,7 @@ fn cut_related_sections(blocks: &mut Vec<Block>) {
                 continue;
             }
         } else if skipping {
-            let ld = if b.chars == 0 {
-                0.0
-            } else {
-                b.link_chars as f64 / b.chars as f64
-            };
+            let ld = if b.chars == 0 { 0.0 } else { b.link_chars as f64 / b.chars as f64 };
             if b.kind == BlockKind::ListItem || b.chars < 150 || ld > 0.3 {
                 continue;
             }
@@ -427,21 +401,12 @@ fn body(doc: &scraper::Html, title: Option<&str>, prune: bool) -> (Vec<Block>, V
 
 /// Emits the roots' blocks and drops furniture; `lenient` keeps link-heavy
 /// blocks.
-fn filtered(
-    dom: &dom::Dom<'_>,
-    roots: &[usize],
-    title: Option<&str>,
-    lenient: bool,
-) -> (Vec<Block>, Vec<MediaItem>) {
+fn filtered(dom: &dom::Dom<'_>, roots: &[usize], title: Option<&str>, lenient: bool) -> (Vec<Block>, Vec<MediaItem>) {
     let (blocks, media) = content::emit_with(dom, roots, title, lenient);
     let blocks = blocks
         .into_iter()
         .filter(|b| {
-            let ld = if b.chars == 0 {
-                0.0
-            } else {
-                b.link_chars as f64 / b.chars as f64
-            };
+            let ld = if b.chars == 0 { 0.0 } else { b.link_chars as f64 / b.chars as f64 };
             let link_list = ld > 0.85 || (ld > 0.6 && b.chars < 200);
             (lenient || !link_list) && !is_furniture(&b.text) && !is_byline_or_dateline(&b.text)
         })
@@ -455,10 +420,7 @@ fn filtered(
 pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
     let doc = scraper::Html::parse_document(html);
     let meta = meta::read(&doc, url);
-    let title_for_body = meta
-        .title
-        .as_deref()
-        .or(meta.h1.first().map(String::as_str));
+    let title_for_body = meta.title.as_deref().or(meta.h1.first().map(String::as_str));
     let (mut blocks, mut media) = body(&doc, title_for_body, true);
     // Pages that are all "comments" (forums) or misnamed: try again without
     // the class-based pruning and keep whichever finds more text.
@@ -535,24 +497,17 @@ mod tests {
     "#;
 
     fn extract_story() -> HtmlArticle {
-        extract(
-            &page(STORY),
-            Some("https://valley.example/2021/03/04/bridge"),
-        )
+        extract(&page(STORY), Some("https://valley.example/2021/03/04/bridge"))
     }
 
     #[test]
     fn article_blocks_are_kept_in_order_with_their_kinds() {
         let a = extract_story();
-        let kinds: Vec<(BlockKind, &str)> =
-            a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        let kinds: Vec<(BlockKind, &str)> = a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
         assert_eq!(kinds[0].0, BlockKind::Paragraph);
         assert!(kinds[0].1.starts_with("The new bridge over the river"));
         assert!(kinds.contains(&(BlockKind::Heading, "What changes for drivers")));
-        assert!(kinds.contains(&(
-            BlockKind::Quote,
-            "“It was worth the wait,” said the mayor, who cut the ribbon."
-        )));
+        assert!(kinds.contains(&(BlockKind::Quote, "“It was worth the wait,” said the mayor, who cut the ribbon.")));
         assert!(kinds.contains(&(BlockKind::ListItem, "Free for cyclists and walkers")));
         assert!(kinds.contains(&(BlockKind::TableRow, "Car 2 euros")));
     }
@@ -586,10 +541,7 @@ mod tests {
     #[test]
     fn title_is_not_repeated_in_the_body() {
         let a = extract_story();
-        assert_eq!(
-            a.title.as_deref(),
-            Some("Bridge over the river opens at last")
-        );
+        assert_eq!(a.title.as_deref(), Some("Bridge over the river opens at last"));
         assert!(!a.text().contains("opens at last"));
     }
 
@@ -601,27 +553,16 @@ mod tests {
         assert_eq!(a.lang.as_deref(), Some("en"));
         // "Staff Reporter" in the meta is a desk; the marked byline is a person.
         assert_eq!(a.byline, vec!["Jane Roe"]);
-        assert_eq!(
-            a.canonical_url.as_deref(),
-            Some("https://valley.example/2021/03/04/bridge")
-        );
+        assert_eq!(a.canonical_url.as_deref(), Some("https://valley.example/2021/03/04/bridge"));
     }
 
     #[test]
     fn date_falls_back_to_time_then_url() {
         let with_time = r#"<html><body><article><time datetime="2020-01-02">2 Jan</time>
             <p>Some text of the article that is long enough to count as prose here.</p></article></body></html>"#;
-        assert_eq!(
-            extract(with_time, None).published.as_deref(),
-            Some("2020-01-02")
-        );
+        assert_eq!(extract(with_time, None).published.as_deref(), Some("2020-01-02"));
         let bare = "<html><body><p>Some text of the article that is long enough to count.</p></body></html>";
-        assert_eq!(
-            extract(bare, Some("https://x.example/news/2019/11/20/a"))
-                .published
-                .as_deref(),
-            Some("2019-11-20")
-        );
+        assert_eq!(extract(bare, Some("https://x.example/news/2019/11/20/a")).published.as_deref(), Some("2019-11-20"));
     }
 
     #[test]
@@ -640,7 +581,9 @@ mod tests {
         let story = (0..6)
             .map(|i| format!("<div class=\"block\"><p>Paragraph number {i} of the story, with a full sentence of text in it.</p></div>"))
             .collect::<String>();
-        let html = format!("<html><body><div class=\"story\">{story}</div><div class=\"x\"><p>Short teaser.</p></div></body></html>");
+        let html = format!(
+            "<html><body><div class=\"story\">{story}</div><div class=\"x\"><p>Short teaser.</p></div></body></html>"
+        );
         let a = extract(&html, None);
         assert_eq!(a.blocks.len(), 6, "{:?}", a.blocks);
     }
@@ -648,8 +591,7 @@ mod tests {
     #[test]
     fn unclosed_banner_does_not_swallow_the_story() {
         // The header is never closed, so the parser nests the page inside it.
-        let html =
-            format!("<html><body><header role=\"banner\"><div>Logo</div>{STORY}</body></html>");
+        let html = format!("<html><body><header role=\"banner\"><div>Logo</div>{STORY}</body></html>");
         let text = extract(&html, None).text();
         assert!(text.contains("The new bridge over the river opened"));
     }
@@ -690,15 +632,7 @@ mod tests {
     #[test]
     fn odd_input_does_not_panic() {
         let deep = "<div>".repeat(20_000) + "text";
-        for s in [
-            "",
-            "<",
-            "<html",
-            "</p></p>",
-            "&#xffffff;",
-            "<p>é</p><td>x",
-            &deep,
-        ] {
+        for s in ["", "<", "<html", "</p></p>", "&#xffffff;", "<p>é</p><td>x", &deep] {
             let _ = extract(s, Some("not a url"));
         }
     }
