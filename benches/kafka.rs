@@ -37,7 +37,7 @@ fn args() -> Args {
     let mut args = Args { data: PathBuf::from("../shared/data/bbc/bbc.jsonl"), docs: 20_000, rate: 200, seconds: 20 };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let value = || it.next();
+        let mut value = || it.next();
         match flag.as_str() {
             "--data" => args.data = PathBuf::from(value().expect("--data PATH")),
             "--docs" => args.docs = value().and_then(|v| v.parse().ok()).expect("--docs N"),
@@ -150,8 +150,8 @@ fn stop(mut child: Child) {
     let _ = child.wait();
 }
 
-/// Waits until `topic` holds `n` messages; returns the times of the first and the last.
-fn count(address: &str, topic: &str, n: usize, limit: Duration) -> (Instant, Instant, usize) {
+/// A reader of `topic` that has joined its group, so that it sees records as they come.
+fn reader(address: &str, topic: &str) -> BaseConsumer {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", address)
         .set("group.id", format!("bench-count-{topic}"))
@@ -160,6 +160,14 @@ fn count(address: &str, topic: &str, n: usize, limit: Duration) -> (Instant, Ins
         .create()
         .unwrap();
     consumer.subscribe(&[topic]).unwrap();
+    while consumer.assignment().map(|a| a.count()).unwrap_or(0) == 0 {
+        assert!(consumer.poll(Duration::from_millis(100)).is_none(), "output before lede started");
+    }
+    consumer
+}
+
+/// Waits until the reader saw `n` messages; returns the times of the first and the last.
+fn count(consumer: &BaseConsumer, n: usize, limit: Duration) -> (Instant, Instant, usize) {
     let deadline = Instant::now() + limit;
     let (mut first, mut last, mut seen) = (None, Instant::now(), 0);
     while seen < n && Instant::now() < deadline {
@@ -181,11 +189,12 @@ fn throughput(broker: &Broker, dir: &Path, lines: &[String], docs: usize, member
     }
     p.flush(Duration::from_secs(60)).unwrap();
     let config = config(dir);
+    let reader = reader(&broker.address, &out);
     let started = Instant::now();
     let procs: Vec<Child> = (0..members)
         .map(|m| lede(&broker.address, &config, &group, &input, &out, &dir.join(format!("t{members}-{m}.log"))))
         .collect();
-    let (first, last, seen) = count(&broker.address, &out, docs, Duration::from_secs(600));
+    let (first, last, seen) = count(&reader, docs, Duration::from_secs(600));
     for c in procs {
         stop(c);
     }
