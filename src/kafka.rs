@@ -4,7 +4,7 @@
 //! the pipeline hands markers to [`KafkaCommitter`] only after the sinks were flushed, and a
 //! Kafka sink's flush returns only once every message produced so far was acknowledged by the
 //! broker (stdout is flushed, a file fsynced). The committer then commits `offset + 1` per
-//! partition. So an offset is never committed before its record (or error record) is out.
+//! partition (asynchronously: a commit the broker rejects only widens the window below). So an offset is never committed before its record (or error record) is out.
 //!
 //! The uncommitted window: a `kill -9` can make the partition's next owner emit again the
 //! records written since the last commit. Commits happen whenever the stream pauses and at
@@ -100,13 +100,11 @@ impl Committer<KafkaMarker> for KafkaCommitter {
             list.add_partition_offset(topic, *partition, Offset::Offset(*offset))
                 .map_err(|e| kafka_error("cannot build the offset list", e))?;
         }
-        let consumer = self.consumer.clone();
-        let result = tokio::task::spawn_blocking(move || consumer.commit(&list, CommitMode::Sync))
-            .await
-            .map_err(|e| Error::Io { context: "offset commit failed".into(), source: std::io::Error::other(e) })?;
-        match result {
+        // Asynchronous: the records are already acknowledged, so waiting for the broker's answer
+        // would only stall the output. The commit is queued before anything later, and before
+        // a revocation that waits for it returns; a failure is logged by the consumer context.
+        match self.consumer.commit(&list, CommitMode::Async) {
             Ok(()) => self.tracker.committed(&next),
-            // A rebalance under way rejects the commit; the messages are read again.
             Err(e) => tracing::warn!("offset commit failed (the messages may be read again): {e}"),
         }
         Ok(())
@@ -136,7 +134,8 @@ fn topic_sink(config: &Config, brokers: &str, topic: &str) -> Result<JsonlSink, 
     let mut client = client_config(config, brokers);
     // Retries must not reorder or duplicate within a partition.
     client.set("enable.idempotence", "true");
-    client.set("linger.ms", "5");
+    // Each commit waits for the delivery reports: a long linger would stall the output.
+    client.set("linger.ms", "1");
     let producer: FutureProducer = client.create().map_err(|e| kafka_error("cannot create the Kafka producer", e))?;
     Ok(JsonlSink::from_writer(Box::pin(KafkaWriter::new(producer, topic))))
 }
