@@ -285,6 +285,8 @@ struct Polled {
 
 /// Frames one message value as one document: `{` is a JSON line, `<` HTML, else text; the
 /// configured format wins over sniffing.
+// The result is the pipeline's `Frame`, whose error side is what every source yields.
+#[allow(clippy::result_large_err)]
 pub fn frame_message(
     value: Option<&[u8]>,
     origin: Origin,
