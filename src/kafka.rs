@@ -8,8 +8,9 @@
 //!
 //! The uncommitted window: a `kill -9` can make the partition's next owner emit again the
 //! records written since the last commit. Commits happen whenever the stream pauses and at
-//! least every 512 markers (one marker per message), so the window is at most 512 messages
-//! plus the documents in flight (`pipeline.queue`) per process, over all its partitions.
+//! least every 512 markers (one marker per message), so the window is at most 512 messages per
+//! process, over all its partitions, plus those of asynchronous commits not yet sent when the
+//! process died (librdkafka sends them at once).
 //! A clean stop (SIGINT, SIGTERM) finishes the documents in flight, commits, and leaves the
 //! group; a rebalance waits for the revoked partitions' documents to be committed (see
 //! [`crate::source::kafka::Tracker`]), so neither duplicates in the absence of a crash.
