@@ -15,10 +15,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use lede::text::lang::{Accuracy, LanguageIdentifier};
 
 const ARTICLE: &str = include_str!("../tests/fixtures/article.txt");
-const SENTENCE: &str =
-    "The minister said on Tuesday that the talks would resume next week in Geneva.";
-const SENTENCE_DE: &str =
-    "Der Minister sagte am Dienstag, die Gespräche würden nächste Woche in Genf fortgesetzt.";
+const SENTENCE: &str = "The minister said on Tuesday that the talks would resume next week in Geneva.";
+const SENTENCE_DE: &str = "Der Minister sagte am Dienstag, die Gespräche würden nächste Woche in Genf fortgesetzt.";
 
 const PARAGRAPH: &str = "Le conseil municipal a voté jeudi soir la fermeture du vieux pont pour \
     travaux, après que des ingénieurs ont signalé que les fissures de ses piliers s'étaient \
@@ -45,27 +43,17 @@ fn bench(c: &mut Criterion) {
 
         let mut group = c.benchmark_group(format!("lang_{name}"));
         group.throughput(Throughput::Bytes(ARTICLE.len() as u64));
-        group.bench_function("article", |b| {
-            b.iter(|| identifier.detect(black_box(ARTICLE)))
-        });
+        group.bench_function("article", |b| b.iter(|| identifier.detect(black_box(ARTICLE))));
         group.bench_function("paragraphs", |b| {
             b.iter(|| identifier.detect_paragraphs(black_box(ARTICLE), &paragraph_ranges))
         });
         group.throughput(Throughput::Bytes(SENTENCE.len() as u64));
-        group.bench_function("sentence_en", |b| {
-            b.iter(|| identifier.detect(black_box(SENTENCE)))
-        });
-        group.bench_function("sentence_en_fast", |b| {
-            b.iter(|| identifier.detect_fast(black_box(SENTENCE)))
-        });
+        group.bench_function("sentence_en", |b| b.iter(|| identifier.detect(black_box(SENTENCE))));
+        group.bench_function("sentence_en_fast", |b| b.iter(|| identifier.detect_fast(black_box(SENTENCE))));
         group.throughput(Throughput::Bytes(SENTENCE_DE.len() as u64));
-        group.bench_function("sentence_de", |b| {
-            b.iter(|| identifier.detect(black_box(SENTENCE_DE)))
-        });
+        group.bench_function("sentence_de", |b| b.iter(|| identifier.detect(black_box(SENTENCE_DE))));
         group.throughput(Throughput::Bytes(PARAGRAPH.len() as u64));
-        group.bench_function("paragraph_fr", |b| {
-            b.iter(|| identifier.detect(black_box(PARAGRAPH)))
-        });
+        group.bench_function("paragraph_fr", |b| b.iter(|| identifier.detect(black_box(PARAGRAPH))));
         group.finish();
     }
 }

@@ -33,6 +33,7 @@ fn article_record(id: usize) -> Record {
             mentions: spans(&text, name),
             salience: 0.5,
             geo: None,
+            tone: None,
         })
         .collect();
     // Quotes: the words between each pair of curly quotation marks.
@@ -49,6 +50,7 @@ fn article_record(id: usize) -> Record {
                 kind: "direct".into(),
                 speaker: Some("E2".into()),
                 cue: None,
+                tone: None,
             });
         }
     }

@@ -34,17 +34,10 @@ use lingua::Language;
 const STEP: f64 = 1.0 / 8.0;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let output = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "data/lang/ngrams.bin".to_owned());
-    let long_output = std::env::args()
-        .nth(2)
-        .unwrap_or_else(|| "data/lang/ngrams45.bin".to_owned());
+    let output = std::env::args().nth(1).unwrap_or_else(|| "data/lang/ngrams.bin".to_owned());
+    let long_output = std::env::args().nth(2).unwrap_or_else(|| "data/lang/ngrams45.bin".to_owned());
     // How many of the most frequent 4-grams and 5-grams each language keeps.
-    let keep = [
-        env_count("LEDE_KEEP_4GRAMS", DEFAULT_KEEP[0])?,
-        env_count("LEDE_KEEP_5GRAMS", DEFAULT_KEEP[1])?,
-    ];
+    let keep = [env_count("LEDE_KEEP_4GRAMS", DEFAULT_KEEP[0])?, env_count("LEDE_KEEP_5GRAMS", DEFAULT_KEEP[1])?];
     let mut models = model_files()?;
     models.sort();
     if models.len() != 75 {
@@ -71,11 +64,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             let log_probability = f64::from_bits(value);
             let length = ngram.chars().count();
             let prefix_end = ngram.char_indices().last().map_or(0, |(at, _)| at);
-            let prefix_joint = if length == 1 {
-                0.0
-            } else {
-                joint.get(&ngram[..prefix_end]).copied().unwrap_or(-100.0)
-            };
+            let prefix_joint =
+                if length == 1 { 0.0 } else { joint.get(&ngram[..prefix_end]).copied().unwrap_or(-100.0) };
             let ngram_joint = prefix_joint + log_probability;
             if length < 5 {
                 joint.insert(ngram.to_owned(), ngram_joint);
@@ -89,10 +79,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             };
             let log_probability = f64::from_bits(value);
             let quantised = (-log_probability / STEP).round().clamp(0.0, 255.0) as u8;
-            table
-                .entry(packed)
-                .or_default()
-                .push((index as u8, quantised));
+            table.entry(packed).or_default().push((index as u8, quantised));
             kept += 1;
         }
         for (order, mut ngrams) in long.into_iter().enumerate() {
@@ -103,18 +90,11 @@ fn main() -> Result<(), Box<dyn Error>> {
                 let list = long_table.entry(key).or_default();
                 // Two n-grams of one language with the same 32-bit key:
                 // the more frequent one, seen first, stays.
-                if list
-                    .last()
-                    .is_none_or(|(language, _)| usize::from(*language) != index)
-                {
+                if list.last().is_none_or(|(language, _)| usize::from(*language) != index) {
                     list.push((index as u8, quantised));
                 }
             }
-            eprintln!(
-                "{code}: {} of {total} {}-grams",
-                keep[order].min(total),
-                order + 4
-            );
+            eprintln!("{code}: {} of {total} {}-grams", keep[order].min(total), order + 4);
         }
         eprintln!("{code}: {kept} n-grams");
     }
@@ -148,12 +128,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(&output, &out)?;
-    eprintln!(
-        "{output}: {} languages, {} n-grams, {postings} postings, {} bytes",
-        codes.len(),
-        table.len(),
-        out.len()
-    );
+    eprintln!("{output}: {} languages, {} n-grams, {postings} postings, {} bytes", codes.len(), table.len(), out.len());
     Ok(())
 }
 
@@ -211,11 +186,7 @@ fn write_long_table(
         }
     }
     std::fs::write(output, &out)?;
-    eprintln!(
-        "{output}: {} n-grams, {offset} postings, {} bytes",
-        table.len(),
-        out.len()
-    );
+    eprintln!("{output}: {} n-grams, {offset} postings, {} bytes", table.len(), out.len());
     Ok(())
 }
 
@@ -253,45 +224,25 @@ fn pack(ngram: &str) -> Option<u64> {
 /// this package's dependency graph.
 fn model_files() -> Result<Vec<(String, PathBuf)>, Box<dyn Error>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let metadata = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--features",
-            "build-lang-model",
-        ])
-        .output()?;
+    let metadata =
+        Command::new(cargo).args(["metadata", "--format-version", "1", "--features", "build-lang-model"]).output()?;
     if !metadata.status.success() {
         return Err("cargo metadata failed".into());
     }
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout)?;
-    let packages = metadata["packages"]
-        .as_array()
-        .ok_or("cargo metadata has no packages")?;
+    let packages = metadata["packages"].as_array().ok_or("cargo metadata has no packages")?;
     let mut files = Vec::new();
     for package in packages {
         let Some(name) = package["name"].as_str() else {
             continue;
         };
-        let Some(language) = name
-            .strip_prefix("lingua-")
-            .and_then(|rest| rest.strip_suffix("-language-model"))
-        else {
+        let Some(language) = name.strip_prefix("lingua-").and_then(|rest| rest.strip_suffix("-language-model")) else {
             continue;
         };
-        let language = Language::from_str(language)
-            .map_err(|_| format!("unknown language in crate name {name}"))?;
-        let manifest = package["manifest_path"]
-            .as_str()
-            .ok_or("package without manifest path")?;
-        let dir = Path::new(manifest)
-            .parent()
-            .ok_or("manifest path without a folder")?;
-        files.push((
-            language.iso_code_639_1().to_string(),
-            dir.join("models").join("ngrams.fst"),
-        ));
+        let language = Language::from_str(language).map_err(|_| format!("unknown language in crate name {name}"))?;
+        let manifest = package["manifest_path"].as_str().ok_or("package without manifest path")?;
+        let dir = Path::new(manifest).parent().ok_or("manifest path without a folder")?;
+        files.push((language.iso_code_639_1().to_string(), dir.join("models").join("ngrams.fst")));
     }
     Ok(files)
 }

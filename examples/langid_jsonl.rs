@@ -26,11 +26,7 @@ struct Input {
 }
 
 fn main() -> io::Result<()> {
-    let accuracy = if std::env::args().any(|arg| arg == "--low") {
-        Accuracy::Low
-    } else {
-        Accuracy::High
-    };
+    let accuracy = if std::env::args().any(|arg| arg == "--low") { Accuracy::Low } else { Accuracy::High };
     let identifier = LanguageIdentifier::new(accuracy);
     let fast = std::env::args().any(|arg| arg == "--fast");
     let stdin = io::stdin().lock();
@@ -42,14 +38,9 @@ fn main() -> io::Result<()> {
         }
         let record = match serde_json::from_str::<Input>(&line) {
             Ok(input) => {
-                let detection = if fast {
-                    identifier.detect_fast(&input.text)
-                } else {
-                    identifier.detect(&input.text)
-                };
-                let lang = detection.map(
-                    |detection| json!({"code": detection.code, "confidence": detection.confidence}),
-                );
+                let detection = if fast { identifier.detect_fast(&input.text) } else { identifier.detect(&input.text) };
+                let lang =
+                    detection.map(|detection| json!({"code": detection.code, "confidence": detection.confidence}));
                 json!({"id": input.id, "lang": lang})
             }
             Err(error) => json!({"id": null, "lang": null, "error": error.to_string()}),

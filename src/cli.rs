@@ -58,6 +58,13 @@ enum Command {
 pub struct RunArgs {
     /// Input files (JSON lines, text or HTML, optionally .gz); `-` or none for stdin.
     files: Vec<String>,
+    /// Consume a Kafka topic as a consumer-group member: kafka://HOST:PORT/TOPIC?group=G
+    /// (needs a build with `--features kafka`).
+    #[arg(long, value_name = "URL", conflicts_with = "files")]
+    from: Option<String>,
+    /// With --from: where records go: kafka://HOST:PORT/TOPIC, a file, or stdout (the default).
+    #[arg(long, value_name = "TARGET", requires = "from")]
+    to: Option<String>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -251,6 +258,7 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Some(Command::Watch(args)) => run_watch(&args),
         Some(Command::Render { file, page_size }) => run_render(file, page_size),
+        None if cli.run.from.is_some() => run_kafka(&cli.run),
         None => run_pipe(&cli.run),
     }
 }
@@ -297,6 +305,26 @@ fn run_render(file: Option<PathBuf>, page_size: usize) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+#[cfg(feature = "kafka")]
+fn run_kafka(args: &RunArgs) -> ExitCode {
+    let config = match args.common.config() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("lede: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    init_logging(&config);
+    let options = crate::kafka::KafkaOptions { from: args.from.clone(), to: args.to.clone() };
+    execute(&config, |config, shutdown| async move { crate::kafka::run_kafka(&config, options, shutdown).await })
+}
+
+#[cfg(not(feature = "kafka"))]
+fn run_kafka(_args: &RunArgs) -> ExitCode {
+    eprintln!("lede: --from kafka://... needs a build with `cargo build --release --features kafka`");
+    ExitCode::from(1)
 }
 
 fn run_pipe(args: &RunArgs) -> ExitCode {

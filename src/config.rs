@@ -35,6 +35,8 @@ pub struct Config {
     pub extract: ExtractConfig,
     /// The enrich stage.
     pub enrich: EnrichConfig,
+    /// `--from kafka://...` and `--to kafka://...` (feature `kafka`).
+    pub kafka: KafkaConfig,
 }
 
 /// `[extract]`
@@ -101,6 +103,43 @@ impl Default for EnrichConfig {
             near_duplicates: true,
             near_duplicate_capacity: 100_000,
             near_duplicate_distance: 6,
+        }
+    }
+}
+
+/// `[kafka]`: the consumer group and producer settings; `--from`/`--to` URLs override them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KafkaConfig {
+    /// Bootstrap brokers, `host:port[,host:port...]`.
+    pub brokers: String,
+    /// Topics to consume.
+    pub topics: Vec<String>,
+    /// Consumer group id.
+    pub group_id: String,
+    /// Where a group with no committed offset starts: `earliest` or `latest`.
+    pub start_offset: String,
+    /// Output topic ("" = the `--to` target, stdout by default).
+    pub output_topic: String,
+    /// Topic for error records ("" = the error sink of `[output]`).
+    pub dead_letter_topic: String,
+    /// Consumer lag is logged every this many seconds (0 = never).
+    pub lag_interval_seconds: u64,
+    /// librdkafka client properties passed through as they are (`"session.timeout.ms" = "6000"`).
+    pub client: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for KafkaConfig {
+    fn default() -> Self {
+        KafkaConfig {
+            brokers: String::new(),
+            topics: Vec::new(),
+            group_id: "lede".into(),
+            start_offset: "earliest".into(),
+            output_topic: String::new(),
+            dead_letter_topic: String::new(),
+            lag_interval_seconds: 10,
+            client: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -279,6 +318,11 @@ impl Config {
             reference.is_empty() || looks_like_iso_date(reference),
             format!("input.reference_date must be a date like 2017-04-12 (found \"{reference}\")"),
         );
+        let start = self.kafka.start_offset.as_str();
+        check(
+            matches!(start, "earliest" | "latest"),
+            format!("kafka.start_offset must be earliest or latest (found \"{start}\")"),
+        );
         check(self.pipeline.workers <= 1024, "pipeline.workers must be at most 1024".into());
         check(self.pipeline.queue >= 1, "pipeline.queue must be at least 1".into());
         check(self.pipeline.queue <= 65_536, "pipeline.queue must be at most 65536".into());
@@ -350,6 +394,8 @@ fn check_keys(prefix: &str, table: &toml::Table, defaults: &toml::Table, problem
             continue;
         };
         match (value, default) {
+            // Client properties pass through to librdkafka, which checks them itself.
+            (toml::Value::Table(_), toml::Value::Table(_)) if name == "kafka.client" => {}
             (toml::Value::Table(t), toml::Value::Table(d)) => check_keys(&name, t, d, problems),
             (v, d) if v.type_str() != d.type_str() => {
                 problems.push(format!("`{name}` must be {}, found {}", article(d.type_str()), article(v.type_str())));

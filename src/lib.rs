@@ -20,6 +20,8 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+#[cfg(feature = "kafka")]
+pub mod kafka;
 pub mod model;
 pub mod pipeline;
 pub mod render;

@@ -22,6 +22,18 @@ pub struct Origin {
     /// 1-based line number, for JSON-lines input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// The Kafka topic, for `kafka`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// The Kafka partition, for `kafka`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<i32>,
+    /// The message's offset in its partition, for `kafka`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// The message key (lossy UTF-8), for `kafka` messages that have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// The kind of source a document was read from.
@@ -35,6 +47,8 @@ pub enum OriginKind {
     File,
     /// A file picked up by `lede watch`.
     Watch,
+    /// A message consumed from a Kafka topic.
+    Kafka,
 }
 
 /// How the bytes of a document are to be read.

@@ -1,3 +1,5 @@
 //! Sinks: where records and error records are written.
 
 pub mod jsonl;
+#[cfg(feature = "kafka")]
+pub mod kafka;

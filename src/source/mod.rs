@@ -4,6 +4,8 @@
 //! on the worker pool, so that one reading task keeps up with many workers.
 
 pub mod framing;
+#[cfg(feature = "kafka")]
+pub mod kafka;
 pub mod stdin;
 pub mod watch;
 

@@ -49,14 +49,14 @@ pub fn pipe_source(inputs: Vec<Input>, settings: FramingSettings) -> impl Stream
         for input in inputs {
             match input {
                 Input::Stdin => {
-                    let origin = Origin { kind: OriginKind::Stdin, path: None, line: None };
+                    let origin = Origin { kind: OriginKind::Stdin, path: None, line: None, ..Origin::default() };
                     let mut inner = Box::pin(frames(tokio::io::stdin(), origin, None, settings));
                     while let Some(frame) = inner.next().await {
                         yield frame;
                     }
                 }
                 Input::File(path) => {
-                    let origin = Origin { kind: OriginKind::File, path: Some(path.display().to_string()), line: None };
+                    let origin = Origin { kind: OriginKind::File, path: Some(path.display().to_string()), line: None, ..Origin::default() };
                     let hint = format_from_path(&path);
                     match open_file(&path).await {
                         Ok(file) => {

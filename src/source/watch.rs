@@ -375,7 +375,7 @@ fn file_work<'a>(
 ) -> impl Stream<Item = Work<WatchMarker>> + 'a {
     async_stream::stream! {
         let seen = seen_key(&path, size, mtime_nanos(mtime));
-        let origin = Origin { kind: OriginKind::Watch, path: Some(path.display().to_string()), line: None };
+        let origin = Origin { kind: OriginKind::Watch, path: Some(path.display().to_string()), line: None, ..Origin::default() };
         let hashed = {
             let path = path.clone();
             tokio::task::spawn_blocking(move || hash_file(&path)).await

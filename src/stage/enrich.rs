@@ -92,9 +92,7 @@ fn tones(analysis: &mut Analysis) {
                 continue;
             }
             seen.push(s);
-            let t = sentence_tone
-                .entry(s)
-                .or_insert_with(|| tone::tone(text, tokens, analysis.sentences[s].clone()));
+            let t = sentence_tone.entry(s).or_insert_with(|| tone::tone(text, tokens, analysis.sentences[s].clone()));
             positive += t.positive * t.words as f32;
             negative += t.negative * t.words as f32;
             words += t.words;

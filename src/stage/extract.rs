@@ -147,7 +147,7 @@ fn link_speaker(analysis: &mut Analysis, speaker: quotes::Speaker) -> Option<usi
                 subtype: None,
                 name,
                 roles: Vec::new(),
-                mentions: vec![start..end],
+                mentions: std::iter::once(start..end).collect(),
                 salience: 0.0,
                 gender: None,
                 geo: None,
@@ -164,8 +164,23 @@ fn looks_like_name(span: &str) -> bool {
     first.chars().next().is_some_and(char::is_uppercase)
         && !matches!(
             first,
-            "The" | "A" | "An" | "This" | "That" | "These" | "Those" | "Some" | "Many" | "Most" | "Two" | "Three"
-                | "Several" | "Both" | "Officials" | "Critics" | "Experts"
+            "The"
+                | "A"
+                | "An"
+                | "This"
+                | "That"
+                | "These"
+                | "Those"
+                | "Some"
+                | "Many"
+                | "Most"
+                | "Two"
+                | "Three"
+                | "Several"
+                | "Both"
+                | "Officials"
+                | "Critics"
+                | "Experts"
         )
 }
 

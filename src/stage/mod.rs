@@ -23,9 +23,9 @@ use crate::model::{
     Amount, DateMention, Document, Entity, ErrorRecord, Focus, Keyword, Lang, Media, Origin, Quote, Record, Removed,
     Stats, Tone,
 };
-use crate::text::{amounts, keywords, timex, tone};
 use crate::text::sentences::split_sentences;
 use crate::text::tokenize::{tokenize, Token, TokenKind};
+use crate::text::{amounts, keywords, timex, tone};
 use offsets::OffsetMap;
 
 /// Reading speed for `stats.reading_time_seconds`, in words a minute.
@@ -353,7 +353,8 @@ const ENGLISH_ONLY: [&str; 7] = ["entities", "quotes", "dates", "amounts", "plac
 fn identify_language(analysis: &mut Analysis) {
     use crate::text::lang;
     if analysis.lang.is_none() {
-        analysis.lang = lang::detect(&analysis.text).map(|d| Lang { code: d.code.to_string(), confidence: d.confidence });
+        analysis.lang =
+            lang::detect(&analysis.text).map(|d| Lang { code: d.code.to_string(), confidence: d.confidence });
     }
     let Some(document) = analysis.lang.as_ref() else { return };
     if analysis.paragraphs.len() < 2 {
@@ -364,7 +365,11 @@ fn identify_language(analysis: &mut Analysis) {
     let per_paragraph = lang::detect_paragraphs(&analysis.text, &analysis.paragraphs);
     analysis.paragraph_langs = lang::foreign_paragraphs(&doc, &per_paragraph)
         .into_iter()
-        .map(|(paragraph, d)| crate::model::ParagraphLang { paragraph, code: d.code.to_string(), confidence: d.confidence })
+        .map(|(paragraph, d)| crate::model::ParagraphLang {
+            paragraph,
+            code: d.code.to_string(),
+            confidence: d.confidence,
+        })
         .collect();
 }
 

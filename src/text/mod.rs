@@ -3,7 +3,6 @@
 //! offsets into that text.
 /// Entity resolution over tagged mentions.
 /// Named-entity recognition (tagger).
-
 pub mod amounts;
 pub mod boilerplate;
 pub mod decode;

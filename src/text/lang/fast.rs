@@ -51,9 +51,7 @@ fn script(c: char) -> Script {
         0x400..=0x52F => Script::Shared(Shared::Cyrillic),
         0x530..=0x58F => Script::Unique("hy"),
         0x590..=0x5FF => Script::Unique("he"),
-        0x600..=0x6FF | 0x750..=0x77F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
-            Script::Shared(Shared::Arabic)
-        }
+        0x600..=0x6FF | 0x750..=0x77F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => Script::Shared(Shared::Arabic),
         0x900..=0x97F => Script::Shared(Shared::Devanagari),
         0x980..=0x9FF => Script::Unique("bn"),
         0xA00..=0xA7F => Script::Unique("pa"),
@@ -73,10 +71,9 @@ fn script(c: char) -> Script {
 fn languages_of(shared: Shared) -> &'static [&'static str] {
     match shared {
         Shared::Latin => &[
-            "af", "az", "bs", "ca", "cs", "cy", "da", "de", "en", "eo", "es", "et", "eu", "fi",
-            "fr", "ga", "hr", "hu", "id", "is", "it", "la", "lg", "lt", "lv", "mi", "ms", "nb",
-            "nl", "nn", "pl", "pt", "ro", "sk", "sl", "sn", "so", "sq", "st", "sv", "sw", "tl",
-            "tn", "tr", "ts", "vi", "xh", "yo", "zu",
+            "af", "az", "bs", "ca", "cs", "cy", "da", "de", "en", "eo", "es", "et", "eu", "fi", "fr", "ga", "hr", "hu",
+            "id", "is", "it", "la", "lg", "lt", "lv", "mi", "ms", "nb", "nl", "nn", "pl", "pt", "ro", "sk", "sl", "sn",
+            "so", "sq", "st", "sv", "sw", "tl", "tn", "tr", "ts", "vi", "xh", "yo", "zu",
         ],
         Shared::Cyrillic => &["be", "bg", "kk", "mk", "mn", "ru", "sr", "uk"],
         Shared::Arabic => &["ar", "fa", "ur"],
@@ -125,35 +122,19 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
     if letters == 0 {
         return ScriptVerdict::Empty;
     }
-    let scripts = [
-        Shared::Latin,
-        Shared::Cyrillic,
-        Shared::Arabic,
-        Shared::Devanagari,
-    ];
+    let scripts = [Shared::Latin, Shared::Cyrillic, Shared::Arabic, Shared::Devanagari];
     let (best_shared, shared_count) = scripts
         .iter()
         .zip(shared)
         .max_by_key(|(_, count)| *count)
         .map_or((Shared::Latin, 0), |(script, count)| (*script, count));
-    let (best_unique, unique_count) = unique
-        .iter()
-        .copied()
-        .max_by_key(|(_, count)| *count)
-        .unwrap_or(("", 0));
+    let (best_unique, unique_count) = unique.iter().copied().max_by_key(|(_, count)| *count).unwrap_or(("", 0));
     let cjk = han + kana;
     let decided = |code: &'static str, count: usize| {
-        ScriptVerdict::Decided(Detection {
-            code,
-            confidence: count as f32 / letters as f32,
-        })
+        ScriptVerdict::Decided(Detection { code, confidence: count as f32 / letters as f32 })
     };
     if cjk > shared_count && cjk > unique_count {
-        return if kana > 0 {
-            decided("ja", cjk)
-        } else {
-            decided("zh", cjk)
-        };
+        return if kana > 0 { decided("ja", cjk) } else { decided("zh", cjk) };
     }
     if unique_count > shared_count {
         return decided(best_unique, unique_count);
@@ -161,10 +142,7 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
     if shared_count == 0 {
         return ScriptVerdict::Empty;
     }
-    ScriptVerdict::Shared(SharedScript {
-        script: best_shared,
-        letters: shared_count,
-    })
+    ScriptVerdict::Shared(SharedScript { script: best_shared, letters: shared_count })
 }
 
 /// The n-gram table, parsed once.
@@ -220,19 +198,13 @@ impl Model {
             codes.push(*SUPPORTED.iter().find(|supported| **supported == code)?);
         }
         let count = reader.u32()? as usize;
-        let keys = (0..count)
-            .map(|_| reader.u64())
-            .collect::<Option<Vec<_>>>()?;
+        let keys = (0..count).map(|_| reader.u64()).collect::<Option<Vec<_>>>()?;
         let postings_count = reader.u32()? as usize;
-        let offsets = (0..=count)
-            .map(|_| reader.u32())
-            .collect::<Option<Vec<_>>>()?;
+        let offsets = (0..=count).map(|_| reader.u32()).collect::<Option<Vec<_>>>()?;
         let postings = reader.take(postings_count.checked_mul(2)?)?;
         if offsets.last().copied() != Some(postings_count as u32)
             || offsets.windows(2).any(|pair| pair[0] > pair[1])
-            || postings
-                .chunks(2)
-                .any(|pair| usize::from(pair[0]) >= codes.len())
+            || postings.chunks(2).any(|pair| usize::from(pair[0]) >= codes.len())
         {
             return None;
         }
@@ -249,33 +221,12 @@ impl Model {
             while slots[slot].end != 0 {
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = Slot {
-                key: *key,
-                start,
-                end,
-                row: NO_ROW,
-            };
+            slots[slot] = Slot { key: *key, start, end, row: NO_ROW };
         }
-        let candidates = [
-            Shared::Latin,
-            Shared::Cyrillic,
-            Shared::Arabic,
-            Shared::Devanagari,
-        ]
-        .map(|script| {
-            languages_of(script)
-                .iter()
-                .filter_map(|code| codes.iter().position(|known| known == code))
-                .collect()
+        let candidates = [Shared::Latin, Shared::Cyrillic, Shared::Arabic, Shared::Devanagari].map(|script| {
+            languages_of(script).iter().filter_map(|code| codes.iter().position(|known| known == code)).collect()
         });
-        let mut model = Model {
-            codes,
-            candidates,
-            postings,
-            slots,
-            slot_bits,
-            rows: Vec::new(),
-        };
+        let mut model = Model { codes, candidates, postings, slots, slot_bits, rows: Vec::new() };
         model.build_rows();
         Some(model)
     }
@@ -329,21 +280,14 @@ impl Model {
 
     /// Table indices of the languages written in `shared`'s script.
     pub(super) fn candidates(&self, shared: &SharedScript) -> &[usize] {
-        self.candidates
-            .get(shared.script as usize)
-            .map_or(&[], Vec::as_slice)
+        self.candidates.get(shared.script as usize).map_or(&[], Vec::as_slice)
     }
 
     /// The postings of an n-gram (characters packed 21 bits each, the first
     /// highest), pairs of (language index, score in steps); empty when no
     /// language has it.
     pub(super) fn postings(&self, key: u64) -> &[u8] {
-        self.slot(key)
-            .and_then(|slot| {
-                self.postings
-                    .get(slot.start as usize * 2..slot.end as usize * 2)
-            })
-            .unwrap_or(&[])
+        self.slot(key).and_then(|slot| self.postings.get(slot.start as usize * 2..slot.end as usize * 2)).unwrap_or(&[])
     }
 
     /// The table entry of an n-gram.
@@ -397,11 +341,7 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
 
 /// [`by_trigrams`], stopping once the margin of the best language reaches
 /// `settled` (see [`margin`]).
-pub(super) fn by_trigrams_until(
-    text: &str,
-    shared: &SharedScript,
-    settled: f32,
-) -> Option<Detection> {
+pub(super) fn by_trigrams_until(text: &str, shared: &SharedScript, settled: f32) -> Option<Detection> {
     let model = MODEL.as_ref()?;
     let candidates = model.candidates.get(shared.script as usize)?;
     let mut totals = vec![0u32; model.codes.len()];
@@ -441,23 +381,16 @@ pub(super) fn by_trigrams_until(
             if let (Some(total), Some(score)) = (totals.get_mut(language), row.get(language)) {
                 // Wrapping: a language outside the candidates has no base
                 // score to correct, and its total is never read.
-                *total = total
-                    .wrapping_add(u32::from(pair[1]))
-                    .wrapping_sub(u32::from(*score));
+                *total = total.wrapping_add(u32::from(pair[1])).wrapping_sub(u32::from(*score));
             }
         }
         // Most texts are settled long before the sample ends.
-        if trigrams % CHECK_EVERY == 0
-            && margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled)
-        {
+        if trigrams % CHECK_EVERY == 0 && margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
             break;
         }
     }
     let (best, margin) = margin(&totals, candidates, trigrams)?;
-    Some(Detection {
-        code: model.codes.get(best)?,
-        confidence: 1.0 / (1.0 + (-margin).exp()),
-    })
+    Some(Detection { code: model.codes.get(best)?, confidence: 1.0 / (1.0 + (-margin).exp()) })
 }
 
 /// How often (in trigrams) the scoring checks whether the text is settled.
@@ -542,10 +475,7 @@ mod tests {
     fn shared_scripts_are_left_to_the_model() {
         assert!(matches!(
             by_script("Привет, мир"),
-            ScriptVerdict::Shared(SharedScript {
-                script: Shared::Cyrillic,
-                letters: 9
-            })
+            ScriptVerdict::Shared(SharedScript { script: Shared::Cyrillic, letters: 9 })
         ));
         assert!(matches!(by_script("123 !?"), ScriptVerdict::Empty));
     }

@@ -30,11 +30,10 @@ mod short;
 /// `nb` is Norwegian Bokmål and `nn` Nynorsk (never the macrolanguage `no`),
 /// `tl` is Tagalog, `lg` Ganda.
 pub const SUPPORTED: [&str; 75] = [
-    "af", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es",
-    "et", "eu", "fa", "fi", "fr", "ga", "gu", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja",
-    "ka", "kk", "ko", "la", "lg", "lt", "lv", "mi", "mk", "mn", "mr", "ms", "nb", "nl", "nn", "pa",
-    "pl", "pt", "ro", "ru", "sk", "sl", "sn", "so", "sq", "sr", "st", "sv", "sw", "ta", "te", "th",
-    "tl", "tn", "tr", "ts", "uk", "ur", "vi", "xh", "yo", "zh", "zu",
+    "af", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa",
+    "fi", "fr", "ga", "gu", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "kk", "ko", "la", "lg", "lt",
+    "lv", "mi", "mk", "mn", "mr", "ms", "nb", "nl", "nn", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "sn", "so", "sq",
+    "sr", "st", "sv", "sw", "ta", "te", "th", "tl", "tn", "tr", "ts", "uk", "ur", "vi", "xh", "yo", "zh", "zu",
 ];
 
 /// How many bytes of a text are looked at, at most.
@@ -123,9 +122,7 @@ impl LanguageIdentifier {
         match fast::by_script(sample) {
             ScriptVerdict::Empty => None,
             ScriptVerdict::Decided(detection) => Some(detection),
-            ScriptVerdict::Shared(shared)
-                if shared.letters >= FAST_MIN_LETTERS || self.accuracy == Accuracy::Low =>
-            {
+            ScriptVerdict::Shared(shared) if shared.letters >= FAST_MIN_LETTERS || self.accuracy == Accuracy::Low => {
                 fast::by_trigrams(sample, &shared)
             }
             ScriptVerdict::Shared(shared) => {
@@ -157,11 +154,7 @@ impl LanguageIdentifier {
     /// article can have dozens of paragraphs, and this must cost far less
     /// than the rest of the pipeline. Confidences are lower accordingly than
     /// [`Self::detect`] would give on the same text.
-    pub fn detect_paragraphs(
-        &self,
-        text: &str,
-        paragraphs: &[Range<usize>],
-    ) -> Vec<Option<Detection>> {
+    pub fn detect_paragraphs(&self, text: &str, paragraphs: &[Range<usize>]) -> Vec<Option<Detection>> {
         paragraphs
             .iter()
             .map(|range| {
@@ -206,17 +199,13 @@ pub fn detect_paragraphs(text: &str, paragraphs: &[Range<usize>]) -> Vec<Option<
 /// document: `(index into paragraphs, detection)` for each paragraph whose
 /// detection differs from `document` with at least
 /// [`FOREIGN_PARAGRAPH_CONFIDENCE`].
-pub fn foreign_paragraphs(
-    document: &Detection,
-    paragraphs: &[Option<Detection>],
-) -> Vec<(usize, Detection)> {
+pub fn foreign_paragraphs(document: &Detection, paragraphs: &[Option<Detection>]) -> Vec<(usize, Detection)> {
     paragraphs
         .iter()
         .enumerate()
         .filter_map(|(index, detection)| {
             let detection = (*detection)?;
-            (detection.code != document.code
-                && detection.confidence >= FOREIGN_PARAGRAPH_CONFIDENCE)
+            (detection.code != document.code && detection.confidence >= FOREIGN_PARAGRAPH_CONFIDENCE)
                 .then_some((index, detection))
         })
         .collect()
@@ -242,10 +231,7 @@ fn sample(text: &str, max_bytes: usize) -> &str {
 
 /// The number of letters in `text`, counting stops at `enough`.
 fn letter_count(text: &str, enough: usize) -> usize {
-    text.chars()
-        .filter(|c| c.is_alphabetic())
-        .take(enough)
-        .count()
+    text.chars().filter(|c| c.is_alphabetic()).take(enough).count()
 }
 
 #[cfg(test)]
@@ -259,30 +245,12 @@ mod tests {
     #[test]
     fn detects_sentences_in_several_languages() {
         let cases = [
-            (
-                "en",
-                "The minister said the talks would resume next week in Geneva.",
-            ),
-            (
-                "de",
-                "Der Minister sagte, die Gespräche würden nächste Woche in Genf fortgesetzt.",
-            ),
-            (
-                "fr",
-                "Le ministre a déclaré que les pourparlers reprendraient la semaine prochaine.",
-            ),
-            (
-                "es",
-                "El ministro dijo que las conversaciones se reanudarán la próxima semana.",
-            ),
-            (
-                "ru",
-                "Министр заявил, что переговоры возобновятся на следующей неделе в Женеве.",
-            ),
-            (
-                "ar",
-                "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في جنيف.",
-            ),
+            ("en", "The minister said the talks would resume next week in Geneva."),
+            ("de", "Der Minister sagte, die Gespräche würden nächste Woche in Genf fortgesetzt."),
+            ("fr", "Le ministre a déclaré que les pourparlers reprendraient la semaine prochaine."),
+            ("es", "El ministro dijo que las conversaciones se reanudarán la próxima semana."),
+            ("ru", "Министр заявил, что переговоры возобновятся на следующей неделе в Женеве."),
+            ("ar", "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في جنيف."),
             ("zh", "部长说，会谈将于下周在日内瓦恢复。"),
             ("ja", "大臣は、協議は来週ジュネーブで再開されると述べた。"),
         ];
@@ -303,14 +271,7 @@ mod tests {
 
     #[test]
     fn text_without_letters_has_no_language() {
-        for text in [
-            "",
-            "   ",
-            "\n\n",
-            "12 345,67 - 2017-04-12",
-            "!!! ??? ...",
-            "€ $ %",
-        ] {
+        for text in ["", "   ", "\n\n", "12 345,67 - 2017-04-12", "!!! ??? ...", "€ $ %"] {
             assert_eq!(detect(text), None, "{text:?}");
         }
     }
@@ -327,8 +288,8 @@ mod tests {
         // A fixed pseudo-random walk over characters of many scripts,
         // control characters and combining marks, cut into ranges of any kind.
         let pieces = [
-            "a", "Z", "é", "ß", "İ", "ı", "я", "Ж", "ع", "ی", "क", "ं", "字", "カ", "ひ", "한", "ก",
-            "ა", "Ա", "א", "α", "\u{301}", "\u{200d}", "\u{0}", "\n\n", " ", "-", "1", "🙂", "ǅ",
+            "a", "Z", "é", "ß", "İ", "ı", "я", "Ж", "ع", "ی", "क", "ं", "字", "カ", "ひ", "한", "ก", "ა", "Ա", "א", "α",
+            "\u{301}", "\u{200d}", "\u{0}", "\n\n", " ", "-", "1", "🙂", "ǅ",
         ];
         let mut state = 0x2545_f491_u32;
         let identifier = LanguageIdentifier::default();
@@ -347,13 +308,9 @@ mod tests {
             assert!(detection.is_none_or(|d| d.confidence > 0.0 && d.confidence <= 1.0));
             let _ = identifier.detect_fast(&text);
             let len = text.len();
-            let ranges: Vec<Range<usize>> = (0..8)
-                .map(|i| (state as usize + i * 7) % (len + 2)..(state as usize / 3 + i) % (len + 2))
-                .collect();
-            assert_eq!(
-                identifier.detect_paragraphs(&text, &ranges).len(),
-                ranges.len()
-            );
+            let ranges: Vec<Range<usize>> =
+                (0..8).map(|i| (state as usize + i * 7) % (len + 2)..(state as usize / 3 + i) % (len + 2)).collect();
+            assert_eq!(identifier.detect_paragraphs(&text, &ranges).len(), ranges.len());
         }
     }
 
@@ -464,9 +421,7 @@ mod tests {
             assert!(shared.letters >= 150, "{expected}: too short");
             let by_trigrams = identifier.detect_fast(text).map(|d| d.code);
             assert_eq!(by_trigrams, Some(expected));
-            let detection = identifier
-                .detect(text)
-                .expect("a long paragraph is detected");
+            let detection = identifier.detect(text).expect("a long paragraph is detected");
             assert_eq!(detection.code, expected);
             assert!(detection.confidence > 0.9, "{expected}: {detection:?}");
             let by_short_path = short::by_all_ngrams(text, &shared).map(|d| d.code);

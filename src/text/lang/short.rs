@@ -61,10 +61,7 @@ impl LongTable {
         let codes = rest.get(..languages.checked_mul(2)?)?;
         let table = fast::table()?;
         if table.codes().len() != languages
-            || codes
-                .chunks_exact(2)
-                .zip(table.codes())
-                .any(|(code, known)| code != known.as_bytes())
+            || codes.chunks_exact(2).zip(table.codes()).any(|(code, known)| code != known.as_bytes())
         {
             return None;
         }
@@ -93,13 +90,7 @@ impl LongTable {
             }
             running += chunk.iter().map(|&n| usize::from(n)).sum::<usize>();
         }
-        Some(LongTable {
-            count,
-            keys,
-            counts,
-            blocks,
-            postings,
-        })
+        Some(LongTable { count, keys, counts, blocks, postings })
     }
 
     fn key(&self, index: usize) -> Option<u32> {
@@ -111,12 +102,7 @@ impl LongTable {
     fn postings_at(&self, index: usize) -> Option<&[u8]> {
         let block = index / BLOCK;
         let bytes = self.blocks.get(block * 4..block * 4 + 4)?;
-        let skipped: usize = self
-            .counts
-            .get(block * BLOCK..index)?
-            .iter()
-            .map(|&n| usize::from(n))
-            .sum();
+        let skipped: usize = self.counts.get(block * BLOCK..index)?.iter().map(|&n| usize::from(n)).sum();
         let start = u32::from_le_bytes(bytes.try_into().ok()?) as usize + skipped;
         let end = start + usize::from(*self.counts.get(index)?);
         self.postings.get(start * 2..end * 2)
@@ -159,17 +145,12 @@ fn long_key(chars: &[char]) -> u32 {
 
 /// The bit of a language in a set of languages (none past the 128th).
 fn bit(language: usize) -> u128 {
-    u32::try_from(language)
-        .ok()
-        .and_then(|shift| 1u128.checked_shl(shift))
-        .unwrap_or(0)
+    u32::try_from(language).ok().and_then(|shift| 1u128.checked_shl(shift)).unwrap_or(0)
 }
 
 /// The key of an n-gram of one to three characters in the fast table.
 fn packed_key(chars: &[char]) -> u64 {
-    chars
-        .iter()
-        .fold(0u64, |packed, c| (packed << 21) | u64::from(u32::from(*c)))
+    chars.iter().fold(0u64, |packed, c| (packed << 21) | u64::from(u32::from(*c)))
 }
 
 /// The language of a short `text` among the languages of its shared script,
@@ -180,9 +161,7 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
     let long = LONG.as_ref()?;
     let candidates = table.candidates(shared);
     let languages = table.codes().len();
-    let candidate_mask = candidates
-        .iter()
-        .fold(0u128, |mask, &language| mask | bit(language));
+    let candidate_mask = candidates.iter().fold(0u128, |mask, &language| mask | bit(language));
     // Summed scores in steps (negative log-probabilities).
     let mut totals = vec![0u32; languages];
     let mut letters = 0u32;
@@ -207,11 +186,7 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
                 let Some(ngram) = word.get(start..start + length) else {
                     break;
                 };
-                *postings = if length > 3 {
-                    long.postings(long_key(ngram))
-                } else {
-                    table.postings(packed_key(ngram))
-                };
+                *postings = if length > 3 { long.postings(long_key(ngram)) } else { table.postings(packed_key(ngram)) };
             }
             lookups.push(found);
         }
@@ -220,11 +195,7 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
                 let mut scored = 0u128;
                 // The longest prefix a language knows gives its score.
                 for length in (1..=order).rev() {
-                    let postings = lookups
-                        .get(start)
-                        .and_then(|found| found.get(length - 1))
-                        .copied()
-                        .unwrap_or(&[]);
+                    let postings = lookups.get(start).and_then(|found| found.get(length - 1)).copied().unwrap_or(&[]);
                     for pair in postings.chunks_exact(2) {
                         let language = usize::from(pair[0]);
                         let bit = bit(language);
@@ -279,11 +250,7 @@ pub(super) fn by_all_ngrams(text: &str, shared: &SharedScript) -> Option<Detecti
     let margin = (score - runner_up) * (letters as f32).sqrt();
     Some(Detection {
         code: table.codes().get(best)?,
-        confidence: if margin.is_finite() {
-            1.0 / (1.0 + (-margin).exp())
-        } else {
-            1.0
-        },
+        confidence: if margin.is_finite() { 1.0 / (1.0 + (-margin).exp()) } else { 1.0 },
     })
 }
 
