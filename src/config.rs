@@ -66,7 +66,7 @@ impl Default for ExtractConfig {
             mojibake: true,
             entities: true,
             quotes: true,
-            scare_quotes: true,
+            scare_quotes: false,
             dates: true,
             amounts: true,
         }

@@ -201,7 +201,8 @@ pub async fn run_kafka(config: &Config, options: KafkaOptions, shutdown: Shutdow
     let format = crate::format_setting(&config.input.format);
     let (source, work) = KafkaSource::start(consumer.clone(), tracker.clone(), format, config.input.max_document_bytes);
     let mut committer = KafkaCommitter { consumer: consumer.clone(), tracker: tracker.clone() };
-    let result = pipeline::run(config, work, sinks, &mut committer, shutdown).await;
+    let dedup = crate::stage::dedup::Deduplicator::new(&config.enrich, None);
+    let result = pipeline::run(config, work, sinks, &mut committer, dedup, shutdown).await;
     // Everything handed over is committed by now: leaving the group must not wait for more.
     tracker.close();
     let lag = tracker.lag();

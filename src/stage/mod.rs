@@ -314,7 +314,7 @@ impl Stages {
         if self.enrich.language {
             identify_language(&mut analysis);
         }
-        let english = analysis.lang.as_ref().is_none_or(|l| l.code == "en" || l.code.starts_with("en-"));
+        let english = is_english(&analysis);
         if !english {
             analysis.skipped = ENGLISH_ONLY.to_vec();
         }
@@ -348,6 +348,28 @@ impl Stages {
 
 /// The steps that need English text; other languages skip them.
 const ENGLISH_ONLY: [&str; 7] = ["entities", "quotes", "dates", "amounts", "places", "keywords", "tone"];
+
+/// Whether the English-only steps apply: the input says English or nothing, or detection is not
+/// sure enough. A detected language counts only with high confidence, enough words, and few
+/// English function words: tables of names and scores fool any detector, and running the
+/// English steps on them costs little.
+fn is_english(analysis: &Analysis) -> bool {
+    let Some(lang) = analysis.lang.as_ref() else { return true };
+    if lang.code == "en" || lang.code.starts_with("en-") {
+        return true;
+    }
+    if lang.confidence >= 1.0 {
+        return false; // stated by the input
+    }
+    let words: Vec<&str> = analysis
+        .tokens
+        .iter()
+        .filter(|t| t.kind == crate::text::tokenize::TokenKind::Word)
+        .map(|t| t.as_str(&analysis.text))
+        .collect();
+    let function_words = words.iter().filter(|w| keywords::is_stopword(&w.to_lowercase())).count();
+    lang.confidence < 0.95 || words.len() < 50 || function_words * 20 >= words.len()
+}
 
 /// The document's language, unless the input stated it, and paragraphs in another language.
 fn identify_language(analysis: &mut Analysis) {
