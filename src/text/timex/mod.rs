@@ -25,7 +25,7 @@
 
 mod dateline;
 mod grammar;
-mod lexicon;
+pub(crate) mod lexicon;
 pub(crate) mod scan;
 
 pub use dateline::infer_dateline_date;
