@@ -16,6 +16,7 @@ Standard library only.
 import argparse
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -24,6 +25,19 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "lede")
+
+
+WORDS = ("council harbour minister election police river market school storm hospital bridge museum "
+         "court union farmers prices energy railway festival report budget airport village strike "
+         "vote plan water forest rescue museum league coach season players trial judge").split()
+
+
+def story(i):
+    """A short article of its own: distinct texts, as a real inbox has (copies of one text would
+    measure the near-duplicate index's worst case instead)."""
+    rng = random.Random(i)
+    sentences = [" ".join(rng.choice(WORDS) for _ in range(8)).capitalize() + "." for _ in range(3)]
+    return f"Story number {i}. " + " ".join(sentences)
 
 
 def line_count(path):
@@ -44,7 +58,7 @@ def latency(files, settle_ms):
         time.sleep(1.0)
         samples = []
         for i in range(files):
-            body = json.dumps({"id": f"lat{i}", "text": f"Story number {i}. It is short."}) + "\n"
+            body = json.dumps({"id": f"lat{i}", "text": story(i)}) + "\n"
             tmp = os.path.join(inbox, f"f{i:05}.jsonl.tmp")
             with open(tmp, "w") as f:
                 f.write(body)
@@ -69,7 +83,7 @@ def throughput(bulk, settle_ms):
     os.mkdir(inbox)
     for i in range(bulk):
         with open(os.path.join(inbox, f"b{i:06}.jsonl"), "w") as f:
-            f.write(json.dumps({"id": f"b{i}", "text": f"Story number {i}. It is short, but it is a story."}) + "\n")
+            f.write(json.dumps({"id": f"b{i}", "text": story(i)}) + "\n")
     old = time.time() - 10
     for name in os.listdir(inbox):
         os.utime(os.path.join(inbox, name), (old, old))
@@ -92,8 +106,10 @@ def main():
     parser.add_argument("--bulk", type=int, default=100_000)
     parser.add_argument("--settle-ms", type=int, default=50)
     args = parser.parse_args()
-    latency(args.files, args.settle_ms)
-    throughput(args.bulk, args.settle_ms)
+    if args.files:
+        latency(args.files, args.settle_ms)
+    if args.bulk:
+        throughput(args.bulk, args.settle_ms)
 
 
 if __name__ == "__main__":

@@ -91,6 +91,8 @@ pub struct EnrichConfig {
     pub near_duplicate_capacity: usize,
     /// Largest Hamming distance between SimHashes that counts as a near-duplicate (0 to 7).
     pub near_duplicate_distance: u32,
+    /// Most near-duplicate links listed per record, closest first.
+    pub near_duplicate_links: usize,
 }
 
 impl Default for EnrichConfig {
@@ -103,6 +105,7 @@ impl Default for EnrichConfig {
             near_duplicates: true,
             near_duplicate_capacity: 100_000,
             near_duplicate_distance: 6,
+            near_duplicate_links: 10,
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod error;
 pub mod kafka;
 pub mod model;
 pub mod pipeline;
+pub mod pool;
 pub mod render;
 pub mod shutdown;
 pub mod sink;

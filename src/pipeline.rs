@@ -2,20 +2,20 @@
 //! -> the sinks.
 //!
 //! Documents travel in small batches; `buffered` keeps at most about `queue` documents in flight
-//! and yields their outcomes in input order; a semaphore lets at most `workers` batches run the
-//! CPU stages at once, on tokio's blocking pool, never on the async worker threads. A slow sink therefore slows the source
-//! instead of growing the heap.
+//! and yields their outcomes in input order; the batches run on a fixed pool of `workers`
+//! threads ([`WorkerPool`]), never on the async runtime's threads. A slow sink therefore slows
+//! the source instead of growing the heap.
 
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::Instant;
 
 use futures::{FutureExt, Stream, StreamExt};
-use tokio::sync::Semaphore;
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::{ErrorRecord, Origin};
+use crate::pool::WorkerPool;
 use crate::shutdown::Shutdown;
 use crate::sink::jsonl::JsonlSink;
 use crate::source::Frame;
@@ -27,7 +27,7 @@ use crate::stats::{Counts, Progress, Summary};
 #[derive(Clone)]
 pub struct Pipeline {
     stages: Arc<Stages>,
-    workers: Arc<Semaphore>,
+    workers: Arc<WorkerPool>,
     worker_count: usize,
     queue: usize,
 }
@@ -60,13 +60,19 @@ pub enum Done<M> {
 
 impl Pipeline {
     /// Builds the pool from a validated configuration.
-    pub fn new(config: &Config) -> Self {
-        Pipeline {
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the worker threads cannot be started.
+    pub fn new(config: &Config) -> Result<Self, Error> {
+        let worker_count = config.worker_count().max(1);
+        let workers = WorkerPool::new(worker_count)
+            .map_err(|source| Error::Io { context: "cannot start the worker threads".into(), source })?;
+        Ok(Pipeline {
             stages: Arc::new(Stages::new(config)),
-            workers: Arc::new(Semaphore::new(config.worker_count())),
-            worker_count: config.worker_count().max(1),
+            workers: Arc::new(workers),
+            worker_count,
             queue: config.pipeline.queue.max(1),
-        }
+        })
     }
 
     /// Documents handed to a worker at once, and batches in flight. A batch amortises the
@@ -97,10 +103,8 @@ impl Pipeline {
         let mut processed = Vec::new();
         if !docs.is_empty() {
             let origins: Vec<Origin> = docs.iter().map(|d| d.origin.clone()).collect();
-            // The semaphore is never closed, so acquiring cannot fail.
-            let _permit = self.workers.clone().acquire_owned().await.ok();
             let stages = self.stages.clone();
-            let run = tokio::task::spawn_blocking(move || {
+            let run = self.workers.run(move || {
                 docs.into_iter()
                     .map(|doc| {
                         let bytes = doc.bytes.len() as u64;
@@ -221,7 +225,7 @@ where
     C: Committer<M>,
 {
     let started = Instant::now();
-    let pipeline = Pipeline::new(config);
+    let pipeline = Pipeline::new(config)?;
     let stop = shutdown.clone();
     let work = work.take_until(async move { stop.stopped().await });
     let mut outputs = pin!(pipeline.process(work));

@@ -17,6 +17,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use redb::{Database, TableDefinition};
 
+/// Page cache of the store.
+const CACHE_BYTES: usize = 8 << 20;
+
 /// Content hash -> (seconds since the epoch when committed, path at the time).
 const DONE: TableDefinition<&[u8], (u64, &str)> = TableDefinition::new("done");
 /// "path\0size\0mtime" -> content hash.
@@ -100,7 +103,12 @@ impl StateStore {
             std::fs::remove_file(&path).map_err(|e| io(&e))?;
         }
         let existed = path.exists();
-        let db = if existed { Database::open(&path) } else { Database::create(&path) }
+        // redb caches up to 1 GiB of pages by default, which a store of months of files would
+        // slowly fill: a small cache keeps the watcher's memory flat, and lookups stay a few
+        // page reads deep.
+        let mut builder = redb::Builder::new();
+        builder.set_cache_size(CACHE_BYTES);
+        let db = if existed { builder.open(&path) } else { builder.create(&path) }
             .map_err(|e| StateError::Corrupt { path: path.clone(), reason: e.to_string() })?;
         let store = StateStore { db, path };
         // Create the tables up front, so that readers never meet a missing table.

@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Error;
@@ -123,7 +123,13 @@ struct WatchCommitter {
     out_dir: Option<PathBuf>,
     on_done: FileAction,
     on_fail: FileAction,
+    /// `watch.retention_days`, applied at start and then once a day.
+    retention_days: u64,
+    last_prune: Instant,
 }
+
+/// How often a long-running watcher forgets entries older than the retention.
+const PRUNE_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 impl Committer<WatchMarker> for WatchCommitter {
     async fn at_marker(&mut self, marker: &WatchMarker, sinks: &mut Sinks) -> Result<(), Error> {
@@ -170,10 +176,24 @@ impl Committer<WatchMarker> for WatchCommitter {
         }
         commit.out_len = self.base_out_len.map(|base| base + records_written);
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.commit(&commit))
-            .await
-            .map_err(|e| Error::Io { context: "state commit failed".into(), source: std::io::Error::other(e) })?
-            .map_err(Error::State)?;
+        let prune = (self.last_prune.elapsed() >= PRUNE_EVERY).then_some(self.retention_days);
+        if prune.is_some() {
+            self.last_prune = Instant::now();
+        }
+        tokio::task::spawn_blocking(move || {
+            store.commit(&commit)?;
+            if let Some(days) = prune {
+                match store.prune(days) {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!("forgot {n} entries older than {days} days"),
+                    Err(e) => tracing::warn!("cannot prune the state store: {e}"),
+                }
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| Error::Io { context: "state commit failed".into(), source: std::io::Error::other(e) })?
+        .map_err(Error::State)?;
         if let Ok(mut set) = self.in_flight.lock() {
             for marker in &markers {
                 match marker {
@@ -305,8 +325,16 @@ pub async fn run_watch(config: &Config, options: WatchOptions, shutdown: Shutdow
     let progress = Progress::new(crate::progress_enabled(config));
     let sinks = Sinks { records, errors, progress };
     let in_flight: InFlight = Arc::new(Mutex::new(HashSet::new()));
-    let mut committer =
-        WatchCommitter { store: store.clone(), in_flight: in_flight.clone(), base_out_len, out_dir, on_done, on_fail };
+    let mut committer = WatchCommitter {
+        store: store.clone(),
+        in_flight: in_flight.clone(),
+        base_out_len,
+        out_dir,
+        on_done,
+        on_fail,
+        retention_days: watch.retention_days,
+        last_prune: Instant::now(),
+    };
     tracing::info!(
         "watching {} (state in {}, settle {} ms)",
         settings.dir.display(),

@@ -69,11 +69,23 @@ fn read_records(out: &Path) -> Vec<Value> {
     text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("invalid JSON line {l:?}: {e}"))).collect()
 }
 
+/// The complete records of an output file that is still being written: a large write can be
+/// seen half-way by a concurrent reader, as with any file that grows, so a trailing partial line
+/// is left for the next look. Whatever is complete must be whole JSON.
+fn read_complete_records(out: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(out).unwrap_or_default();
+    let complete = &text[..text.rfind('\n').map_or(0, |end| end + 1)];
+    complete
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("invalid JSON line {l:?}: {e}")))
+        .collect()
+}
+
 /// Waits until `done` holds for the output's records.
 fn wait_for(out: &Path, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
     let started = Instant::now();
     loop {
-        let records = read_records(out);
+        let records = read_complete_records(out);
         if done(&records) {
             return records;
         }

@@ -250,7 +250,7 @@ fn mtime_nanos(t: SystemTime) -> u128 {
 fn hash_file(path: &Path) -> std::io::Result<[u8; 16]> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut buf = vec![0u8; 1 << 20];
+    let mut buf = vec![0u8; 64 << 10];
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {

@@ -19,6 +19,7 @@ const SAVE_EVERY: Duration = Duration::from_secs(30);
 /// The in-order near-duplicate step.
 pub struct Deduplicator {
     index: SimhashIndex,
+    max_links: usize,
     persist: Option<PathBuf>,
     dirty: bool,
     last_saved: Instant,
@@ -44,7 +45,13 @@ impl Deduplicator {
             Err(_) => None,
         });
         let index = loaded.or_else(fresh)?;
-        Some(Deduplicator { index, persist, dirty: false, last_saved: Instant::now() })
+        Some(Deduplicator {
+            index,
+            max_links: config.near_duplicate_links,
+            persist,
+            dirty: false,
+            last_saved: Instant::now(),
+        })
     }
 
     /// The earlier documents `written` nearly duplicates; remembers it for later ones.
@@ -54,6 +61,7 @@ impl Deduplicator {
         self.index
             .check_and_insert(written.id.clone(), fingerprint)
             .into_iter()
+            .take(self.max_links)
             .map(|d| NearDuplicate { id: d.id, similarity: d.similarity })
             .collect()
     }
@@ -74,5 +82,34 @@ impl Deduplicator {
             }
             Err(e) => tracing::warn!("{}: cannot save the near-duplicate index: {e}", path.display()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(id: &str, fingerprint: u64) -> Written {
+        Written { id: id.into(), json: Vec::new(), fingerprint: Some(fingerprint) }
+    }
+
+    #[test]
+    fn links_are_capped_closest_first() {
+        let config = EnrichConfig { near_duplicate_links: 2, ..EnrichConfig::default() };
+        let mut dedup = Deduplicator::new(&config, None).unwrap();
+        for (id, fingerprint) in [("far", 0b111), ("near", 0b1), ("same", 0), ("also-near", 0b10)] {
+            assert!(dedup.links(&written(id, fingerprint)).len() <= 2);
+        }
+        let links: Vec<String> = dedup.links(&written("probe", 0)).into_iter().map(|d| d.id).collect();
+        assert_eq!(links, ["same", "near"]);
+    }
+
+    #[test]
+    fn documents_without_a_fingerprint_are_not_indexed() {
+        let mut dedup = Deduplicator::new(&EnrichConfig::default(), None).unwrap();
+        let mut plain = written("plain", 5);
+        plain.fingerprint = None;
+        assert!(dedup.links(&plain).is_empty());
+        assert!(dedup.links(&written("next", 5)).is_empty());
     }
 }

@@ -181,8 +181,15 @@ pub struct SimhashIndex {
     /// There are `max_distance + 1` bands.
     /// Buckets hold the fingerprint too, so that a query scans contiguous
     /// memory instead of chasing entries.
-    bands: Vec<HashMap<u64, Vec<(u64, u64)>>>,
+    bands: Vec<HashMap<u64, VecDeque<(u64, u64)>>>,
 }
+
+/// Most entries a bucket keeps; past it the bucket forgets its oldest. Random fingerprints put
+/// about `capacity / 2^(64 / bands)` entries in a bucket (under 200 at the default capacity),
+/// but a story re-posted thousands of times fills one bucket per band with copies, and every
+/// query landing there would scan them all. The copies a bucket forgets are still reachable
+/// through their other bands, and the newest copies, which are kept, match as well.
+const MAX_BUCKET: usize = 2048;
 
 /// Snapshot header: magic and format version.
 const MAGIC: &[u8; 8] = b"LEDESH01";
@@ -271,7 +278,11 @@ impl SimhashIndex {
         let seq = self.first_seq + self.entries.len() as u64;
         let n = self.bands.len();
         for (band, map) in self.bands.iter_mut().enumerate() {
-            map.entry(band_value(hash, band, n)).or_default().push((seq, hash));
+            let bucket = map.entry(band_value(hash, band, n)).or_default();
+            if bucket.len() >= MAX_BUCKET {
+                bucket.pop_front();
+            }
+            bucket.push_back((seq, hash));
         }
         self.entries.push_back(Entry { id: id.into(), hash });
     }
@@ -294,10 +305,11 @@ impl SimhashIndex {
         for (band, map) in self.bands.iter_mut().enumerate() {
             let key = band_value(entry.hash, band, n);
             if let Some(seqs) = map.get_mut(&key) {
-                // The oldest sequence number is at the front of its bucket
-                // since buckets are filled in insertion order.
-                if let Some(pos) = seqs.iter().position(|&(s, _)| s == seq) {
-                    seqs.remove(pos);
+                // Buckets are filled in insertion order and the evicted entry is the
+                // oldest of all, so it is at the front of its bucket, unless the bucket
+                // already forgot it.
+                if seqs.front().is_some_and(|&(s, _)| s == seq) {
+                    seqs.pop_front();
                 }
                 if seqs.is_empty() {
                     map.remove(&key);
@@ -529,6 +541,25 @@ mod tests {
         assert_eq!(index.query(8)[0].id, "second");
         assert_eq!(index.check_and_insert("again", 9)[0].id, "third");
         assert!(index.bands.iter().all(|m| m.values().all(|v| !v.is_empty())));
+    }
+
+    #[test]
+    fn buckets_of_many_copies_stay_bounded_and_keep_the_newest() {
+        let copies = MAX_BUCKET + 500;
+        let mut index = SimhashIndex::try_new(copies + 10, 3).unwrap();
+        for i in 0..copies {
+            index.insert(format!("copy-{i}"), 42);
+        }
+        assert!(index.bands.iter().all(|m| m.values().all(|b| b.len() <= MAX_BUCKET)));
+        let found = index.query(42);
+        assert_eq!(found.len(), MAX_BUCKET);
+        assert_eq!(found[0].id, format!("copy-{}", copies - MAX_BUCKET), "oldest kept copy first");
+        // Evicting entries a bucket already forgot must leave the buckets consistent.
+        for i in 0..20 {
+            index.insert(format!("other-{i}"), u64::MAX - i);
+        }
+        assert_eq!(index.len(), copies + 10);
+        assert!(index.query(u64::MAX).iter().any(|d| d.id == "other-0"));
     }
 
     #[test]
