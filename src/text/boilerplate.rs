@@ -462,7 +462,7 @@ pub(crate) fn is_dateline(t: &str) -> bool {
 fn classify_one(t: &str) -> Verdict {
     use Verdict::Boilerplate as B;
     let n = t.chars().count();
-    let lower = t.to_lowercase();
+    let lower = Lowered::new(t);
     if slide_number(t).is_some() {
         return B(Reason::GalleryCaption);
     }
@@ -497,7 +497,7 @@ fn classify_one(t: &str) -> Verdict {
     }
     if n <= 40
         && ["advertisement", "sponsored", "sponsored content", "anzeige", "werbung", "publicité", "ad"]
-            .contains(&lower.trim_end_matches([':', '.']))
+            .contains(&lower.get().trim_end_matches([':', '.']))
     {
         return B(Reason::Advertisement);
     }
@@ -527,7 +527,7 @@ fn classify_one(t: &str) -> Verdict {
                 "linkedin",
                 "comments",
             ]
-            .contains(&lower.trim_end_matches([':', '.']))
+            .contains(&lower.get().trim_end_matches([':', '.']))
         {
             return B(Reason::Share);
         }
@@ -579,9 +579,87 @@ fn classify_one(t: &str) -> Verdict {
     Verdict::Body
 }
 
+/// A paragraph and, made on first need, its lowercase form. The tests on the lowercase form
+/// look for lowercase ASCII, which an ASCII paragraph answers without lowercasing it.
+struct Lowered<'a> {
+    text: &'a str,
+    ascii: bool,
+    lower: std::cell::OnceCell<String>,
+}
+
+impl<'a> Lowered<'a> {
+    fn new(text: &'a str) -> Self {
+        Lowered { text, ascii: text.is_ascii(), lower: std::cell::OnceCell::new() }
+    }
+
+    fn get(&self) -> &str {
+        self.lower.get_or_init(|| self.text.to_lowercase())
+    }
+
+    /// `to_lowercase(text).starts_with(prefix)` for a lowercase ASCII `prefix`.
+    fn starts_with(&self, prefix: &str) -> bool {
+        if self.ascii {
+            starts_with_ci(self.text, prefix)
+        } else {
+            self.get().starts_with(prefix)
+        }
+    }
+
+    /// `to_lowercase(text).contains(needle)` for a lowercase ASCII `needle`.
+    fn contains(&self, needle: &str) -> bool {
+        if !self.ascii {
+            return self.get().contains(needle);
+        }
+        let (text, needle) = (self.text.as_bytes(), needle.as_bytes());
+        let Some((&first, rest)) = needle.split_first() else { return true };
+        text.len() >= needle.len()
+            && (0..=text.len() - needle.len()).any(|at| {
+                text[at].to_ascii_lowercase() == first && text[at + 1..at + needle.len()].eq_ignore_ascii_case(rest)
+            })
+    }
+}
+
+/// What two paragraphs share when one repeats the other: the words lowercased, single spaced.
+fn repeat_key(t: &str) -> String {
+    if !t.is_ascii() {
+        return t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    }
+    // ASCII whitespace as `char::is_whitespace` has it: tab to carriage return, and space.
+    let mut key = Vec::with_capacity(t.len());
+    let mut gap = false;
+    for &byte in t.as_bytes() {
+        if matches!(byte, b'\t'..=b'\r' | b' ') {
+            gap = !key.is_empty();
+        } else {
+            if gap {
+                key.push(b' ');
+                gap = false;
+            }
+            key.push(byte.to_ascii_lowercase());
+        }
+    }
+    String::from_utf8(key).unwrap_or_default()
+}
+
+/// Hashes the repetition keys with xxh3: SipHash's resistance to chosen keys buys nothing for
+/// one document's own paragraphs.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Classifies every paragraph of `text` as body or boilerplate.
 pub fn classify(text: &str) -> Vec<Paragraph> {
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut seen: std::collections::HashSet<String, std::hash::BuildHasherDefault<KeyHasher>> =
+        std::collections::HashSet::default();
     split_paragraphs(text)
         .into_iter()
         .map(|range| {
@@ -589,7 +667,7 @@ pub fn classify(text: &str) -> Vec<Paragraph> {
             let mut verdict = classify_one(t);
             // Repeated lines are page furniture (a second gallery title, a
             // sign-off); long repeated paragraphs keep their first copy.
-            let key: String = t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let key = repeat_key(t);
             if !seen.insert(key) && verdict == Verdict::Body {
                 verdict = Verdict::Boilerplate(Reason::Repeated);
             }

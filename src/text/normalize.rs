@@ -73,27 +73,51 @@ fn is_hard_wrapped(block: &[&str]) -> bool {
 pub fn tidy_inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
-    let mut push = |c: char, out: &mut String| {
-        if c.is_whitespace() || c == '\u{00A0}' {
-            pending_space = !out.is_empty();
-        } else if !is_invisible(c) {
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
+    // Below U+0300 every character is its own NFC form with combining class 0 (its UTF-8 lead
+    // byte is under 0xCC), so such a line needs no NFC check; runs of visible ASCII are copied
+    // whole.
+    if !line.bytes().any(|b| b >= 0xCC) {
+        let bytes = line.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let run = bytes[at..].iter().take_while(|b| matches!(b, 0x21..=0x7E)).count();
+            if run > 0 {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push_str(&line[at..at + run]);
+                at += run;
+                continue;
             }
-            out.push(c);
+            let Some(c) = line[at..].chars().next() else { break };
+            at += c.len_utf8();
+            push_tidy(c, &mut pending_space, &mut out);
         }
-    };
-    if is_nfc_quick(line.chars()) == IsNormalized::Yes {
+    } else if is_nfc_quick(line.chars()) == IsNormalized::Yes {
         for c in line.chars() {
-            push(c, &mut out);
+            push_tidy(c, &mut pending_space, &mut out);
         }
     } else {
         for c in line.nfc() {
-            push(c, &mut out);
+            push_tidy(c, &mut pending_space, &mut out);
         }
     }
     out
+}
+
+/// Appends one character of a line being tidied: a space only between words, nothing for an
+/// invisible character.
+fn push_tidy(c: char, pending_space: &mut bool, out: &mut String) {
+    if c.is_whitespace() || c == '\u{00A0}' {
+        *pending_space = !out.is_empty();
+    } else if !is_invisible(c) {
+        if *pending_space {
+            out.push(' ');
+            *pending_space = false;
+        }
+        out.push(c);
+    }
 }
 
 /// Characters that carry no text: controls, zero-width marks, soft hyphens, byte-order marks.
