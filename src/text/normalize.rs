@@ -17,7 +17,7 @@ const WRAP_SLACK: usize = 25;
 pub fn paragraphs(raw: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut block: Vec<&str> = Vec::new();
-    for line in raw.split(['\n', '\r', '\u{2028}', '\u{2029}', '\u{0B}', '\u{0C}']) {
+    for line in lines(raw) {
         if line.trim().is_empty() {
             flush_block(&mut block, &mut out);
         } else {
@@ -26,6 +26,36 @@ pub fn paragraphs(raw: &str) -> Vec<String> {
     }
     flush_block(&mut block, &mut out);
     out
+}
+
+/// The lines of `raw` split at `\n`, `\r`, vertical tab, form feed, U+2028 and U+2029, as
+/// `str::split` with those characters gives them, scanning bytes.
+fn lines(raw: &str) -> impl Iterator<Item = &str> {
+    let bytes = raw.as_bytes();
+    let mut start = 0;
+    let mut at = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        while at < bytes.len() {
+            let separator = match bytes[at] {
+                b'\n' | b'\r' | 0x0B | 0x0C => 1,
+                0xE2 if matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) => 3,
+                _ => 0,
+            };
+            if separator > 0 {
+                let line = &raw[start..at];
+                at += separator;
+                start = at;
+                return Some(line);
+            }
+            at += 1;
+        }
+        done = true;
+        Some(&raw[start..])
+    })
 }
 
 fn flush_block(block: &mut Vec<&str>, out: &mut Vec<String>) {
@@ -71,30 +101,49 @@ fn is_hard_wrapped(block: &[&str]) -> bool {
 /// Tidies one line: NFC, spaces of every kind folded to one, control and zero-width characters
 /// and soft hyphens removed, trimmed.
 pub fn tidy_inline(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
     // Below U+0300 every character is its own NFC form with combining class 0 (its UTF-8 lead
-    // byte is under 0xCC), so such a line needs no NFC check; runs of visible ASCII are copied
-    // whole.
+    // byte is under 0xCC), so such a line needs no NFC check, and ASCII is handled bytewise.
     if !line.bytes().any(|b| b >= 0xCC) {
-        let bytes = line.as_bytes();
+        let mut bytes = Vec::with_capacity(line.len());
         let mut at = 0;
-        while at < bytes.len() {
-            let run = bytes[at..].iter().take_while(|b| matches!(b, 0x21..=0x7E)).count();
-            if run > 0 {
-                if pending_space {
-                    out.push(' ');
-                    pending_space = false;
+        while let Some(&byte) = line.as_bytes().get(at) {
+            match byte {
+                0x21..=0x7E => {
+                    if pending_space {
+                        bytes.push(b' ');
+                        pending_space = false;
+                    }
+                    bytes.push(byte);
+                    at += 1;
                 }
-                out.push_str(&line[at..at + run]);
-                at += run;
-                continue;
+                // ASCII whitespace as `char::is_whitespace` has it.
+                b'\t'..=b'\r' | b' ' => {
+                    pending_space = !bytes.is_empty();
+                    at += 1;
+                }
+                // Controls.
+                0..=0x7F => at += 1,
+                _ => {
+                    let Some(c) = line[at..].chars().next() else { break };
+                    at += c.len_utf8();
+                    if c.is_whitespace() || c == '\u{00A0}' {
+                        pending_space = !bytes.is_empty();
+                    } else if !is_invisible(c) {
+                        if pending_space {
+                            bytes.push(b' ');
+                            pending_space = false;
+                        }
+                        bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    }
+                }
             }
-            let Some(c) = line[at..].chars().next() else { break };
-            at += c.len_utf8();
-            push_tidy(c, &mut pending_space, &mut out);
         }
-    } else if is_nfc_quick(line.chars()) == IsNormalized::Yes {
+        // Whole characters of a valid string were copied, so this cannot fail.
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
+    let mut out = String::with_capacity(line.len());
+    if is_nfc_quick(line.chars()) == IsNormalized::Yes {
         for c in line.chars() {
             push_tidy(c, &mut pending_space, &mut out);
         }

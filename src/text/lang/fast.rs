@@ -106,7 +106,17 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
     let mut unique: Vec<(&'static str, usize)> = Vec::new();
     let mut shared = [0usize; 4];
     let (mut han, mut kana, mut letters) = (0usize, 0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                letters += 1;
+                shared[Shared::Latin as usize] += 1;
+            }
+            continue;
+        }
+        if !c.is_alphabetic() {
+            continue;
+        }
         letters += 1;
         match script(c) {
             Script::Unique(code) => match unique.iter_mut().find(|(seen, _)| *seen == code) {
