@@ -593,7 +593,7 @@ impl<'a> Lowered<'a> {
     }
 
     fn get(&self) -> &str {
-        self.lower.get_or_init(|| self.text.to_lowercase())
+        self.lower.get_or_init(|| if self.ascii { self.text.to_ascii_lowercase() } else { self.text.to_lowercase() })
     }
 
     /// `to_lowercase(text).starts_with(prefix)` for a lowercase ASCII `prefix`.
@@ -605,17 +605,9 @@ impl<'a> Lowered<'a> {
         }
     }
 
-    /// `to_lowercase(text).contains(needle)` for a lowercase ASCII `needle`.
+    /// `to_lowercase(text).contains(needle)`.
     fn contains(&self, needle: &str) -> bool {
-        if !self.ascii {
-            return self.get().contains(needle);
-        }
-        let (text, needle) = (self.text.as_bytes(), needle.as_bytes());
-        let Some((&first, rest)) = needle.split_first() else { return true };
-        text.len() >= needle.len()
-            && (0..=text.len() - needle.len()).any(|at| {
-                text[at].to_ascii_lowercase() == first && text[at + 1..at + needle.len()].eq_ignore_ascii_case(rest)
-            })
+        self.get().contains(needle)
     }
 }
 
@@ -625,19 +617,33 @@ fn repeat_key(t: &str) -> String {
         return t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     }
     // ASCII whitespace as `char::is_whitespace` has it: tab to carriage return, and space.
+    let is_space = |byte: u8| matches!(byte, b'\t'..=b'\r' | b' ');
+    let bytes = t.as_bytes();
     let mut key = Vec::with_capacity(t.len());
-    let mut gap = false;
-    for &byte in t.as_bytes() {
-        if matches!(byte, b'\t'..=b'\r' | b' ') {
-            gap = !key.is_empty();
-        } else {
-            if gap {
-                key.push(b' ');
-                gap = false;
-            }
-            key.push(byte.to_ascii_lowercase());
+    let mut at = 0;
+    while at < bytes.len() {
+        if is_space(bytes[at]) {
+            at += 1;
+            continue;
         }
+        // A run of words each separated by one plain space is copied whole.
+        let start = at;
+        at += 1;
+        while at < bytes.len() {
+            if !is_space(bytes[at]) {
+                at += 1;
+            } else if bytes[at] == b' ' && bytes.get(at + 1).is_some_and(|&next| !is_space(next)) {
+                at += 2;
+            } else {
+                break;
+            }
+        }
+        if !key.is_empty() {
+            key.push(b' ');
+        }
+        key.extend_from_slice(&bytes[start..at]);
     }
+    key.make_ascii_lowercase();
     String::from_utf8(key).unwrap_or_default()
 }
 

@@ -110,12 +110,23 @@ pub fn tidy_inline(line: &str) -> String {
         while let Some(&byte) = line.as_bytes().get(at) {
             match byte {
                 0x21..=0x7E => {
+                    // A run of visible ASCII, single spaces between, is copied whole.
+                    let start = at;
+                    at += 1;
+                    while let Some(&next) = line.as_bytes().get(at) {
+                        if matches!(next, 0x21..=0x7E) {
+                            at += 1;
+                        } else if next == b' ' && matches!(line.as_bytes().get(at + 1), Some(0x21..=0x7E)) {
+                            at += 2;
+                        } else {
+                            break;
+                        }
+                    }
                     if pending_space {
                         bytes.push(b' ');
                         pending_space = false;
                     }
-                    bytes.push(byte);
-                    at += 1;
+                    bytes.extend_from_slice(&line.as_bytes()[start..at]);
                 }
                 // ASCII whitespace as `char::is_whitespace` has it.
                 b'\t'..=b'\r' | b' ' => {
