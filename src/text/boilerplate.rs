@@ -742,6 +742,13 @@ mod tests {
     }
 
     #[test]
+    fn repetition_keys_fold_case_and_space() {
+        assert_eq!(repeat_key("  In  Pictures:\tThe\u{0B}Valley "), "in pictures: the valley");
+        assert_eq!(repeat_key("Über  ALLES"), "über alles");
+        assert_eq!(repeat_key(""), "");
+    }
+
+    #[test]
     fn story_paragraphs_stay() {
         let c = clean(SAMPLE);
         assert_eq!(

@@ -240,6 +240,23 @@ mod tests {
     }
 
     #[test]
+    fn the_bytewise_paths_agree_with_the_character_ones() {
+        for line in ["  a  b\t\tc ", "\u{7}x\u{7F}y\u{0B}z", "£5\u{A0}\u{A0}off\u{AD}!", "", " ", "a\u{85}b", "é  è"]
+        {
+            let mut expected = String::new();
+            let mut pending_space = false;
+            for c in line.chars() {
+                push_tidy(c, &mut pending_space, &mut expected);
+            }
+            assert_eq!(tidy_inline(line), expected, "{line:?}");
+        }
+        let separators: &[char] = &['\n', '\r', '\u{2028}', '\u{2029}', '\u{0B}', '\u{0C}'];
+        for raw in ["", "a", "a\n", "\r\nb\u{2028}c\u{2029}\u{0B}d\u{0C}", "\u{2026}x\u{2028}"] {
+            assert_eq!(lines(raw).collect::<Vec<_>>(), raw.split(separators).collect::<Vec<_>>(), "{raw:?}");
+        }
+    }
+
+    #[test]
     fn text_is_nfc() {
         // "e" + combining acute becomes the precomposed "é".
         assert_eq!(tidy_inline("Cafe\u{0301}"), "Café");

@@ -558,6 +558,14 @@ mod tests {
     }
 
     #[test]
+    fn lowercasing_matches_the_standard_library() {
+        let text = "Ünïcode İstanbul ΣΑΣ ABC xyz ǅ 123";
+        let mut lowered = Lowercase::new(text);
+        let ours: String = std::iter::from_fn(|| lowered.next()).collect();
+        assert_eq!(ours, text.chars().flat_map(char::to_lowercase).collect::<String>());
+    }
+
+    #[test]
     fn unique_scripts_decide() {
         for (text, code) in [
             ("Καλημέρα", "el"),
