@@ -8,6 +8,7 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use lede::model::{Document, Format, Origin};
+use lede::stage::parse::ParseStage;
 use lede::stage::Stages;
 use lede::text::sentences::split_sentences;
 use lede::text::tokenize::tokenize;
@@ -61,5 +62,29 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, text_primitives, stages);
+/// The parse stage alone: JSON, boilerplate, normalisation and paragraphs.
+fn parse_stage(c: &mut Criterion) {
+    let lines = corpus_lines(500);
+    let bytes: u64 = lines.iter().map(|l| l.len() as u64).sum();
+    let config = lede::Config::default();
+    let parse = ParseStage {
+        max_document_bytes: config.input.max_document_bytes,
+        boilerplate: config.extract.boilerplate,
+        mojibake: config.extract.mojibake,
+    };
+    let docs: Vec<Document> =
+        lines.into_iter().map(|bytes| Document { origin: Origin::default(), format: Format::Jsonl, bytes }).collect();
+    let mut group = c.benchmark_group("stages");
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("parse", |b| {
+        b.iter(|| {
+            for doc in &docs {
+                let _ = black_box(parse.run(doc, &mut None));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, text_primitives, parse_stage, stages);
 criterion_main!(benches);

@@ -462,7 +462,7 @@ pub(crate) fn is_dateline(t: &str) -> bool {
 fn classify_one(t: &str) -> Verdict {
     use Verdict::Boilerplate as B;
     let n = t.chars().count();
-    let lower = t.to_lowercase();
+    let lower = Lowered::new(t);
     if slide_number(t).is_some() {
         return B(Reason::GalleryCaption);
     }
@@ -497,7 +497,7 @@ fn classify_one(t: &str) -> Verdict {
     }
     if n <= 40
         && ["advertisement", "sponsored", "sponsored content", "anzeige", "werbung", "publicité", "ad"]
-            .contains(&lower.trim_end_matches([':', '.']))
+            .contains(&lower.get().trim_end_matches([':', '.']))
     {
         return B(Reason::Advertisement);
     }
@@ -527,7 +527,7 @@ fn classify_one(t: &str) -> Verdict {
                 "linkedin",
                 "comments",
             ]
-            .contains(&lower.trim_end_matches([':', '.']))
+            .contains(&lower.get().trim_end_matches([':', '.']))
         {
             return B(Reason::Share);
         }
@@ -579,9 +579,93 @@ fn classify_one(t: &str) -> Verdict {
     Verdict::Body
 }
 
+/// A paragraph and, made on first need, its lowercase form. The tests on the lowercase form
+/// look for lowercase ASCII, which an ASCII paragraph answers without lowercasing it.
+struct Lowered<'a> {
+    text: &'a str,
+    ascii: bool,
+    lower: std::cell::OnceCell<String>,
+}
+
+impl<'a> Lowered<'a> {
+    fn new(text: &'a str) -> Self {
+        Lowered { text, ascii: text.is_ascii(), lower: std::cell::OnceCell::new() }
+    }
+
+    fn get(&self) -> &str {
+        self.lower.get_or_init(|| if self.ascii { self.text.to_ascii_lowercase() } else { self.text.to_lowercase() })
+    }
+
+    /// `to_lowercase(text).starts_with(prefix)` for a lowercase ASCII `prefix`.
+    fn starts_with(&self, prefix: &str) -> bool {
+        if self.ascii {
+            starts_with_ci(self.text, prefix)
+        } else {
+            self.get().starts_with(prefix)
+        }
+    }
+
+    /// `to_lowercase(text).contains(needle)`.
+    fn contains(&self, needle: &str) -> bool {
+        self.get().contains(needle)
+    }
+}
+
+/// What two paragraphs share when one repeats the other: the words lowercased, single spaced.
+fn repeat_key(t: &str) -> String {
+    if !t.is_ascii() {
+        return t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    }
+    // ASCII whitespace as `char::is_whitespace` has it: tab to carriage return, and space.
+    let is_space = |byte: u8| matches!(byte, b'\t'..=b'\r' | b' ');
+    let bytes = t.as_bytes();
+    let mut key = Vec::with_capacity(t.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        if is_space(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        // A run of words each separated by one plain space is copied whole.
+        let start = at;
+        at += 1;
+        while at < bytes.len() {
+            if !is_space(bytes[at]) {
+                at += 1;
+            } else if bytes[at] == b' ' && bytes.get(at + 1).is_some_and(|&next| !is_space(next)) {
+                at += 2;
+            } else {
+                break;
+            }
+        }
+        if !key.is_empty() {
+            key.push(b' ');
+        }
+        key.extend_from_slice(&bytes[start..at]);
+    }
+    key.make_ascii_lowercase();
+    String::from_utf8(key).unwrap_or_default()
+}
+
+/// Hashes the repetition keys with xxh3: SipHash's resistance to chosen keys buys nothing for
+/// one document's own paragraphs.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Classifies every paragraph of `text` as body or boilerplate.
 pub fn classify(text: &str) -> Vec<Paragraph> {
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut seen: std::collections::HashSet<String, std::hash::BuildHasherDefault<KeyHasher>> =
+        std::collections::HashSet::default();
     split_paragraphs(text)
         .into_iter()
         .map(|range| {
@@ -589,7 +673,7 @@ pub fn classify(text: &str) -> Vec<Paragraph> {
             let mut verdict = classify_one(t);
             // Repeated lines are page furniture (a second gallery title, a
             // sign-off); long repeated paragraphs keep their first copy.
-            let key: String = t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let key = repeat_key(t);
             if !seen.insert(key) && verdict == Verdict::Body {
                 verdict = Verdict::Boilerplate(Reason::Repeated);
             }
@@ -655,6 +739,13 @@ mod tests {
 
     fn verdicts(text: &str) -> Vec<(String, Verdict)> {
         classify(text).into_iter().map(|p| (text[p.range].to_string(), p.verdict)).collect()
+    }
+
+    #[test]
+    fn repetition_keys_fold_case_and_space() {
+        assert_eq!(repeat_key("  In  Pictures:\tThe\u{0B}Valley "), "in pictures: the valley");
+        assert_eq!(repeat_key("Über  ALLES"), "über alles");
+        assert_eq!(repeat_key(""), "");
     }
 
     #[test]

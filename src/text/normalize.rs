@@ -17,7 +17,7 @@ const WRAP_SLACK: usize = 25;
 pub fn paragraphs(raw: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut block: Vec<&str> = Vec::new();
-    for line in raw.split(['\n', '\r', '\u{2028}', '\u{2029}', '\u{0B}', '\u{0C}']) {
+    for line in lines(raw) {
         if line.trim().is_empty() {
             flush_block(&mut block, &mut out);
         } else {
@@ -26,6 +26,36 @@ pub fn paragraphs(raw: &str) -> Vec<String> {
     }
     flush_block(&mut block, &mut out);
     out
+}
+
+/// The lines of `raw` split at `\n`, `\r`, vertical tab, form feed, U+2028 and U+2029, as
+/// `str::split` with those characters gives them, scanning bytes.
+fn lines(raw: &str) -> impl Iterator<Item = &str> {
+    let bytes = raw.as_bytes();
+    let mut start = 0;
+    let mut at = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        while at < bytes.len() {
+            let separator = match bytes[at] {
+                b'\n' | b'\r' | 0x0B | 0x0C => 1,
+                0xE2 if matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) => 3,
+                _ => 0,
+            };
+            if separator > 0 {
+                let line = &raw[start..at];
+                at += separator;
+                start = at;
+                return Some(line);
+            }
+            at += 1;
+        }
+        done = true;
+        Some(&raw[start..])
+    })
 }
 
 fn flush_block(block: &mut Vec<&str>, out: &mut Vec<String>) {
@@ -71,29 +101,83 @@ fn is_hard_wrapped(block: &[&str]) -> bool {
 /// Tidies one line: NFC, spaces of every kind folded to one, control and zero-width characters
 /// and soft hyphens removed, trimmed.
 pub fn tidy_inline(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
-    let mut push = |c: char, out: &mut String| {
-        if c.is_whitespace() || c == '\u{00A0}' {
-            pending_space = !out.is_empty();
-        } else if !is_invisible(c) {
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
+    // Below U+0300 every character is its own NFC form with combining class 0 (its UTF-8 lead
+    // byte is under 0xCC), so such a line needs no NFC check, and ASCII is handled bytewise.
+    if !line.bytes().any(|b| b >= 0xCC) {
+        let mut bytes = Vec::with_capacity(line.len());
+        let mut at = 0;
+        while let Some(&byte) = line.as_bytes().get(at) {
+            match byte {
+                0x21..=0x7E => {
+                    // A run of visible ASCII, single spaces between, is copied whole.
+                    let start = at;
+                    at += 1;
+                    while let Some(&next) = line.as_bytes().get(at) {
+                        if matches!(next, 0x21..=0x7E) {
+                            at += 1;
+                        } else if next == b' ' && matches!(line.as_bytes().get(at + 1), Some(0x21..=0x7E)) {
+                            at += 2;
+                        } else {
+                            break;
+                        }
+                    }
+                    if pending_space {
+                        bytes.push(b' ');
+                        pending_space = false;
+                    }
+                    bytes.extend_from_slice(&line.as_bytes()[start..at]);
+                }
+                // ASCII whitespace as `char::is_whitespace` has it.
+                b'\t'..=b'\r' | b' ' => {
+                    pending_space = !bytes.is_empty();
+                    at += 1;
+                }
+                // Controls.
+                0..=0x7F => at += 1,
+                _ => {
+                    let Some(c) = line[at..].chars().next() else { break };
+                    at += c.len_utf8();
+                    if c.is_whitespace() || c == '\u{00A0}' {
+                        pending_space = !bytes.is_empty();
+                    } else if !is_invisible(c) {
+                        if pending_space {
+                            bytes.push(b' ');
+                            pending_space = false;
+                        }
+                        bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    }
+                }
             }
-            out.push(c);
         }
-    };
+        // Whole characters of a valid string were copied, so this cannot fail.
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
+    let mut out = String::with_capacity(line.len());
     if is_nfc_quick(line.chars()) == IsNormalized::Yes {
         for c in line.chars() {
-            push(c, &mut out);
+            push_tidy(c, &mut pending_space, &mut out);
         }
     } else {
         for c in line.nfc() {
-            push(c, &mut out);
+            push_tidy(c, &mut pending_space, &mut out);
         }
     }
     out
+}
+
+/// Appends one character of a line being tidied: a space only between words, nothing for an
+/// invisible character.
+fn push_tidy(c: char, pending_space: &mut bool, out: &mut String) {
+    if c.is_whitespace() || c == '\u{00A0}' {
+        *pending_space = !out.is_empty();
+    } else if !is_invisible(c) {
+        if *pending_space {
+            out.push(' ');
+            *pending_space = false;
+        }
+        out.push(c);
+    }
 }
 
 /// Characters that carry no text: controls, zero-width marks, soft hyphens, byte-order marks.
@@ -153,6 +237,23 @@ mod tests {
     #[test]
     fn invisible_characters_and_odd_spaces_are_tidied() {
         assert_eq!(tidy_inline("\u{FEFF} a\u{00A0}\u{00A0}b\u{200B}c\u{00AD}d\t e \u{0007}"), "a bcd e");
+    }
+
+    #[test]
+    fn the_bytewise_paths_agree_with_the_character_ones() {
+        for line in ["  a  b\t\tc ", "\u{7}x\u{7F}y\u{0B}z", "£5\u{A0}\u{A0}off\u{AD}!", "", " ", "a\u{85}b", "é  è"]
+        {
+            let mut expected = String::new();
+            let mut pending_space = false;
+            for c in line.chars() {
+                push_tidy(c, &mut pending_space, &mut expected);
+            }
+            assert_eq!(tidy_inline(line), expected, "{line:?}");
+        }
+        let separators: &[char] = &['\n', '\r', '\u{2028}', '\u{2029}', '\u{0B}', '\u{0C}'];
+        for raw in ["", "a", "a\n", "\r\nb\u{2028}c\u{2029}\u{0B}d\u{0C}", "\u{2026}x\u{2028}"] {
+            assert_eq!(lines(raw).collect::<Vec<_>>(), raw.split(separators).collect::<Vec<_>>(), "{raw:?}");
+        }
     }
 
     #[test]

@@ -129,8 +129,19 @@ fn char_before(text: &str, pos: usize) -> Option<char> {
 }
 
 fn scan_while(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
+    // ASCII bytes without decoding, then characters from the first other one on.
     let mut end = from;
-    for c in text[from..].chars() {
+    while let Some(&byte) = text.as_bytes().get(end) {
+        if !byte.is_ascii() {
+            break;
+        }
+        if !keep(char::from(byte)) {
+            return end;
+        }
+        end += 1;
+    }
+    let Some(rest) = text.get(end..) else { return end };
+    for c in rest.chars() {
         if !keep(c) {
             break;
         }
@@ -141,6 +152,11 @@ fn scan_while(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
 
 /// Letters, digits and combining marks: anything that is not space, punctuation or a symbol.
 pub(crate) fn is_word_char(c: char) -> bool {
+    // Every ASCII symbol is ASCII punctuation, so in ASCII a word character is anything but
+    // whitespace and punctuation.
+    if c.is_ascii() {
+        return !matches!(c, '\t'..='\r' | ' ') && !c.is_ascii_punctuation();
+    }
     !c.is_whitespace() && !is_punct_char(c) && !is_symbol(c)
 }
 

@@ -106,7 +106,17 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
     let mut unique: Vec<(&'static str, usize)> = Vec::new();
     let mut shared = [0usize; 4];
     let (mut han, mut kana, mut letters) = (0usize, 0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                letters += 1;
+                shared[Shared::Latin as usize] += 1;
+            }
+            continue;
+        }
+        if !c.is_alphabetic() {
+            continue;
+        }
         letters += 1;
         match script(c) {
             Script::Unique(code) => match unique.iter_mut().find(|(seen, _)| *seen == code) {
@@ -345,52 +355,146 @@ pub(super) fn by_trigrams_until(text: &str, shared: &SharedScript, settled: f32)
     let model = MODEL.as_ref()?;
     let candidates = model.candidates.get(shared.script as usize)?;
     let mut totals = vec![0u32; model.codes.len()];
-    let mut fallback_row = vec![0u8; model.codes.len()];
     let mut window = [0u64; 3];
     let mut in_word = 0usize;
     let mut trigrams = 0u32;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if !c.is_alphabetic() {
-            in_word = 0;
-            continue;
-        }
-        window = [window[1], window[2], u64::from(u32::from(c))];
-        in_word += 1;
-        if in_word < 3 {
-            continue;
-        }
-        trigrams += 1;
-        let bigram = (window[0] << 21) | window[1];
-        let trigram = (bigram << 21) | window[2];
-        // Lingua's back-off: the trigram's score where a language has it,
-        // else its bigram prefix's, else its first character's.
-        let row = match model.row(bigram) {
-            Some(row) => row,
-            None => {
-                model.back_off_row(bigram, &mut fallback_row);
-                &fallback_row
+    let mut lowered = Lowercase::new(text);
+    SCORED_TRIGRAMS.with_borrow_mut(|scored| {
+        while let Some(c) = lowered.next() {
+            if !c.is_alphabetic() {
+                in_word = 0;
+                continue;
             }
-        };
-        // Every language, candidate or not: a plain loop over the whole row
-        // compiles to a few vector additions.
-        for (total, score) in totals.iter_mut().zip(row) {
-            *total = total.wrapping_add(u32::from(*score));
-        }
-        for pair in model.postings(trigram).chunks_exact(2) {
-            let language = usize::from(pair[0]);
-            if let (Some(total), Some(score)) = (totals.get_mut(language), row.get(language)) {
-                // Wrapping: a language outside the candidates has no base
-                // score to correct, and its total is never read.
-                *total = total.wrapping_add(u32::from(pair[1])).wrapping_sub(u32::from(*score));
+            window = [window[1], window[2], u64::from(u32::from(c))];
+            in_word += 1;
+            if in_word < 3 {
+                continue;
+            }
+            trigrams += 1;
+            let trigram = (((window[0] << 21) | window[1]) << 21) | window[2];
+            // Every language, candidate or not: a plain loop over the whole
+            // row compiles to a few vector additions.
+            for (total, score) in totals.iter_mut().zip(scored.row(model, trigram)) {
+                *total = total.wrapping_add(u32::from(*score));
+            }
+            // Most texts are settled long before the sample ends.
+            if trigrams % CHECK_EVERY == 0 && margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
+                break;
             }
         }
-        // Most texts are settled long before the sample ends.
-        if trigrams % CHECK_EVERY == 0 && margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
-            break;
-        }
-    }
+    });
     let (best, margin) = margin(&totals, candidates, trigrams)?;
     Some(Detection { code: model.codes.get(best)?, confidence: 1.0 / (1.0 + (-margin).exp()) })
+}
+
+/// The characters of a text lowercased, as `text.chars().flat_map(char::to_lowercase)`
+/// gives them, with a shortcut for ASCII.
+struct Lowercase<'a> {
+    chars: std::str::Chars<'a>,
+    /// The rest of a character that lowercases to several.
+    pending: Option<std::char::ToLowercase>,
+}
+
+impl<'a> Lowercase<'a> {
+    fn new(text: &'a str) -> Self {
+        Lowercase { chars: text.chars(), pending: None }
+    }
+
+    fn next(&mut self) -> Option<char> {
+        if let Some(pending) = &mut self.pending {
+            if let Some(c) = pending.next() {
+                return Some(c);
+            }
+            self.pending = None;
+        }
+        let c = self.chars.next()?;
+        if c.is_ascii() {
+            return Some(c.to_ascii_lowercase());
+        }
+        let mut lower = c.to_lowercase();
+        let first = lower.next();
+        self.pending = Some(lower);
+        first
+    }
+}
+
+/// Trigram rows met so far, per thread: news text repeats the same few
+/// thousand trigrams over and over, and a row of final scores turns the
+/// scoring of a trigram into one vector addition.
+struct ScoredTrigrams {
+    /// Open-addressing table of trigram keys (0 = empty; no trigram of
+    /// letters packs to 0).
+    keys: Vec<u64>,
+    /// Row index of each key in `rows`.
+    index: Vec<u32>,
+    /// One row per trigram, one byte per language: the score of the
+    /// trigram, else of its bigram prefix, else of its first character,
+    /// else [`UNSEEN`].
+    rows: Vec<u8>,
+    /// Scratch row for a bigram outside the table.
+    fallback: Vec<u8>,
+    len: usize,
+}
+
+/// Slots of [`ScoredTrigrams`]; it is emptied when half full, which bounds
+/// it to about 1.2 MB per thread.
+const SCORED_SLOT_BITS: u32 = 15;
+
+thread_local! {
+    static SCORED_TRIGRAMS: std::cell::RefCell<ScoredTrigrams> = const {
+        std::cell::RefCell::new(ScoredTrigrams {
+            keys: Vec::new(),
+            index: Vec::new(),
+            rows: Vec::new(),
+            fallback: Vec::new(),
+            len: 0,
+        })
+    };
+}
+
+impl ScoredTrigrams {
+    /// The row of final scores of `trigram`, computed on first sight.
+    fn row(&mut self, model: &Model, trigram: u64) -> &[u8] {
+        let languages = model.codes.len();
+        if self.keys.is_empty() || self.len >= (1 << SCORED_SLOT_BITS) / 2 {
+            self.keys.clear();
+            self.keys.resize(1 << SCORED_SLOT_BITS, 0);
+            self.index.clear();
+            self.index.resize(1 << SCORED_SLOT_BITS, 0);
+            self.rows.clear();
+            self.len = 0;
+        }
+        let mask = self.keys.len() - 1;
+        let mut slot = hash(trigram, SCORED_SLOT_BITS);
+        while self.keys[slot] != 0 {
+            if self.keys[slot] == trigram {
+                let start = self.index[slot] as usize * languages;
+                return &self.rows[start..start + languages];
+            }
+            slot = (slot + 1) & mask;
+        }
+        // Lingua's back-off: the trigram's score where a language has it,
+        // else its bigram prefix's, else its first character's.
+        let start = self.rows.len();
+        match model.row(trigram >> 21) {
+            Some(row) => self.rows.extend_from_slice(row),
+            None => {
+                self.fallback.resize(languages, 0);
+                model.back_off_row(trigram >> 21, &mut self.fallback);
+                self.rows.extend_from_slice(&self.fallback);
+            }
+        }
+        let row = &mut self.rows[start..];
+        for pair in model.postings(trigram).chunks_exact(2) {
+            if let Some(score) = row.get_mut(usize::from(pair[0])) {
+                *score = pair[1];
+            }
+        }
+        self.keys[slot] = trigram;
+        self.index[slot] = self.len as u32;
+        self.len += 1;
+        &self.rows[start..]
+    }
 }
 
 /// How often (in trigrams) the scoring checks whether the text is settled.
@@ -451,6 +555,14 @@ mod tests {
         assert!(Model::parse(b"LEDELNG1\x01\x00\x00\x00en").is_none());
         let truncated = &MODEL_BYTES[..MODEL_BYTES.len() - 1];
         assert!(Model::parse(truncated).is_none());
+    }
+
+    #[test]
+    fn lowercasing_matches_the_standard_library() {
+        let text = "Ünïcode İstanbul ΣΑΣ ABC xyz ǅ 123";
+        let mut lowered = Lowercase::new(text);
+        let ours: String = std::iter::from_fn(|| lowered.next()).collect();
+        assert_eq!(ours, text.chars().flat_map(char::to_lowercase).collect::<String>());
     }
 
     #[test]
