@@ -195,7 +195,10 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
     struct Cand<'t> {
         tf: f32,
         score: f32,
-        forms: Vec<(&'t str, usize)>,
+        /// The first written form and its count; most phrases have only one,
+        /// so the others need no allocation.
+        form: (&'t str, usize),
+        other_forms: Vec<(&'t str, usize)>,
         first: usize,
         len: usize,
     }
@@ -214,6 +217,21 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
             }
             let mut key = [usize::MAX; MAX_NGRAM];
             key[..len].copy_from_slice(&term[start..end]);
+            let form = text.get(occs[start].span.start..occs[end - 1].span.end).unwrap_or("");
+            if let Some(c) = cands.get_mut(&key) {
+                c.tf += 1.0;
+                if c.form.0 == form {
+                    c.form.1 += 1;
+                } else {
+                    match c.other_forms.iter_mut().find(|(f, _)| *f == form) {
+                        Some((_, n)) => *n += 1,
+                        None => c.other_forms.push((form, 1)),
+                    }
+                }
+                continue;
+            }
+            // The score depends on the phrase's terms only, so it is computed
+            // at its first occurrence.
             let (mut prod, mut sum) = (1.0f32, 0.0f32);
             for i in start..end {
                 if !occs[i].stop {
@@ -231,14 +249,8 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
                     sum -= miss;
                 }
             }
-            let form = text.get(occs[start].span.start..occs[end - 1].span.end).unwrap_or("");
-            let c = cands.entry(key).or_insert(Cand { tf: 0.0, score: 0.0, forms: Vec::new(), first: start, len });
-            c.tf += 1.0;
-            c.score = prod / (1.0 + sum);
-            match c.forms.iter_mut().find(|(f, _)| *f == form) {
-                Some((_, n)) => *n += 1,
-                None => c.forms.push((form, 1)),
-            }
+            let score = prod / (1.0 + sum);
+            cands.insert(key, Cand { tf: 1.0, score, form: (form, 1), other_forms: Vec::new(), first: start, len });
         }
     }
     let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
@@ -247,9 +259,8 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
         .filter(|(_, c)| c.len == 1 || c.tf >= min_phrase_tf)
         .map(|(key, c)| {
             // Most frequent written form; ties: the first seen.
-            let mut form = c.forms.first().map_or("", |f| f.0);
-            let mut best = 0;
-            for (f, n) in &c.forms {
+            let (mut form, mut best) = c.form;
+            for (f, n) in &c.other_forms {
                 if *n > best {
                     (form, best) = (f, *n);
                 }
