@@ -75,10 +75,10 @@ fn places(analysis: &mut Analysis) {
 /// Document tone, and the tone of each quote and of the sentences that mention each entity.
 fn tones(analysis: &mut Analysis) {
     let text = &analysis.text;
-    let tokens = &analysis.tokens;
-    analysis.tone = Some(tone::tone(text, tokens, 0..text.len()));
+    let looked_up = tone::ToneTokens::new(text, &analysis.tokens);
+    analysis.tone = Some(looked_up.tone(0..text.len()));
     for quote in &mut analysis.quotes {
-        quote.tone = Some(tone::tone(text, tokens, quote.range.clone()).score);
+        quote.tone = Some(looked_up.tone(quote.range.clone()).score);
     }
     let mut sentence_tone: HashMap<usize, tone::Tone> = HashMap::new();
     for entity in &mut analysis.entities {
@@ -92,7 +92,7 @@ fn tones(analysis: &mut Analysis) {
                 continue;
             }
             seen.push(s);
-            let t = sentence_tone.entry(s).or_insert_with(|| tone::tone(text, tokens, analysis.sentences[s].clone()));
+            let t = sentence_tone.entry(s).or_insert_with(|| looked_up.tone(analysis.sentences[s].clone()));
             positive += t.positive * t.words as f32;
             negative += t.negative * t.words as f32;
             words += t.words;

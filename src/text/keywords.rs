@@ -25,17 +25,19 @@
 //! The reported score inverts and normalises YAKE's: `1 / (1 + ln(s / s_best))`,
 //! so the best phrase scores 1 and the rest decrease towards 0.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::tokenize::{Token, TokenKind};
 
 /// The stopword list: `data/stopwords_en.txt`, one word a line.
 static STOPWORDS_TXT: &str = include_str!("../../data/stopwords_en.txt");
 
-fn stopwords() -> &'static HashSet<&'static str> {
-    static CELL: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn stopwords() -> &'static FxHashSet<&'static str> {
+    static CELL: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     CELL.get_or_init(|| STOPWORDS_TXT.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect())
 }
 
@@ -69,8 +71,9 @@ const DEDUP_SIMILARITY: f32 = 0.8;
 
 /// One word occurrence.
 struct Occ {
-    /// Lowercased form (curly apostrophes straightened).
-    key: String,
+    /// Term id: index of its lowercased form (curly apostrophes
+    /// straightened) in order of first occurrence.
+    term: usize,
     /// Index of its sentence.
     sentence: usize,
     /// Index of its chunk: a run of words without punctuation in between.
@@ -91,8 +94,32 @@ struct Stats {
     upper: f32,
     acronym: f32,
     sentences: Vec<usize>,
-    left: HashMap<usize, f32>,
-    right: HashMap<usize, f32>,
+    /// Neighbour term ids, one per co-occurrence.
+    left: Vec<usize>,
+    right: Vec<usize>,
+}
+
+/// The document's words, each lowercased once.
+struct Terms<'t> {
+    /// Term id by lowercased form.
+    ids: FxHashMap<Cow<'t, str>, usize>,
+    /// Lowercased form by term id.
+    names: Vec<Cow<'t, str>>,
+    /// Whether the term is a stopword or a single character.
+    stop: Vec<bool>,
+}
+
+impl<'t> Terms<'t> {
+    fn id(&mut self, key: Cow<'t, str>) -> usize {
+        if let Some(&id) = self.ids.get(key.as_ref()) {
+            return id;
+        }
+        let id = self.names.len();
+        self.stop.push(is_stopword(&key) || key.chars().count() < 2);
+        self.names.push(key.clone());
+        self.ids.insert(key, id);
+        id
+    }
 }
 
 /// Up to `max` keyphrases of `text`, most relevant first. `tokens` is
@@ -102,25 +129,18 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
     if max == 0 {
         return Vec::new();
     }
-    let occs = occurrences(text, tokens, sentences);
+    let (occs, terms) = occurrences(text, tokens, sentences);
     if occs.is_empty() {
         return Vec::new();
     }
     let n_sentences = occs.iter().map(|o| o.sentence).max().map_or(1, |m| m + 1) as f32;
 
-    // Term ids and statistics.
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let term: Vec<usize> = occs
-        .iter()
-        .map(|o| {
-            let next = ids.len();
-            *ids.entry(o.key.as_str()).or_insert(next)
-        })
-        .collect();
-    let mut stats: Vec<Stats> = (0..ids.len()).map(|_| Stats::default()).collect();
+    // Term statistics.
+    let term: Vec<usize> = occs.iter().map(|o| o.term).collect();
+    let mut stats: Vec<Stats> = (0..terms.names.len()).map(|_| Stats::default()).collect();
     // Adjacent pairs inside a chunk, stopwords included, for the phrase
     // bigram probabilities.
-    let mut bigrams: HashMap<(usize, usize), f32> = HashMap::new();
+    let mut bigrams: FxHashMap<(usize, usize), f32> = FxHashMap::default();
     for i in 1..occs.len() {
         if occs[i].chunk == occs[i - 1].chunk {
             *bigrams.entry((term[i - 1], term[i])).or_default() += 1.0;
@@ -140,22 +160,14 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
         // Co-occurrence with non-stopwords within the window, same sentence.
         for j in i.saturating_sub(WINDOW)..i {
             if occs[j].sentence == o.sentence && !occs[j].stop {
-                *stats[term[i]].left.entry(term[j]).or_default() += 1.0;
-                *stats[term[j]].right.entry(term[i]).or_default() += 1.0;
+                stats[term[i]].left.push(term[j]);
+                stats[term[j]].right.push(term[i]);
             }
         }
     }
 
     // Frequency normalisation over non-stopword terms.
-    let content: Vec<f32> = occs
-        .iter()
-        .zip(&term)
-        .filter(|(o, _)| !o.stop)
-        .map(|(_, t)| *t)
-        .collect::<HashSet<_>>()
-        .iter()
-        .map(|t| stats[*t].tf)
-        .collect();
+    let content: Vec<f32> = stats.iter().zip(&terms.stop).filter(|(_, stop)| !**stop).map(|(s, _)| s.tf).collect();
     if content.is_empty() {
         return Vec::new();
     }
@@ -164,16 +176,15 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
     let max_tf = content.iter().copied().fold(1.0f32, f32::max);
 
     let term_score: Vec<f32> = stats
-        .iter()
+        .iter_mut()
         .map(|s| {
             let case = s.upper.max(s.acronym) / (1.0 + s.tf.ln());
-            let mut sorted = s.sentences.clone();
-            sorted.sort_unstable();
-            let median = median(&sorted);
+            // Occurrences come in sentence order, so `sentences` is sorted.
+            let median = median(&s.sentences);
             let position = (3.0 + median).ln().ln();
             let freq = s.tf / (mean + sd).max(f32::EPSILON);
-            let dl = dispersion(&s.left);
-            let dr = dispersion(&s.right);
+            let dl = dispersion(&mut s.left);
+            let dr = dispersion(&mut s.right);
             let rel = 1.0 + (dl + dr) * s.tf / max_tf;
             let different = s.sentences.len() as f32 / n_sentences;
             (rel * position) / (case + freq / rel + different / rel)
@@ -184,11 +195,14 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
     struct Cand<'t> {
         tf: f32,
         score: f32,
-        forms: Vec<(&'t str, usize)>,
+        /// The first written form and its count; most phrases have only one,
+        /// so the others need no allocation.
+        form: (&'t str, usize),
+        other_forms: Vec<(&'t str, usize)>,
         first: usize,
         len: usize,
     }
-    let mut cands: HashMap<[usize; MAX_NGRAM], Cand> = HashMap::new();
+    let mut cands: FxHashMap<[usize; MAX_NGRAM], Cand> = FxHashMap::default();
     for start in 0..occs.len() {
         if occs[start].stop {
             continue;
@@ -203,6 +217,21 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
             }
             let mut key = [usize::MAX; MAX_NGRAM];
             key[..len].copy_from_slice(&term[start..end]);
+            let form = text.get(occs[start].span.start..occs[end - 1].span.end).unwrap_or("");
+            if let Some(c) = cands.get_mut(&key) {
+                c.tf += 1.0;
+                if c.form.0 == form {
+                    c.form.1 += 1;
+                } else {
+                    match c.other_forms.iter_mut().find(|(f, _)| *f == form) {
+                        Some((_, n)) => *n += 1,
+                        None => c.other_forms.push((form, 1)),
+                    }
+                }
+                continue;
+            }
+            // The score depends on the phrase's terms only, so it is computed
+            // at its first occurrence.
             let (mut prod, mut sum) = (1.0f32, 0.0f32);
             for i in start..end {
                 if !occs[i].stop {
@@ -220,14 +249,8 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
                     sum -= miss;
                 }
             }
-            let form = text.get(occs[start].span.start..occs[end - 1].span.end).unwrap_or("");
-            let c = cands.entry(key).or_insert(Cand { tf: 0.0, score: 0.0, forms: Vec::new(), first: start, len });
-            c.tf += 1.0;
-            c.score = prod / (1.0 + sum);
-            match c.forms.iter_mut().find(|(f, _)| *f == form) {
-                Some((_, n)) => *n += 1,
-                None => c.forms.push((form, 1)),
-            }
+            let score = prod / (1.0 + sum);
+            cands.insert(key, Cand { tf: 1.0, score, form: (form, 1), other_forms: Vec::new(), first: start, len });
         }
     }
     let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
@@ -236,9 +259,8 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
         .filter(|(_, c)| c.len == 1 || c.tf >= min_phrase_tf)
         .map(|(key, c)| {
             // Most frequent written form; ties: the first seen.
-            let mut form = c.forms.first().map_or("", |f| f.0);
-            let mut best = 0;
-            for (f, n) in &c.forms {
+            let (mut form, mut best) = c.form;
+            for (f, n) in &c.other_forms {
                 if *n > best {
                     (form, best) = (f, *n);
                 }
@@ -248,36 +270,40 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
         .filter(|(s, ..)| s.is_finite())
         .collect();
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut names: Vec<&str> = vec![""; ids.len()];
-    for (name, id) in &ids {
-        names[*id] = name;
-    }
+    let names = &terms.names;
     let key_text = |key: &[usize; MAX_NGRAM]| -> String {
-        key.iter().filter_map(|t| names.get(*t).copied()).collect::<Vec<_>>().join(" ")
+        key.iter().filter_map(|t| names.get(*t).map(|n| n.as_ref())).collect::<Vec<_>>().join(" ")
     };
 
-    let mut chosen: Vec<(f32, String, String)> = Vec::new();
+    // Chosen phrases: score, key padded with a space each side (for
+    // `part_of`), its length in chars, and the written form.
+    let mut chosen: Vec<(f32, String, usize, &str)> = Vec::new();
     for (score, _, key, form) in ranked {
         if chosen.len() >= max {
             break;
         }
-        let key = key_text(&key);
-        let form = form.to_string();
-        if chosen.iter().any(|(_, k, _)| similarity(k, &key) > DEDUP_SIMILARITY || part_of(&key, k)) {
+        let padded = format!(" {} ", key_text(&key));
+        let key = &padded[1..padded.len() - 1];
+        let key_chars = key.chars().count();
+        if chosen.iter().any(|(_, k, k_chars, _)| {
+            let k_key = &k[1..k.len() - 1];
+            similar(k_key, *k_chars, key, key_chars) || part_of_padded(&padded, k)
+        }) {
             continue;
         }
-        chosen.push((score, key, form));
+        chosen.push((score, padded, key_chars, form));
     }
     let best = chosen.first().map_or(1.0, |c| c.0).max(f32::MIN_POSITIVE);
     chosen
         .into_iter()
-        .map(|(s, _, form)| Keyword { text: form, score: 1.0 / (1.0 + (s.max(best) / best).ln()) })
+        .map(|(s, _, _, form)| Keyword { text: form.to_string(), score: 1.0 / (1.0 + (s.max(best) / best).ln()) })
         .collect()
 }
 
 /// Word occurrences inside the sentences, with chunk boundaries at
 /// punctuation, symbols and sentence ends.
-fn occurrences(text: &str, tokens: &[Token], sentences: &[Range<usize>]) -> Vec<Occ> {
+fn occurrences<'t>(text: &'t str, tokens: &[Token], sentences: &[Range<usize>]) -> (Vec<Occ>, Terms<'t>) {
+    let mut terms = Terms { ids: FxHashMap::default(), names: Vec::new(), stop: Vec::new() };
     let mut out = Vec::new();
     let mut chunk = 0usize;
     let mut ti = 0usize;
@@ -291,23 +317,48 @@ fn occurrences(text: &str, tokens: &[Token], sentences: &[Range<usize>]) -> Vec<
             let tok = tokens[ti];
             ti += 1;
             let surface = tok.as_str(text);
-            let is_word = tok.kind == TokenKind::Word && surface.chars().any(char::is_alphabetic);
+            let ascii = surface.is_ascii();
+            let is_word = tok.kind == TokenKind::Word
+                && if ascii {
+                    surface.bytes().any(|b| b.is_ascii_alphabetic())
+                } else {
+                    surface.chars().any(char::is_alphabetic)
+                };
             if !is_word {
                 // Numbers, punctuation and symbols end a phrase.
                 chunk += 1;
                 first = false;
                 continue;
             }
-            let key = surface.to_lowercase().replace('\u{2019}', "'");
-            let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
-            let acronym = letters.len() > 1 && letters.iter().all(|c| c.is_uppercase());
-            let upper = !first && letters.first().is_some_and(|c| c.is_uppercase()) && !acronym;
-            let stop = is_stopword(&key) || key.chars().count() < 2;
-            out.push(Occ { key, sentence: si, chunk, stop, upper, acronym, span: tok.start..tok.end });
+            let (key, acronym, first_upper) = if ascii {
+                let mut letters = surface.bytes().filter(u8::is_ascii_alphabetic);
+                let first_upper = letters.next().is_some_and(|b| b.is_ascii_uppercase());
+                let mut n_letters = 1usize;
+                let mut all_upper = first_upper;
+                for b in letters {
+                    n_letters += 1;
+                    all_upper &= b.is_ascii_uppercase();
+                }
+                let key = if surface.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(surface.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(surface)
+                };
+                (key, n_letters > 1 && all_upper, first_upper)
+            } else {
+                let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
+                let acronym = letters.len() > 1 && letters.iter().all(|c| c.is_uppercase());
+                let first_upper = letters.first().is_some_and(|c| c.is_uppercase());
+                (Cow::Owned(surface.to_lowercase().replace('\u{2019}', "'")), acronym, first_upper)
+            };
+            let upper = !first && first_upper && !acronym;
+            let term = terms.id(key);
+            let stop = terms.stop[term];
+            out.push(Occ { term, sentence: si, chunk, stop, upper, acronym, span: tok.start..tok.end });
             first = false;
         }
     }
-    out
+    (out, terms)
 }
 
 fn median(sorted: &[usize]) -> f32 {
@@ -321,22 +372,32 @@ fn median(sorted: &[usize]) -> f32 {
 /// Distinct neighbours over total co-occurrences: near 1 when every
 /// neighbour is different (a term that goes with anything), lower when it
 /// keeps the same company.
-fn dispersion(neigh: &HashMap<usize, f32>) -> f32 {
-    let total: f32 = neigh.values().sum();
-    if total == 0.0 {
-        0.0
-    } else {
-        neigh.len() as f32 / total
+fn dispersion(neigh: &mut Vec<usize>) -> f32 {
+    let total = neigh.len();
+    if total == 0 {
+        return 0.0;
     }
+    neigh.sort_unstable();
+    neigh.dedup();
+    neigh.len() as f32 / total as f32
+}
+
+/// `similarity(a, b) > DEDUP_SIMILARITY`, given the lengths in chars; skips
+/// the edit distance when the length difference alone rules it out (the
+/// distance is at least that difference).
+fn similar(a: &str, a_chars: usize, b: &str, b_chars: usize) -> bool {
+    let longest = a_chars.max(b_chars);
+    if longest > 0 && 1.0 - a_chars.abs_diff(b_chars) as f32 / longest as f32 <= DEDUP_SIMILARITY {
+        return false;
+    }
+    similarity(a, b) > DEDUP_SIMILARITY
 }
 
 /// Whether `short` is a word-aligned part of `long` ("stone" of "stone
-/// pier"): a better-ranked phrase stands for its parts.
-fn part_of(short: &str, long: &str) -> bool {
-    long == short
-        || long.starts_with(&format!("{short} "))
-        || long.ends_with(&format!(" {short}"))
-        || long.contains(&format!(" {short} "))
+/// pier"): a better-ranked phrase stands for its parts. Both are padded with
+/// a space each side, so that one substring test covers every position.
+fn part_of_padded(short: &str, long: &str) -> bool {
+    long.contains(short)
 }
 
 /// Edit similarity `1 - levenshtein / max_len` over chars.
@@ -364,6 +425,11 @@ fn similarity(a: &str, b: &str) -> f32 {
 mod tests {
     use super::*;
     use crate::text::sentences::split_sentences;
+    use std::collections::HashSet;
+
+    fn part_of(short: &str, long: &str) -> bool {
+        part_of_padded(&format!(" {short} "), &format!(" {long} "))
+    }
     use crate::text::tokenize::tokenize;
 
     const STORY: &str = "The harbour council approved the new stone pier on Tuesday. \
@@ -428,6 +494,39 @@ mod tests {
         assert!(run("It is what it is, and so it was.", 5).is_empty());
         assert!(run(STORY, 0).is_empty());
         assert!(keywords(STORY, &tokenize(STORY), &[], 5).is_empty());
+    }
+
+    #[test]
+    fn words_are_interned_by_lowercase_form_ascii_or_not() {
+        let text = "The UN met in Zürich. Pier and PIER and pier, ZÜRICH and zürich. Don\u{2019}t DON'T.";
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        let (occs, terms) = occurrences(text, &tokens, &sentences);
+        let id = |w: &str| terms.ids[w];
+        let of = |w: &str| occs.iter().filter(|o| o.term == id(w)).collect::<Vec<_>>();
+        assert_eq!(of("pier").len(), 3);
+        assert_eq!(of("zürich").len(), 3);
+        assert_eq!(of("n't").len(), 2, "curly and straight apostrophes, any case");
+        assert!(of("n't").iter().all(|o| o.stop));
+        let flags = |w: &str| of(w).iter().map(|o| (o.upper, o.acronym)).collect::<Vec<_>>();
+        assert_eq!(flags("un"), [(false, true)]);
+        assert_eq!(flags("pier"), [(false, false), (false, true), (false, false)], "first word of its sentence");
+        assert_eq!(flags("zürich"), [(true, false), (false, true), (false, false)]);
+        assert_eq!(terms.names.len(), terms.ids.len());
+        for (name, &i) in &terms.ids {
+            assert_eq!(terms.names[i], *name);
+            assert_eq!(name.as_ref(), name.to_lowercase());
+        }
+    }
+
+    #[test]
+    fn length_bound_agrees_with_edit_similarity() {
+        for (a, b) in
+            [("pier", "piers"), ("stone pier", "stone piers"), ("ab", "abcdef"), ("zürich", "zurich"), ("", "")]
+        {
+            let (na, nb) = (a.chars().count(), b.chars().count());
+            assert_eq!(similar(a, na, b, nb), similarity(a, b) > DEDUP_SIMILARITY, "{a} {b}");
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! `polarity` their sum (how emotionally charged the text is), `score`
 //! positive minus negative.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -94,76 +94,183 @@ const INTENSIFIERS: &[&str] = &[
 const DOWNTONERS: &[&str] =
     &["slightly", "somewhat", "marginally", "partly", "fairly", "mildly", "moderately", "relatively", "little", "less"];
 
-fn lexicon() -> &'static HashMap<&'static str, f32> {
-    static CELL: OnceLock<HashMap<&'static str, f32>> = OnceLock::new();
+/// Context roles of a word, as bits: what it does to the words after it.
+const NEGATOR: u8 = 1;
+const INTENSIFIER: u8 = 2;
+const DOWNTONER: u8 = 4;
+
+/// A lexicon word or context word: its valence (if in the lexicon) and roles.
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    valence: Option<f32>,
+    roles: u8,
+}
+
+/// The lexicon merged with the context word lists, so that one look-up per
+/// word gives both.
+fn entries() -> &'static FxHashMap<&'static str, Entry> {
+    static CELL: OnceLock<FxHashMap<&'static str, Entry>> = OnceLock::new();
     CELL.get_or_init(|| {
-        TONE_TSV
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| {
-                let (word, valence) = l.split_once('\t')?;
-                Some((word, valence.trim().parse::<f32>().ok()?))
-            })
-            .collect()
+        let mut map: FxHashMap<&'static str, Entry> = FxHashMap::default();
+        let rows = TONE_TSV.lines().filter(|l| !l.starts_with('#')).filter_map(|l| {
+            let (word, valence) = l.split_once('\t')?;
+            Some((word, valence.trim().parse::<f32>().ok()?))
+        });
+        for (word, valence) in rows {
+            map.entry(word).or_default().valence = Some(valence);
+        }
+        for (list, role) in [(NEGATORS, NEGATOR), (INTENSIFIERS, INTENSIFIER), (DOWNTONERS, DOWNTONER)] {
+            for word in list {
+                map.entry(word).or_default().roles |= role;
+            }
+        }
+        map
     })
+}
+
+#[cfg(test)]
+fn lexicon_len() -> usize {
+    entries().values().filter(|e| e.valence.is_some()).count()
+}
+
+/// Longest ASCII word lowercased on the stack; longer ones allocate.
+const STACK_WORD: usize = 32;
+
+/// Valence of `word` (as written, else lowercased with curly apostrophes
+/// straightened) and the roles of its lowercased form.
+fn word_entry(word: &str) -> (Option<f32>, u8) {
+    let lex = entries();
+    let written = lex.get(word).and_then(|e| e.valence);
+    let lower_entry = if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        // Already its own lowercase form.
+        lex.get(word).copied()
+    } else if word.is_ascii() && word.len() <= STACK_WORD {
+        let mut buf = [0u8; STACK_WORD];
+        let buf = &mut buf[..word.len()];
+        buf.copy_from_slice(word.as_bytes());
+        buf.make_ascii_lowercase();
+        std::str::from_utf8(buf).ok().and_then(|lower| lex.get(lower).copied())
+    } else {
+        let lower = word.to_lowercase().replace('\u{2019}', "'");
+        lex.get(lower.as_str()).copied()
+    };
+    let lower_entry = lower_entry.unwrap_or_default();
+    (written.or(lower_entry.valence), lower_entry.roles)
 }
 
 /// Valence of a single word in the lexicon (-4..4), if it has one. Looks the
 /// word up as written, then lowercased (so "LOL" and "lol" both work).
 pub fn valence(word: &str) -> Option<f32> {
-    let lex = lexicon();
-    if let Some(v) = lex.get(word) {
-        return Some(*v);
+    word_entry(word).0
+}
+
+/// What one token contributes to tone.
+#[derive(Clone, Copy)]
+enum Role {
+    /// A counted word with its valence (if any) and context roles.
+    Word(Option<f32>, u8),
+    /// Punctuation that ends a clause: context stops here.
+    ClauseBreak,
+    /// Punctuation or symbols with a valence of their own (emoticons).
+    Emoticon(f32),
+    /// Tokens that neither count nor break context.
+    Ignored,
+}
+
+/// The tokens of a text looked up in the lexicon once, so that the tone of
+/// many spans (the body, each quote, each sentence) costs no further look-up.
+pub struct ToneTokens {
+    spans: Vec<(usize, usize)>,
+    roles: Vec<Role>,
+}
+
+impl ToneTokens {
+    /// Looks up `tokens` (from `tokenize(text)`, in text order).
+    pub fn new(text: &str, tokens: &[Token]) -> Self {
+        let lex = entries();
+        let mut spans = Vec::with_capacity(tokens.len());
+        let mut roles = Vec::with_capacity(tokens.len());
+        for tok in tokens {
+            let surface = tok.as_str(text);
+            let role = match tok.kind {
+                TokenKind::Word | TokenKind::Number | TokenKind::Hashtag => {
+                    let (v, r) = word_entry(surface);
+                    Role::Word(v, r)
+                }
+                TokenKind::Punct | TokenKind::Symbol => {
+                    if matches!(surface, "." | "!" | "?" | ";" | ":" | "," | "..." | "…" | "—" | "–") {
+                        Role::ClauseBreak
+                    } else if let Some(v) = lex.get(surface).and_then(|e| e.valence) {
+                        Role::Emoticon(v)
+                    } else {
+                        Role::Ignored
+                    }
+                }
+                _ => Role::Ignored,
+            };
+            spans.push((tok.start, tok.end));
+            roles.push(role);
+        }
+        ToneTokens { spans, roles }
     }
-    let lower = word.to_lowercase().replace('\u{2019}', "'");
-    lex.get(lower.as_str()).copied()
+
+    /// Tone of the byte range `range`: the tokens wholly inside it.
+    pub fn tone(&self, range: Range<usize>) -> Tone {
+        // Tokens come in text order, so those starting in the range are a run.
+        let first = self.spans.partition_point(|&(start, _)| start < range.start);
+        let mut words = 0usize;
+        let (mut pos, mut neg) = (0usize, 0usize);
+        let mut valence_sum = 0.0f32;
+        // Roles of the last words since the clause break, newest last.
+        let mut recent = [0u8; NEGATION_SCOPE];
+        let mut n_recent = 0usize;
+        for (&(start, end), role) in self.spans[first..].iter().zip(&self.roles[first..]) {
+            if start >= range.end {
+                break;
+            }
+            if end > range.end {
+                continue;
+            }
+            match *role {
+                Role::ClauseBreak => n_recent = 0,
+                Role::Emoticon(v) => count(v, &mut pos, &mut neg, &mut valence_sum),
+                Role::Ignored => {}
+                Role::Word(v, roles) => {
+                    words += 1;
+                    if let Some(v) = v {
+                        let v = adjust(v, &recent[NEGATION_SCOPE - n_recent..]);
+                        count(v, &mut pos, &mut neg, &mut valence_sum);
+                    }
+                    recent.rotate_left(1);
+                    recent[NEGATION_SCOPE - 1] = roles;
+                    n_recent = (n_recent + 1).min(NEGATION_SCOPE);
+                }
+            }
+        }
+        if words == 0 {
+            return Tone::default();
+        }
+        let pct = |n: usize| 100.0 * n as f32 / words as f32;
+        let (positive, negative) = (pct(pos), pct(neg));
+        Tone {
+            score: positive - negative,
+            positive,
+            negative,
+            polarity: positive + negative,
+            words,
+            valence: if pos + neg == 0 { 0.0 } else { valence_sum / (pos + neg) as f32 },
+        }
+    }
 }
 
 /// Tone of the byte range `range` of `text`, from its `tokens` (the output
 /// of `tokenize(text)`; tokens outside the range are ignored). An empty or
-/// word-less range gives all zeros.
+/// word-less range gives all zeros. For many spans of one text, build a
+/// [`ToneTokens`] once instead.
 pub fn tone(text: &str, tokens: &[Token], range: Range<usize>) -> Tone {
-    let mut words = 0usize;
-    let (mut pos, mut neg) = (0usize, 0usize);
-    let mut valence_sum = 0.0f32;
-    // Left context since the last clause break: lowercased words.
-    let mut context: Vec<String> = Vec::new();
-    for tok in tokens.iter().filter(|t| t.start >= range.start && t.end <= range.end) {
-        let surface = tok.as_str(text);
-        match tok.kind {
-            TokenKind::Word | TokenKind::Number | TokenKind::Hashtag => {}
-            TokenKind::Punct | TokenKind::Symbol => {
-                if matches!(surface, "." | "!" | "?" | ";" | ":" | "," | "..." | "…" | "—" | "–") {
-                    context.clear();
-                } else if let Some(v) = lexicon().get(surface) {
-                    // Emoticons made of punctuation still count.
-                    count(*v, &mut pos, &mut neg, &mut valence_sum);
-                }
-                continue;
-            }
-            _ => continue,
-        }
-        words += 1;
-        let lower = surface.to_lowercase().replace('\u{2019}', "'");
-        if let Some(v) = valence(surface) {
-            let v = adjust(v, &context);
-            count(v, &mut pos, &mut neg, &mut valence_sum);
-        }
-        context.push(lower);
-    }
-    if words == 0 {
-        return Tone::default();
-    }
-    let pct = |n: usize| 100.0 * n as f32 / words as f32;
-    let (positive, negative) = (pct(pos), pct(neg));
-    Tone {
-        score: positive - negative,
-        positive,
-        negative,
-        polarity: positive + negative,
-        words,
-        valence: if pos + neg == 0 { 0.0 } else { valence_sum / (pos + neg) as f32 },
-    }
+    let first = tokens.partition_point(|t| t.start < range.start);
+    let last = first + tokens[first..].partition_point(|t| t.start < range.end);
+    ToneTokens::new(text, &tokens[first..last]).tone(range)
 }
 
 fn count(v: f32, pos: &mut usize, neg: &mut usize, sum: &mut f32) {
@@ -177,17 +284,17 @@ fn count(v: f32, pos: &mut usize, neg: &mut usize, sum: &mut f32) {
     *sum += v;
 }
 
-/// `v` adjusted for the words before it (`context`, oldest first).
-fn adjust(mut v: f32, context: &[String]) -> f32 {
+/// `v` adjusted for the roles of the words before it (`context`, the last
+/// few since the clause break, oldest first).
+fn adjust(mut v: f32, context: &[u8]) -> f32 {
     if let Some(prev) = context.last() {
-        if INTENSIFIERS.contains(&prev.as_str()) {
+        if prev & INTENSIFIER != 0 {
             v *= INTENSIFY;
-        } else if DOWNTONERS.contains(&prev.as_str()) {
+        } else if prev & DOWNTONER != 0 {
             v *= DOWNTONE;
         }
     }
-    let scope = context.len().saturating_sub(NEGATION_SCOPE);
-    if context[scope..].iter().any(|w| NEGATORS.contains(&w.as_str())) {
+    if context.iter().any(|r| r & NEGATOR != 0) {
         v *= NEGATION;
     }
     v.clamp(-4.0, 4.0)
@@ -204,7 +311,7 @@ mod tests {
 
     #[test]
     fn lexicon_loads_with_known_valences() {
-        assert!(lexicon().len() > 7000);
+        assert!(lexicon_len() > 7000);
         assert!(valence("good").unwrap() > 0.0);
         assert!(valence("Terrible").unwrap() < 0.0);
         assert_eq!(valence("the"), None);
@@ -266,6 +373,38 @@ mod tests {
         assert_eq!(tone(text, &tokens, 100..200), Tone::default());
         assert_eq!(tone_of(""), Tone::default());
         assert_eq!(tone_of("... !!"), Tone::default());
+    }
+
+    #[test]
+    fn fast_lowercasing_matches_unicode_lowercasing() {
+        for word in
+            ["good", "Good", "GOOD", "gOoD", "Terrible", "NOT", "Very", "Slightly", "Élan", "ÉNORME", "Don\u{2019}t"]
+        {
+            let lower = word.to_lowercase().replace('\u{2019}', "'");
+            let expected_roles = entries().get(lower.as_str()).map_or(0, |e| e.roles);
+            let expected =
+                entries().get(word).and_then(|e| e.valence).or(entries().get(lower.as_str()).and_then(|e| e.valence));
+            assert_eq!(word_entry(word), (expected, expected_roles), "{word}");
+        }
+        assert_eq!(word_entry("NOT").1, NEGATOR);
+        assert_eq!(word_entry("VERY").1, INTENSIFIER);
+        let long = "GOOD".repeat(20);
+        assert_eq!(word_entry(&long), (None, 0));
+    }
+
+    #[test]
+    fn looked_up_tokens_give_the_tone_of_any_span() {
+        let text = "Not good at all. VERY bad news; slightly WORSE :) and never a success, he said.";
+        let tokens = tokenize(text);
+        let looked_up = ToneTokens::new(text, &tokens);
+        for a in 0..text.len() {
+            for b in a..=text.len() {
+                if text.is_char_boundary(a) && text.is_char_boundary(b) {
+                    assert_eq!(looked_up.tone(a..b), tone(text, &tokens, a..b), "{a}..{b}");
+                }
+            }
+        }
+        assert!(looked_up.tone(0..text.len()).negative > 0.0);
     }
 
     #[test]
