@@ -134,16 +134,24 @@ fn link_speaker(analysis: &mut Analysis, speaker: quotes::Speaker) -> Option<usi
             if let Some(index) = analysis.entities.iter().position(|e| e.mentions.contains(&(start..end))) {
                 return Some(index);
             }
-            if let Some(index) = analysis.entities.iter().position(|e| e.name == name) {
+            if let Some(index) = analysis.entities.iter().position(|e| e.name.eq_ignore_ascii_case(&name)) {
                 add_mention(&mut analysis.entities[index].mentions, start..end);
                 return Some(index);
             }
-            // Only a name makes a new entity; a description ("the official") stays unattributed.
-            if !looks_like_name(&name) {
+            // An unresolved pronoun names nobody. A description ("a State Department
+            // official", "the campaign") is an unnamed speaker: it gets an entity of its own,
+            // so the quote keeps a speaker that later mentions can join.
+            let kind = if looks_like_name(&name) {
+                "PER"
+            } else if name.split_whitespace().count() == 1 && quotes::is_pronoun(&name) {
                 return None;
-            }
+            } else if quotes::description_is_org(&name) {
+                "ORG"
+            } else {
+                "PER"
+            };
             analysis.entities.push(EntityData {
-                kind: "PER",
+                kind,
                 subtype: None,
                 name,
                 roles: Vec::new(),

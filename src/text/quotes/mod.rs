@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use lexicon::{
     is_in, possessive, pronoun, PronounClass, BETWEEN, CUE_NOUNS, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS,
-    HONORIFICS, INVERTIBLE, NOT_NAMES, ROLE_SYNONYMS, TITLE_WORDS, WEAK_VERBS,
+    HONORIFICS, INVERTIBLE, NOT_NAMES, ORG_WORDS, ROLE_SYNONYMS, TITLE_WORDS, WEAK_VERBS,
 };
 pub use names::{candidate_entities, candidate_names, CandidateEntities};
 use words::{capitalised, norm, tokens, Tok};
@@ -140,6 +140,19 @@ impl Default for QuoteOptions {
     fn default() -> Self {
         QuoteOptions { single_marks: false, subject_fallback: true }
     }
+}
+
+/// Whether `word` is a personal, possessive or relative pronoun ("she", "their", "who"):
+/// an unresolved pronoun speaker names nobody.
+pub fn is_pronoun(word: &str) -> bool {
+    pronoun(word).is_some() || possessive(word).is_some() || matches!(word.to_lowercase().as_str(), "who" | "whom")
+}
+
+/// Whether a description's head noun names an organisation ("the campaign", "a Pentagon
+/// agency"): the class to give an entity made for an unlinked description.
+pub fn description_is_org(description: &str) -> bool {
+    let head = description.split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty()).unwrap_or("");
+    is_in(ORG_WORDS, &norm(head))
 }
 
 /// Quoted spans of `text` with their quotation marks, outermost only.
