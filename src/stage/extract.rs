@@ -145,10 +145,12 @@ fn link_speaker(analysis: &mut Analysis, speaker: quotes::Speaker) -> Option<usi
                 "PER"
             } else if name.split_whitespace().count() == 1 && quotes::is_pronoun(&name) {
                 return None;
-            } else if quotes::description_is_org(&name) {
-                "ORG"
             } else {
-                "PER"
+                match quotes::description_speaker_kind(&name) {
+                    Some(quotes::EntityKind::Org) => "ORG",
+                    Some(_) => "PER",
+                    None => return None,
+                }
             };
             analysis.entities.push(EntityData {
                 kind,
@@ -213,4 +215,51 @@ fn find_dates(analysis: &mut Analysis, configured: Option<&str>) {
         }
     }
     analysis.dates = timex::find(&analysis.text, reference);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::model::{Document, Format, Origin, Record};
+    use crate::stage::{Outcome, Stages};
+
+    fn record(text: &str) -> Record {
+        let doc = Document { origin: Origin::default(), format: Format::Text, bytes: text.as_bytes().to_vec() };
+        let Outcome::Written(written) = Stages::new(&Config::default()).process(doc) else {
+            panic!("expected a record")
+        };
+        serde_json::from_slice(&written.into_line(&[])).unwrap()
+    }
+
+    /// The name of the entity that speaks the first quote, with the texts of its mentions.
+    fn first_speaker(record: &Record) -> Option<(String, Vec<String>)> {
+        let id = record.quotes.first()?.speaker.as_ref()?;
+        let entity = record.entities.iter().find(|e| &e.id == id)?;
+        Some((entity.name.clone(), entity.mentions.iter().map(|m| m.text.clone()).collect()))
+    }
+
+    #[test]
+    fn an_unnamed_speaker_gets_an_entity_of_its_own() {
+        let r = record("The talks ended late.\n\n“We expect a second round within weeks,” a senior negotiator said.");
+        let (name, mentions) = first_speaker(&r).expect("a speaker");
+        assert_eq!(name, "a senior negotiator");
+        assert_eq!(mentions, vec!["a senior negotiator".to_string()]);
+    }
+
+    #[test]
+    fn an_organisation_description_speaks_as_an_organisation() {
+        let r = record("Shares fell on Monday.\n\n“We remain confident in our long-term plan,” the company said.");
+        let id = r.quotes[0].speaker.clone().expect("a speaker");
+        let entity = r.entities.iter().find(|e| e.id == id).unwrap();
+        assert_eq!(entity.name, "the company");
+        assert_eq!(entity.kind, "ORG");
+    }
+
+    #[test]
+    fn an_event_is_no_speaker() {
+        let r = record(
+            "The storm also drew a sharp warning from the coast guard, saying residents were “in real danger tonight.”",
+        );
+        assert!(r.entities.iter().all(|e| e.name != "The storm"));
+    }
 }

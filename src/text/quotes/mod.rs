@@ -21,7 +21,8 @@ use std::ops::Range;
 
 use lexicon::{
     is_in, possessive, pronoun, PronounClass, BETWEEN, CUE_NOUNS, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS,
-    HONORIFICS, INVERTIBLE, NOT_NAMES, ORG_WORDS, ROLE_SYNONYMS, TITLE_WORDS, WEAK_VERBS,
+    HONORIFICS, INVERTIBLE, NOT_AGENT_NOUNS, NOT_NAMES, NOUN_PHRASE_ENDS, ORG_WORDS, ROLE_SYNONYMS, SPEAKER_HEADS,
+    TITLE_WORDS, WEAK_VERBS,
 };
 pub use names::{candidate_entities, candidate_names, CandidateEntities};
 use words::{capitalised, norm, tokens, Tok};
@@ -148,11 +149,60 @@ pub fn is_pronoun(word: &str) -> bool {
     pronoun(word).is_some() || possessive(word).is_some() || matches!(word.to_lowercase().as_str(), "who" | "whom")
 }
 
-/// Whether a description's head noun names an organisation ("the campaign", "a Pentagon
-/// agency"): the class to give an entity made for an unlinked description.
-pub fn description_is_org(description: &str) -> bool {
-    let head = description.split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty()).unwrap_or("");
-    is_in(ORG_WORDS, &norm(head))
+/// What an unlinked description names, if it can name a speaker: a person ("a Democratic
+/// strategist", "the businessman", "one New Hampshire Republican", "the 30-year-old"), an
+/// organisation ("the campaign") or a text that speaks for someone ("the memo"), or a lone
+/// determiner opening a sentence ("Another said"). `None` for an event or a thing ("The
+/// attack also prompted …, saying", "the unverified claim"). Cue phrases may run past the
+/// noun ("The spokesman refused"), so any word up to the first preposition can be the head.
+pub fn description_speaker_kind(description: &str) -> Option<EntityKind> {
+    let words: Vec<&str> =
+        description.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect();
+    let first = words.first()?;
+    if words.len() == 1 {
+        let lw = norm(first);
+        if is_in(DETERMINERS, &lw) || capitalised(first) {
+            return Some(EntityKind::Person);
+        }
+        return speaker_noun(&lw);
+    }
+    // A part of a group ("one of the witnesses") is named by the group.
+    let from = match words.get(1) {
+        Some(&"of") if is_in(DETERMINERS, &norm(first)) => 2,
+        _ => 0,
+    };
+    let mut head = None;
+    for w in &words[from..] {
+        let lw = norm(w);
+        if pronoun(&lw).is_some() {
+            return None;
+        }
+        if is_in(NOUN_PHRASE_ENDS, &lw) {
+            break;
+        }
+        if capitalised(w) && !is_in(DETERMINERS, &lw) {
+            // Party, nationality or place ("a New Hampshire Republican").
+            head = Some(EntityKind::Person);
+        } else if let Some(kind) = speaker_noun(&lw) {
+            head = Some(kind);
+        }
+    }
+    head
+}
+
+/// The class of a common noun that can head a speaker description.
+fn speaker_noun(lw: &str) -> Option<EntityKind> {
+    let singular = lw.strip_suffix('s').filter(|s| s.len() > 2).unwrap_or(lw);
+    if is_in(ORG_WORDS, lw) || is_in(ORG_WORDS, singular) {
+        return Some(EntityKind::Org);
+    }
+    let known = |w: &str| is_in(SPEAKER_HEADS, w) || is_in(TITLE_WORDS, w);
+    if known(lw) || known(singular) || lw.ends_with("-old") {
+        return Some(EntityKind::Person);
+    }
+    let agent =
+        ["man", "woman", "person", "ist", "er", "or", "ian", "eer", "ant"].iter().any(|x| singular.ends_with(x));
+    (agent && !is_in(NOT_AGENT_NOUNS, singular)).then_some(EntityKind::Person)
 }
 
 /// Quoted spans of `text` with their quotation marks, outermost only.

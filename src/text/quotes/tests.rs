@@ -410,3 +410,40 @@ fn inverted_speaker_may_carry_a_lower_case_title() {
     let t = "In other words, explained CBS moderator Anna Berg: “What does that have to do with it?”";
     assert_eq!(speakers(t), vec![some("Anna Berg")]);
 }
+
+#[test]
+fn descriptions_that_can_speak() {
+    let person = Some(EntityKind::Person);
+    let org = Some(EntityKind::Org);
+    // People: title words, agent nouns, proper nouns of party or place, ages.
+    assert_eq!(description_speaker_kind("a senior negotiator"), person);
+    assert_eq!(description_speaker_kind("the retired firefighter"), person);
+    assert_eq!(description_speaker_kind("one Ohio Democrat"), person);
+    assert_eq!(description_speaker_kind("the 52-year-old"), person);
+    assert_eq!(description_speaker_kind("Another"), person);
+    // A cue phrase that runs past its noun, and a part of a group.
+    assert_eq!(description_speaker_kind("The spokeswoman declined"), person);
+    assert_eq!(description_speaker_kind("a source close to the talks"), person);
+    assert_eq!(description_speaker_kind("one of the organisers"), person);
+    // Organisations, and texts that speak for someone.
+    assert_eq!(description_speaker_kind("the company"), org);
+    assert_eq!(description_speaker_kind("a new poll"), person);
+    assert_eq!(description_speaker_kind("the memo"), person);
+}
+
+#[test]
+fn descriptions_that_cannot_speak() {
+    assert_eq!(description_speaker_kind("The storm"), None);
+    assert_eq!(description_speaker_kind("the unconfirmed"), None);
+    assert_eq!(description_speaker_kind("the rising cost of housing"), None);
+    assert_eq!(description_speaker_kind("that she"), None);
+    assert_eq!(description_speaker_kind("the number"), None);
+}
+
+#[test]
+fn pronouns_are_recognised() {
+    assert!(is_pronoun("She"));
+    assert!(is_pronoun("their"));
+    assert!(is_pronoun("who"));
+    assert!(!is_pronoun("Smith"));
+}
