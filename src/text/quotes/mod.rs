@@ -1134,8 +1134,17 @@ impl<'a> Doc<'a> {
     /// The entity a pronoun most likely refers to: the nearest mention before `pos`
     /// (outside quotes) whose kind and gender fit.
     fn antecedent(&self, pc: PronounClass, pos: usize) -> Option<usize> {
+        self.antecedent_with(pc, pos, true).or_else(|| {
+            // A known gender is a guess (often voted from nearby pronouns): when it rules
+            // out every person, "she" still refers to the nearest person.
+            matches!(pc, PronounClass::Male | PronounClass::Female).then(|| self.antecedent_with(pc, pos, false))?
+        })
+    }
+
+    /// [`Doc::antecedent`], with or without the genders known for the entities.
+    fn antecedent_with(&self, pc: PronounClass, pos: usize, use_gender: bool) -> Option<usize> {
         let fits = |m: &EntityMention| -> bool {
-            let gender = m.gender.or_else(|| self.genders.get(&m.entity).copied());
+            let gender = if use_gender { m.gender.or_else(|| self.genders.get(&m.entity).copied()) } else { None };
             match pc {
                 PronounClass::Male => {
                     matches!(m.kind, EntityKind::Person | EntityKind::Other) && gender != Some(Gender::Female)

@@ -447,3 +447,21 @@ fn pronouns_are_recognised() {
     assert!(is_pronoun("who"));
     assert!(!is_pronoun("Smith"));
 }
+
+#[test]
+fn a_wrong_gender_guess_does_not_leave_a_pronoun_unresolved() {
+    // The recogniser guessed "he" for Dana Reyes; "she" still finds the only person near.
+    let t = "Dana Reyes thanked the staff.\n\n“We could not have done it without all of them,” she said.";
+    let mentions =
+        [EntityMention { start: 0, end: 10, entity: 0, kind: EntityKind::Person, gender: Some(Gender::Male) }];
+    let q = find_quotes(t, &mentions, &[Vec::new()]);
+    assert!(matches!(q[0].speaker, Some(Speaker::Pronoun { entity: 0, .. })), "{:?}", q[0].speaker);
+    // With a woman in the window, the gender still decides.
+    let t = "Dana Reyes met Tom Hale.\n\n“We could not have done it without all of them,” she said.";
+    let mentions = [
+        EntityMention { start: 0, end: 10, entity: 0, kind: EntityKind::Person, gender: Some(Gender::Female) },
+        EntityMention { start: 15, end: 23, entity: 1, kind: EntityKind::Person, gender: Some(Gender::Male) },
+    ];
+    let q = find_quotes(t, &mentions, &[Vec::new(), Vec::new()]);
+    assert!(matches!(q[0].speaker, Some(Speaker::Pronoun { entity: 0, .. })), "{:?}", q[0].speaker);
+}
