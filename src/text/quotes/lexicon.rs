@@ -311,7 +311,7 @@ pub(crate) const SPEAKER_HEADS: &[&str] = &[
     "document", "documents", "filing", "lawsuit", "suit", "complaint", "ruling", "order", "opinion",
     "transcript", "readout", "summary", "analysis", "research", "data", "message", "speech",
     "slogan", "sign", "banner", "headline", "caption", "chant", "petition", "platform", "bill",
-    "law", "act", "resolution", "agreement", "plan", "proposal", "guidance", "guide", "manual",
+    "law", "act", "resolution", "guidance", "guide", "manual",
     "textbook", "playbook", "card", "flyer", "brochure", "mailer", "page", "account", "blog",
     "newsletter", "broadcast", "interview", "show", "program", "programme", "piece", "assailant",
     "native", "tycoon", "outlet", "attendee", "heavyweight", "surrogate", "boy", "girl", "youth",
@@ -338,4 +338,14 @@ pub(crate) const NOUN_PHRASE_ENDS: &[&str] = &[
     "of", "for", "in", "at", "on", "to", "by", "with", "from", "about", "close", "involved",
     "familiar", "known", "who", "which", "that", "whose", "can", "could", "would", "should",
     "will", "may", "might", "must", "is", "are", "was", "were", "has", "have", "had",
+];
+
+/// Title words that only modify a title ("former", "first", "senior"): no head of a
+/// speaker description on their own ("the first seven weeks").
+#[rustfmt::skip]
+pub(crate) const TITLE_MODIFIERS: &[&str] = &[
+    "first", "former", "vice", "deputy", "acting", "interim", "senior", "junior", "national",
+    "foreign", "federal", "state", "state's", "white", "house", "press", "security", "homeland",
+    "treasury", "defence", "defense", "prime", "u.s.", "us", "assistant", "associate",
+    "presidential", "lady",
 ];

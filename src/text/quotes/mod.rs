@@ -22,7 +22,7 @@ use std::ops::Range;
 use lexicon::{
     is_in, possessive, pronoun, PronounClass, BETWEEN, CUE_NOUNS, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS,
     HONORIFICS, INVERTIBLE, NOT_AGENT_NOUNS, NOT_NAMES, NOUN_PHRASE_ENDS, ORG_WORDS, ROLE_SYNONYMS, SPEAKER_HEADS,
-    TITLE_WORDS, WEAK_VERBS,
+    TITLE_MODIFIERS, TITLE_WORDS, WEAK_VERBS,
 };
 pub use names::{candidate_entities, candidate_names, CandidateEntities};
 use words::{capitalised, norm, tokens, Tok};
@@ -172,6 +172,7 @@ pub fn description_speaker_kind(description: &str) -> Option<EntityKind> {
         _ => 0,
     };
     let mut head = None;
+    let mut named_head = false;
     for w in &words[from..] {
         let lw = norm(w);
         if pronoun(&lw).is_some() {
@@ -183,8 +184,14 @@ pub fn description_speaker_kind(description: &str) -> Option<EntityKind> {
         if capitalised(w) && !is_in(DETERMINERS, &lw) {
             // Party, nationality or place ("a New Hampshire Republican").
             head = Some(EntityKind::Person);
+            named_head = true;
         } else if let Some(kind) = speaker_noun(&lw) {
             head = Some(kind);
+            named_head = false;
+        } else if named_head {
+            // The proper noun only modified a common noun ("the Commons motion").
+            head = None;
+            named_head = false;
         }
     }
     head
@@ -196,7 +203,7 @@ fn speaker_noun(lw: &str) -> Option<EntityKind> {
     if is_in(ORG_WORDS, lw) || is_in(ORG_WORDS, singular) {
         return Some(EntityKind::Org);
     }
-    let known = |w: &str| is_in(SPEAKER_HEADS, w) || is_in(TITLE_WORDS, w);
+    let known = |w: &str| is_in(SPEAKER_HEADS, w) || (is_in(TITLE_WORDS, w) && !is_in(TITLE_MODIFIERS, w));
     if known(lw) || known(singular) || lw.ends_with("-old") {
         return Some(EntityKind::Person);
     }

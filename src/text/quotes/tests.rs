@@ -438,6 +438,9 @@ fn descriptions_that_cannot_speak() {
     assert_eq!(description_speaker_kind("the rising cost of housing"), None);
     assert_eq!(description_speaker_kind("that she"), None);
     assert_eq!(description_speaker_kind("the number"), None);
+    // A proper noun or a title word that only modifies another noun.
+    assert_eq!(description_speaker_kind("the Commons motion"), None);
+    assert_eq!(description_speaker_kind("the first three months"), None);
 }
 
 #[test]
