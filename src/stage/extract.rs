@@ -134,16 +134,26 @@ fn link_speaker(analysis: &mut Analysis, speaker: quotes::Speaker) -> Option<usi
             if let Some(index) = analysis.entities.iter().position(|e| e.mentions.contains(&(start..end))) {
                 return Some(index);
             }
-            if let Some(index) = analysis.entities.iter().position(|e| e.name == name) {
+            if let Some(index) = analysis.entities.iter().position(|e| e.name.eq_ignore_ascii_case(&name)) {
                 add_mention(&mut analysis.entities[index].mentions, start..end);
                 return Some(index);
             }
-            // Only a name makes a new entity; a description ("the official") stays unattributed.
-            if !looks_like_name(&name) {
+            // An unresolved pronoun names nobody. A description ("a State Department
+            // official", "the campaign") is an unnamed speaker: it gets an entity of its own,
+            // so the quote keeps a speaker that later mentions can join.
+            let kind = if looks_like_name(&name) {
+                "PER"
+            } else if name.split_whitespace().count() == 1 && quotes::is_pronoun(&name) {
                 return None;
-            }
+            } else {
+                match quotes::description_speaker_kind(&name) {
+                    Some(quotes::EntityKind::Org) => "ORG",
+                    Some(_) => "PER",
+                    None => return None,
+                }
+            };
             analysis.entities.push(EntityData {
-                kind: "PER",
+                kind,
                 subtype: None,
                 name,
                 roles: Vec::new(),
@@ -205,4 +215,51 @@ fn find_dates(analysis: &mut Analysis, configured: Option<&str>) {
         }
     }
     analysis.dates = timex::find(&analysis.text, reference);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::model::{Document, Format, Origin, Record};
+    use crate::stage::{Outcome, Stages};
+
+    fn record(text: &str) -> Record {
+        let doc = Document { origin: Origin::default(), format: Format::Text, bytes: text.as_bytes().to_vec() };
+        let Outcome::Written(written) = Stages::new(&Config::default()).process(doc) else {
+            panic!("expected a record")
+        };
+        serde_json::from_slice(&written.into_line(&[])).unwrap()
+    }
+
+    /// The name of the entity that speaks the first quote, with the texts of its mentions.
+    fn first_speaker(record: &Record) -> Option<(String, Vec<String>)> {
+        let id = record.quotes.first()?.speaker.as_ref()?;
+        let entity = record.entities.iter().find(|e| &e.id == id)?;
+        Some((entity.name.clone(), entity.mentions.iter().map(|m| m.text.clone()).collect()))
+    }
+
+    #[test]
+    fn an_unnamed_speaker_gets_an_entity_of_its_own() {
+        let r = record("The talks ended late.\n\n“We expect a second round within weeks,” a senior negotiator said.");
+        let (name, mentions) = first_speaker(&r).expect("a speaker");
+        assert_eq!(name, "a senior negotiator");
+        assert_eq!(mentions, vec!["a senior negotiator".to_string()]);
+    }
+
+    #[test]
+    fn an_organisation_description_speaks_as_an_organisation() {
+        let r = record("Shares fell on Monday.\n\n“We remain confident in our long-term plan,” the company said.");
+        let id = r.quotes[0].speaker.clone().expect("a speaker");
+        let entity = r.entities.iter().find(|e| e.id == id).unwrap();
+        assert_eq!(entity.name, "the company");
+        assert_eq!(entity.kind, "ORG");
+    }
+
+    #[test]
+    fn an_event_is_no_speaker() {
+        let r = record(
+            "The storm also drew a sharp warning from the coast guard, saying residents were “in real danger tonight.”",
+        );
+        assert!(r.entities.iter().all(|e| e.name != "The storm"));
+    }
 }

@@ -293,3 +293,59 @@ pub(crate) const DESC_STOP: &[&str] = &[
 pub(crate) fn is_in(list: &[&str], w: &str) -> bool {
     list.contains(&w)
 }
+
+/// Head nouns of descriptions that can be speakers and that no suffix rule catches: people
+/// ("the man", "the official") and the texts that speak for them ("the memo", "a poll").
+#[rustfmt::skip]
+pub(crate) const SPEAKER_HEADS: &[&str] = &[
+    "man", "woman", "person", "people", "member", "official", "source", "aide", "staff", "staffer", "expert",
+    "critic", "witness", "victim", "resident", "student", "president", "participant", "opponent",
+    "consultant", "immigrant", "applicant", "lieutenant", "attendant", "agent", "client", "patient",
+    "parent", "child", "son", "daughter", "mother", "father", "wife", "husband", "friend", "family",
+    "colleague", "ally", "rival", "democrat", "republican", "conservative", "liberal", "progressive",
+    "moderate", "independent", "candidate", "nominee", "chief", "head", "boss", "guard", "crowd",
+    "audience", "camp", "team", "panel", "jury", "plaintiff", "defendant", "lawyer",
+    "attorney", "judge", "police", "army", "authorities", "administration", "statement", "release",
+    "report", "poll", "survey", "study", "memo", "letter", "note", "email", "tweet", "post", "ad",
+    "advert", "video", "website", "site", "article", "editorial", "column", "story", "book", "paper",
+    "document", "documents", "filing", "lawsuit", "suit", "complaint", "ruling", "order", "opinion",
+    "transcript", "readout", "summary", "analysis", "research", "data", "message", "speech",
+    "slogan", "sign", "banner", "headline", "caption", "chant", "petition", "platform", "bill",
+    "law", "act", "resolution", "guidance", "guide", "manual",
+    "textbook", "playbook", "card", "flyer", "brochure", "mailer", "page", "account", "blog",
+    "newsletter", "broadcast", "interview", "show", "program", "programme", "piece", "assailant",
+    "native", "tycoon", "outlet", "attendee", "heavyweight", "surrogate", "boy", "girl", "youth",
+    "user", "employee", "worker", "tabloid", "clip", "passage", "testimonial", "town", "surgeon",
+    "neurosurgeon", "surveyed", "polled", "questioned",
+];
+
+/// Nouns ending like agent nouns ("-er", "-or") that name no speaker.
+#[rustfmt::skip]
+pub(crate) const NOT_AGENT_NOUNS: &[&str] = &[
+    "number", "matter", "order", "border", "power", "water", "answer", "error", "floor", "door",
+    "color", "colour", "factor", "sector", "corner", "center", "centre", "quarter",
+    "winter", "summer", "after", "never", "over", "under", "together", "whether", "rather",
+    "further", "however", "major", "minor", "favor", "favour", "labor", "labour", "honor",
+    "honour", "behavior", "behaviour", "humor", "humour", "rumor", "rumour", "terror", "mirror",
+    "chapter", "disaster", "character", "register", "prayer", "layer", "poster", "trigger",
+    "filter", "cover", "remainder", "corridor", "plant", "want",
+];
+
+/// Words after which a description's noun phrase has ended: prepositions, relative words
+/// and verbs a cue phrase may run into ("the authors of the", "a source close to").
+#[rustfmt::skip]
+pub(crate) const NOUN_PHRASE_ENDS: &[&str] = &[
+    "of", "for", "in", "at", "on", "to", "by", "with", "from", "about", "close", "involved",
+    "familiar", "known", "who", "which", "that", "whose", "can", "could", "would", "should",
+    "will", "may", "might", "must", "is", "are", "was", "were", "has", "have", "had",
+];
+
+/// Title words that only modify a title ("former", "first", "senior"): no head of a
+/// speaker description on their own ("the first seven weeks").
+#[rustfmt::skip]
+pub(crate) const TITLE_MODIFIERS: &[&str] = &[
+    "first", "former", "vice", "deputy", "acting", "interim", "senior", "junior", "national",
+    "foreign", "federal", "state", "state's", "white", "house", "press", "security", "homeland",
+    "treasury", "defence", "defense", "prime", "u.s.", "us", "assistant", "associate",
+    "presidential", "lady",
+];

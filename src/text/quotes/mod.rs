@@ -21,7 +21,8 @@ use std::ops::Range;
 
 use lexicon::{
     is_in, possessive, pronoun, PronounClass, BETWEEN, CUE_NOUNS, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS,
-    HONORIFICS, INVERTIBLE, NOT_NAMES, ROLE_SYNONYMS, TITLE_WORDS, WEAK_VERBS,
+    HONORIFICS, INVERTIBLE, NOT_AGENT_NOUNS, NOT_NAMES, NOUN_PHRASE_ENDS, ORG_WORDS, ROLE_SYNONYMS, SPEAKER_HEADS,
+    TITLE_MODIFIERS, TITLE_WORDS, WEAK_VERBS,
 };
 pub use names::{candidate_entities, candidate_names, CandidateEntities};
 use words::{capitalised, norm, tokens, Tok};
@@ -140,6 +141,75 @@ impl Default for QuoteOptions {
     fn default() -> Self {
         QuoteOptions { single_marks: false, subject_fallback: true }
     }
+}
+
+/// Whether `word` is a personal, possessive or relative pronoun ("she", "their", "who"):
+/// an unresolved pronoun speaker names nobody.
+pub fn is_pronoun(word: &str) -> bool {
+    pronoun(word).is_some() || possessive(word).is_some() || matches!(word.to_lowercase().as_str(), "who" | "whom")
+}
+
+/// What an unlinked description names, if it can name a speaker: a person ("a Democratic
+/// strategist", "the businessman", "one New Hampshire Republican", "the 30-year-old"), an
+/// organisation ("the campaign") or a text that speaks for someone ("the memo"), or a lone
+/// determiner opening a sentence ("Another said"). `None` for an event or a thing ("The
+/// attack also prompted …, saying", "the unverified claim"). Cue phrases may run past the
+/// noun ("The spokesman refused"), so any word up to the first preposition can be the head.
+pub fn description_speaker_kind(description: &str) -> Option<EntityKind> {
+    let words: Vec<&str> =
+        description.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect();
+    let first = words.first()?;
+    if words.len() == 1 {
+        let lw = norm(first);
+        if is_in(DETERMINERS, &lw) || capitalised(first) {
+            return Some(EntityKind::Person);
+        }
+        return speaker_noun(&lw);
+    }
+    // A part of a group ("one of the witnesses") is named by the group.
+    let from = match words.get(1) {
+        Some(&"of") if is_in(DETERMINERS, &norm(first)) => 2,
+        _ => 0,
+    };
+    let mut head = None;
+    let mut named_head = false;
+    for w in &words[from..] {
+        let lw = norm(w);
+        if pronoun(&lw).is_some() {
+            return None;
+        }
+        if is_in(NOUN_PHRASE_ENDS, &lw) {
+            break;
+        }
+        if capitalised(w) && !is_in(DETERMINERS, &lw) {
+            // Party, nationality or place ("a New Hampshire Republican").
+            head = Some(EntityKind::Person);
+            named_head = true;
+        } else if let Some(kind) = speaker_noun(&lw) {
+            head = Some(kind);
+            named_head = false;
+        } else if named_head {
+            // The proper noun only modified a common noun ("the Commons motion").
+            head = None;
+            named_head = false;
+        }
+    }
+    head
+}
+
+/// The class of a common noun that can head a speaker description.
+fn speaker_noun(lw: &str) -> Option<EntityKind> {
+    let singular = lw.strip_suffix('s').filter(|s| s.len() > 2).unwrap_or(lw);
+    if is_in(ORG_WORDS, lw) || is_in(ORG_WORDS, singular) {
+        return Some(EntityKind::Org);
+    }
+    let known = |w: &str| is_in(SPEAKER_HEADS, w) || (is_in(TITLE_WORDS, w) && !is_in(TITLE_MODIFIERS, w));
+    if known(lw) || known(singular) || lw.ends_with("-old") {
+        return Some(EntityKind::Person);
+    }
+    let agent =
+        ["man", "woman", "person", "ist", "er", "or", "ian", "eer", "ant"].iter().any(|x| singular.ends_with(x));
+    (agent && !is_in(NOT_AGENT_NOUNS, singular)).then_some(EntityKind::Person)
 }
 
 /// Quoted spans of `text` with their quotation marks, outermost only.
@@ -1071,8 +1141,17 @@ impl<'a> Doc<'a> {
     /// The entity a pronoun most likely refers to: the nearest mention before `pos`
     /// (outside quotes) whose kind and gender fit.
     fn antecedent(&self, pc: PronounClass, pos: usize) -> Option<usize> {
+        self.antecedent_with(pc, pos, true).or_else(|| {
+            // A known gender is a guess (often voted from nearby pronouns): when it rules
+            // out every person, "she" still refers to the nearest person.
+            matches!(pc, PronounClass::Male | PronounClass::Female).then(|| self.antecedent_with(pc, pos, false))?
+        })
+    }
+
+    /// [`Doc::antecedent`], with or without the genders known for the entities.
+    fn antecedent_with(&self, pc: PronounClass, pos: usize, use_gender: bool) -> Option<usize> {
         let fits = |m: &EntityMention| -> bool {
-            let gender = m.gender.or_else(|| self.genders.get(&m.entity).copied());
+            let gender = if use_gender { m.gender.or_else(|| self.genders.get(&m.entity).copied()) } else { None };
             match pc {
                 PronounClass::Male => {
                     matches!(m.kind, EntityKind::Person | EntityKind::Other) && gender != Some(Gender::Female)

@@ -410,3 +410,61 @@ fn inverted_speaker_may_carry_a_lower_case_title() {
     let t = "In other words, explained CBS moderator Anna Berg: “What does that have to do with it?”";
     assert_eq!(speakers(t), vec![some("Anna Berg")]);
 }
+
+#[test]
+fn descriptions_that_can_speak() {
+    let person = Some(EntityKind::Person);
+    let org = Some(EntityKind::Org);
+    // People: title words, agent nouns, proper nouns of party or place, ages.
+    assert_eq!(description_speaker_kind("a senior negotiator"), person);
+    assert_eq!(description_speaker_kind("the retired firefighter"), person);
+    assert_eq!(description_speaker_kind("one Ohio Democrat"), person);
+    assert_eq!(description_speaker_kind("the 52-year-old"), person);
+    assert_eq!(description_speaker_kind("Another"), person);
+    // A cue phrase that runs past its noun, and a part of a group.
+    assert_eq!(description_speaker_kind("The spokeswoman declined"), person);
+    assert_eq!(description_speaker_kind("a source close to the talks"), person);
+    assert_eq!(description_speaker_kind("one of the organisers"), person);
+    // Organisations, and texts that speak for someone.
+    assert_eq!(description_speaker_kind("the company"), org);
+    assert_eq!(description_speaker_kind("a new poll"), person);
+    assert_eq!(description_speaker_kind("the memo"), person);
+}
+
+#[test]
+fn descriptions_that_cannot_speak() {
+    assert_eq!(description_speaker_kind("The storm"), None);
+    assert_eq!(description_speaker_kind("the unconfirmed"), None);
+    assert_eq!(description_speaker_kind("the rising cost of housing"), None);
+    assert_eq!(description_speaker_kind("that she"), None);
+    assert_eq!(description_speaker_kind("the number"), None);
+    // A proper noun or a title word that only modifies another noun.
+    assert_eq!(description_speaker_kind("the Commons motion"), None);
+    assert_eq!(description_speaker_kind("the first three months"), None);
+}
+
+#[test]
+fn pronouns_are_recognised() {
+    assert!(is_pronoun("She"));
+    assert!(is_pronoun("their"));
+    assert!(is_pronoun("who"));
+    assert!(!is_pronoun("Smith"));
+}
+
+#[test]
+fn a_wrong_gender_guess_does_not_leave_a_pronoun_unresolved() {
+    // The recogniser guessed "he" for Dana Reyes; "she" still finds the only person near.
+    let t = "Dana Reyes thanked the staff.\n\n“We could not have done it without all of them,” she said.";
+    let mentions =
+        [EntityMention { start: 0, end: 10, entity: 0, kind: EntityKind::Person, gender: Some(Gender::Male) }];
+    let q = find_quotes(t, &mentions, &[Vec::new()]);
+    assert!(matches!(q[0].speaker, Some(Speaker::Pronoun { entity: 0, .. })), "{:?}", q[0].speaker);
+    // With a woman in the window, the gender still decides.
+    let t = "Dana Reyes met Tom Hale.\n\n“We could not have done it without all of them,” she said.";
+    let mentions = [
+        EntityMention { start: 0, end: 10, entity: 0, kind: EntityKind::Person, gender: Some(Gender::Female) },
+        EntityMention { start: 15, end: 23, entity: 1, kind: EntityKind::Person, gender: Some(Gender::Male) },
+    ];
+    let q = find_quotes(t, &mentions, &[Vec::new(), Vec::new()]);
+    assert!(matches!(q[0].speaker, Some(Speaker::Pronoun { entity: 0, .. })), "{:?}", q[0].speaker);
+}
