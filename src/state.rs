@@ -30,6 +30,11 @@ const CHECKPOINTS: TableDefinition<&[u8], u64> = TableDefinition::new("checkpoin
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 const OUT_LEN: &str = "out_len";
 
+/// The `META` key of an output file's committed length.
+fn out_len_key(out: &str) -> String {
+    format!("{OUT_LEN}\0{out}")
+}
+
 /// The file name of the store inside the state directory.
 pub const STATE_FILE: &str = "state.redb";
 
@@ -63,8 +68,9 @@ pub struct Commit {
     pub seen: Vec<(String, [u8; 16])>,
     /// Files in progress: (content hash, documents in the output).
     pub checkpoints: Vec<([u8; 16], u64)>,
-    /// The output file's length with everything above in it.
-    pub out_len: Option<u64>,
+    /// The output file (its key, see [`StateStore::out_len`]) and its length with everything
+    /// above in it.
+    pub out_len: Option<(String, u64)>,
 }
 
 impl Commit {
@@ -167,14 +173,16 @@ impl StateStore {
         Ok(table.get(&hash[..]).map_err(|e| self.io(&e))?.map(|v| v.value()).unwrap_or(0))
     }
 
-    /// The committed length of the output file, if one was committed.
+    /// The committed length of the output file `out` (its absolute path), if one was committed.
+    /// Lengths are kept per file, so that pointing `--out` at another file never truncates it
+    /// to a length that belonged to the first.
     ///
     /// # Errors
     /// When the store cannot be read.
-    pub fn out_len(&self) -> Result<Option<u64>, StateError> {
+    pub fn out_len(&self, out: &str) -> Result<Option<u64>, StateError> {
         let txn = self.db.begin_read().map_err(|e| self.io(&e))?;
         let table = txn.open_table(META).map_err(|e| self.io(&e))?;
-        Ok(table.get(OUT_LEN).map_err(|e| self.io(&e))?.map(|v| v.value()))
+        Ok(table.get(out_len_key(out).as_str()).map_err(|e| self.io(&e))?.map(|v| v.value()))
     }
 
     /// Applies one update atomically and durably.
@@ -201,9 +209,9 @@ impl StateStore {
             for (key, hash) in &commit.seen {
                 seen.insert(key.as_str(), (&hash[..], now)).map_err(|e| self.io(&e))?;
             }
-            if let Some(len) = commit.out_len {
+            if let Some((out, len)) = &commit.out_len {
                 let mut meta = txn.open_table(META).map_err(|e| self.io(&e))?;
-                meta.insert(OUT_LEN, len).map_err(|e| self.io(&e))?;
+                meta.insert(out_len_key(out).as_str(), *len).map_err(|e| self.io(&e))?;
             }
         }
         txn.commit().map_err(|e| self.io(&e))
@@ -245,7 +253,7 @@ mod tests {
                 done: vec![(hash, "a.txt".into())],
                 seen: vec![("a.txt\0 3\0 9".into(), hash)],
                 checkpoints: vec![([1u8; 16], 40)],
-                out_len: Some(123),
+                out_len: Some(("/out/a.jsonl".into(), 123)),
             };
             store.commit(&commit).unwrap();
         }
@@ -253,7 +261,8 @@ mod tests {
         assert!(store.is_done(&hash).unwrap());
         assert_eq!(store.seen("a.txt\0 3\0 9").unwrap(), Some(hash));
         assert_eq!(store.checkpoint(&[1u8; 16]).unwrap(), 40);
-        assert_eq!(store.out_len().unwrap(), Some(123));
+        assert_eq!(store.out_len("/out/a.jsonl").unwrap(), Some(123));
+        assert_eq!(store.out_len("/out/b.jsonl").unwrap(), None, "lengths are per output file");
     }
 
     #[test]
@@ -274,7 +283,7 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains(STATE_FILE) && message.contains("--rebuild-state"), "{message}");
         let store = StateStore::open(dir.path(), true).unwrap();
-        assert_eq!(store.out_len().unwrap(), None);
+        assert_eq!(store.out_len("/out/a.jsonl").unwrap(), None);
     }
 
     #[test]

@@ -117,8 +117,8 @@ pub struct WatchOptions {
 struct WatchCommitter {
     store: Arc<StateStore>,
     in_flight: InFlight,
-    /// Length of the `--out` file before this run wrote to it.
-    base_out_len: Option<u64>,
+    /// The `--out` file's key in the store and its length before this run wrote to it.
+    base_out_len: Option<(String, u64)>,
     /// `--out DIR/`: the folder.
     out_dir: Option<PathBuf>,
     on_done: FileAction,
@@ -174,7 +174,7 @@ impl Committer<WatchMarker> for WatchCommitter {
                 }
             }
         }
-        commit.out_len = self.base_out_len.map(|base| base + records_written);
+        commit.out_len = self.base_out_len.as_ref().map(|(out, base)| (out.clone(), base + records_written));
         let store = self.store.clone();
         let prune = (self.last_prune.elapsed() >= PRUNE_EVERY).then_some(self.retention_days);
         if prune.is_some() {
@@ -215,15 +215,19 @@ impl Committer<WatchMarker> for WatchCommitter {
     }
 }
 
-/// Opens the `--out FILE` for appending after truncating it to its committed length.
-async fn open_out_file(path: &Path, store: &StateStore) -> Result<(JsonlSink, u64), Error> {
+/// Opens the `--out FILE` for appending after truncating it to its committed length; returns
+/// the sink, the file's key in the store and its length now.
+async fn open_out_file(path: &Path, store: &StateStore) -> Result<(JsonlSink, String, u64), Error> {
     let io = |context: String| move |source| Error::Io { context, source };
+    // The key is the absolute path, so that the same file named two ways is one file.
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let key = absolute.display().to_string();
     let current = match std::fs::metadata(path) {
         Ok(meta) => meta.len(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
         Err(e) => return Err(Error::Io { context: format!("cannot read {}", path.display()), source: e }),
     };
-    let committed = store.out_len().map_err(Error::State)?;
+    let committed = store.out_len(&key).map_err(Error::State)?;
     let base = match committed {
         Some(len) if current > len => {
             tracing::info!(
@@ -243,10 +247,17 @@ async fn open_out_file(path: &Path, store: &StateStore) -> Result<(JsonlSink, u6
             tracing::warn!("{}: shorter than lede last committed ({current} < {len} bytes); appending", path.display());
             current
         }
-        _ => current,
+        Some(_) => current,
+        // Nothing committed yet: what the file holds now is the base, recorded before a byte is
+        // written, so that a crash before the first commit is truncated back to it too.
+        None => {
+            let baseline = crate::state::Commit { out_len: Some((key.clone(), current)), ..Default::default() };
+            store.commit(&baseline).map_err(Error::State)?;
+            current
+        }
     };
     let sink = JsonlSink::append_to(path).await.map_err(io(format!("cannot open {}", path.display())))?;
-    Ok((sink, base))
+    Ok((sink, key, base))
 }
 
 /// Runs the watcher until the signal (or, with `once`, until the folder is done).
@@ -282,8 +293,8 @@ pub async fn run_watch(config: &Config, options: WatchOptions, shutdown: Shutdow
         OutTarget::Stdout => (JsonlSink::stdout(), None, None),
         OutTarget::File(path) => {
             exclude.push(path.clone());
-            let (sink, base) = open_out_file(path, &store).await?;
-            (sink, Some(base), None)
+            let (sink, key, base) = open_out_file(path, &store).await?;
+            (sink, Some((key, base)), None)
         }
         OutTarget::Dir(out) => {
             std::fs::create_dir_all(out)

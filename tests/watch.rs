@@ -241,6 +241,23 @@ fn kill_nine_loop_loses_nothing_and_duplicates_nothing() {
 }
 
 #[test]
+fn another_output_file_is_never_truncated_to_the_first_ones_length() {
+    let f = folder();
+    std::fs::write(f.inbox.join("one.jsonl"), doc_line("one", "The first story of the day.")).unwrap();
+    let (code, stderr) = watch_once(&f.inbox, &f.out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let other = f.outside.join("other.jsonl");
+    let existing = "{\"kept\":\"a line that belongs to someone else, longer than the first output\"}\n".repeat(20);
+    std::fs::write(&other, &existing).unwrap();
+    std::fs::write(f.inbox.join("two.jsonl"), doc_line("two", "The second story of the day.")).unwrap();
+    let (code, stderr) = watch_once(&f.inbox, &other, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let text = std::fs::read_to_string(&other).unwrap();
+    assert!(text.starts_with(&existing), "the other file lost its content");
+    assert_eq!(ids(&read_records(&other)[20..]), ["two"]);
+}
+
+#[test]
 fn corrupt_state_store_is_refused() {
     let f = folder();
     let state = f.inbox.join(".lede-state");

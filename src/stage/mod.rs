@@ -52,6 +52,8 @@ pub struct Analysis {
     pub byline: Vec<String>,
     /// Language.
     pub lang: Option<Lang>,
+    /// `lang` was given by the input, not detected.
+    pub lang_stated: bool,
     /// Unknown input fields, carried through.
     pub meta: Map<String, serde_json::Value>,
     /// The clean text.
@@ -358,8 +360,8 @@ fn is_english(analysis: &Analysis) -> bool {
     if lang.code == "en" || lang.code.starts_with("en-") {
         return true;
     }
-    if lang.confidence >= 1.0 {
-        return false; // stated by the input
+    if analysis.lang_stated {
+        return false;
     }
     let words: Vec<&str> = analysis
         .tokens
@@ -460,6 +462,20 @@ mod tests {
     fn panics_become_errors() {
         let result: Result<(), DocError> = guarded("boom", || panic!("broken"));
         assert_eq!(result.unwrap_err(), DocError::Panic { stage: "boom", message: "broken".into() });
+    }
+
+    #[test]
+    fn a_language_stated_by_the_input_decides_the_english_steps() {
+        let line = br#"{"id":"x","lang":"de","text":"Mr Smith said the council would meet in Berlin on Tuesday."}"#;
+        let Outcome::Written(written) = run(Format::Jsonl, line) else { panic!("expected a record") };
+        let record: Record = serde_json::from_slice(&written.into_line(&[])).unwrap();
+        assert!(record.skipped.contains(&"entities".to_string()), "{:?}", record.skipped);
+        assert!(record.entities.is_empty());
+        let line = br#"{"id":"y","text":"Mr Smith said the council would meet in Berlin on Tuesday."}"#;
+        let Outcome::Written(written) = run(Format::Jsonl, line) else { panic!("expected a record") };
+        let record: Record = serde_json::from_slice(&written.into_line(&[])).unwrap();
+        assert!(record.skipped.is_empty(), "{:?}", record.skipped);
+        assert!(!record.entities.is_empty());
     }
 
     #[test]

@@ -89,6 +89,7 @@ impl ParseStage {
                 analysis.url = analysis.url.take().or(article.canonical_url);
                 if analysis.lang.is_none() {
                     analysis.lang = article.lang.map(|code| Lang { code, confidence: 1.0 });
+                    analysis.lang_stated = analysis.lang.is_some();
                 }
                 if analysis.byline.is_empty() {
                     analysis.byline = article.byline;
@@ -164,6 +165,7 @@ fn read_json_line(bytes: &[u8], analysis: &mut Analysis) -> Result<Content, DocE
     analysis.site = site.or(source);
     analysis.lang =
         take_string(&mut object, "lang")?.filter(|l| !l.is_empty()).map(|code| Lang { code, confidence: 1.0 });
+    analysis.lang_stated = analysis.lang.is_some();
     let html = take_string(&mut object, "html")?;
     let text = take_string(&mut object, "text")?;
     analysis.meta = object;
