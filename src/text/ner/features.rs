@@ -189,8 +189,7 @@ impl Extractor {
     /// Extracts the features of a document given as words and sentences (ranges of word
     /// indices). Every word gets features, sentence by sentence.
     pub fn extract(&mut self, words: &[&str], sentences: &[Range<usize>], lex: &Lexicon, out: &mut DocFeatures) {
-        self.toks.clear();
-        self.lookup.clear();
+        self.start_document();
         for w in words {
             let t = self.token_info(w, lex);
             self.push_token(&t);
@@ -214,6 +213,17 @@ impl Extractor {
                 out.offs.push(out.feats.len() as u32);
             }
         }
+    }
+
+    /// Forgets the tokens of the previous document.
+    pub(crate) fn start_document(&mut self) {
+        self.toks.clear();
+        self.lookup.clear();
+    }
+
+    /// Whether sentence `si` (as passed to [`Extractor::analyse`]) is written in capitals.
+    pub(crate) fn caps_sentence(&self, si: usize) -> bool {
+        self.caps_sentence.get(si).copied().unwrap_or(false)
     }
 
     /// Appends a token's word-intrinsic information (from [`Extractor::token_info`]).

@@ -138,25 +138,32 @@ pub fn encode(n: usize, phrases: &[(Range<usize>, EntityKind)]) -> Vec<usize> {
 /// never produces) are read leniently: a class change or `O` closes a phrase.
 pub fn decode(tags: &[usize]) -> Vec<(Range<usize>, EntityKind)> {
     let mut out = Vec::new();
+    decode_into(tags, 0, &mut out);
+    out
+}
+
+/// [`decode`] appending to `out`, with every range shifted by `offset`.
+pub fn decode_into(tags: &[usize], offset: usize, out: &mut Vec<(Range<usize>, EntityKind)>) {
+    let mut push = |r: Range<usize>, k: EntityKind| out.push((offset + r.start..offset + r.end, k));
     let mut open: Option<(usize, EntityKind)> = None;
     for (i, &t) in tags.iter().enumerate() {
         match split(t) {
             None => {
                 if let Some((s, k)) = open.take() {
-                    out.push((s..i, k));
+                    push(s..i, k);
                 }
             }
             Some((k, p)) => {
                 if let Some((s, ok)) = open {
                     if ok != k || matches!(p, Pos::B | Pos::U) {
-                        out.push((s..i, ok));
+                        push(s..i, ok);
                         open = None;
                     }
                 }
                 let start = open.map_or(i, |(s, _)| s);
                 match p {
                     Pos::L | Pos::U => {
-                        out.push((start..i + 1, k));
+                        push(start..i + 1, k);
                         open = None;
                     }
                     Pos::B | Pos::I => open = Some((start, k)),
@@ -165,9 +172,8 @@ pub fn decode(tags: &[usize]) -> Vec<(Range<usize>, EntityKind)> {
         }
     }
     if let Some((s, k)) = open {
-        out.push((s..tags.len(), k));
+        push(s..tags.len(), k);
     }
-    out
 }
 
 /// Scores the Viterbi decoder needs, in integer units.
@@ -194,36 +200,49 @@ const NEG: i64 = i64::MIN / 4;
 /// `emit[i * N_TAGS + t]`. `back` is scratch space, reused between calls.
 pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out: &mut Vec<usize>) {
     out.clear();
-    if n == 0 || emit.len() < n * N_TAGS {
+    let (Some(emit), Some(trans), Some(start), Some(end)) =
+        (emit.get(..n * N_TAGS), tr.trans.get(..N_TAGS * N_TAGS), tr.start.get(..N_TAGS), tr.end.get(..N_TAGS))
+    else {
         return;
+    };
+    if n == 0 {
+        return;
+    }
+    // incoming[b][j]: the score of moving to `b` from its j-th legal predecessor, laid out
+    // in the order the inner loop reads it
+    let mut incoming = [[0i64; N_TAGS]; N_TAGS];
+    for b in 0..N_TAGS {
+        let (preds, np) = &PREDECESSORS[b];
+        for (w, &a) in incoming[b].iter_mut().zip(&preds[..*np]) {
+            *w = i64::from(trans[a as usize * N_TAGS + b]);
+        }
     }
     back.clear();
     back.resize(n * N_TAGS, 0);
     let mut prev = [NEG; N_TAGS];
-    let mut cur = [NEG; N_TAGS];
     for t in 0..N_TAGS {
         if allowed_start(t) {
-            prev[t] = i64::from(tr.start[t]) + i64::from(emit[t]);
+            prev[t] = i64::from(start[t]) + i64::from(emit[t]);
         }
     }
-    for i in 1..n {
+    // Every tag has a predecessor allowed at the start (O or B of its class), so from the
+    // second token on every state is reachable and an unreachable one (at NEG) never wins a
+    // maximum: no test for it is needed.
+    for (e, bk) in emit[N_TAGS..].chunks_exact(N_TAGS).zip(back[N_TAGS..].chunks_exact_mut(N_TAGS)) {
+        let mut cur = [NEG; N_TAGS];
         for b in 0..N_TAGS {
-            let mut best = NEG;
-            let mut arg = 0u8;
             let (preds, np) = &PREDECESSORS[b];
-            for &a in &preds[..*np] {
-                let a = a as usize;
-                if prev[a] <= NEG {
-                    continue;
-                }
-                let s = prev[a] + i64::from(tr.trans[a * N_TAGS + b]);
+            let mut best = i64::MIN;
+            let mut arg = 0u8;
+            for (&a, &w) in preds[..*np].iter().zip(&incoming[b]) {
+                let s = prev[a as usize] + w;
                 if s > best {
                     best = s;
-                    arg = a as u8;
+                    arg = a;
                 }
             }
-            cur[b] = if best <= NEG { NEG } else { best + i64::from(emit[i * N_TAGS + b]) };
-            back[i * N_TAGS + b] = arg;
+            cur[b] = best + i64::from(e[b]);
+            bk[b] = arg;
         }
         prev = cur;
     }
@@ -231,7 +250,7 @@ pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out
     let mut arg = O;
     for t in 0..N_TAGS {
         if allowed_end(t) && prev[t] > NEG {
-            let s = prev[t] + i64::from(tr.end[t]);
+            let s = prev[t] + i64::from(end[t]);
             if s > best {
                 best = s;
                 arg = t;
