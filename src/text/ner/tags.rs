@@ -208,14 +208,21 @@ pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out
     if n == 0 {
         return;
     }
-    // incoming[b][j]: the score of moving to `b` from its j-th legal predecessor, laid out
-    // in the order the inner loop reads it
-    let mut incoming = [[0i64; N_TAGS]; N_TAGS];
-    for b in 0..N_TAGS {
-        let (preds, np) = &PREDECESSORS[b];
-        for (w, &a) in incoming[b].iter_mut().zip(&preds[..*np]) {
-            *w = i64::from(trans[a as usize * N_TAGS + b]);
+    // The lattice has two kinds of column: a tag that starts fresh (O, B, U) may follow any
+    // closed tag (O, L, U), and an I or L only the B or I of its class. Both loops have a
+    // fixed length and read the transition scores in their order.
+    let mut from_closed = [[0i64; CLOSED.len()]; FRESH.len()];
+    for (w, &b) in from_closed.iter_mut().zip(&FRESH) {
+        for (w, &a) in w.iter_mut().zip(&CLOSED) {
+            *w = i64::from(trans[a * N_TAGS + b]);
         }
+    }
+    // per class: (B -> I, I -> I, B -> L, I -> L)
+    let mut inner = [[0i64; 4]; 4];
+    for (k, w) in inner.iter_mut().enumerate() {
+        let (bt, it, lt) = (1 + 4 * k, 2 + 4 * k, 3 + 4 * k);
+        *w = [trans[bt * N_TAGS + it], trans[it * N_TAGS + it], trans[bt * N_TAGS + lt], trans[it * N_TAGS + lt]]
+            .map(i64::from);
     }
     back.clear();
     back.resize(n * N_TAGS, 0);
@@ -227,22 +234,31 @@ pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out
     }
     // Every tag has a predecessor allowed at the start (O or B of its class), so from the
     // second token on every state is reachable and an unreachable one (at NEG) never wins a
-    // maximum: no test for it is needed.
+    // maximum: no test for it is needed. Ties go to the lowest predecessor.
     for (e, bk) in emit[N_TAGS..].chunks_exact(N_TAGS).zip(back[N_TAGS..].chunks_exact_mut(N_TAGS)) {
         let mut cur = [NEG; N_TAGS];
-        for b in 0..N_TAGS {
-            let (preds, np) = &PREDECESSORS[b];
-            let mut best = i64::MIN;
-            let mut arg = 0u8;
-            for (&a, &w) in preds[..*np].iter().zip(&incoming[b]) {
-                let s = prev[a as usize] + w;
+        let closed = CLOSED.map(|a| prev[a]);
+        for (&b, w) in FRESH.iter().zip(&from_closed) {
+            let mut best = closed[0] + w[0];
+            let mut arg = 0usize;
+            for j in 1..CLOSED.len() {
+                let s = closed[j] + w[j];
                 if s > best {
                     best = s;
-                    arg = a;
+                    arg = j;
                 }
             }
             cur[b] = best + i64::from(e[b]);
-            bk[b] = arg;
+            bk[b] = CLOSED[arg] as u8;
+        }
+        for (k, w) in inner.iter().enumerate() {
+            let (bt, it, lt) = (1 + 4 * k, 2 + 4 * k, 3 + 4 * k);
+            for (t, wb, wi) in [(it, w[0], w[1]), (lt, w[2], w[3])] {
+                let (sb, si) = (prev[bt] + wb, prev[it] + wi);
+                let (best, arg) = if si > sb { (si, it) } else { (sb, bt) };
+                cur[t] = best + i64::from(e[t]);
+                bk[t] = arg as u8;
+            }
         }
         prev = cur;
     }
@@ -265,7 +281,13 @@ pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out
     }
 }
 
+/// The tags after which a new phrase (or `O`) may start: `O`, every `L` and `U`, in order.
+const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+/// The tags that may follow exactly the [`CLOSED`] ones: `O`, every `B` and `U`.
+const FRESH: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
+
 /// `allowed` as a table, computed once at compile time.
+#[cfg(test)]
 const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
     let mut m = [[false; N_TAGS]; N_TAGS];
     let mut a = 0;
@@ -283,8 +305,9 @@ const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
     m
 };
 
-/// For each tag, the tags that may precede it (`ALLOWED` by column), so the decoder
-/// only visits legal transitions.
+/// For each tag, the tags that may precede it (`ALLOWED` by column), which the decoder's
+/// two kinds of column must match.
+#[cfg(test)]
 const PREDECESSORS: [([u8; N_TAGS], usize); N_TAGS] = {
     let mut m = [([0u8; N_TAGS], 0usize); N_TAGS];
     let mut b = 0;
@@ -316,6 +339,22 @@ mod tests {
         assert!(allowed(tag(EntityKind::Per, Pos::B), tag(EntityKind::Per, Pos::L)));
         assert!(!allowed(tag(EntityKind::Per, Pos::B), tag(EntityKind::Org, Pos::L)));
         assert!(!allowed(O, tag(EntityKind::Loc, Pos::I)));
+    }
+
+    #[test]
+    fn lattice_columns_match_the_rule() {
+        for &b in &FRESH {
+            let (preds, np) = &PREDECESSORS[b];
+            assert_eq!(preds[..*np].iter().map(|&a| a as usize).collect::<Vec<_>>(), CLOSED, "{b}");
+        }
+        for k in EntityKind::ALL {
+            let (bt, it) = (tag(k, Pos::B), tag(k, Pos::I));
+            for t in [it, tag(k, Pos::L)] {
+                let (preds, np) = &PREDECESSORS[t];
+                assert_eq!(preds[..*np].iter().map(|&a| a as usize).collect::<Vec<_>>(), vec![bt, it]);
+            }
+        }
+        assert_eq!(FRESH.len() + 8, N_TAGS);
     }
 
     #[test]
