@@ -119,7 +119,7 @@ const D_SEEN_CAP_START: u8 = 4;
 
 /// What is computed once per token before the templates combine it.
 #[derive(Clone, Copy, Default)]
-struct Tok {
+pub(crate) struct Tok {
     lower: u64,
     word: u64,
     shape: u64,
@@ -149,6 +149,7 @@ pub struct Extractor {
     /// Capitalised word -> (position, left neighbour, right neighbour) of its occurrences.
     doc_ctx: IdMap<Vec<(u32, u64, u64)>>,
     lookup: Vec<u64>,
+    caps_sentence: Vec<bool>,
 }
 
 /// Feature ids of every token of a document: token `i` has `feats[offs[i]..offs[i + 1]]`.
@@ -181,23 +182,75 @@ impl Extractor {
             doc_seen: IdMap::default(),
             doc_ctx: IdMap::default(),
             lookup: Vec::new(),
+            caps_sentence: Vec::new(),
         }
     }
 
     /// Extracts the features of a document given as words and sentences (ranges of word
     /// indices). Every word gets features, sentence by sentence.
     pub fn extract(&mut self, words: &[&str], sentences: &[Range<usize>], lex: &Lexicon, out: &mut DocFeatures) {
-        self.toks.clear();
-        self.toks.resize(words.len(), Tok::default());
-        self.lookup.clear();
-        for (i, w) in words.iter().enumerate() {
+        self.start_document();
+        for w in words {
             let t = self.token_info(w, lex);
-            self.lookup.push(t.lower_plain);
-            self.toks[i] = t.tok;
+            self.push_token(&t);
         }
+        self.analyse(sentences, lex);
+        out.feats.clear();
+        out.offs.clear();
+        out.offs.push(0);
+        let shift = 64 - self.bits;
+        for (si, s) in sentences.iter().enumerate() {
+            if s.end > words.len() || s.start > s.end {
+                continue;
+            }
+            for i in s.clone() {
+                let mut push = |f: u32| out.feats.push(f);
+                own_features(shift, &self.toks[i], &mut push);
+                for d in NEIGHBOURS {
+                    neighbour_features(shift, d, self.at(i, s, d), &mut push);
+                }
+                self.context_features(i, s.clone(), self.caps_sentence[si], &mut push);
+                out.offs.push(out.feats.len() as u32);
+            }
+        }
+    }
+
+    /// Forgets the tokens of the previous document.
+    pub(crate) fn start_document(&mut self) {
+        self.toks.clear();
+        self.lookup.clear();
+    }
+
+    /// Whether sentence `si` (as passed to [`Extractor::analyse`]) is written in capitals.
+    pub(crate) fn caps_sentence(&self, si: usize) -> bool {
+        self.caps_sentence.get(si).copied().unwrap_or(false)
+    }
+
+    /// Appends a token's word-intrinsic information (from [`Extractor::token_info`]).
+    pub(crate) fn push_token(&mut self, t: &TokInfo) {
+        self.toks.push(t.tok);
+        self.lookup.push(t.lower_plain);
+    }
+
+    /// The token at offset `d` from `i` within sentence `s`.
+    #[inline]
+    pub(crate) fn at(&self, i: usize, s: &Range<usize>, d: isize) -> Option<&Tok> {
+        let j = i as isize + d;
+        if j < s.start as isize || j >= s.end as isize {
+            None
+        } else {
+            self.toks.get(j as usize)
+        }
+    }
+
+    /// The per-sentence and per-document state over the pushed tokens: sentence casing,
+    /// document evidence, contexts of capitalised words, gazetteer matches.
+    pub(crate) fn analyse(&mut self, sentences: &[Range<usize>], lex: &Lexicon) {
+        let n_words = self.toks.len();
         // Sentence-level casing, then document statistics from the sentences whose casing
         // carries information (not all-caps headlines).
-        let mut caps_sentence = vec![false; sentences.len()];
+        self.caps_sentence.clear();
+        self.caps_sentence.resize(sentences.len(), false);
         self.doc_seen.clear();
         for (si, s) in sentences.iter().enumerate() {
             let Some(toks) = self.toks.get(s.clone()) else {
@@ -211,8 +264,8 @@ impl Extractor {
                     caps += 1;
                 }
             }
-            caps_sentence[si] = n >= 2 && caps * 10 >= n * 8;
-            if caps_sentence[si] {
+            self.caps_sentence[si] = n >= 2 && caps * 10 >= n * 8;
+            if self.caps_sentence[si] {
                 continue;
             }
             for (j, t) in toks.iter().enumerate() {
@@ -237,7 +290,7 @@ impl Extractor {
         // ("Mr X" in one sentence tells about a bare "X" in another)
         self.doc_ctx.clear();
         for s in sentences {
-            if s.end > words.len() || s.start >= s.end {
+            if s.end > n_words || s.start >= s.end {
                 continue;
             }
             for i in s.clone() {
@@ -253,25 +306,14 @@ impl Extractor {
             }
         }
         for s in sentences {
-            if s.end <= words.len() {
+            if s.end <= n_words {
                 self.gazetteer(s.clone(), lex);
-            }
-        }
-        out.feats.clear();
-        out.offs.clear();
-        out.offs.push(0);
-        for (si, s) in sentences.iter().enumerate() {
-            if s.end > words.len() || s.start > s.end {
-                continue;
-            }
-            for i in s.clone() {
-                self.token_features(i, s.clone(), caps_sentence[si], &mut out.feats);
-                out.offs.push(out.feats.len() as u32);
             }
         }
     }
 
-    fn token_info(&mut self, w: &str, lex: &Lexicon) -> TokInfo {
+    /// The word-intrinsic information of `w`: a function of `w` and the lexicon only.
+    pub(crate) fn token_info(&mut self, w: &str, lex: &Lexicon) -> TokInfo {
         normalise_lower(w, &mut self.scratch);
         let lower_plain = hash_bytes(1, self.scratch.as_bytes());
         // the feature form maps digits to 0 so numbers generalise
@@ -419,62 +461,31 @@ impl Extractor {
         }
     }
 
-    fn token_features(&self, i: usize, s: Range<usize>, caps_sentence: bool, out: &mut Vec<u32>) {
+    /// The features of token `i` that depend on more than one word, on its sentence or on
+    /// the document: word conjunctions, shapes with sentence casing, gazetteer matches,
+    /// document evidence. Together with [`own_features`] and [`neighbour_features`] they
+    /// are all of a token's features.
+    pub(crate) fn context_features(&self, i: usize, s: Range<usize>, caps_sentence: bool, push: &mut impl FnMut(u32)) {
         let shift = 64 - self.bits;
-        let mut push = |tmpl: u64, v: u64| out.push((mix(tmpl.wrapping_mul(0x9E37_79B9_7F4A_7C15), v) >> shift) as u32);
+        let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
         let t = &self.toks[i];
-        let at = |d: isize| -> Option<&Tok> {
-            let j = i as isize + d;
-            if j < s.start as isize || j >= s.end as isize {
-                None
-            } else {
-                self.toks.get(j as usize)
-            }
-        };
-        let lower_at = |d: isize| at(d).map_or(if d < 0 { BOUNDARY_BEFORE } else { BOUNDARY_AFTER }, |t| t.lower);
-        let shape_at = |d: isize| at(d).map_or(if d < 0 { BOUNDARY_BEFORE } else { BOUNDARY_AFTER }, |t| t.shape);
+        let at = |d: isize| self.at(i, &s, d);
+        let lower_at = |d: isize| at(d).map_or(boundary(d), |t| t.lower);
+        let shape_at = |d: isize| at(d).map_or(boundary(d), |t| t.shape);
         let first = i == s.start;
         let caps = u64::from(caps_sentence);
 
-        push(1, 0);
-        push(2, t.lower);
-        push(3, t.word);
-        push(4, lower_at(-1));
-        push(5, lower_at(1));
-        push(6, lower_at(-2));
-        push(7, lower_at(2));
         push(8, mix(lower_at(-1), t.lower));
         push(9, mix(t.lower, lower_at(1)));
-        for k in 0..4 {
-            push(10 + k as u64, t.pre[k]);
-            push(14 + k as u64, t.suf[k]);
-        }
         push(18, mix(t.shape, caps));
-        push(19, shape_at(-1));
-        push(20, shape_at(1));
         push(21, mix(shape_at(-1), t.shape));
         push(22, mix(t.shape, shape_at(1)));
         push(23, mix(mix(shape_at(-1), t.shape), shape_at(1)));
         push(24, mix(lower_at(-1), t.shape));
         push(25, mix(t.shape, lower_at(1)));
-        for f in 0..N_FLAGS {
-            if t.flags & (1 << f) != 0 {
-                push(26, u64::from(f));
-            }
-        }
         push(27, mix(u64::from(first), mix(t.shape, caps)));
-        push(28, u64::from(t.len.min(12)));
-        // clusters of the word at every granularity, of the neighbours at two
-        for g in 0..N_GRAN {
-            push(30 + g as u64, u64::from(t.clusters[g]));
-        }
-        for (d, tmpl) in [(-1isize, 40u64), (1, 42), (-2, 44), (2, 46)] {
-            let c = at(d).map_or([NO_CLUSTER - 1; N_GRAN], |t| t.clusters);
-            push(tmpl, u64::from(c[1]));
-            push(tmpl + 1, u64::from(c[N_GRAN - 1]));
-        }
         push(48, mix(u64::from(at(-1).map_or(NO_CLUSTER - 1, |t| t.clusters[2])), u64::from(t.clusters[2])));
-        // gazetteers: phrase matches of the word and its neighbours, word membership
+        // gazetteers: phrase matches of the word and its neighbours
         for k in 0..4 {
             let g = t.gaz[k] & 7;
             if g != 0 {
@@ -490,8 +501,6 @@ impl Extractor {
                 }
             }
         }
-        push(70, u64::from(t.gaz_words));
-        push(71, mix(u64::from(t.gaz_words), t.shape));
         // document evidence, with the casing it qualifies
         let case_class = u64::from(t.flags & (F_INIT_CAP | F_ALL_CAPS | F_LOWER));
         push(80, mix(u64::from(t.doc), mix(case_class, u64::from(first) * 2 + caps)));
@@ -525,9 +534,75 @@ impl Extractor {
     }
 }
 
-struct TokInfo {
-    tok: Tok,
-    lower_plain: u64,
+/// Offsets of the neighbours whose word-intrinsic features a token reads.
+pub(crate) const NEIGHBOURS: [isize; 4] = [-1, 1, -2, 2];
+
+/// The row of the weight table of template `tmpl` with value `v`.
+#[inline]
+fn feature_id(shift: u32, tmpl: u64, v: u64) -> u32 {
+    (mix(tmpl.wrapping_mul(0x9E37_79B9_7F4A_7C15), v) >> shift) as u32
+}
+
+/// What a neighbour outside the sentence reads as.
+#[inline]
+fn boundary(d: isize) -> u64 {
+    if d < 0 {
+        BOUNDARY_BEFORE
+    } else {
+        BOUNDARY_AFTER
+    }
+}
+
+/// The features of a token that depend on its word alone (form, affixes, flags, length,
+/// clusters, gazetteer word membership), so they can be summed once per word type.
+pub(crate) fn own_features(shift: u32, t: &Tok, push: &mut impl FnMut(u32)) {
+    let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
+    push(1, 0);
+    push(2, t.lower);
+    push(3, t.word);
+    for k in 0..4 {
+        push(10 + k as u64, t.pre[k]);
+        push(14 + k as u64, t.suf[k]);
+    }
+    for f in 0..N_FLAGS {
+        if t.flags & (1 << f) != 0 {
+            push(26, u64::from(f));
+        }
+    }
+    push(28, u64::from(t.len.min(12)));
+    // clusters of the word at every granularity
+    for g in 0..N_GRAN {
+        push(30 + g as u64, u64::from(t.clusters[g]));
+    }
+    push(70, u64::from(t.gaz_words));
+    push(71, mix(u64::from(t.gaz_words), t.shape));
+}
+
+/// The features a token gets from the word `n` at offset `d` in [`NEIGHBOURS`] (`None`
+/// past the sentence's edge), which depend on that word alone: its form, shape (next
+/// words only) and clusters at two granularities.
+pub(crate) fn neighbour_features(shift: u32, d: isize, n: Option<&Tok>, push: &mut impl FnMut(u32)) {
+    let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
+    let (lower_tmpl, cluster_tmpl) = match d {
+        -1 => (4, 40),
+        1 => (5, 42),
+        -2 => (6, 44),
+        _ => (7, 46),
+    };
+    push(lower_tmpl, n.map_or(boundary(d), |t| t.lower));
+    if d == -1 || d == 1 {
+        push(if d < 0 { 19 } else { 20 }, n.map_or(boundary(d), |t| t.shape));
+    }
+    let c = n.map_or([NO_CLUSTER - 1; N_GRAN], |t| t.clusters);
+    push(cluster_tmpl, u64::from(c[1]));
+    push(cluster_tmpl + 1, u64::from(c[N_GRAN - 1]));
+}
+
+/// A token's word-intrinsic information.
+#[derive(Clone, Copy)]
+pub(crate) struct TokInfo {
+    pub(crate) tok: Tok,
+    pub(crate) lower_plain: u64,
 }
 
 /// Bit of a class in a gazetteer mask.

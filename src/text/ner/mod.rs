@@ -16,12 +16,14 @@ pub mod tags;
 pub mod train;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::text::tokenize::Token;
-use features::{DocFeatures, Extractor};
-use model::Model;
+use features::{neighbour_features, own_features, Extractor, TokInfo, NEIGHBOURS};
+use model::{Model, ROW};
 pub use tags::EntityKind;
 use tags::N_TAGS;
 
@@ -70,11 +72,68 @@ pub struct Mention {
     pub subtype: Option<Subtype>,
 }
 
-/// A reusable tagger over one model: holds the buffers a document needs.
+/// Word types remembered before the cache is emptied (at the start of a document), which
+/// keeps a long-running tagger's memory flat.
+const CACHE_WORDS: usize = 1 << 16;
+
+/// A word's features that depend on that word alone, summed once per word type.
+struct WordRows {
+    info: TokInfo,
+    /// The rows of its own features.
+    own: [i32; ROW],
+    /// Its rows as the neighbour at each offset of [`NEIGHBOURS`].
+    as_neighbour: [[i32; ROW]; NEIGHBOURS.len()],
+}
+
+/// A hasher for short strings (words): multiply-rotate over 8-byte chunks, far cheaper
+/// than SipHash; the keys are the document's own words, not attacker-chosen table keys
+/// that matter beyond speed.
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    #[inline]
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            self.add(u64::from_le_bytes(a));
+        }
+        let rest = chunks.remainder();
+        let mut a = [0u8; 8];
+        a[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(a) ^ ((rest.len() as u64) << 59));
+    }
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+}
+
+/// A reusable tagger over one model: holds the buffers a document needs and the summed
+/// rows of the words it has seen.
 pub struct Tagger<'m> {
     model: &'m Model,
     extractor: Extractor,
-    feats: DocFeatures,
+    /// Word -> index in `rows`.
+    word_index: HashMap<Box<str>, u32, BuildHasherDefault<WordHasher>>,
+    rows: Vec<WordRows>,
+    /// What a neighbour past the sentence's edge contributes, per offset.
+    edge_rows: [[i32; ROW]; NEIGHBOURS.len()],
+    /// The document's words as indices in `rows`.
+    word_ids: Vec<u32>,
+    sentences: Vec<Range<usize>>,
     emit: Vec<i32>,
     back: Vec<u8>,
     path: Vec<usize>,
@@ -85,10 +144,19 @@ pub struct Tagger<'m> {
 impl<'m> Tagger<'m> {
     /// A tagger using `model`.
     pub fn new(model: &'m Model) -> Tagger<'m> {
+        let shift = 64 - model.bits;
+        let mut edge_rows = [[0i32; ROW]; NEIGHBOURS.len()];
+        for (row, &d) in edge_rows.iter_mut().zip(&NEIGHBOURS) {
+            neighbour_features(shift, d, None, &mut |f| model.add_row(f, row));
+        }
         Tagger {
             model,
             extractor: Extractor::new(model.bits),
-            feats: DocFeatures::default(),
+            word_index: HashMap::default(),
+            rows: Vec::new(),
+            edge_rows,
+            word_ids: Vec::new(),
+            sentences: Vec::new(),
             emit: Vec::new(),
             back: Vec::new(),
             path: Vec::new(),
@@ -111,27 +179,88 @@ impl<'m> Tagger<'m> {
         sentences: &[Range<usize>],
         out: &mut Vec<(Range<usize>, EntityKind)>,
     ) {
-        let sentences: Vec<Range<usize>> =
-            sentences.iter().filter(|s| s.start < s.end && s.end <= words.len()).cloned().collect();
-        self.extractor.extract(words, &sentences, &self.model.lexicon, &mut self.feats);
-        let n_feat_tokens = self.feats.offs.len().saturating_sub(1);
-        self.model.emissions(&self.feats, n_feat_tokens, &mut self.emit);
+        let mut kept = std::mem::take(&mut self.sentences);
+        kept.clear();
+        kept.extend(sentences.iter().filter(|s| s.start < s.end && s.end <= words.len()).cloned());
+        self.emissions(words, &kept);
         let first_new = out.len();
-        let mut k = 0usize; // token index in the features, which skip dropped sentences
-        for s in &sentences {
+        let mut k = 0usize; // token index in the emissions, which skip dropped sentences
+        for s in &kept {
             let n = s.end - s.start;
             let Some(emit) = self.emit.get(k * N_TAGS..(k + n) * N_TAGS) else {
                 break;
             };
             tags::viterbi(emit, n, &self.model.transitions, &mut self.back, &mut self.path);
-            for (r, kind) in tags::decode(&self.path) {
-                out.push((s.start + r.start..s.start + r.end, kind));
-            }
+            tags::decode_into(&self.path, s.start, out);
             k += n;
         }
+        self.sentences = kept;
         if self.harmonise {
             harmonise(words, &mut out[first_new..]);
         }
+    }
+
+    /// Emission scores of the tokens of `sentences` (valid, in order), `N_TAGS` per token,
+    /// into `self.emit`: the same sums as [`Model::emissions`] over
+    /// [`Extractor::extract`]'s features, with the word-intrinsic part of each token read
+    /// from the per-word cache.
+    fn emissions(&mut self, words: &[&str], sentences: &[Range<usize>]) {
+        if self.rows.len() > CACHE_WORDS {
+            self.clear_cache();
+        }
+        let model = self.model;
+        let lex = &model.lexicon;
+        let shift = 64 - model.bits;
+        self.extractor.start_document();
+        self.word_ids.clear();
+        for &w in words {
+            let id = match self.word_index.get(w) {
+                Some(&id) => id,
+                None => {
+                    let info = self.extractor.token_info(w, lex);
+                    let mut own = [0i32; ROW];
+                    own_features(shift, &info.tok, &mut |f| model.add_row(f, &mut own));
+                    let mut as_neighbour = [[0i32; ROW]; NEIGHBOURS.len()];
+                    for (row, &d) in as_neighbour.iter_mut().zip(&NEIGHBOURS) {
+                        neighbour_features(shift, d, Some(&info.tok), &mut |f| model.add_row(f, row));
+                    }
+                    let id = self.rows.len() as u32;
+                    self.rows.push(WordRows { info, own, as_neighbour });
+                    self.word_index.insert(w.into(), id);
+                    id
+                }
+            };
+            self.extractor.push_token(&self.rows[id as usize].info);
+            self.word_ids.push(id);
+        }
+        self.extractor.analyse(sentences, lex);
+        self.emit.clear();
+        for (si, s) in sentences.iter().enumerate() {
+            let caps = self.extractor.caps_sentence(si);
+            for i in s.clone() {
+                let mut acc = self.rows[self.word_ids[i] as usize].own;
+                for (k, &d) in NEIGHBOURS.iter().enumerate() {
+                    let j = i as isize + d;
+                    let row = if j >= s.start as isize && j < s.end as isize {
+                        &self.rows[self.word_ids[j as usize] as usize].as_neighbour[k]
+                    } else {
+                        &self.edge_rows[k]
+                    };
+                    for (a, &r) in acc.iter_mut().zip(row) {
+                        *a += r;
+                    }
+                }
+                self.extractor.context_features(i, s.clone(), caps, &mut |f| model.add_row(f, &mut acc));
+                self.emit.push(0);
+                self.emit.extend_from_slice(&acc);
+            }
+        }
+    }
+
+    /// Forgets the cached words.
+    fn clear_cache(&mut self) {
+        self.word_index.clear();
+        self.rows.clear();
     }
 }
 
@@ -408,6 +537,51 @@ mod tests {
         assert!(found.contains(&("Amara Quist", EntityKind::Per)), "{found:?}");
         assert!(found.contains(&("Paris", EntityKind::Loc)), "{found:?}");
         assert!(found.contains(&("Zorblatt", EntityKind::Per)), "{found:?}");
+    }
+
+    /// The emissions straight from the features, without the per-word cache.
+    fn uncached_emissions(model: &Model, words: &[&str], sentences: &[Range<usize>]) -> Vec<i32> {
+        let mut ex = Extractor::new(model.bits);
+        let mut feats = features::DocFeatures::default();
+        ex.extract(words, sentences, &model.lexicon, &mut feats);
+        let mut out = Vec::new();
+        model.emissions(&feats, feats.offs.len() - 1, &mut out);
+        out
+    }
+
+    #[test]
+    fn cached_emissions_equal_uncached_ones() {
+        let model = shipped_model().expect("shipped model");
+        let docs: Vec<(Vec<&str>, Vec<Range<usize>>)> = vec![
+            (
+                "PRIME MINISTER VISITS NEW YORK . Barack Obama met the United Nations in New York . Obama left ."
+                    .split(' ')
+                    .collect(),
+                vec![0..6, 6..16, 16..19],
+            ),
+            // the same words in other positions, casing and sentence edges
+            (
+                "Obama . New York and London , said Obama , visits the UN in Paris".split(' ').collect(),
+                vec![0..2, 2..15],
+            ),
+            ("obama".split(' ').collect(), vec![0..1]),
+            (
+                "Mr Zorblatt met Amara Quist in Port Ellery ; Quist said Zorblatt was in LONDON".split(' ').collect(),
+                vec![0..15],
+            ),
+        ];
+        let mut tagger = Tagger::new(model);
+        for round in 0..3 {
+            for (words, sentences) in &docs {
+                tagger.emissions(words, sentences);
+                assert_eq!(tagger.emit, uncached_emissions(model, words, sentences), "round {round}: {words:?}");
+            }
+            if round == 1 {
+                tagger.clear_cache();
+                assert!(tagger.rows.is_empty());
+            }
+        }
+        assert!(!tagger.rows.is_empty() && tagger.rows.len() < 60, "one entry per word type");
     }
 
     #[test]

@@ -54,14 +54,20 @@ impl Model {
     pub fn emission(&self, feats: &[u32], out: &mut [i32; N_TAGS]) {
         let mut acc = [0i32; ROW];
         for &f in feats {
-            if let Some(row) = self.weights.get(f as usize) {
-                for (o, &w) in acc.iter_mut().zip(&row.0) {
-                    *o += i32::from(w);
-                }
-            }
+            self.add_row(f, &mut acc);
         }
         out[0] = 0;
         out[1..].copy_from_slice(&acc);
+    }
+
+    /// Adds the weight row of feature `f` to `acc` (nothing for a row outside the table).
+    #[inline]
+    pub fn add_row(&self, f: u32, acc: &mut [i32; ROW]) {
+        if let Some(row) = self.weights.get(f as usize) {
+            for (o, &w) in acc.iter_mut().zip(&row.0) {
+                *o += i32::from(w);
+            }
+        }
     }
 
     /// Emission scores of every token of a document, `N_TAGS` per token.

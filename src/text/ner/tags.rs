@@ -138,25 +138,32 @@ pub fn encode(n: usize, phrases: &[(Range<usize>, EntityKind)]) -> Vec<usize> {
 /// never produces) are read leniently: a class change or `O` closes a phrase.
 pub fn decode(tags: &[usize]) -> Vec<(Range<usize>, EntityKind)> {
     let mut out = Vec::new();
+    decode_into(tags, 0, &mut out);
+    out
+}
+
+/// [`decode`] appending to `out`, with every range shifted by `offset`.
+pub fn decode_into(tags: &[usize], offset: usize, out: &mut Vec<(Range<usize>, EntityKind)>) {
+    let mut push = |r: Range<usize>, k: EntityKind| out.push((offset + r.start..offset + r.end, k));
     let mut open: Option<(usize, EntityKind)> = None;
     for (i, &t) in tags.iter().enumerate() {
         match split(t) {
             None => {
                 if let Some((s, k)) = open.take() {
-                    out.push((s..i, k));
+                    push(s..i, k);
                 }
             }
             Some((k, p)) => {
                 if let Some((s, ok)) = open {
                     if ok != k || matches!(p, Pos::B | Pos::U) {
-                        out.push((s..i, ok));
+                        push(s..i, ok);
                         open = None;
                     }
                 }
                 let start = open.map_or(i, |(s, _)| s);
                 match p {
                     Pos::L | Pos::U => {
-                        out.push((start..i + 1, k));
+                        push(start..i + 1, k);
                         open = None;
                     }
                     Pos::B | Pos::I => open = Some((start, k)),
@@ -165,9 +172,8 @@ pub fn decode(tags: &[usize]) -> Vec<(Range<usize>, EntityKind)> {
         }
     }
     if let Some((s, k)) = open {
-        out.push((s..tags.len(), k));
+        push(s..tags.len(), k);
     }
-    out
 }
 
 /// Scores the Viterbi decoder needs, in integer units.
@@ -194,36 +200,65 @@ const NEG: i64 = i64::MIN / 4;
 /// `emit[i * N_TAGS + t]`. `back` is scratch space, reused between calls.
 pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out: &mut Vec<usize>) {
     out.clear();
-    if n == 0 || emit.len() < n * N_TAGS {
+    let (Some(emit), Some(trans), Some(start), Some(end)) =
+        (emit.get(..n * N_TAGS), tr.trans.get(..N_TAGS * N_TAGS), tr.start.get(..N_TAGS), tr.end.get(..N_TAGS))
+    else {
         return;
+    };
+    if n == 0 {
+        return;
+    }
+    // The lattice has two kinds of column: a tag that starts fresh (O, B, U) may follow any
+    // closed tag (O, L, U), and an I or L only the B or I of its class. Both loops have a
+    // fixed length and read the transition scores in their order.
+    let mut from_closed = [[0i64; CLOSED.len()]; FRESH.len()];
+    for (w, &b) in from_closed.iter_mut().zip(&FRESH) {
+        for (w, &a) in w.iter_mut().zip(&CLOSED) {
+            *w = i64::from(trans[a * N_TAGS + b]);
+        }
+    }
+    // per class: (B -> I, I -> I, B -> L, I -> L)
+    let mut inner = [[0i64; 4]; 4];
+    for (k, w) in inner.iter_mut().enumerate() {
+        let (bt, it, lt) = (1 + 4 * k, 2 + 4 * k, 3 + 4 * k);
+        *w = [trans[bt * N_TAGS + it], trans[it * N_TAGS + it], trans[bt * N_TAGS + lt], trans[it * N_TAGS + lt]]
+            .map(i64::from);
     }
     back.clear();
     back.resize(n * N_TAGS, 0);
     let mut prev = [NEG; N_TAGS];
-    let mut cur = [NEG; N_TAGS];
     for t in 0..N_TAGS {
         if allowed_start(t) {
-            prev[t] = i64::from(tr.start[t]) + i64::from(emit[t]);
+            prev[t] = i64::from(start[t]) + i64::from(emit[t]);
         }
     }
-    for i in 1..n {
-        for b in 0..N_TAGS {
-            let mut best = NEG;
-            let mut arg = 0u8;
-            let (preds, np) = &PREDECESSORS[b];
-            for &a in &preds[..*np] {
-                let a = a as usize;
-                if prev[a] <= NEG {
-                    continue;
-                }
-                let s = prev[a] + i64::from(tr.trans[a * N_TAGS + b]);
+    // Every tag has a predecessor allowed at the start (O or B of its class), so from the
+    // second token on every state is reachable and an unreachable one (at NEG) never wins a
+    // maximum: no test for it is needed. Ties go to the lowest predecessor.
+    for (e, bk) in emit[N_TAGS..].chunks_exact(N_TAGS).zip(back[N_TAGS..].chunks_exact_mut(N_TAGS)) {
+        let mut cur = [NEG; N_TAGS];
+        let closed = CLOSED.map(|a| prev[a]);
+        for (&b, w) in FRESH.iter().zip(&from_closed) {
+            let mut best = closed[0] + w[0];
+            let mut arg = 0usize;
+            for j in 1..CLOSED.len() {
+                let s = closed[j] + w[j];
                 if s > best {
                     best = s;
-                    arg = a as u8;
+                    arg = j;
                 }
             }
-            cur[b] = if best <= NEG { NEG } else { best + i64::from(emit[i * N_TAGS + b]) };
-            back[i * N_TAGS + b] = arg;
+            cur[b] = best + i64::from(e[b]);
+            bk[b] = CLOSED[arg] as u8;
+        }
+        for (k, w) in inner.iter().enumerate() {
+            let (bt, it, lt) = (1 + 4 * k, 2 + 4 * k, 3 + 4 * k);
+            for (t, wb, wi) in [(it, w[0], w[1]), (lt, w[2], w[3])] {
+                let (sb, si) = (prev[bt] + wb, prev[it] + wi);
+                let (best, arg) = if si > sb { (si, it) } else { (sb, bt) };
+                cur[t] = best + i64::from(e[t]);
+                bk[t] = arg as u8;
+            }
         }
         prev = cur;
     }
@@ -231,7 +266,7 @@ pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out
     let mut arg = O;
     for t in 0..N_TAGS {
         if allowed_end(t) && prev[t] > NEG {
-            let s = prev[t] + i64::from(tr.end[t]);
+            let s = prev[t] + i64::from(end[t]);
             if s > best {
                 best = s;
                 arg = t;
@@ -246,7 +281,13 @@ pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out
     }
 }
 
+/// The tags after which a new phrase (or `O`) may start: `O`, every `L` and `U`, in order.
+const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+/// The tags that may follow exactly the [`CLOSED`] ones: `O`, every `B` and `U`.
+const FRESH: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
+
 /// `allowed` as a table, computed once at compile time.
+#[cfg(test)]
 const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
     let mut m = [[false; N_TAGS]; N_TAGS];
     let mut a = 0;
@@ -264,8 +305,9 @@ const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
     m
 };
 
-/// For each tag, the tags that may precede it (`ALLOWED` by column), so the decoder
-/// only visits legal transitions.
+/// For each tag, the tags that may precede it (`ALLOWED` by column), which the decoder's
+/// two kinds of column must match.
+#[cfg(test)]
 const PREDECESSORS: [([u8; N_TAGS], usize); N_TAGS] = {
     let mut m = [([0u8; N_TAGS], 0usize); N_TAGS];
     let mut b = 0;
@@ -297,6 +339,22 @@ mod tests {
         assert!(allowed(tag(EntityKind::Per, Pos::B), tag(EntityKind::Per, Pos::L)));
         assert!(!allowed(tag(EntityKind::Per, Pos::B), tag(EntityKind::Org, Pos::L)));
         assert!(!allowed(O, tag(EntityKind::Loc, Pos::I)));
+    }
+
+    #[test]
+    fn lattice_columns_match_the_rule() {
+        for &b in &FRESH {
+            let (preds, np) = &PREDECESSORS[b];
+            assert_eq!(preds[..*np].iter().map(|&a| a as usize).collect::<Vec<_>>(), CLOSED, "{b}");
+        }
+        for k in EntityKind::ALL {
+            let (bt, it) = (tag(k, Pos::B), tag(k, Pos::I));
+            for t in [it, tag(k, Pos::L)] {
+                let (preds, np) = &PREDECESSORS[t];
+                assert_eq!(preds[..*np].iter().map(|&a| a as usize).collect::<Vec<_>>(), vec![bt, it]);
+            }
+        }
+        assert_eq!(FRESH.len() + 8, N_TAGS);
     }
 
     #[test]
