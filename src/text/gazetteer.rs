@@ -157,7 +157,7 @@ fn gazetteer() -> &'static Gazetteer {
         let mut text = String::with_capacity(size as usize);
         // A corrupt embedded file is a build defect; degrade to an empty
         // gazetteer rather than panic in a worker.
-        if flate2::read::GzDecoder::new(GAZETTEER_GZ).read_to_string(&mut text).is_err() {
+        if flate2::bufread::GzDecoder::new(GAZETTEER_GZ).read_to_string(&mut text).is_err() {
             text.clear();
         }
         Gazetteer::parse(text.leak())
@@ -181,7 +181,7 @@ impl Gazetteer {
         for line in text.lines() {
             let mut cols = [""; 10];
             let mut n = 0;
-            for (slot, col) in cols.iter_mut().zip(line.split('\t')) {
+            for (slot, col) in cols.iter_mut().zip(split_byte(line, b'\t')) {
                 *slot = col;
                 n += 1;
             }
@@ -214,10 +214,10 @@ impl Gazetteer {
                 raw.push(RawPosting { key: (s as u32, e as u32), idx, kind });
             };
             add(cols[2], MatchKind::Name);
-            for alt in cols[8].split('|').filter(|a| !a.is_empty()) {
+            for alt in split_byte(cols[8], b'|').filter(|a| !a.is_empty()) {
                 add(alt, MatchKind::AltName);
             }
-            for dem in cols[9].split('|').filter(|d| !d.is_empty()) {
+            for dem in split_byte(cols[9], b'|').filter(|d| !d.is_empty()) {
                 add(dem, MatchKind::Demonym);
             }
             if feature == Feature::Country {
@@ -313,6 +313,26 @@ impl Gazetteer {
     }
 }
 
+/// `text.split(sep)` for an ASCII separator. The fields of the gazetteer
+/// are short, and a plain byte scan beats the memchr set-up per field.
+fn split_byte(text: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == sep) {
+            // Splitting at an ASCII byte keeps both sides valid UTF-8.
+            Some(i) => {
+                rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 /// Generic words after a place name that name the same place.
 const SUFFIXES: &[&str] =
     &[" province", " governorate", " region", " city", " state", " district", " county", " prefecture"];
@@ -336,47 +356,88 @@ fn normalize(name: &str) -> String {
 /// or `None` (and `out` unchanged) for an empty key.
 fn normalize_into(name: &str, out: &mut String) -> Option<(usize, usize)> {
     let base = out.len();
-    let mut space = false;
-    for c in name.chars() {
-        if c.is_whitespace() {
-            space = out.len() > base;
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        if c.is_ascii() {
-            // Most names are ASCII: no case-mapping tables, nothing to fold.
-            match c {
-                '`' => out.push('\''),
-                _ => out.push(c.to_ascii_lowercase()),
+    if is_plain_ascii(name) {
+        // Nothing to collapse, fold or unify: lowercasing is all there is.
+        out.push_str(name);
+        out[base..].make_ascii_lowercase();
+    } else if name.is_ascii() {
+        // Most names: no UTF-8 decoding, no case-mapping tables, nothing to
+        // fold; the same steps as the general loop below.
+        out.reserve(name.len());
+        let mut space = false;
+        for b in name.bytes() {
+            if char::from(b).is_whitespace() {
+                space = out.len() > base;
+                continue;
             }
-            continue;
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(if b == b'`' { '\'' } else { char::from(b.to_ascii_lowercase()) });
         }
-        for l in c.to_lowercase() {
-            match l {
-                '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
-                _ => match fold_char(l) {
-                    Some(folded) => out.push_str(folded),
-                    None => out.push(l),
-                },
+    } else {
+        let mut space = false;
+        for c in name.chars() {
+            if c.is_whitespace() {
+                space = out.len() > base;
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            if c.is_ascii() {
+                out.push(if c == '`' { '\'' } else { c.to_ascii_lowercase() });
+                continue;
+            }
+            for l in c.to_lowercase() {
+                match l {
+                    '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
+                    _ => match fold_char(l) {
+                        Some(folded) => out.push_str(folded),
+                        None => out.push(l),
+                    },
+                }
             }
         }
     }
-    let full = &out[base..];
-    let mut s = full;
-    s = s.strip_prefix("the ").unwrap_or(s);
-    s = s.strip_suffix("'s").unwrap_or(s);
-    s = s.strip_suffix('\'').unwrap_or(s);
-    s = s.trim();
-    if s.is_empty() {
+    // Only single ' ' can separate words in `out` here (input whitespace is
+    // dropped, and folds and lowercase letters are not whitespace), so the
+    // strips and the trim work on bytes.
+    let key = out.as_bytes();
+    let mut start = base;
+    let mut end = key.len();
+    if key[start..end].starts_with(b"the ") {
+        start += 4;
+    }
+    if key[start..end].ends_with(b"'s") {
+        end -= 2;
+    }
+    if key[start..end].ends_with(b"'") {
+        end -= 1;
+    }
+    while start < end && key[start] == b' ' {
+        start += 1;
+    }
+    while start < end && key[end - 1] == b' ' {
+        end -= 1;
+    }
+    if start == end {
         out.truncate(base);
         return None;
     }
-    // `s` is a subslice of `full`, which starts at `base`.
-    let start = base + (s.as_ptr() as usize - full.as_ptr() as usize);
-    Some((start, start + s.len()))
+    Some((start, end))
+}
+
+/// Printable ASCII without backticks, with single spaces between words and
+/// none at the ends: names [`normalize_into`] only has to lowercase.
+fn is_plain_ascii(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && b.iter().all(|&c| (b' '..=b'~').contains(&c) && c != b'`')
+        && !b.windows(2).any(|w| w == b"  ")
 }
 
 /// A lowercase Latin letter without its diacritic; `None` for a char that
