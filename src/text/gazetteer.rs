@@ -24,6 +24,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use super::keywords::is_stopword;
 use super::lexicon;
 use super::tokenize::{Token, TokenKind};
@@ -80,14 +82,14 @@ pub enum MatchKind {
     Demonym,
 }
 
-/// One gazetteer entry as stored.
+/// One gazetteer entry as stored; the strings borrow the decompressed file.
 #[derive(Debug)]
 struct Record {
     geonameid: u32,
     feature: Feature,
-    name: String,
-    country: String,
-    admin1: String,
+    name: &'static str,
+    country: &'static str,
+    admin1: &'static str,
     lat: f32,
     lon: f32,
     population: u64,
@@ -128,33 +130,62 @@ pub struct PlaceQuery<'a> {
 }
 
 /// The parsed gazetteer with its name index.
+///
+/// Built once per process. The decompressed file and the folded names are
+/// each kept in one leaked string that records and index keys borrow, so the
+/// load makes a handful of allocations instead of several per row.
 struct Gazetteer {
     records: Vec<Record>,
-    /// Folded name -> (record index, how it matched).
-    index: HashMap<String, Vec<(u32, MatchKind)>>,
+    /// Folded name -> range of `postings` holding its candidates.
+    index: FxHashMap<&'static str, (u32, u32)>,
+    /// (record index, how it matched), grouped by name, each group in file
+    /// order.
+    postings: Vec<(u32, MatchKind)>,
     /// ISO country code -> record index of the country.
-    countries: HashMap<String, u32>,
+    countries: FxHashMap<&'static str, u32>,
 }
 
 fn gazetteer() -> &'static Gazetteer {
     static CELL: OnceLock<Gazetteer> = OnceLock::new();
     CELL.get_or_init(|| {
-        let mut text = String::new();
+        // The gzip trailer holds the uncompressed size (mod 2^32): reserve it
+        // so that decompression never reallocates.
+        let size = GAZETTEER_GZ
+            .get(GAZETTEER_GZ.len().saturating_sub(4)..)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, u32::from_le_bytes);
+        let mut text = String::with_capacity(size as usize);
         // A corrupt embedded file is a build defect; degrade to an empty
         // gazetteer rather than panic in a worker.
-        if flate2::read::GzDecoder::new(GAZETTEER_GZ).read_to_string(&mut text).is_err() {
+        if flate2::bufread::GzDecoder::new(GAZETTEER_GZ).read_to_string(&mut text).is_err() {
             text.clear();
         }
-        Gazetteer::parse(&text)
+        Gazetteer::parse(text.leak())
     })
 }
 
+/// A folded name of a record before the index is built: its byte range in
+/// the key arena, the record and how it matched.
+struct RawPosting {
+    key: (u32, u32),
+    idx: u32,
+    kind: MatchKind,
+}
+
 impl Gazetteer {
-    fn parse(text: &str) -> Self {
-        let mut g = Gazetteer { records: Vec::new(), index: HashMap::new(), countries: HashMap::new() };
+    fn parse(text: &'static str) -> Self {
+        let mut records = Vec::with_capacity(text.len() / 48);
+        let mut countries = FxHashMap::default();
+        let mut keys = String::with_capacity(text.len() / 2);
+        let mut raw: Vec<RawPosting> = Vec::with_capacity(text.len() / 24);
         for line in text.lines() {
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() < 10 {
+            let mut cols = [""; 10];
+            let mut n = 0;
+            for (slot, col) in cols.iter_mut().zip(split_byte(line, b'\t')) {
+                *slot = col;
+                n += 1;
+            }
+            if n < cols.len() {
                 continue;
             }
             let feature = match cols[1] {
@@ -169,51 +200,96 @@ impl Gazetteer {
             else {
                 continue;
             };
-            let idx = g.records.len() as u32;
-            g.add_key(cols[2], idx, MatchKind::Name);
-            for alt in cols[8].split('|').filter(|a| !a.is_empty()) {
-                g.add_key(alt, idx, MatchKind::AltName);
+            let idx = records.len() as u32;
+            let first = raw.len();
+            let mut add = |name: &str, kind: MatchKind| {
+                let Some((s, e)) = normalize_into(name, &mut keys) else {
+                    return;
+                };
+                // A name is listed once per record, with its first kind.
+                let key = &keys[s..e];
+                if raw[first..].iter().any(|p| &keys[p.key.0 as usize..p.key.1 as usize] == key) {
+                    return;
+                }
+                raw.push(RawPosting { key: (s as u32, e as u32), idx, kind });
+            };
+            add(cols[2], MatchKind::Name);
+            for alt in split_byte(cols[8], b'|').filter(|a| !a.is_empty()) {
+                add(alt, MatchKind::AltName);
             }
-            for dem in cols[9].split('|').filter(|d| !d.is_empty()) {
-                g.add_key(dem, idx, MatchKind::Demonym);
+            for dem in split_byte(cols[9], b'|').filter(|d| !d.is_empty()) {
+                add(dem, MatchKind::Demonym);
             }
             if feature == Feature::Country {
-                g.countries.insert(cols[3].to_string(), idx);
+                countries.insert(cols[3], idx);
             }
-            g.records.push(Record {
+            records.push(Record {
                 geonameid,
                 feature,
-                name: cols[2].to_string(),
-                country: cols[3].to_string(),
-                admin1: cols[4].to_string(),
+                name: cols[2],
+                country: cols[3],
+                admin1: cols[4],
                 lat,
                 lon,
                 population,
             });
         }
-        g
+        let keys: &'static str = keys.leak();
+
+        // Number the distinct names in order of first appearance, count their
+        // postings, then place each group contiguously (a stable counting
+        // sort keeps every group in file order).
+        // The value is the name's number until the groups are laid out, then
+        // its range of `postings`.
+        let mut index: FxHashMap<&'static str, (u32, u32)> = FxHashMap::default();
+        index.reserve(raw.len());
+        let mut counts: Vec<u32> = Vec::new();
+        let key_ids: Vec<u32> = raw
+            .iter()
+            .map(|p| {
+                let key = &keys[p.key.0 as usize..p.key.1 as usize];
+                let next = counts.len() as u32;
+                let id = index.entry(key).or_insert((next, 0)).0;
+                if id == next {
+                    counts.push(0);
+                }
+                counts[id as usize] += 1;
+                id
+            })
+            .collect();
+        let mut starts: Vec<u32> = Vec::with_capacity(counts.len());
+        let mut total = 0u32;
+        for c in &counts {
+            starts.push(total);
+            total += c;
+        }
+        for range in index.values_mut() {
+            let id = range.0 as usize;
+            *range = (starts[id], starts[id] + counts[id]);
+        }
+        let mut postings = vec![(0u32, MatchKind::Name); raw.len()];
+        for (p, &id) in raw.iter().zip(&key_ids) {
+            let slot = &mut starts[id as usize];
+            postings[*slot as usize] = (p.idx, p.kind);
+            *slot += 1;
+        }
+        Gazetteer { records, index, postings, countries }
     }
 
-    fn add_key(&mut self, name: &str, idx: u32, kind: MatchKind) {
-        let key = normalize(name);
-        if key.is_empty() {
-            return;
-        }
-        let list = self.index.entry(key).or_default();
-        if !list.iter().any(|(i, _)| *i == idx) {
-            list.push((idx, kind));
-        }
+    fn list(&self, key: &str) -> Option<&[(u32, MatchKind)]> {
+        let &(start, end) = self.index.get(key)?;
+        self.postings.get(start as usize..end as usize)
     }
 
     fn candidates(&self, text: &str) -> &[(u32, MatchKind)] {
         let key = normalize(text);
-        if let Some(list) = self.index.get(&key) {
+        if let Some(list) = self.list(&key) {
             return list;
         }
         // "Idlib province", "Aleppo city", "Texas state": try the bare name.
         for suffix in SUFFIXES {
             if let Some(stem) = key.strip_suffix(suffix) {
-                if let Some(list) = self.index.get(stem.trim_end()) {
+                if let Some(list) = self.list(stem.trim_end()) {
                     return list;
                 }
             }
@@ -225,16 +301,36 @@ impl Gazetteer {
         let r = self.records.get(idx as usize)?;
         Some(Place {
             geonameid: r.geonameid,
-            name: &r.name,
+            name: r.name,
             feature: r.feature,
-            country: &r.country,
-            admin1: &r.admin1,
+            country: r.country,
+            admin1: r.admin1,
             lat: r.lat,
             lon: r.lon,
             population: r.population,
             matched,
         })
     }
+}
+
+/// `text.split(sep)` for an ASCII separator. The fields of the gazetteer
+/// are short, and a plain byte scan beats the memchr set-up per field.
+fn split_byte(text: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == sep) {
+            // Splitting at an ASCII byte keeps both sides valid UTF-8.
+            Some(i) => {
+                rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 /// Generic words after a place name that name the same place.
@@ -246,31 +342,102 @@ const SUFFIXES: &[&str] =
 /// gazetteer names and queries are matched on.
 fn normalize(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
-    let mut space = false;
-    for c in name.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
+    match normalize_into(name, &mut out) {
+        Some((start, end)) => {
+            out.truncate(end);
+            out.drain(..start);
+            out
         }
-        if space {
-            out.push(' ');
-            space = false;
+        None => String::new(),
+    }
+}
+
+/// [`normalize`] appending to `out`: returns the key's byte range in `out`,
+/// or `None` (and `out` unchanged) for an empty key.
+fn normalize_into(name: &str, out: &mut String) -> Option<(usize, usize)> {
+    let base = out.len();
+    if is_plain_ascii(name) {
+        // Nothing to collapse, fold or unify: lowercasing is all there is.
+        out.push_str(name);
+        out[base..].make_ascii_lowercase();
+    } else if name.is_ascii() {
+        // Most names: no UTF-8 decoding, no case-mapping tables, nothing to
+        // fold; the same steps as the general loop below.
+        out.reserve(name.len());
+        let mut space = false;
+        for b in name.bytes() {
+            if char::from(b).is_whitespace() {
+                space = out.len() > base;
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(if b == b'`' { '\'' } else { char::from(b.to_ascii_lowercase()) });
         }
-        for l in c.to_lowercase() {
-            match l {
-                '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
-                _ => match fold_char(l) {
-                    Some(folded) => out.push_str(folded),
-                    None => out.push(l),
-                },
+    } else {
+        let mut space = false;
+        for c in name.chars() {
+            if c.is_whitespace() {
+                space = out.len() > base;
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            if c.is_ascii() {
+                out.push(if c == '`' { '\'' } else { c.to_ascii_lowercase() });
+                continue;
+            }
+            for l in c.to_lowercase() {
+                match l {
+                    '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
+                    _ => match fold_char(l) {
+                        Some(folded) => out.push_str(folded),
+                        None => out.push(l),
+                    },
+                }
             }
         }
     }
-    let mut s = out.as_str();
-    s = s.strip_prefix("the ").unwrap_or(s);
-    s = s.strip_suffix("'s").unwrap_or(s);
-    s = s.strip_suffix('\'').unwrap_or(s);
-    s.trim().to_string()
+    // Only single ' ' can separate words in `out` here (input whitespace is
+    // dropped, and folds and lowercase letters are not whitespace), so the
+    // strips and the trim work on bytes.
+    let key = out.as_bytes();
+    let mut start = base;
+    let mut end = key.len();
+    if key[start..end].starts_with(b"the ") {
+        start += 4;
+    }
+    if key[start..end].ends_with(b"'s") {
+        end -= 2;
+    }
+    if key[start..end].ends_with(b"'") {
+        end -= 1;
+    }
+    while start < end && key[start] == b' ' {
+        start += 1;
+    }
+    while start < end && key[end - 1] == b' ' {
+        end -= 1;
+    }
+    if start == end {
+        out.truncate(base);
+        return None;
+    }
+    Some((start, end))
+}
+
+/// Printable ASCII without backticks, with single spaces between words and
+/// none at the ends: names [`normalize_into`] only has to lowercase.
+fn is_plain_ascii(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && b.iter().all(|&c| (b' '..=b'~').contains(&c) && c != b'`')
+        && !b.windows(2).any(|w| w == b"  ")
 }
 
 /// A lowercase Latin letter without its diacritic; `None` for a char that
@@ -367,11 +534,11 @@ pub fn geocode(names: &[PlaceQuery]) -> Vec<Option<Place>> {
                 let Some(r) = g.records.get(*idx as usize) else {
                     continue;
                 };
-                if !countries.contains(&r.country.as_str()) {
-                    countries.push(&r.country);
+                if !countries.contains(&r.country) {
+                    countries.push(r.country);
                 }
                 if r.feature == Feature::Admin1 && *kind == MatchKind::Name {
-                    states.push(&r.admin1);
+                    states.push(r.admin1);
                 }
             }
             let share = q.weight.max(0.0) / countries.len().max(1) as f32;
@@ -409,8 +576,8 @@ pub fn geocode(names: &[PlaceQuery]) -> Vec<Option<Place>> {
                     continue;
                 };
                 let mut score = (1.0 + r.population as f32).ln();
-                score += COUNTRY_CONTEXT_BONUS * ctx(&r.country) / max_ctx;
-                if r.feature.is_city() && r.country == "US" && state_ctx(&r.admin1) {
+                score += COUNTRY_CONTEXT_BONUS * ctx(r.country) / max_ctx;
+                if r.feature.is_city() && r.country == "US" && state_ctx(r.admin1) {
                     score += STATE_CONTEXT_BONUS;
                 }
                 score += match r.feature {
@@ -728,7 +895,7 @@ fn judge(g: &Gazetteer, span: &str, n: usize, prev: Option<&str>, person_context
     let locative = prev.is_some_and(|p| {
         matches!(p, "in" | "at" | "from" | "near" | "to" | "outside" | "around" | "across" | "of" | "into")
     });
-    let list = g.index.get(&normalize(span)).map_or(&[][..], Vec::as_slice);
+    let list = g.list(&normalize(span)).unwrap_or_default();
     let mut verdict = Verdict::No;
     for &(idx, kind) in list {
         let Some(r) = g.records.get(idx as usize) else {

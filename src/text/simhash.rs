@@ -55,21 +55,67 @@ pub fn simhash_with(text: &str, shingle: usize) -> u64 {
     if words.is_empty() {
         return 0;
     }
-    let mut votes = [0i32; 64];
-    let mut add = |h: u64| {
-        // Branch-free so the loop vectorises: +1 for a set bit, -1 otherwise.
-        for (bit, vote) in votes.iter_mut().enumerate() {
-            *vote += ((h >> bit) & 1) as i32 * 2 - 1;
-        }
-    };
+    let mut votes = BitVotes::default();
     if words.len() <= shingle {
-        add(combine(&words));
+        votes.add(combine(&words));
     } else {
         for window in words.windows(shingle) {
-            add(combine(window));
+            votes.add(combine(window));
         }
     }
-    votes.iter().enumerate().filter(|(_, v)| **v > 0).fold(0u64, |acc, (bit, _)| acc | 1 << bit)
+    votes.fingerprint()
+}
+
+/// Per-bit counts of set bits over a stream of hashes, eight bits at a time:
+/// lane `k` (byte `k`) of `lanes[j]` counts bit `8 * k + j`. Bit `b` of the
+/// fingerprint is set when more hashes have it set than clear, i.e. when the
+/// +1/-1 votes sum to a positive number.
+struct BitVotes {
+    lanes: [u64; 8],
+    /// Hashes in `lanes` since the last flush; a byte lane holds at most 255.
+    pending: u32,
+    counts: [u32; 64],
+    total: u64,
+}
+
+impl Default for BitVotes {
+    fn default() -> Self {
+        BitVotes { lanes: [0; 8], pending: 0, counts: [0; 64], total: 0 }
+    }
+}
+
+impl BitVotes {
+    const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+
+    fn add(&mut self, h: u64) {
+        for (j, lane) in self.lanes.iter_mut().enumerate() {
+            *lane += (h >> j) & Self::LOW_BITS;
+        }
+        self.total += 1;
+        self.pending += 1;
+        if self.pending == 255 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (j, lane) in self.lanes.iter_mut().enumerate() {
+            for k in 0..8 {
+                self.counts[8 * k + j] += ((*lane >> (8 * k)) & 0xff) as u32;
+            }
+            *lane = 0;
+        }
+        self.pending = 0;
+    }
+
+    fn fingerprint(mut self) -> u64 {
+        self.flush();
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| 2 * u64::from(c) > self.total)
+            .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
+    }
 }
 
 /// Hamming distance between two fingerprints.
@@ -435,6 +481,41 @@ mod tests {
         let a = simhash(STORY);
         assert!(distance(a, simhash(&edited)) < distance(a, simhash(OTHER)));
         assert!(distance(a, simhash(OTHER)) > MAX_SUPPORTED_DISTANCE);
+    }
+
+    /// The plain +1/-1 vote per bit that [`BitVotes`] must agree with.
+    fn reference_fingerprint(hashes: &[u64]) -> u64 {
+        let mut votes = [0i64; 64];
+        for h in hashes {
+            for (bit, vote) in votes.iter_mut().enumerate() {
+                *vote += if (h >> bit) & 1 == 1 { 1 } else { -1 };
+            }
+        }
+        votes.iter().enumerate().filter(|(_, v)| **v > 0).fold(0, |acc, (bit, _)| acc | 1 << bit)
+    }
+
+    #[test]
+    fn bit_votes_match_a_plain_vote_count() {
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            seed = mix(seed.wrapping_add(0x9e37_79b9_7f4a_7c15));
+            seed
+        };
+        // Around the 255-hash flush, ties, skewed bits and long streams.
+        for n in [1usize, 2, 3, 7, 64, 254, 255, 256, 509, 510, 511, 1000, 5000] {
+            for skew in [0u64, 0x00ff_00ff_00ff_00ff, u64::MAX] {
+                let hashes: Vec<u64> =
+                    (0..n).map(|i| if i % 3 == 0 { next() | skew } else { next() & !(skew >> 1) }).collect();
+                let mut votes = BitVotes::default();
+                hashes.iter().for_each(|&h| votes.add(h));
+                assert_eq!(votes.fingerprint(), reference_fingerprint(&hashes), "n={n} skew={skew:x}");
+            }
+        }
+        // Exact ties leave the bit clear.
+        let mut votes = BitVotes::default();
+        votes.add(u64::MAX);
+        votes.add(0);
+        assert_eq!(votes.fingerprint(), 0);
     }
 
     #[test]
