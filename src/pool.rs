@@ -18,7 +18,7 @@ type Job = Box<dyn FnOnce() + Send>;
 
 /// The worker threads; they end when the pool is dropped.
 pub struct WorkerPool {
-    jobs: Mutex<mpsc::Sender<Job>>,
+    jobs: mpsc::Sender<Job>,
 }
 
 /// The job could not run: its worker panicked outside the stages' own guards, or the pool's
@@ -51,7 +51,7 @@ impl WorkerPool {
                 }
             })?;
         }
-        Ok(WorkerPool { jobs: Mutex::new(jobs) })
+        Ok(WorkerPool { jobs })
     }
 
     /// Runs `work` on a worker thread and waits for its result without blocking the runtime.
@@ -68,7 +68,7 @@ impl WorkerPool {
             // The receiver is gone only if the caller stopped waiting; nothing to tell then.
             let _ = answer.send(work());
         });
-        self.jobs.lock().map_err(|_| WorkerLost)?.send(job).map_err(|_| WorkerLost)?;
+        self.jobs.send(job).map_err(|_| WorkerLost)?;
         result.await.map_err(|_| WorkerLost)
     }
 }

@@ -647,25 +647,10 @@ fn repeat_key(t: &str) -> String {
     String::from_utf8(key).unwrap_or_default()
 }
 
-/// Hashes the repetition keys with xxh3: SipHash's resistance to chosen keys buys nothing for
-/// one document's own paragraphs.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// Classifies every paragraph of `text` as body or boilerplate.
 pub fn classify(text: &str) -> Vec<Paragraph> {
-    let mut seen: std::collections::HashSet<String, std::hash::BuildHasherDefault<KeyHasher>> =
-        std::collections::HashSet::default();
+    // A fast hash: SipHash's resistance to chosen keys buys nothing for one page's paragraphs.
+    let mut seen = rustc_hash::FxHashSet::<String>::default();
     split_paragraphs(text)
         .into_iter()
         .map(|range| {

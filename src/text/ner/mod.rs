@@ -16,10 +16,10 @@ pub mod tags;
 pub mod train;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::text::tokenize::Token;
 use features::{neighbour_features, own_features, Extractor, TokInfo, NEIGHBOURS};
@@ -85,49 +85,13 @@ struct WordRows {
     as_neighbour: [[i32; ROW]; NEIGHBOURS.len()],
 }
 
-/// A hasher for short strings (words): multiply-rotate over 8-byte chunks, far cheaper
-/// than SipHash; the keys are the document's own words, not attacker-chosen table keys
-/// that matter beyond speed.
-#[derive(Default, Clone, Copy)]
-struct WordHasher(u64);
-
-impl WordHasher {
-    #[inline]
-    fn add(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517C_C1B7_2722_0A95);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(c);
-            self.add(u64::from_le_bytes(a));
-        }
-        let rest = chunks.remainder();
-        let mut a = [0u8; 8];
-        a[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(a) ^ ((rest.len() as u64) << 59));
-    }
-    #[inline]
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-}
-
 /// A reusable tagger over one model: holds the buffers a document needs and the summed
 /// rows of the words it has seen.
 pub struct Tagger<'m> {
     model: &'m Model,
     extractor: Extractor,
     /// Word -> index in `rows`.
-    word_index: HashMap<Box<str>, u32, BuildHasherDefault<WordHasher>>,
+    word_index: FxHashMap<Box<str>, u32>,
     rows: Vec<WordRows>,
     /// What a neighbour past the sentence's edge contributes, per offset.
     edge_rows: [[i32; ROW]; NEIGHBOURS.len()],
@@ -152,7 +116,7 @@ impl<'m> Tagger<'m> {
         Tagger {
             model,
             extractor: Extractor::new(model.bits),
-            word_index: HashMap::default(),
+            word_index: FxHashMap::default(),
             rows: Vec::new(),
             edge_rows,
             word_ids: Vec::new(),
