@@ -155,37 +155,23 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
     ScriptVerdict::Shared(SharedScript { script: best_shared, letters: shared_count })
 }
 
-/// The n-gram table, parsed once.
+/// The n-gram table, read in place from the bytes compiled into the binary:
+/// opening it only checks the section sizes, so a process that scores a
+/// handful of documents pays nothing for the 400,000 n-grams it never meets
+/// (per-thread [`ScoredTrigrams`] caches the rows that are met).
 pub(super) struct Model {
     /// The code of each table language.
     codes: Vec<&'static str>,
     /// Table indices of the languages of each shared script, in the order
     /// of [`Shared`].
     candidates: [Vec<usize>; 4],
+    /// The n-gram keys as little-endian u64, sorted ascending.
+    keys: &'static [u8],
+    /// Per key, then one more, the little-endian u32 start of its postings.
+    offsets: &'static [u8],
     /// Pairs of (language index, quantised negative log-probability).
     postings: &'static [u8],
-    /// Open-addressing hash table of the n-grams, the key and its postings
-    /// range side by side so that a lookup touches one cache line.
-    slots: Vec<Slot>,
-    slot_bits: u32,
-    /// One row per bigram `ab`, one byte per language: the score of `ab`,
-    /// else of `a`, else [`UNSEEN`]. A trigram starts from its prefix's row
-    /// and corrects the few languages that have the trigram itself.
-    rows: Vec<u8>,
 }
-
-/// One entry of the n-gram hash table; `end == 0` marks an empty slot (no
-/// n-gram has an empty postings list).
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    key: u64,
-    start: u32,
-    end: u32,
-    /// For a bigram, the index of its row in [`Model::rows`]; else `NO_ROW`.
-    row: u32,
-}
-
-const NO_ROW: u32 = u32::MAX;
 
 static MODEL: LazyLock<Option<Model>> = LazyLock::new(|| Model::parse(MODEL_BYTES));
 
@@ -208,55 +194,19 @@ impl Model {
             codes.push(*SUPPORTED.iter().find(|supported| **supported == code)?);
         }
         let count = reader.u32()? as usize;
-        let keys = (0..count).map(|_| reader.u64()).collect::<Option<Vec<_>>>()?;
+        let keys = reader.take(count.checked_mul(8)?)?;
         let postings_count = reader.u32()? as usize;
-        let offsets = (0..=count).map(|_| reader.u32()).collect::<Option<Vec<_>>>()?;
+        let offsets = reader.take(count.checked_add(1)?.checked_mul(4)?)?;
         let postings = reader.take(postings_count.checked_mul(2)?)?;
-        if offsets.last().copied() != Some(postings_count as u32)
-            || offsets.windows(2).any(|pair| pair[0] > pair[1])
-            || postings.chunks(2).any(|pair| usize::from(pair[0]) >= codes.len())
-        {
+        // Offsets out of order or language indices out of range are caught
+        // where they are read (an empty or skipped posting), not here.
+        if read_u32(offsets, count) != Some(postings_count as u32) {
             return None;
-        }
-        // A load factor between 0.5 and 0.8 keeps probe chains short.
-        let slot_bits = (count.max(1) * 5 / 4).next_power_of_two().trailing_zeros();
-        let mut slots = vec![Slot::default(); 1 << slot_bits];
-        let mask = slots.len() - 1;
-        for (index, key) in keys.iter().enumerate() {
-            let (start, end) = (offsets[index], offsets[index + 1]);
-            if start == end {
-                return None;
-            }
-            let mut slot = hash(*key, slot_bits);
-            while slots[slot].end != 0 {
-                slot = (slot + 1) & mask;
-            }
-            slots[slot] = Slot { key: *key, start, end, row: NO_ROW };
         }
         let candidates = [Shared::Latin, Shared::Cyrillic, Shared::Arabic, Shared::Devanagari].map(|script| {
             languages_of(script).iter().filter_map(|code| codes.iter().position(|known| known == code)).collect()
         });
-        let mut model = Model { codes, candidates, postings, slots, slot_bits, rows: Vec::new() };
-        model.build_rows();
-        Some(model)
-    }
-
-    /// Fills [`Model::rows`] and the `row` of every bigram slot.
-    fn build_rows(&mut self) {
-        let languages = self.codes.len();
-        let mut rows = Vec::new();
-        let mut row = vec![0u8; languages];
-        for index in 0..self.slots.len() {
-            let slot = self.slots[index];
-            let is_bigram = slot.end != 0 && slot.key >> 42 == 0 && slot.key >> 21 != 0;
-            if !is_bigram || rows.len() / languages.max(1) >= NO_ROW as usize {
-                continue;
-            }
-            self.back_off_row(slot.key, &mut row);
-            self.slots[index].row = (rows.len() / languages) as u32;
-            rows.extend_from_slice(&row);
-        }
-        self.rows = rows;
+        Some(Model { codes, candidates, keys, offsets, postings })
     }
 
     /// Writes into `row` the score per language of `bigram` backing off to
@@ -270,17 +220,6 @@ impl Model {
                 }
             }
         }
-    }
-
-    /// The row of a bigram, if the table has the bigram.
-    fn row(&self, bigram: u64) -> Option<&[u8]> {
-        let slot = self.slot(bigram)?;
-        if slot.row == NO_ROW {
-            return None;
-        }
-        let languages = self.codes.len();
-        let start = slot.row as usize * languages;
-        self.rows.get(start..start + languages)
     }
 
     /// The code of each table language, by table index.
@@ -297,24 +236,41 @@ impl Model {
     /// highest), pairs of (language index, score in steps); empty when no
     /// language has it.
     pub(super) fn postings(&self, key: u64) -> &[u8] {
-        self.slot(key).and_then(|slot| self.postings.get(slot.start as usize * 2..slot.end as usize * 2)).unwrap_or(&[])
+        self.index_of(key)
+            .and_then(|index| {
+                let start = read_u32(self.offsets, index)? as usize;
+                let end = read_u32(self.offsets, index + 1)? as usize;
+                self.postings.get(start.checked_mul(2)?..end.checked_mul(2)?)
+            })
+            .unwrap_or(&[])
     }
 
-    /// The table entry of an n-gram.
-    fn slot(&self, key: u64) -> Option<&Slot> {
-        let mask = self.slots.len() - 1;
-        let mut slot = hash(key, self.slot_bits);
-        loop {
-            let entry = self.slots.get(slot)?;
-            if entry.end == 0 {
-                return None;
+    /// The position of `key` among the sorted keys, by binary search.
+    fn index_of(&self, key: u64) -> Option<usize> {
+        let (mut low, mut high) = (0, self.keys.len() / 8);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let found = read_u64(self.keys, middle)?;
+            match found.cmp(&key) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(middle),
             }
-            if entry.key == key {
-                return Some(entry);
-            }
-            slot = (slot + 1) & mask;
         }
+        None
     }
+}
+
+/// The `index`-th little-endian u32 of `bytes`.
+fn read_u32(bytes: &[u8], index: usize) -> Option<u32> {
+    let at = index.checked_mul(4)?;
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The `index`-th little-endian u64 of `bytes`.
+fn read_u64(bytes: &[u8], index: usize) -> Option<u64> {
+    let at = index.checked_mul(8)?;
+    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
 }
 
 fn hash(key: u64, bits: u32) -> usize {
@@ -335,10 +291,6 @@ impl Reader {
 
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 }
 
@@ -431,8 +383,6 @@ struct ScoredTrigrams {
     /// trigram, else of its bigram prefix, else of its first character,
     /// else [`UNSEEN`].
     rows: Vec<u8>,
-    /// Scratch row for a bigram outside the table.
-    fallback: Vec<u8>,
     len: usize,
 }
 
@@ -446,7 +396,6 @@ thread_local! {
             keys: Vec::new(),
             index: Vec::new(),
             rows: Vec::new(),
-            fallback: Vec::new(),
             len: 0,
         })
     };
@@ -476,15 +425,9 @@ impl ScoredTrigrams {
         // Lingua's back-off: the trigram's score where a language has it,
         // else its bigram prefix's, else its first character's.
         let start = self.rows.len();
-        match model.row(trigram >> 21) {
-            Some(row) => self.rows.extend_from_slice(row),
-            None => {
-                self.fallback.resize(languages, 0);
-                model.back_off_row(trigram >> 21, &mut self.fallback);
-                self.rows.extend_from_slice(&self.fallback);
-            }
-        }
+        self.rows.resize(start + languages, 0);
         let row = &mut self.rows[start..];
+        model.back_off_row(trigram >> 21, row);
         for pair in model.postings(trigram).chunks_exact(2) {
             if let Some(score) = row.get_mut(usize::from(pair[0])) {
                 *score = pair[1];
