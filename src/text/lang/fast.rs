@@ -188,6 +188,9 @@ impl Model {
             return None;
         }
         let languages = reader.u32()? as usize;
+        if languages > LANES {
+            return None;
+        }
         let mut codes = Vec::with_capacity(languages);
         for _ in 0..languages {
             let code = std::str::from_utf8(reader.take(2)?).ok()?;
@@ -306,7 +309,9 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
 pub(super) fn by_trigrams_until(text: &str, shared: &SharedScript, settled: f32) -> Option<Detection> {
     let model = MODEL.as_ref()?;
     let candidates = model.candidates.get(shared.script as usize)?;
-    let mut totals = vec![0u32; model.codes.len()];
+    let mut totals = [0u32; LANES];
+    // Sums since the last check, in u16: twice the lanes per vector addition.
+    let mut recent = [0u16; LANES];
     let mut window = [0u64; 3];
     let mut in_word = 0usize;
     let mut trigrams = 0u32;
@@ -324,19 +329,31 @@ pub(super) fn by_trigrams_until(text: &str, shared: &SharedScript, settled: f32)
             }
             trigrams += 1;
             let trigram = (((window[0] << 21) | window[1]) << 21) | window[2];
-            // Every language, candidate or not: a plain loop over the whole
-            // row compiles to a few vector additions.
-            for (total, score) in totals.iter_mut().zip(scored.row(model, trigram)) {
-                *total = total.wrapping_add(u32::from(*score));
+            // Every lane, candidate or not: a loop of fixed length over the
+            // whole row compiles to a few vector additions.
+            for (sum, score) in recent.iter_mut().zip(scored.row(model, trigram)) {
+                *sum += u16::from(*score);
             }
-            // Most texts are settled long before the sample ends.
-            if trigrams % CHECK_EVERY == 0 && margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
-                break;
+            if trigrams % CHECK_EVERY == 0 {
+                add_recent(&mut totals, &mut recent);
+                // Most texts are settled long before the sample ends.
+                if margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
+                    break;
+                }
             }
         }
     });
+    add_recent(&mut totals, &mut recent);
     let (best, margin) = margin(&totals, candidates, trigrams)?;
     Some(Detection { code: model.codes.get(best)?, confidence: 1.0 / (1.0 + (-margin).exp()) })
+}
+
+/// Moves the sums of the last trigrams into `totals`.
+fn add_recent(totals: &mut [u32; LANES], recent: &mut [u16; LANES]) {
+    for (total, sum) in totals.iter_mut().zip(recent.iter_mut()) {
+        *total += u32::from(*sum);
+        *sum = 0;
+    }
 }
 
 /// The characters of a text lowercased, as `text.chars().flat_map(char::to_lowercase)`
@@ -352,6 +369,7 @@ impl<'a> Lowercase<'a> {
         Lowercase { chars: text.chars(), pending: None }
     }
 
+    #[inline]
     fn next(&mut self) -> Option<char> {
         if let Some(pending) = &mut self.pending {
             if let Some(c) = pending.next() {
@@ -374,69 +392,68 @@ impl<'a> Lowercase<'a> {
 /// thousand trigrams over and over, and a row of final scores turns the
 /// scoring of a trigram into one vector addition.
 struct ScoredTrigrams {
-    /// Open-addressing table of trigram keys (0 = empty; no trigram of
-    /// letters packs to 0).
-    keys: Vec<u64>,
-    /// Row index of each key in `rows`.
-    index: Vec<u32>,
+    /// Open-addressing table of (trigram key, index of its row in `rows`);
+    /// key 0 = empty (no trigram of letters packs to 0).
+    slots: Vec<(u64, u32)>,
     /// One row per trigram, one byte per language: the score of the
     /// trigram, else of its bigram prefix, else of its first character,
-    /// else [`UNSEEN`].
-    rows: Vec<u8>,
-    len: usize,
+    /// else [`UNSEEN`]; 0 in the lanes past the table's languages.
+    rows: Vec<[u8; LANES]>,
 }
 
+/// Languages a row has room for: at least [`SUPPORTED`]'s, rounded up to
+/// whole 16-byte vectors; a table with more is refused.
+const LANES: usize = 80;
+
+// The u16 sums of [`by_trigrams_until`] cannot overflow between two checks.
+const _: () = assert!(CHECK_EVERY as usize * 255 <= u16::MAX as usize && SUPPORTED.len() <= LANES);
+
 /// Slots of [`ScoredTrigrams`]; it is emptied when half full, which bounds
-/// it to about 1.2 MB per thread.
+/// it to about 1.8 MB per thread.
 const SCORED_SLOT_BITS: u32 = 15;
 
 thread_local! {
     static SCORED_TRIGRAMS: std::cell::RefCell<ScoredTrigrams> = const {
-        std::cell::RefCell::new(ScoredTrigrams {
-            keys: Vec::new(),
-            index: Vec::new(),
-            rows: Vec::new(),
-            len: 0,
-        })
+        std::cell::RefCell::new(ScoredTrigrams { slots: Vec::new(), rows: Vec::new() })
     };
 }
 
 impl ScoredTrigrams {
     /// The row of final scores of `trigram`, computed on first sight.
-    fn row(&mut self, model: &Model, trigram: u64) -> &[u8] {
-        let languages = model.codes.len();
-        if self.keys.is_empty() || self.len >= (1 << SCORED_SLOT_BITS) / 2 {
-            self.keys.clear();
-            self.keys.resize(1 << SCORED_SLOT_BITS, 0);
-            self.index.clear();
-            self.index.resize(1 << SCORED_SLOT_BITS, 0);
+    fn row(&mut self, model: &Model, trigram: u64) -> &[u8; LANES] {
+        if self.slots.is_empty() || self.rows.len() >= (1 << SCORED_SLOT_BITS) / 2 {
+            self.slots.clear();
+            self.slots.resize(1 << SCORED_SLOT_BITS, (0, 0));
             self.rows.clear();
-            self.len = 0;
         }
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut slot = hash(trigram, SCORED_SLOT_BITS);
-        while self.keys[slot] != 0 {
-            if self.keys[slot] == trigram {
-                let start = self.index[slot] as usize * languages;
-                return &self.rows[start..start + languages];
+        let found = loop {
+            let (key, row) = self.slots[slot & mask];
+            if key == 0 {
+                break None;
+            }
+            if key == trigram {
+                break Some(row as usize);
             }
             slot = (slot + 1) & mask;
+        };
+        if let Some(index) = found.filter(|&index| index < self.rows.len()) {
+            return &self.rows[index];
         }
         // Lingua's back-off: the trigram's score where a language has it,
         // else its bigram prefix's, else its first character's.
-        let start = self.rows.len();
-        self.rows.resize(start + languages, 0);
-        let row = &mut self.rows[start..];
-        model.back_off_row(trigram >> 21, row);
+        let languages = model.codes.len().min(LANES);
+        let mut row = [0u8; LANES];
+        model.back_off_row(trigram >> 21, &mut row[..languages]);
         for pair in model.postings(trigram).chunks_exact(2) {
-            if let Some(score) = row.get_mut(usize::from(pair[0])) {
+            if let Some(score) = row[..languages].get_mut(usize::from(pair[0])) {
                 *score = pair[1];
             }
         }
-        self.keys[slot] = trigram;
-        self.index[slot] = self.len as u32;
-        self.len += 1;
-        &self.rows[start..]
+        self.slots[slot & mask] = (trigram, self.rows.len() as u32);
+        self.rows.push(row);
+        &self.rows[self.rows.len() - 1]
     }
 }
 
