@@ -155,18 +155,20 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
     ScriptVerdict::Shared(SharedScript { script: best_shared, letters: shared_count })
 }
 
-/// The n-gram table, read in place from the bytes compiled into the binary:
-/// opening it only checks the section sizes, so a process that scores a
-/// handful of documents pays nothing for the 400,000 n-grams it never meets
-/// (per-thread [`ScoredTrigrams`] caches the rows that are met).
+/// The n-gram table, read in place from the bytes compiled into the binary
+/// but for the keys, which are copied once into an array that the standard
+/// binary search runs on (about a million instructions): no hash table or
+/// per-bigram rows are built, so a process pays little for the 400,000
+/// n-grams it never meets (per-thread [`ScoredTrigrams`] caches the rows that
+/// are met).
 pub(super) struct Model {
     /// The code of each table language.
     codes: Vec<&'static str>,
     /// Table indices of the languages of each shared script, in the order
     /// of [`Shared`].
     candidates: [Vec<usize>; 4],
-    /// The n-gram keys as little-endian u64, sorted ascending.
-    keys: &'static [u8],
+    /// The n-gram keys, sorted ascending.
+    keys: Vec<u64>,
     /// Per key, then one more, the little-endian u32 start of its postings.
     offsets: &'static [u8],
     /// Pairs of (language index, quantised negative log-probability).
@@ -197,7 +199,11 @@ impl Model {
             codes.push(*SUPPORTED.iter().find(|supported| **supported == code)?);
         }
         let count = reader.u32()? as usize;
-        let keys = reader.take(count.checked_mul(8)?)?;
+        let keys: Vec<u64> = reader
+            .take(count.checked_mul(8)?)?
+            .chunks_exact(8)
+            .map(|bytes| bytes.try_into().map(u64::from_le_bytes).unwrap_or(u64::MAX))
+            .collect();
         let postings_count = reader.u32()? as usize;
         let offsets = reader.take(count.checked_add(1)?.checked_mul(4)?)?;
         let postings = reader.take(postings_count.checked_mul(2)?)?;
@@ -248,19 +254,9 @@ impl Model {
             .unwrap_or(&[])
     }
 
-    /// The position of `key` among the sorted keys, by binary search.
+    /// The position of `key` among the sorted keys.
     fn index_of(&self, key: u64) -> Option<usize> {
-        let (mut low, mut high) = (0, self.keys.len() / 8);
-        while low < high {
-            let middle = low + (high - low) / 2;
-            let found = read_u64(self.keys, middle)?;
-            match found.cmp(&key) {
-                std::cmp::Ordering::Less => low = middle + 1,
-                std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => return Some(middle),
-            }
-        }
-        None
+        self.keys.binary_search(&key).ok()
     }
 }
 
@@ -268,12 +264,6 @@ impl Model {
 fn read_u32(bytes: &[u8], index: usize) -> Option<u32> {
     let at = index.checked_mul(4)?;
     Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-}
-
-/// The `index`-th little-endian u64 of `bytes`.
-fn read_u64(bytes: &[u8], index: usize) -> Option<u64> {
-    let at = index.checked_mul(8)?;
-    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
 }
 
 fn hash(key: u64, bits: u32) -> usize {
