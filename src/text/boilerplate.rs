@@ -620,7 +620,25 @@ impl<'a> Lowered<'a> {
 /// What two paragraphs share when one repeats the other: the words lowercased, single spaced.
 fn repeat_key(t: &str) -> String {
     if !t.is_ascii() {
-        return t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        // `str::to_lowercase` differs from lowercasing char by char only for a capital sigma,
+        // whose lowercase depends on its neighbours.
+        if t.contains('Σ') {
+            return t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        }
+        let mut key = String::with_capacity(t.len());
+        for word in t.split_whitespace() {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            for c in word.chars() {
+                if c.is_ascii() {
+                    key.push(c.to_ascii_lowercase());
+                } else {
+                    key.extend(c.to_lowercase());
+                }
+            }
+        }
+        return key;
     }
     // ASCII whitespace as `char::is_whitespace` has it: tab to carriage return, and space.
     let is_space = |byte: u8| matches!(byte, b'\t'..=b'\r' | b' ');
@@ -808,6 +826,21 @@ mod tests {
         assert!(is_dateline("23.10.2018"));
         assert!(!is_dateline("Grenzwert der Richtlinie 2014/79/EU"));
         assert!(!is_dateline("Die Saison 2014"));
+    }
+
+    #[test]
+    fn repeat_key_is_the_lowercased_words_single_spaced() {
+        for t in [
+            "",
+            "  ",
+            "Plain ASCII  words\there",
+            "Zürich’s “Old Town”\u{a0}at  dawn",
+            "İstanbul ǅemal ΣΑΣ ΟΔΟΣ. Σ",
+            "\u{2003}Ünïcode\n\n TEXT ",
+            "ß ẞ ﬁ",
+        ] {
+            assert_eq!(repeat_key(t), t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(), "{t:?}");
+        }
     }
 
     #[test]
