@@ -113,31 +113,32 @@ impl Analysis {
     }
 
     /// Builds the output record, converting every byte offset to code points.
-    pub fn into_record(self) -> Record {
-        let map = OffsetMap::new(&self.text);
+    pub fn into_record(mut self) -> Record {
+        // The analysis is consumed: its strings move into the record rather than being copied.
+        let text = std::mem::take(&mut self.text);
+        let map = OffsetMap::new(&text);
         let words = self.word_count();
         let stats = Stats {
             words,
             sentences: self.sentences.len(),
             paragraphs: self.paragraphs.len(),
-            characters: map.chars(self.text.len()),
+            characters: map.chars(text.len()),
             reading_time_seconds: ((words * 60).div_ceil(WORDS_PER_MINUTE)) as u32,
         };
         let paragraphs = self.paragraphs.iter().map(|r| map.range(r)).collect();
         let sentences = self.sentences.iter().map(|r| map.range(r)).collect();
-        let entities: Vec<Entity> = self
-            .entities
-            .iter()
+        let entities: Vec<Entity> = std::mem::take(&mut self.entities)
+            .into_iter()
             .enumerate()
             .map(|(i, e)| Entity {
                 id: format!("E{}", i + 1),
                 kind: e.kind.to_string(),
                 subtype: e.subtype.map(str::to_string),
-                name: e.name.clone(),
-                roles: e.roles.clone(),
                 mentions: e.mentions.iter().map(|m| map.span(m)).collect(),
+                name: e.name,
+                roles: e.roles,
                 salience: e.salience,
-                geo: e.geo.clone(),
+                geo: e.geo,
                 tone: e.tone,
             })
             .collect();
@@ -157,9 +158,8 @@ impl Analysis {
                 }
             })
             .collect();
-        let dates = self
-            .dates
-            .iter()
+        let dates = std::mem::take(&mut self.dates)
+            .into_iter()
             .map(|d| {
                 let span = map.span(&(d.start..d.end));
                 DateMention {
@@ -167,13 +167,12 @@ impl Analysis {
                     end: span.end,
                     text: span.text,
                     kind: d.kind.as_str().to_string(),
-                    value: d.value.clone(),
+                    value: d.value,
                 }
             })
             .collect();
-        let amounts = self
-            .amounts
-            .iter()
+        let amounts = std::mem::take(&mut self.amounts)
+            .into_iter()
             .map(|a| {
                 let span = map.span(&(a.start..a.end));
                 let modifier = a.modifier.map(|m| m.as_str().to_string());
@@ -182,14 +181,15 @@ impl Analysis {
                     end: span.end,
                     text: span.text,
                     value: a.value,
-                    unit: a.unit.clone(),
+                    unit: a.unit,
                     approximate: modifier.as_deref() == Some("approximate"),
                     modifier,
                     count_of: a.count_of.map(|c| c.as_str().to_string()),
                 }
             })
             .collect();
-        let keywords = self.keywords.iter().map(|k| Keyword { text: k.text.clone(), score: k.score }).collect();
+        let keywords =
+            std::mem::take(&mut self.keywords).into_iter().map(|k| Keyword { text: k.text, score: k.score }).collect();
         let tone = self.tone.map(|t| Tone {
             score: t.score,
             positive: t.positive,
@@ -223,7 +223,7 @@ impl Analysis {
             removed: self.removed,
             stats,
             meta: self.meta,
-            text: self.text,
+            text,
             ..Record::default()
         }
     }
@@ -341,8 +341,11 @@ impl Stages {
         }
         let fingerprint = analysis.fingerprint;
         let record = analysis.into_record();
-        match serde_json::to_vec(&record) {
-            Ok(json) => Outcome::Written(Written { id: record.id, json, fingerprint }),
+        // Room for the whole line up front: the JSON is a few times the text's size, and growing
+        // the buffer step by step copies it over and over.
+        let mut json = Vec::with_capacity(record.text.len() * 4 + 4096);
+        match serde_json::to_writer(&mut json, &record) {
+            Ok(()) => Outcome::Written(Written { id: record.id, json, fingerprint }),
             Err(e) => fail(Some(record.id), "write", DocError::Read(e.to_string())),
         }
     }

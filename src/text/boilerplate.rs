@@ -424,14 +424,18 @@ pub(crate) fn is_dateline(t: &str) -> bool {
     if t.chars().count() > 70 {
         return false;
     }
+    let words = || {
+        t.split(|c: char| c.is_whitespace() || c == ',')
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+    };
+    // At most a fifth of the words may be other than date-like: counting them first lets most
+    // short paragraphs ("Share this article") stop at their first word.
+    let words_in_all = words().count();
     let mut date_like = 0;
     let mut total = 0;
     let mut has_anchor = false;
-    for w in t.split(|c: char| c.is_whitespace() || c == ',') {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        if w.is_empty() {
-            continue;
-        }
+    for w in words() {
         total += 1;
         let lw = w.to_lowercase();
         let numeric = w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '.' | '-'));
@@ -452,6 +456,8 @@ pub(crate) fn is_dateline(t: &str) -> bool {
             || DATE_WORDS.contains(&lw.as_str())
         {
             date_like += 1;
+        } else if (total - date_like) * 10 > words_in_all * 2 {
+            return false;
         }
     }
     has_anchor && total > 0 && date_like * 10 >= total * 8
@@ -614,7 +620,25 @@ impl<'a> Lowered<'a> {
 /// What two paragraphs share when one repeats the other: the words lowercased, single spaced.
 fn repeat_key(t: &str) -> String {
     if !t.is_ascii() {
-        return t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        // `str::to_lowercase` differs from lowercasing char by char only for a capital sigma,
+        // whose lowercase depends on its neighbours.
+        if t.contains('Σ') {
+            return t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        }
+        let mut key = String::with_capacity(t.len());
+        for word in t.split_whitespace() {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            for c in word.chars() {
+                if c.is_ascii() {
+                    key.push(c.to_ascii_lowercase());
+                } else {
+                    key.extend(c.to_lowercase());
+                }
+            }
+        }
+        return key;
     }
     // ASCII whitespace as `char::is_whitespace` has it: tab to carriage return, and space.
     let is_space = |byte: u8| matches!(byte, b'\t'..=b'\r' | b' ');
@@ -802,6 +826,72 @@ mod tests {
         assert!(is_dateline("23.10.2018"));
         assert!(!is_dateline("Grenzwert der Richtlinie 2014/79/EU"));
         assert!(!is_dateline("Die Saison 2014"));
+    }
+
+    #[test]
+    fn repeat_key_is_the_lowercased_words_single_spaced() {
+        for t in [
+            "",
+            "  ",
+            "Plain ASCII  words\there",
+            "Zürich’s “Old Town”\u{a0}at  dawn",
+            "İstanbul ǅemal ΣΑΣ ΟΔΟΣ. Σ",
+            "\u{2003}Ünïcode\n\n TEXT ",
+            "ß ẞ ﬁ",
+        ] {
+            assert_eq!(repeat_key(t), t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn dateline_early_exit_agrees_with_counting_every_word() {
+        // The share test of `is_dateline` over all words, without stopping early.
+        fn counted(t: &str) -> bool {
+            if t.chars().count() > 70 {
+                return false;
+            }
+            let (mut date_like, mut total, mut has_anchor) = (0, 0, false);
+            for w in t.split(|c: char| c.is_whitespace() || c == ',') {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                if w.is_empty() {
+                    continue;
+                }
+                total += 1;
+                let lw = w.to_lowercase();
+                let numeric = w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '.' | '-'));
+                let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| {
+                    lw.strip_suffix(s).is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+                });
+                let month = MONTHS.contains(&lw.as_str());
+                if month || numeric && w.len() == 4 {
+                    has_anchor = true;
+                }
+                if numeric && (w.contains(['/', '-']) || w.matches('.').count() == 2) && w.len() >= 6 {
+                    has_anchor = true;
+                }
+                if numeric || ordinal || month || DAYS.contains(&lw.as_str()) || DATE_WORDS.contains(&lw.as_str()) {
+                    date_like += 1;
+                }
+            }
+            has_anchor && total > 0 && date_like * 10 >= total * 8
+        }
+        for t in [
+            "",
+            ",,, ...",
+            "Share this article",
+            "12 April 2017",
+            "Wednesday 12 April 2017 18:30 BST",
+            "Wednesday 12 April 2017 18:30 BST by",
+            "by Wednesday 12 April 2017 18:30 BST",
+            "Updated 12 April 2017, 18:30 GMT, last",
+            "Monday, 3rd March 2014 Monday Monday Monday x",
+            "x Monday, 3rd March 2014 Monday Monday Monday Monday",
+            "Publié le 12 mars 2020 à 10:15",
+            "Ünïcode 12 März 2020 Straße",
+            "23.10.2018",
+        ] {
+            assert_eq!(is_dateline(t), counted(t), "{t:?}");
+        }
     }
 
     #[test]

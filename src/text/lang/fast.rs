@@ -155,37 +155,25 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
     ScriptVerdict::Shared(SharedScript { script: best_shared, letters: shared_count })
 }
 
-/// The n-gram table, parsed once.
+/// The n-gram table, read in place from the bytes compiled into the binary
+/// but for the keys, which are copied once into an array that the standard
+/// binary search runs on (about a million instructions): no hash table or
+/// per-bigram rows are built, so a process pays little for the 400,000
+/// n-grams it never meets (per-thread [`ScoredTrigrams`] caches the rows that
+/// are met).
 pub(super) struct Model {
     /// The code of each table language.
     codes: Vec<&'static str>,
     /// Table indices of the languages of each shared script, in the order
     /// of [`Shared`].
     candidates: [Vec<usize>; 4],
+    /// The n-gram keys, sorted ascending.
+    keys: Vec<u64>,
+    /// Per key, then one more, the little-endian u32 start of its postings.
+    offsets: &'static [u8],
     /// Pairs of (language index, quantised negative log-probability).
     postings: &'static [u8],
-    /// Open-addressing hash table of the n-grams, the key and its postings
-    /// range side by side so that a lookup touches one cache line.
-    slots: Vec<Slot>,
-    slot_bits: u32,
-    /// One row per bigram `ab`, one byte per language: the score of `ab`,
-    /// else of `a`, else [`UNSEEN`]. A trigram starts from its prefix's row
-    /// and corrects the few languages that have the trigram itself.
-    rows: Vec<u8>,
 }
-
-/// One entry of the n-gram hash table; `end == 0` marks an empty slot (no
-/// n-gram has an empty postings list).
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    key: u64,
-    start: u32,
-    end: u32,
-    /// For a bigram, the index of its row in [`Model::rows`]; else `NO_ROW`.
-    row: u32,
-}
-
-const NO_ROW: u32 = u32::MAX;
 
 static MODEL: LazyLock<Option<Model>> = LazyLock::new(|| Model::parse(MODEL_BYTES));
 
@@ -202,61 +190,32 @@ impl Model {
             return None;
         }
         let languages = reader.u32()? as usize;
+        if languages > LANES {
+            return None;
+        }
         let mut codes = Vec::with_capacity(languages);
         for _ in 0..languages {
             let code = std::str::from_utf8(reader.take(2)?).ok()?;
             codes.push(*SUPPORTED.iter().find(|supported| **supported == code)?);
         }
         let count = reader.u32()? as usize;
-        let keys = (0..count).map(|_| reader.u64()).collect::<Option<Vec<_>>>()?;
+        let keys: Vec<u64> = reader
+            .take(count.checked_mul(8)?)?
+            .chunks_exact(8)
+            .map(|bytes| bytes.try_into().map(u64::from_le_bytes).unwrap_or(u64::MAX))
+            .collect();
         let postings_count = reader.u32()? as usize;
-        let offsets = (0..=count).map(|_| reader.u32()).collect::<Option<Vec<_>>>()?;
+        let offsets = reader.take(count.checked_add(1)?.checked_mul(4)?)?;
         let postings = reader.take(postings_count.checked_mul(2)?)?;
-        if offsets.last().copied() != Some(postings_count as u32)
-            || offsets.windows(2).any(|pair| pair[0] > pair[1])
-            || postings.chunks(2).any(|pair| usize::from(pair[0]) >= codes.len())
-        {
+        // Offsets out of order or language indices out of range are caught
+        // where they are read (an empty or skipped posting), not here.
+        if read_u32(offsets, count) != Some(postings_count as u32) {
             return None;
-        }
-        // A load factor between 0.5 and 0.8 keeps probe chains short.
-        let slot_bits = (count.max(1) * 5 / 4).next_power_of_two().trailing_zeros();
-        let mut slots = vec![Slot::default(); 1 << slot_bits];
-        let mask = slots.len() - 1;
-        for (index, key) in keys.iter().enumerate() {
-            let (start, end) = (offsets[index], offsets[index + 1]);
-            if start == end {
-                return None;
-            }
-            let mut slot = hash(*key, slot_bits);
-            while slots[slot].end != 0 {
-                slot = (slot + 1) & mask;
-            }
-            slots[slot] = Slot { key: *key, start, end, row: NO_ROW };
         }
         let candidates = [Shared::Latin, Shared::Cyrillic, Shared::Arabic, Shared::Devanagari].map(|script| {
             languages_of(script).iter().filter_map(|code| codes.iter().position(|known| known == code)).collect()
         });
-        let mut model = Model { codes, candidates, postings, slots, slot_bits, rows: Vec::new() };
-        model.build_rows();
-        Some(model)
-    }
-
-    /// Fills [`Model::rows`] and the `row` of every bigram slot.
-    fn build_rows(&mut self) {
-        let languages = self.codes.len();
-        let mut rows = Vec::new();
-        let mut row = vec![0u8; languages];
-        for index in 0..self.slots.len() {
-            let slot = self.slots[index];
-            let is_bigram = slot.end != 0 && slot.key >> 42 == 0 && slot.key >> 21 != 0;
-            if !is_bigram || rows.len() / languages.max(1) >= NO_ROW as usize {
-                continue;
-            }
-            self.back_off_row(slot.key, &mut row);
-            self.slots[index].row = (rows.len() / languages) as u32;
-            rows.extend_from_slice(&row);
-        }
-        self.rows = rows;
+        Some(Model { codes, candidates, keys, offsets, postings })
     }
 
     /// Writes into `row` the score per language of `bigram` backing off to
@@ -270,17 +229,6 @@ impl Model {
                 }
             }
         }
-    }
-
-    /// The row of a bigram, if the table has the bigram.
-    fn row(&self, bigram: u64) -> Option<&[u8]> {
-        let slot = self.slot(bigram)?;
-        if slot.row == NO_ROW {
-            return None;
-        }
-        let languages = self.codes.len();
-        let start = slot.row as usize * languages;
-        self.rows.get(start..start + languages)
     }
 
     /// The code of each table language, by table index.
@@ -297,24 +245,25 @@ impl Model {
     /// highest), pairs of (language index, score in steps); empty when no
     /// language has it.
     pub(super) fn postings(&self, key: u64) -> &[u8] {
-        self.slot(key).and_then(|slot| self.postings.get(slot.start as usize * 2..slot.end as usize * 2)).unwrap_or(&[])
+        self.index_of(key)
+            .and_then(|index| {
+                let start = read_u32(self.offsets, index)? as usize;
+                let end = read_u32(self.offsets, index + 1)? as usize;
+                self.postings.get(start.checked_mul(2)?..end.checked_mul(2)?)
+            })
+            .unwrap_or(&[])
     }
 
-    /// The table entry of an n-gram.
-    fn slot(&self, key: u64) -> Option<&Slot> {
-        let mask = self.slots.len() - 1;
-        let mut slot = hash(key, self.slot_bits);
-        loop {
-            let entry = self.slots.get(slot)?;
-            if entry.end == 0 {
-                return None;
-            }
-            if entry.key == key {
-                return Some(entry);
-            }
-            slot = (slot + 1) & mask;
-        }
+    /// The position of `key` among the sorted keys.
+    fn index_of(&self, key: u64) -> Option<usize> {
+        self.keys.binary_search(&key).ok()
     }
+}
+
+/// The `index`-th little-endian u32 of `bytes`.
+fn read_u32(bytes: &[u8], index: usize) -> Option<u32> {
+    let at = index.checked_mul(4)?;
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
 }
 
 fn hash(key: u64, bits: u32) -> usize {
@@ -336,10 +285,6 @@ impl Reader {
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
 }
 
 /// The language of `text`, among the languages of its shared script, by the
@@ -354,7 +299,9 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
 pub(super) fn by_trigrams_until(text: &str, shared: &SharedScript, settled: f32) -> Option<Detection> {
     let model = MODEL.as_ref()?;
     let candidates = model.candidates.get(shared.script as usize)?;
-    let mut totals = vec![0u32; model.codes.len()];
+    let mut totals = [0u32; LANES];
+    // Sums since the last check, in u16: twice the lanes per vector addition.
+    let mut recent = [0u16; LANES];
     let mut window = [0u64; 3];
     let mut in_word = 0usize;
     let mut trigrams = 0u32;
@@ -372,19 +319,31 @@ pub(super) fn by_trigrams_until(text: &str, shared: &SharedScript, settled: f32)
             }
             trigrams += 1;
             let trigram = (((window[0] << 21) | window[1]) << 21) | window[2];
-            // Every language, candidate or not: a plain loop over the whole
-            // row compiles to a few vector additions.
-            for (total, score) in totals.iter_mut().zip(scored.row(model, trigram)) {
-                *total = total.wrapping_add(u32::from(*score));
+            // Every lane, candidate or not: a loop of fixed length over the
+            // whole row compiles to a few vector additions.
+            for (sum, score) in recent.iter_mut().zip(scored.row(model, trigram)) {
+                *sum += u16::from(*score);
             }
-            // Most texts are settled long before the sample ends.
-            if trigrams % CHECK_EVERY == 0 && margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
-                break;
+            if trigrams % CHECK_EVERY == 0 {
+                add_recent(&mut totals, &mut recent);
+                // Most texts are settled long before the sample ends.
+                if margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
+                    break;
+                }
             }
         }
     });
+    add_recent(&mut totals, &mut recent);
     let (best, margin) = margin(&totals, candidates, trigrams)?;
     Some(Detection { code: model.codes.get(best)?, confidence: 1.0 / (1.0 + (-margin).exp()) })
+}
+
+/// Moves the sums of the last trigrams into `totals`.
+fn add_recent(totals: &mut [u32; LANES], recent: &mut [u16; LANES]) {
+    for (total, sum) in totals.iter_mut().zip(recent.iter_mut()) {
+        *total += u32::from(*sum);
+        *sum = 0;
+    }
 }
 
 /// The characters of a text lowercased, as `text.chars().flat_map(char::to_lowercase)`
@@ -400,6 +359,7 @@ impl<'a> Lowercase<'a> {
         Lowercase { chars: text.chars(), pending: None }
     }
 
+    #[inline]
     fn next(&mut self) -> Option<char> {
         if let Some(pending) = &mut self.pending {
             if let Some(c) = pending.next() {
@@ -422,78 +382,68 @@ impl<'a> Lowercase<'a> {
 /// thousand trigrams over and over, and a row of final scores turns the
 /// scoring of a trigram into one vector addition.
 struct ScoredTrigrams {
-    /// Open-addressing table of trigram keys (0 = empty; no trigram of
-    /// letters packs to 0).
-    keys: Vec<u64>,
-    /// Row index of each key in `rows`.
-    index: Vec<u32>,
+    /// Open-addressing table of (trigram key, index of its row in `rows`);
+    /// key 0 = empty (no trigram of letters packs to 0).
+    slots: Vec<(u64, u32)>,
     /// One row per trigram, one byte per language: the score of the
     /// trigram, else of its bigram prefix, else of its first character,
-    /// else [`UNSEEN`].
-    rows: Vec<u8>,
-    /// Scratch row for a bigram outside the table.
-    fallback: Vec<u8>,
-    len: usize,
+    /// else [`UNSEEN`]; 0 in the lanes past the table's languages.
+    rows: Vec<[u8; LANES]>,
 }
 
+/// Languages a row has room for: at least [`SUPPORTED`]'s, rounded up to
+/// whole 16-byte vectors; a table with more is refused.
+const LANES: usize = 80;
+
+// The u16 sums of [`by_trigrams_until`] cannot overflow between two checks.
+const _: () = assert!(CHECK_EVERY as usize * 255 <= u16::MAX as usize && SUPPORTED.len() <= LANES);
+
 /// Slots of [`ScoredTrigrams`]; it is emptied when half full, which bounds
-/// it to about 1.2 MB per thread.
+/// it to about 1.8 MB per thread.
 const SCORED_SLOT_BITS: u32 = 15;
 
 thread_local! {
     static SCORED_TRIGRAMS: std::cell::RefCell<ScoredTrigrams> = const {
-        std::cell::RefCell::new(ScoredTrigrams {
-            keys: Vec::new(),
-            index: Vec::new(),
-            rows: Vec::new(),
-            fallback: Vec::new(),
-            len: 0,
-        })
+        std::cell::RefCell::new(ScoredTrigrams { slots: Vec::new(), rows: Vec::new() })
     };
 }
 
 impl ScoredTrigrams {
     /// The row of final scores of `trigram`, computed on first sight.
-    fn row(&mut self, model: &Model, trigram: u64) -> &[u8] {
-        let languages = model.codes.len();
-        if self.keys.is_empty() || self.len >= (1 << SCORED_SLOT_BITS) / 2 {
-            self.keys.clear();
-            self.keys.resize(1 << SCORED_SLOT_BITS, 0);
-            self.index.clear();
-            self.index.resize(1 << SCORED_SLOT_BITS, 0);
+    fn row(&mut self, model: &Model, trigram: u64) -> &[u8; LANES] {
+        if self.slots.is_empty() || self.rows.len() >= (1 << SCORED_SLOT_BITS) / 2 {
+            self.slots.clear();
+            self.slots.resize(1 << SCORED_SLOT_BITS, (0, 0));
             self.rows.clear();
-            self.len = 0;
         }
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut slot = hash(trigram, SCORED_SLOT_BITS);
-        while self.keys[slot] != 0 {
-            if self.keys[slot] == trigram {
-                let start = self.index[slot] as usize * languages;
-                return &self.rows[start..start + languages];
+        let found = loop {
+            let (key, row) = self.slots[slot & mask];
+            if key == 0 {
+                break None;
+            }
+            if key == trigram {
+                break Some(row as usize);
             }
             slot = (slot + 1) & mask;
+        };
+        if let Some(index) = found.filter(|&index| index < self.rows.len()) {
+            return &self.rows[index];
         }
         // Lingua's back-off: the trigram's score where a language has it,
         // else its bigram prefix's, else its first character's.
-        let start = self.rows.len();
-        match model.row(trigram >> 21) {
-            Some(row) => self.rows.extend_from_slice(row),
-            None => {
-                self.fallback.resize(languages, 0);
-                model.back_off_row(trigram >> 21, &mut self.fallback);
-                self.rows.extend_from_slice(&self.fallback);
-            }
-        }
-        let row = &mut self.rows[start..];
+        let languages = model.codes.len().min(LANES);
+        let mut row = [0u8; LANES];
+        model.back_off_row(trigram >> 21, &mut row[..languages]);
         for pair in model.postings(trigram).chunks_exact(2) {
-            if let Some(score) = row.get_mut(usize::from(pair[0])) {
+            if let Some(score) = row[..languages].get_mut(usize::from(pair[0])) {
                 *score = pair[1];
             }
         }
-        self.keys[slot] = trigram;
-        self.index[slot] = self.len as u32;
-        self.len += 1;
-        &self.rows[start..]
+        self.slots[slot & mask] = (trigram, self.rows.len() as u32);
+        self.rows.push(row);
+        &self.rows[self.rows.len() - 1]
     }
 }
 
