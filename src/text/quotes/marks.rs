@@ -27,24 +27,38 @@ const OPEN_AFTER: &[char] = &['(', '[', '{', '—', '–'];
 /// Characters before which a mark closes a quote (besides whitespace and the text end).
 const CLOSE_BEFORE: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '}', '—', '–'];
 
-/// The double quotation mark starting at byte `i`, if any.
+/// The double quotation mark starting at byte `i`, if any. Reads bytes: every mark starts
+/// with one of the bytes [`may_start_mark`] accepts, so no character is decoded.
 fn mark_at(text: &str, i: usize, single_marks: bool) -> Option<Mark> {
-    let rest = text.get(i..)?;
-    let mut chars = rest.chars();
-    let c = chars.next()?;
-    let next = chars.next();
-    let (len, straight, shape) = match c {
-        '“' | '„' | '‟' | '«' => (c.len_utf8(), false, Shape::Opener),
-        '”' | '»' => (c.len_utf8(), false, Shape::Closer),
-        '"' => (1, true, Shape::Either),
+    let bytes = text.as_bytes();
+    let b0 = *bytes.get(i)?;
+    let b1 = bytes.get(i + 1).copied();
+    let (len, straight, shape) = match (b0, b1) {
+        (b'"', _) => (1, true, Shape::Either),
         // Two apostrophes or two backticks stand for a double mark in some archives.
-        '\'' if next == Some('\'') => (2, true, Shape::Either),
-        '`' if next == Some('`') => (2, false, Shape::Opener),
-        '‘' if single_marks => (c.len_utf8(), false, Shape::Opener),
-        '’' if single_marks => (c.len_utf8(), false, Shape::Closer),
+        (b'\'', Some(b'\'')) => (2, true, Shape::Either),
+        (b'`', Some(b'`')) => (2, false, Shape::Opener),
+        // « and »
+        (0xC2, Some(0xAB)) => (2, false, Shape::Opener),
+        (0xC2, Some(0xBB)) => (2, false, Shape::Closer),
+        // U+2018..U+201F: ‘ ’ “ ” „ ‟
+        (0xE2, Some(0x80)) => match bytes.get(i + 2)? {
+            0x9C | 0x9E | 0x9F => (3, false, Shape::Opener),
+            0x9D => (3, false, Shape::Closer),
+            0x98 if single_marks => (3, false, Shape::Opener),
+            0x99 if single_marks => (3, false, Shape::Closer),
+            _ => return None,
+        },
         _ => return None,
     };
     Some(Mark { start: i, end: i + len, straight, shape })
+}
+
+/// Whether byte `b` can open a quotation mark: `"`, `'`, `` ` `` or the lead byte of `«`,
+/// `»` or a curly mark. None of them is a UTF-8 continuation byte, so a hit is always at a
+/// character boundary.
+fn may_start_mark(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b'`' | 0xC2 | 0xE2)
 }
 
 /// Whether `m` opens (`Some(true)`), closes (`Some(false)`) or cannot be told from its
@@ -72,26 +86,25 @@ pub(crate) fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\n' {
-            // Look for a second line break after only whitespace.
-            let mut j = i + 1;
-            let mut second = None;
-            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                if bytes[j] == b'\n' {
-                    second = Some(j);
-                }
-                j += 1;
+    while let Some(off) = bytes.get(i..).and_then(|rest| memchr::memchr(b'\n', rest)) {
+        let nl = i + off;
+        // Look for a second line break after only whitespace.
+        let mut j = nl + 1;
+        let mut second = false;
+        while let Some(&b) = bytes.get(j) {
+            if !b.is_ascii_whitespace() {
+                break;
             }
-            if let Some(last_nl) = second {
-                let _ = last_nl;
-                out.push(start..i);
-                start = j;
-                i = j;
-                continue;
-            }
+            second |= b == b'\n';
+            j += 1;
         }
-        i += 1;
+        if second {
+            out.push(start..nl);
+            start = j;
+            i = j;
+        } else {
+            i = nl + 1;
+        }
     }
     out.push(start..text.len());
     out
@@ -103,9 +116,9 @@ fn marks_in(text: &str, range: Range<usize>, single_marks: bool) -> Vec<Mark> {
         return out;
     };
     let mut skip_until = 0;
-    for (off, _) in slice.char_indices() {
+    for (off, &b) in slice.as_bytes().iter().enumerate() {
         let i = range.start + off;
-        if i < skip_until {
+        if i < skip_until || !may_start_mark(b) {
             continue;
         }
         if let Some(m) = mark_at(text, i, single_marks) {
@@ -133,7 +146,11 @@ fn opening_mark(text: &str, para: &Range<usize>, single_marks: bool) -> Option<u
 /// when the next paragraph opens with a mark (news style for long quotes), else it ends
 /// with its paragraph (trailing whitespace excluded).
 pub(crate) fn quoted_spans(text: &str, single_marks: bool) -> Vec<Range<usize>> {
-    let paras = paragraphs(text);
+    quoted_spans_in(text, &paragraphs(text), single_marks)
+}
+
+/// [`quoted_spans`] over paragraphs the caller has already found.
+pub(crate) fn quoted_spans_in(text: &str, paras: &[Range<usize>], single_marks: bool) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     // Open marks: (byte position, straight?).
     let mut stack: Vec<(usize, bool)> = Vec::new();

@@ -28,67 +28,83 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// The character starting at byte `i`, decoded only when it is not ASCII.
+fn char_at(text: &str, i: usize) -> Option<char> {
+    let b = *text.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some(char::from(b));
+    }
+    text.get(i..)?.chars().next()
+}
+
+/// Whether the alphanumeric run starting at byte `i` is a lone "s" (any case): the
+/// ending of a possessive or of a contraction like "it's".
+fn lone_s_at(text: &str, i: usize) -> bool {
+    // Only 'S' lower-cases to "s", and a longer run never lower-cases to one letter.
+    matches!(text.as_bytes().get(i), Some(b's' | b'S')) && !char_at(text, i + 1).is_some_and(is_word_char)
+}
+
+/// Whether `w` followed by a dot keeps the dot: an initial ("J.") or a known abbreviation.
+fn keeps_dot(w: &str) -> bool {
+    let mut chars = w.chars();
+    let initial = chars.next().is_some_and(char::is_uppercase) && chars.next().is_none();
+    if initial {
+        return true;
+    }
+    if w.is_ascii() {
+        ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
+    } else {
+        ABBREVIATIONS.contains(&w.to_lowercase().as_str())
+    }
+}
+
 /// Tokens of `text`.
 pub(crate) fn tokens(text: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut i = 0;
+    while let Some(c) = char_at(text, i) {
+        let c_len = c.len_utf8();
         if c.is_whitespace() {
+            i += c_len;
             continue;
         }
         if !is_word_char(c) {
-            out.push(Tok { start: i, end: i + c.len_utf8(), word: false });
+            out.push(Tok { start: i, end: i + c_len, word: false });
+            i += c_len;
             continue;
         }
-        let mut end = i + c.len_utf8();
+        let start = i;
+        let mut end = i + c_len;
         // Extend over letters, digits and inner joiners followed by a letter or digit.
-        while let Some(&(j, d)) = it.peek() {
+        while let Some(d) = char_at(text, end) {
+            let d_len = d.len_utf8();
             if is_word_char(d) {
-                end = j + d.len_utf8();
-                it.next();
+                end += d_len;
                 continue;
             }
             let joiner = matches!(d, '-' | '\'' | '’' | '.' | '&');
-            let after = text.get(j + d.len_utf8()..).and_then(|s| s.chars().next());
-            if joiner && after.is_some_and(is_word_char) {
+            if joiner && char_at(text, end + d_len).is_some_and(is_word_char) {
                 // A possessive or contraction ending starts its own token.
-                if matches!(d, '\'' | '’') {
-                    let rest = text.get(j + d.len_utf8()..).unwrap_or("");
-                    let tail: String =
-                        rest.chars().take_while(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
-                    if tail == "s" {
-                        break;
-                    }
+                if matches!(d, '\'' | '’') && lone_s_at(text, end + d_len) {
+                    break;
                 }
-                end = j + d.len_utf8();
-                it.next();
+                end += d_len;
                 continue;
             }
             break;
         }
         // Keep the dot of an abbreviation or an initial ("J.", "U.S.").
-        if text.get(end..).is_some_and(|s| s.starts_with('.')) {
-            let w = text.get(i..end).unwrap_or("");
-            let lower = w.to_lowercase();
-            let initial = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
-            if initial || ABBREVIATIONS.contains(&lower.as_str()) {
-                end += 1;
-                // Skip the dot in the iterator.
-                it.next();
-            }
+        if text.as_bytes().get(end) == Some(&b'.') && keeps_dot(text.get(start..end).unwrap_or("")) {
+            end += 1;
         }
-        out.push(Tok { start: i, end, word: true });
+        out.push(Tok { start, end, word: true });
+        i = end;
         // Split a possessive 's off as its own word.
-        if let Some((j, d)) = it.peek().copied() {
-            if matches!(d, '\'' | '’') {
-                let s_at = j + d.len_utf8();
-                let is_s = text.get(s_at..).is_some_and(|s| s.starts_with('s') || s.starts_with('S'));
-                let after_s = text.get(s_at + 1..).and_then(|s| s.chars().next());
-                if is_s && !after_s.is_some_and(is_word_char) {
-                    it.next();
-                    it.next();
-                    out.push(Tok { start: j, end: s_at + 1, word: true });
-                }
+        if let Some(d) = char_at(text, i).filter(|&d| matches!(d, '\'' | '’')) {
+            let s_at = i + d.len_utf8();
+            if lone_s_at(text, s_at) {
+                out.push(Tok { start: i, end: s_at + 1, word: true });
+                i = s_at + 1;
             }
         }
     }
