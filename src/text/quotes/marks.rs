@@ -27,8 +27,8 @@ const OPEN_AFTER: &[char] = &['(', '[', '{', '—', '–'];
 /// Characters before which a mark closes a quote (besides whitespace and the text end).
 const CLOSE_BEFORE: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '}', '—', '–'];
 
-/// The double quotation mark starting at byte `i`, if any. Reads bytes: every mark starts
-/// with one of the bytes [`may_start_mark`] accepts, so no character is decoded.
+/// The double quotation mark starting at byte `i`, if any. Reads bytes, decoding no
+/// character.
 fn mark_at(text: &str, i: usize, single_marks: bool) -> Option<Mark> {
     let bytes = text.as_bytes();
     let b0 = *bytes.get(i)?;
@@ -52,13 +52,6 @@ fn mark_at(text: &str, i: usize, single_marks: bool) -> Option<Mark> {
         _ => return None,
     };
     Some(Mark { start: i, end: i + len, straight, shape })
-}
-
-/// Whether byte `b` can open a quotation mark: `"`, `'`, `` ` `` or the lead byte of `«`,
-/// `»` or a curly mark. None of them is a UTF-8 continuation byte, so a hit is always at a
-/// character boundary.
-fn may_start_mark(b: u8) -> bool {
-    matches!(b, b'"' | b'\'' | b'`' | 0xC2 | 0xE2)
 }
 
 /// Whether `m` opens (`Some(true)`), closes (`Some(false)`) or cannot be told from its
@@ -115,10 +108,30 @@ fn marks_in(text: &str, range: Range<usize>, single_marks: bool) -> Vec<Mark> {
     let Some(slice) = text.get(range.clone()) else {
         return out;
     };
+    let bytes = slice.as_bytes();
+    // Every mark starts with `"`, `'`, `` ` `` or the lead byte of a curly mark (0xE2) or a
+    // guillemet (0xC2). Lead bytes are never UTF-8 continuation bytes, so each hit is at a
+    // character boundary. Two finders cover the five bytes; each keeps its next hit.
+    let quotes_from =
+        |from: usize| bytes.get(from..).and_then(|b| memchr::memchr3(b'"', b'\'', 0xE2, b)).map(|o| from + o);
+    let others_from = |from: usize| bytes.get(from..).and_then(|b| memchr::memchr2(b'`', 0xC2, b)).map(|o| from + o);
+    let mut next_quote = quotes_from(0);
+    let mut next_other = others_from(0);
     let mut skip_until = 0;
-    for (off, &b) in slice.as_bytes().iter().enumerate() {
+    loop {
+        let off = match (next_quote, next_other) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (None, None) => break,
+        };
+        if next_quote == Some(off) {
+            next_quote = quotes_from(off + 1);
+        } else {
+            next_other = others_from(off + 1);
+        }
         let i = range.start + off;
-        if i < skip_until || !may_start_mark(b) {
+        if i < skip_until {
             continue;
         }
         if let Some(m) = mark_at(text, i, single_marks) {

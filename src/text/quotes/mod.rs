@@ -241,7 +241,7 @@ pub fn find_quotes_with(
     let toks = tokens(text);
     let mut sorted: Vec<EntityMention> = mentions.to_vec();
     sorted.sort_by_key(|m| (m.start, m.end));
-    let (lowered, lowered_ends) = lower_tokens(text, &toks);
+    let lowered = Lowered::new(text, &toks);
     let mut doc = Doc {
         text,
         toks: &toks,
@@ -251,7 +251,6 @@ pub fn find_quotes_with(
         bounds: Vec::new(),
         genders: HashMap::new(),
         lowered,
-        lowered_ends,
     };
     doc.bounds = doc.unit_bounds(&paras);
     let mut out: Vec<Quote> = Vec::with_capacity(spans.len());
@@ -284,20 +283,28 @@ pub fn find_quotes_with(
 
 type Found = (Option<Speaker>, Option<Range<usize>>);
 
-/// The lower-cased texts of `toks`, concatenated, with the end of each.
-fn lower_tokens(text: &str, toks: &[Tok]) -> (String, Vec<usize>) {
-    let mut lowered = String::with_capacity(text.len());
-    let mut ends = Vec::with_capacity(toks.len());
-    for t in toks {
-        let w = t.text(text);
-        if w.is_ascii() {
-            lowered.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            lowered.push_str(&w.to_lowercase());
+/// Lower-cased token texts. ASCII letters are lower-cased in a copy of the whole text, so
+/// a token's form sits at its own offsets; a token with other characters (whose lower
+/// case may differ in length) has its own string.
+struct Lowered {
+    ascii: String,
+    /// `(token index, lower-cased text)` of the tokens that are not ASCII, by index.
+    other: Vec<(usize, String)>,
+}
+
+impl Lowered {
+    fn new(text: &str, toks: &[Tok]) -> Self {
+        let mut other = Vec::new();
+        if !text.is_ascii() {
+            for (i, t) in toks.iter().enumerate() {
+                let w = t.text(text);
+                if !w.is_ascii() {
+                    other.push((i, w.to_lowercase()));
+                }
+            }
         }
-        ends.push(lowered.len());
+        Lowered { ascii: text.to_ascii_lowercase(), other }
     }
-    (lowered, ends)
 }
 
 /// Longest mention (bytes) looked for around a speaker phrase.
@@ -350,11 +357,9 @@ struct Doc<'a> {
     bounds: Vec<usize>,
     /// Genders learnt from the pronouns already resolved to an entity.
     genders: HashMap<usize, Gender>,
-    /// The lower-cased token texts, one after another: the grammar looks most tokens up
-    /// in its word lists several times, so each is lower-cased once.
-    lowered: String,
-    /// End of each token's lower-cased text in `lowered`.
-    lowered_ends: Vec<usize>,
+    /// The lower-cased token texts: the grammar looks most tokens up in its word lists
+    /// several times, so each is lower-cased once.
+    lowered: Lowered,
 }
 
 /// How a speaker phrase was found next to its cue.
@@ -374,11 +379,16 @@ impl<'a> Doc<'a> {
 
     /// Token `i` lower-cased (`self.word(i).to_lowercase()`).
     fn lower(&self, i: usize) -> &str {
-        let Some(&end) = self.lowered_ends.get(i) else {
+        let Some(t) = self.toks.get(i) else {
             return "";
         };
-        let start = i.checked_sub(1).and_then(|p| self.lowered_ends.get(p)).copied().unwrap_or(0);
-        self.lowered.get(start..end).unwrap_or("")
+        let ascii = self.text.as_bytes().get(t.start..t.end).is_some_and(<[u8]>::is_ascii);
+        if !ascii {
+            if let Ok(k) = self.lowered.other.binary_search_by_key(&i, |o| o.0) {
+                return self.lowered.other[k].1.as_str();
+            }
+        }
+        self.lowered.ascii.get(t.start..t.end).unwrap_or("")
     }
 
     /// Token `i` as [`norm`] gives it: lower-cased, without a trailing dot (lower-casing
@@ -412,9 +422,10 @@ impl<'a> Doc<'a> {
             b.push(p.start);
             b.push(p.end);
         }
+        let bytes = self.text.as_bytes();
         for (i, t) in self.toks.iter().enumerate() {
-            let w = t.text(self.text);
-            if !t.word && matches!(w, "." | "?" | "!") && !self.in_quote(t.start) {
+            let stop = t.end == t.start + 1 && matches!(bytes.get(t.start), Some(b'.' | b'?' | b'!'));
+            if !t.word && stop && !self.in_quote(t.start) {
                 let next_is_space =
                     self.text.get(t.end..).and_then(|s| s.chars().next()).is_none_or(char::is_whitespace);
                 if next_is_space && i + 1 < self.toks.len() {

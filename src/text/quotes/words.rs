@@ -60,9 +60,14 @@ fn keeps_dot(w: &str) -> bool {
 
 /// Tokens of `text`.
 pub(crate) fn tokens(text: &str) -> Vec<Tok> {
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut i = 0;
     while let Some(c) = char_at(text, i) {
+        if c == ' ' {
+            i += 1;
+            continue;
+        }
         let c_len = c.len_utf8();
         if c.is_whitespace() {
             i += c_len;
@@ -76,7 +81,14 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
         let start = i;
         let mut end = i + c_len;
         // Extend over letters, digits and inner joiners followed by a letter or digit.
-        while let Some(d) = char_at(text, end) {
+        loop {
+            // Most of a word is ASCII letters and digits.
+            while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                end += 1;
+            }
+            let Some(d) = char_at(text, end) else {
+                break;
+            };
             let d_len = d.len_utf8();
             if is_word_char(d) {
                 end += d_len;
