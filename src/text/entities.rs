@@ -77,7 +77,15 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
             None => groups.push(Group { members: vec![i] }),
         }
     }
-    let mut entities: Vec<Entity> = groups.iter().map(|g| build(text, &cleaned, g, title.as_ref())).collect();
+    let mut person_starts: Vec<usize> =
+        cleaned.iter().filter(|c| c.kind == EntityKind::Per).map(|c| c.span.start).collect();
+    person_starts.sort_unstable();
+    let facts = DocFacts {
+        title: title.as_ref(),
+        lead_end: memchr::memmem::find(text.as_bytes(), b"\n\n").unwrap_or(text.len()),
+        person_starts: &person_starts,
+    };
+    let mut entities: Vec<Entity> = groups.iter().map(|g| build(text, &cleaned, g, &facts)).collect();
     let max = entities.iter().map(|e| e.salience).fold(0.0f32, f32::max);
     if max > 0.0 {
         for e in &mut entities {
@@ -298,9 +306,32 @@ const ATTRIBUTIVE: &[&str] = &[
 
 const ACRONYM_SKIP: &[&str] = &["of", "the", "for", "and", "on", "in", "de", "des", "du", "la", "le", "to", "&"];
 
+/// A word's key: lower case, dots removed, curly apostrophes straightened.
 fn normalise_word(w: &str) -> String {
+    if w.is_ascii() {
+        return w.bytes().filter(|&b| b != b'.').map(|b| char::from(b.to_ascii_lowercase())).collect();
+    }
     let w: String = w.chars().filter(|&c| c != '.').collect();
     w.to_lowercase().replace('\u{2019}', "'")
+}
+
+/// Calls `f` with [`normalise_word`] of `w`, built on the stack for a short ASCII word:
+/// most keys are only looked up in a word list.
+fn with_key<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if w.is_ascii() && w.len() <= buf.len() {
+        let mut n = 0;
+        for b in w.bytes().filter(|&b| b != b'.') {
+            if let Some(slot) = buf.get_mut(n) {
+                *slot = b.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+        if let Some(key) = buf.get(..n).and_then(|k| std::str::from_utf8(k).ok()) {
+            return f(key);
+        }
+    }
+    f(&normalise_word(w))
 }
 
 /// The name key of a word for matching people: lower case, without an Arabic article
@@ -333,9 +364,8 @@ fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
         if cur.len() == first.len() {
             break;
         }
-        let key = normalise_word(first);
         let drop = first == "the"
-            || (m.kind == EntityKind::Per && (HONORIFICS.contains(&key.as_str()) || TITLES.contains(&key.as_str())));
+            || (m.kind == EntityKind::Per && with_key(first, |key| HONORIFICS.contains(&key) || TITLES.contains(&key)));
         if !drop {
             break;
         }
@@ -478,7 +508,17 @@ fn kind_of(g: &Group, all: &[Cleaned]) -> EntityKind {
     EntityKind::ALL.into_iter().find(|&k| counts[k as usize] == best).unwrap_or(long_kind)
 }
 
-fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -> Entity {
+/// What [`build`] reads of the whole document, found once.
+struct DocFacts<'a> {
+    title: Option<&'a Range<usize>>,
+    /// End of the first paragraph.
+    lead_end: usize,
+    /// Starts of the person mentions, sorted.
+    person_starts: &'a [usize],
+}
+
+fn build(text: &str, all: &[Cleaned], g: &Group, doc: &DocFacts) -> Entity {
+    let title = doc.title;
     let kind = kind_of(g, all);
     let long = &all[longest(g, all)];
     let name = text.get(long.span.clone()).unwrap_or("").to_string();
@@ -497,7 +537,7 @@ fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -
             if gender.is_none() {
                 gender = gender_before(text, m.start);
             }
-            match pronoun_after(text, m.end, all) {
+            match pronoun_after(text, m.end, doc.person_starts) {
                 Some(Gender::Male) => pronoun_votes.0 += 1,
                 Some(Gender::Female) => pronoun_votes.1 += 1,
                 None => {}
@@ -510,7 +550,7 @@ fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -
             gender = Some(if pronoun_votes.0 > pronoun_votes.1 { Gender::Male } else { Gender::Female });
         }
     }
-    let lead_end = text.find("\n\n").unwrap_or(text.len());
+    let lead_end = doc.lead_end;
     let first = mentions.first().map_or(0, |m| m.start);
     let mut salience = (1.0 + mentions.len() as f32).ln() + 0.5 * (1.0 - first as f32 / text.len().max(1) as f32);
     if title.is_some_and(|t| mentions.iter().any(|m| t.start <= m.start && m.end <= t.end)) {
@@ -523,37 +563,54 @@ fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -
 }
 
 /// Words of `text` before byte `pos`, nearest first, each with its start; stops at a
-/// line break.
-fn words_before(text: &str, pos: usize, max: usize) -> Vec<(usize, &str)> {
+/// line break and looks back at most 200 bytes (the farthest word may be cut there).
+fn words_before(text: &str, pos: usize, max: usize) -> std::iter::Take<WordsBefore<'_>> {
     let mut from = pos.saturating_sub(200);
     while !text.is_char_boundary(from) {
         from -= 1;
     }
-    let Some(before) = text.get(from..pos) else {
-        return Vec::new();
-    };
+    let before = text.get(from..pos).unwrap_or("");
     let before = match before.rfind('\n') {
         Some(i) => &before[i + 1..],
         None => before,
     };
-    let base = pos - before.len();
-    let mut out = Vec::new();
-    let mut end = before.len();
-    for (i, c) in before.char_indices().rev() {
-        if c.is_whitespace() {
-            if i + c.len_utf8() < end {
-                out.push((base + i + c.len_utf8(), &before[i + c.len_utf8()..end]));
-            }
-            end = i;
-            if out.len() >= max {
-                return out;
+    let base = pos.saturating_sub(before.len());
+    WordsBefore { before, base, end: before.len() }.take(max)
+}
+
+/// The iterator of [`words_before`]: walks back from `end` only as far as the words taken,
+/// since most callers stop after a word or two.
+struct WordsBefore<'a> {
+    before: &'a str,
+    /// Byte offset of `before` in the text.
+    base: usize,
+    /// End of the part of `before` not yet walked.
+    end: usize,
+}
+
+impl<'a> Iterator for WordsBefore<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let before = self.before;
+        while self.end > 0 {
+            let rest = before.get(..self.end)?;
+            match rest.char_indices().rfind(|&(_, c)| c.is_whitespace()) {
+                Some((i, c)) => {
+                    let word_start = i + c.len_utf8();
+                    let end = std::mem::replace(&mut self.end, i);
+                    if word_start < end {
+                        return Some((self.base + word_start, before.get(word_start..end)?));
+                    }
+                }
+                None => {
+                    let end = std::mem::replace(&mut self.end, 0);
+                    return Some((self.base, rest.get(..end)?));
+                }
             }
         }
+        None
     }
-    if end > 0 {
-        out.push((base, &before[..end]));
-    }
-    out
 }
 
 /// A role written right before a name: capitalised words, titles, modifiers and
@@ -565,26 +622,22 @@ fn role_before(text: &str, start: usize) -> Option<String> {
 
 /// [`role_before`] with the byte offset where the scanned words begin.
 fn role_before_span(text: &str, start: usize) -> Option<(usize, String)> {
-    let words = words_before(text, start, 12);
     let mut taken: Vec<&str> = Vec::new();
     let mut role_start = start;
-    for (i, &(ws, w)) in words.iter().enumerate() {
-        let key = normalise_word(w);
-        if i == 0 && HONORIFICS.contains(&key.as_str()) {
+    for (i, (ws, w)) in words_before(text, start, 12).enumerate() {
+        let key = with_key(w, KeyClass::of);
+        if i == 0 && key.honorific {
             return None;
         }
         // punctuation or a possessive ends the role
         let ends_clause = w.ends_with(|c: char| !c.is_alphanumeric() && c != '.')
             || w.starts_with(|c: char| !c.is_alphanumeric())
-            || key.ends_with("'s");
+            || key.possessive;
         if ends_clause {
             break;
         }
         let capital = w.chars().next().is_some_and(char::is_uppercase);
-        let ok = TITLES.contains(&key.as_str())
-            || MODIFIERS.contains(&key.as_str())
-            || CONNECTORS.contains(&w)
-            || (capital && !NOT_ROLE.contains(&w));
+        let ok = key.role_word || CONNECTORS.contains(&w) || (capital && !NOT_ROLE.contains(&w));
         if !ok {
             break;
         }
@@ -603,25 +656,40 @@ fn role_in_apposition(text: &str, m: &Range<usize>) -> Option<String> {
         return None;
     }
     let comma = before.len() - 1;
-    let words = words_before(text, comma, 12);
     let mut taken = Vec::new();
-    for (i, &(_, w)) in words.iter().enumerate() {
+    for (i, (_, w)) in words_before(text, comma, 12).enumerate() {
         let w = if i == 0 { w.trim_end_matches(',') } else { w };
-        let key = normalise_word(w);
-        if w.ends_with(|c: char| !c.is_alphanumeric() && c != '.') || key.ends_with("'s") {
+        let key = with_key(w, KeyClass::of);
+        if w.ends_with(|c: char| !c.is_alphanumeric() && c != '.') || key.possessive {
             break;
         }
         let capital = w.chars().next().is_some_and(char::is_uppercase);
-        let ok = TITLES.contains(&key.as_str())
-            || MODIFIERS.contains(&key.as_str())
-            || CONNECTORS.contains(&w)
-            || (capital && !NOT_ROLE.contains(&w));
+        let ok = key.role_word || CONNECTORS.contains(&w) || (capital && !NOT_ROLE.contains(&w));
         if !ok {
             break;
         }
         taken.push(w);
     }
     finish_role(taken)
+}
+
+/// What a word's key says about its place in a role.
+struct KeyClass {
+    honorific: bool,
+    /// Ends with a possessive "'s".
+    possessive: bool,
+    /// A title or a modifier.
+    role_word: bool,
+}
+
+impl KeyClass {
+    fn of(key: &str) -> Self {
+        KeyClass {
+            honorific: HONORIFICS.contains(&key),
+            possessive: key.ends_with("'s"),
+            role_word: TITLES.contains(&key) || MODIFIERS.contains(&key),
+        }
+    }
 }
 
 /// Turns the words collected backwards into a role: trims connectors at either end and
@@ -634,29 +702,29 @@ fn finish_role(mut taken: Vec<&str>) -> Option<String> {
     while taken.last().is_some_and(|w| CONNECTORS.contains(w)) {
         taken.pop();
     }
-    let has_title = taken.iter().any(|w| TITLES.contains(&normalise_word(w).as_str()));
+    let has_title = taken.iter().any(|w| with_key(w, |k| TITLES.contains(&k)));
     (has_title && !taken.is_empty()).then(|| taken.join(" "))
 }
 
 fn gender_of_words(s: &str) -> Option<Gender> {
     s.split_whitespace().find_map(|w| {
-        let k = normalise_word(w);
-        if MALE.contains(&k.as_str()) {
-            Some(Gender::Male)
-        } else if FEMALE.contains(&k.as_str()) {
-            Some(Gender::Female)
-        } else {
-            None
-        }
+        with_key(w, |k| {
+            if MALE.contains(&k) {
+                Some(Gender::Male)
+            } else if FEMALE.contains(&k) {
+                Some(Gender::Female)
+            } else {
+                None
+            }
+        })
     })
 }
 
 /// Gender from an honorific right before the name ("Mr", "Ms").
 fn gender_before(text: &str, start: usize) -> Option<Gender> {
-    let words = words_before(text, start, 1);
-    let (_, w) = words.first()?;
-    let k = normalise_word(w);
-    if !HONORIFICS.contains(&k.as_str()) && !["king", "queen", "prince", "princess"].contains(&k.as_str()) {
+    let (_, w) = words_before(text, start, 1).next()?;
+    let titled = with_key(w, |k| HONORIFICS.contains(&k) || ["king", "queen", "prince", "princess"].contains(&k));
+    if !titled {
         return None;
     }
     gender_of_words(w)
@@ -664,23 +732,29 @@ fn gender_before(text: &str, start: usize) -> Option<Gender> {
 
 /// The first personal pronoun within a short stretch after a mention, unless another
 /// name comes first.
-fn pronoun_after(text: &str, end: usize, all: &[Cleaned]) -> Option<Gender> {
+/// `person_starts` are the starts of the person mentions, sorted.
+fn pronoun_after(text: &str, end: usize, person_starts: &[usize]) -> Option<Gender> {
     let mut stop = (end + 160).min(text.len());
     while !text.is_char_boundary(stop) {
         stop -= 1;
     }
-    if let Some(next) =
-        all.iter().filter(|c| c.kind == EntityKind::Per && c.span.start >= end).map(|c| c.span.start).min()
-    {
+    if let Some(&next) = person_starts.get(person_starts.partition_point(|&s| s < end)) {
         stop = stop.min(next);
     }
     let after = text.get(end..stop)?;
     after.split(|c: char| !c.is_alphabetic()).find_map(|w| {
-        let k = w.to_lowercase();
-        match k.as_str() {
-            "he" | "him" | "his" | "himself" => Some(Gender::Male),
-            "she" | "her" | "hers" | "herself" => Some(Gender::Female),
-            _ => None,
+        // Longer words and words with other letters are no pronoun: no letter outside
+        // ASCII lower-cases to an ASCII letter of these words.
+        if w.len() > 7 || !w.is_ascii() {
+            return None;
+        }
+        let is = |p: &str| w.eq_ignore_ascii_case(p);
+        if is("he") || is("him") || is("his") || is("himself") {
+            Some(Gender::Male)
+        } else if is("she") || is("her") || is("hers") || is("herself") {
+            Some(Gender::Female)
+        } else {
+            None
         }
     })
 }
