@@ -11,6 +11,9 @@
 //! name (or in an apposition before it) become the entity's `roles`.
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
 
 use super::ner::{subtype, EntityKind, Mention, Subtype};
 
@@ -47,7 +50,7 @@ pub struct Entity {
 /// of it. Mention spans are cleaned of a possessive ending, a leading "the" and leading
 /// honorifics or titles the tagger may have included.
 pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) -> Vec<Entity> {
-    let mut cleaned: Vec<Cleaned> = mentions.iter().filter_map(|m| clean(text, m)).collect();
+    let mut cleaned: Vec<Cleaned<'_>> = mentions.iter().filter_map(|m| clean(text, m)).collect();
     // a title phrase tagged as a name inside a person's role ("US Secretary of Defence"
     // James Mattis) is part of the role, not an entity
     let roles: Vec<Range<usize>> = cleaned
@@ -57,7 +60,7 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
         .collect();
     cleaned.retain(|c| {
         c.kind == EntityKind::Per
-            || !c.words.iter().any(|w| TITLES.contains(&w.as_str()))
+            || !c.words.iter().any(|w| is_title(w))
             || !roles.iter().any(|r| r.start <= c.span.start && c.span.end <= r.end)
     });
     cleaned.sort_by_key(|c| c.span.start);
@@ -97,13 +100,13 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
 }
 
 /// A mention after clean-up, with its normalised name words.
-struct Cleaned {
+struct Cleaned<'a> {
     span: Range<usize>,
     kind: EntityKind,
     /// Lower-cased words, dots removed ("U.N." -> "un").
     words: Vec<String>,
     /// Words in their written case, for acronym building.
-    surface_words: Vec<String>,
+    surface_words: Vec<&'a str>,
     /// Followed by a noun that a person's name modifies ("the Assad regime").
     attributive: bool,
 }
@@ -304,12 +307,37 @@ const ATTRIBUTIVE: &[&str] = &[
     "years",
 ];
 
+/// Whether `key` (lower case) is in [`TITLES`]; hashed, as every mention word is looked up.
+fn is_title(key: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| TITLES.iter().copied().collect()).contains(key)
+}
+
+/// Whether `key` (lower case) is in [`MODIFIERS`].
+fn is_modifier(key: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| MODIFIERS.iter().copied().collect()).contains(key)
+}
+
+/// Whether `w` lower-cased is in [`ACRONYM_SKIP`].
+fn is_acronym_skip(w: &str) -> bool {
+    if w.is_ascii() {
+        ACRONYM_SKIP.iter().any(|s| s.eq_ignore_ascii_case(w))
+    } else {
+        ACRONYM_SKIP.contains(&w.to_lowercase().as_str())
+    }
+}
+
 const ACRONYM_SKIP: &[&str] = &["of", "the", "for", "and", "on", "in", "de", "des", "du", "la", "le", "to", "&"];
 
 /// A word's key: lower case, dots removed, curly apostrophes straightened.
 fn normalise_word(w: &str) -> String {
     if w.is_ascii() {
-        return w.bytes().filter(|&b| b != b'.').map(|b| char::from(b.to_ascii_lowercase())).collect();
+        let mut key = w.to_ascii_lowercase();
+        if key.contains('.') {
+            key.retain(|c| c != '.');
+        }
+        return key;
     }
     let w: String = w.chars().filter(|&c| c != '.').collect();
     w.to_lowercase().replace('\u{2019}', "'")
@@ -347,7 +375,7 @@ fn person_key(w: &str) -> &str {
     w
 }
 
-fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
+fn clean<'a>(text: &'a str, m: &Mention) -> Option<Cleaned<'a>> {
     let (mut s, mut e) = (m.start, m.end);
     let surface = text.get(s..e)?;
     // possessive endings
@@ -365,7 +393,7 @@ fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
             break;
         }
         let drop = first == "the"
-            || (m.kind == EntityKind::Per && with_key(first, |key| HONORIFICS.contains(&key) || TITLES.contains(&key)));
+            || (m.kind == EntityKind::Per && with_key(first, |key| HONORIFICS.contains(&key) || is_title(key)));
         if !drop {
             break;
         }
@@ -379,21 +407,21 @@ fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
     }
     let next = text.get(e..).unwrap_or("").split_whitespace().next().unwrap_or("");
     let attributive = ATTRIBUTIVE.contains(&next.trim_end_matches(|c: char| !c.is_alphanumeric()));
-    let surface_words: Vec<String> = cur.split_whitespace().map(String::from).collect();
+    let surface_words: Vec<&str> = cur.split_whitespace().collect();
     let words = surface_words.iter().map(|w| normalise_word(w)).collect();
     Some(Cleaned { span: s..e, kind: m.kind, words, surface_words, attributive })
 }
 
 /// Acronyms a name may be written as: initials of its capitalised words, without and with
 /// the function words.
-fn acronyms(words: &[String]) -> Vec<String> {
+fn acronyms(words: &[&str]) -> Vec<String> {
     if words.len() < 2 {
         return Vec::new();
     }
     let initials = |skip: bool| -> String {
         words
             .iter()
-            .filter(|w| !(skip && ACRONYM_SKIP.contains(&w.to_lowercase().as_str())))
+            .filter(|w| !(skip && is_acronym_skip(w)))
             .flat_map(|w| w.split('-'))
             .filter_map(|w| w.chars().next())
             .flat_map(char::to_lowercase)
@@ -404,14 +432,14 @@ fn acronyms(words: &[String]) -> Vec<String> {
     v
 }
 
-fn is_acronym(c: &Cleaned) -> bool {
+fn is_acronym(c: &Cleaned<'_>) -> bool {
     c.surface_words.len() == 1 && {
         let w: String = c.surface_words[0].chars().filter(|&ch| ch != '.').collect();
         (2..=8).contains(&w.chars().count()) && w.chars().all(|ch| ch.is_uppercase() || ch == '&')
     }
 }
 
-fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
+fn find_group(groups: &[Group], all: &[Cleaned<'_>], c: &Cleaned<'_>) -> Option<usize> {
     let is_per = |g: &Group| kind_of(g, all) == EntityKind::Per;
     // identical names merge whatever the tag, except people with non-people; a person's
     // short form ("Zorn") is left to the nearest-candidate rule below
@@ -428,17 +456,16 @@ fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
     // another class too when it modifies a noun like a person's name does ("the Obama
     // administration")
     if c.kind == EntityKind::Per || (c.words.len() == 1 && c.attributive) {
-        let keys: Vec<&str> = c.words.iter().map(|w| person_key(w)).collect();
         let candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| is_per(&groups[g]))
             .filter(|&g| {
                 let long = &all[longest(&groups[g], all)];
-                let long_keys: Vec<&str> = long.words.iter().map(|w| person_key(w)).collect();
                 if c.kind == EntityKind::Per {
-                    long.words.len() > c.words.len() && keys.iter().all(|k| long_keys.contains(k))
+                    long.words.len() > c.words.len()
+                        && c.words.iter().all(|k| long.words.iter().any(|l| person_key(l) == person_key(k)))
                 } else {
                     // a lone word of another class must be the family name
-                    long_keys.last() == keys.last()
+                    long.words.last().map(|w| person_key(w)) == c.words.last().map(|w| person_key(w))
                 }
             })
             .collect();
@@ -461,7 +488,7 @@ fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
 }
 
 /// The candidate with a mention closest to `pos`, preferring mentions before it.
-fn nearest(candidates: &[usize], groups: &[Group], all: &[Cleaned], pos: usize) -> Option<usize> {
+fn nearest(candidates: &[usize], groups: &[Group], all: &[Cleaned<'_>], pos: usize) -> Option<usize> {
     candidates.iter().copied().min_by_key(|&g| {
         groups[g]
             .members
@@ -479,11 +506,11 @@ fn nearest(candidates: &[usize], groups: &[Group], all: &[Cleaned], pos: usize) 
     })
 }
 
-fn longest(g: &Group, all: &[Cleaned]) -> usize {
+fn longest(g: &Group, all: &[Cleaned<'_>]) -> usize {
     let mut best = g.members[0];
     for &m in &g.members {
         let (a, b) = (&all[m], &all[best]);
-        let key = |c: &Cleaned| (c.words.len(), c.span.end - c.span.start);
+        let key = |c: &Cleaned<'_>| (c.words.len(), c.span.end - c.span.start);
         if key(a) > key(b) || (key(a) == key(b) && a.span.start < b.span.start) {
             best = m;
         }
@@ -491,7 +518,7 @@ fn longest(g: &Group, all: &[Cleaned]) -> usize {
     best
 }
 
-fn kind_of(g: &Group, all: &[Cleaned]) -> EntityKind {
+fn kind_of(g: &Group, all: &[Cleaned<'_>]) -> EntityKind {
     // other classes join a person only through the person's name, so one PER decides
     if g.members.iter().any(|&m| all[m].kind == EntityKind::Per) {
         return EntityKind::Per;
@@ -517,7 +544,7 @@ struct DocFacts<'a> {
     person_starts: &'a [usize],
 }
 
-fn build(text: &str, all: &[Cleaned], g: &Group, doc: &DocFacts) -> Entity {
+fn build(text: &str, all: &[Cleaned<'_>], g: &Group, doc: &DocFacts) -> Entity {
     let title = doc.title;
     let kind = kind_of(g, all);
     let long = &all[longest(g, all)];
@@ -687,7 +714,7 @@ impl KeyClass {
         KeyClass {
             honorific: HONORIFICS.contains(&key),
             possessive: key.ends_with("'s"),
-            role_word: TITLES.contains(&key) || MODIFIERS.contains(&key),
+            role_word: is_title(key) || is_modifier(key),
         }
     }
 }
@@ -702,7 +729,7 @@ fn finish_role(mut taken: Vec<&str>) -> Option<String> {
     while taken.last().is_some_and(|w| CONNECTORS.contains(w)) {
         taken.pop();
     }
-    let has_title = taken.iter().any(|w| with_key(w, |k| TITLES.contains(&k)));
+    let has_title = taken.iter().any(|w| with_key(w, is_title));
     (has_title && !taken.is_empty()).then(|| taken.join(" "))
 }
 
