@@ -769,21 +769,27 @@ fn pronoun_after(text: &str, end: usize, person_starts: &[usize]) -> Option<Gend
         stop = stop.min(next);
     }
     let after = text.get(end..stop)?;
-    after.split(|c: char| !c.is_alphabetic()).find_map(|w| {
-        // Longer words and words with other letters are no pronoun: no letter outside
-        // ASCII lower-cases to an ASCII letter of these words.
-        if w.len() > 7 || !w.is_ascii() {
-            return None;
-        }
-        let is = |p: &str| w.eq_ignore_ascii_case(p);
-        if is("he") || is("him") || is("his") || is("himself") {
-            Some(Gender::Male)
-        } else if is("she") || is("her") || is("hers") || is("herself") {
-            Some(Gender::Female)
-        } else {
-            None
-        }
-    })
+    if after.is_ascii() {
+        // The same words, split without decoding characters.
+        return after.as_bytes().split(|b| !b.is_ascii_alphabetic()).find_map(pronoun_gender);
+    }
+    after.split(|c: char| !c.is_alphabetic()).find_map(|w| pronoun_gender(w.as_bytes()))
+}
+
+/// The gender of a personal pronoun ("he", "Her"). Words with letters outside ASCII are
+/// none: no such letter lower-cases to a letter of these words.
+fn pronoun_gender(w: &[u8]) -> Option<Gender> {
+    if w.len() > 7 || !w.is_ascii() {
+        return None;
+    }
+    let is = |p: &str| w.eq_ignore_ascii_case(p.as_bytes());
+    if is("he") || is("him") || is("his") || is("himself") {
+        Some(Gender::Male)
+    } else if is("she") || is("her") || is("hers") || is("herself") {
+        Some(Gender::Female)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
