@@ -818,6 +818,98 @@ mod tests {
         es.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no entity {name}: {es:#?}"))
     }
 
+    /// The word walk as first written, collecting every word: the reference for the lazy one.
+    fn reference_words_before(text: &str, pos: usize, max: usize) -> Vec<(usize, &str)> {
+        let mut from = pos.saturating_sub(200);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let Some(before) = text.get(from..pos) else {
+            return Vec::new();
+        };
+        let before = match before.rfind('\n') {
+            Some(i) => &before[i + 1..],
+            None => before,
+        };
+        let base = pos - before.len();
+        let mut out = Vec::new();
+        let mut end = before.len();
+        for (i, c) in before.char_indices().rev() {
+            if c.is_whitespace() {
+                if i + c.len_utf8() < end {
+                    out.push((base + i + c.len_utf8(), &before[i + c.len_utf8()..end]));
+                }
+                end = i;
+                if out.len() >= max {
+                    return out;
+                }
+            }
+        }
+        if end > 0 {
+            out.push((base, &before[..end]));
+        }
+        out
+    }
+
+    const TRICKY: &[&str] = &[
+        "the Ruritanian envoy to the UN, Karl Zorn, said",
+        "  lead\u{a0}space\u{2003}and\ttabs \n second line  Mr. O’Neill’s U.N. ",
+        "É.T. Müller’S ΣΑΣ \u{212a}ing İnc. He HIS herself, she’s him-self heé",
+        "",
+        " ",
+        "x",
+    ];
+
+    #[test]
+    fn lazy_word_walk_matches_the_reference() {
+        let long = "word ".repeat(60) + "é".repeat(120).as_str() + " tail";
+        for text in TRICKY.iter().copied().chain([long.as_str()]) {
+            for pos in 0..=text.len() + 1 {
+                for max in [1, 2, 12, 100] {
+                    let lazy: Vec<(usize, &str)> = words_before(text, pos, max).collect();
+                    assert_eq!(lazy, reference_words_before(text, pos, max), "{text:?} at {pos}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_match_the_allocating_normalisation() {
+        let reference = |w: &str| -> String {
+            let w: String = w.chars().filter(|&c| c != '.').collect();
+            w.to_lowercase().replace('\u{2019}', "'")
+        };
+        for text in TRICKY {
+            for w in text.split_whitespace().chain(["", ".", "U.N.", "A".repeat(40).as_str()]) {
+                assert_eq!(normalise_word(w), reference(w), "{w:?}");
+                assert_eq!(with_key(w, str::to_string), reference(w), "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pronoun_after_reads_ascii_and_other_text_alike() {
+        let reference = |after: &str| {
+            after.split(|c: char| !c.is_alphabetic()).find_map(|w| match w.to_lowercase().as_str() {
+                "he" | "him" | "his" | "himself" => Some(Gender::Male),
+                "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+                _ => None,
+            })
+        };
+        for text in TRICKY.iter().copied().chain(["x HERSELF", "Ξ heé HIM", "x, HeR"]) {
+            for end in 0..=text.len() {
+                if text.is_char_boundary(end) {
+                    let stop = (end + 160).min(text.len());
+                    if text.is_char_boundary(stop) {
+                        assert_eq!(pronoun_after(text, end, &[]), reference(&text[end..stop]), "{text:?} {end}");
+                    }
+                }
+            }
+        }
+        assert_eq!(pronoun_after("Zorn met Ann. She left.", 4, &[9]), None);
+        assert_eq!(pronoun_after("Zorn met Ann. She left.", 4, &[0, 30]), Some(Gender::Female));
+    }
+
     #[test]
     fn person_mentions_merge_and_keep_roles() {
         let text = "Foreign Minister Amara Quist met the press. Ms Quist said Quist's plan works. \

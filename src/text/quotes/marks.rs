@@ -226,6 +226,108 @@ mod tests {
         quoted_spans(text, false).into_iter().map(|r| &text[r]).collect()
     }
 
+    // The scanners as first written, char by char: the references for the byte scanners.
+    fn reference_mark_at(text: &str, i: usize, single_marks: bool) -> Option<Mark> {
+        let rest = text.get(i..)?;
+        let mut chars = rest.chars();
+        let c = chars.next()?;
+        let next = chars.next();
+        let (len, straight, shape) = match c {
+            '“' | '„' | '‟' | '«' => (c.len_utf8(), false, Shape::Opener),
+            '”' | '»' => (c.len_utf8(), false, Shape::Closer),
+            '"' => (1, true, Shape::Either),
+            // Two apostrophes or two backticks stand for a double mark in some archives.
+            '\'' if next == Some('\'') => (2, true, Shape::Either),
+            '`' if next == Some('`') => (2, false, Shape::Opener),
+            '‘' if single_marks => (c.len_utf8(), false, Shape::Opener),
+            '’' if single_marks => (c.len_utf8(), false, Shape::Closer),
+            _ => return None,
+        };
+        Some(Mark { start: i, end: i + len, straight, shape })
+    }
+    fn reference_paragraphs(text: &str) -> Vec<Range<usize>> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\n' {
+                // Look for a second line break after only whitespace.
+                let mut j = i + 1;
+                let mut second = None;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    if bytes[j] == b'\n' {
+                        second = Some(j);
+                    }
+                    j += 1;
+                }
+                if let Some(last_nl) = second {
+                    let _ = last_nl;
+                    out.push(start..i);
+                    start = j;
+                    i = j;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        out.push(start..text.len());
+        out
+    }
+    fn reference_marks_in(text: &str, range: Range<usize>, single_marks: bool) -> Vec<Mark> {
+        let mut out = Vec::new();
+        let Some(slice) = text.get(range.clone()) else {
+            return out;
+        };
+        let mut skip_until = 0;
+        for (off, _) in slice.char_indices() {
+            let i = range.start + off;
+            if i < skip_until {
+                continue;
+            }
+            if let Some(m) = reference_mark_at(text, i, single_marks) {
+                if m.end <= range.end {
+                    skip_until = m.end;
+                    out.push(m);
+                }
+            }
+        }
+        out
+    }
+
+    const TRICKY: &[&str] = &[
+        "He said “we will win” and left. ‘Single’ «double» „low“ ‟odd” ``tex'' ''two''",
+        "\"straight\" 'one' ''' \"\"\" ``` «»\n\n“x\n \t\n\r\n”\n\n\n",
+        "é“ü”€—‘’–„«ä»\u{2028}\u{201b}\u{2020}\u{201a}\u{a0}\u{ab}",
+        "",
+        "\n",
+        "\n\n",
+        " \n \n ",
+        "a\n\nb\n \nc\nd",
+    ];
+
+    #[test]
+    fn byte_scanners_match_the_references() {
+        for text in TRICKY {
+            for (end, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                for t in [&text[..end], &text[end..]] {
+                    assert_eq!(paragraphs(t), reference_paragraphs(t), "{t:?}");
+                    for single in [false, true] {
+                        for (from, _) in t.char_indices() {
+                            assert_eq!(mark_at(t, from, single), reference_mark_at(t, from, single), "{t:?}");
+                            let range = from..t.len();
+                            assert_eq!(
+                                marks_in(t, range.clone(), single),
+                                reference_marks_in(t, range, single),
+                                "{t:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn curly_quotes_open_and_close() {
         assert_eq!(spans("He said “we will win” and left."), vec!["“we will win”"]);

@@ -141,6 +141,107 @@ mod tests {
         tokens(t).iter().map(|k| k.text(t)).collect()
     }
 
+    /// The scanner as first written, char by char: the reference for the fast one.
+    fn reference_tokens(text: &str) -> Vec<Tok> {
+        let mut out = Vec::new();
+        let mut it = text.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if c.is_whitespace() {
+                continue;
+            }
+            if !is_word_char(c) {
+                out.push(Tok { start: i, end: i + c.len_utf8(), word: false });
+                continue;
+            }
+            let mut end = i + c.len_utf8();
+            // Extend over letters, digits and inner joiners followed by a letter or digit.
+            while let Some(&(j, d)) = it.peek() {
+                if is_word_char(d) {
+                    end = j + d.len_utf8();
+                    it.next();
+                    continue;
+                }
+                let joiner = matches!(d, '-' | '\'' | '’' | '.' | '&');
+                let after = text.get(j + d.len_utf8()..).and_then(|s| s.chars().next());
+                if joiner && after.is_some_and(is_word_char) {
+                    // A possessive or contraction ending starts its own token.
+                    if matches!(d, '\'' | '’') {
+                        let rest = text.get(j + d.len_utf8()..).unwrap_or("");
+                        let tail: String =
+                            rest.chars().take_while(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+                        if tail == "s" {
+                            break;
+                        }
+                    }
+                    end = j + d.len_utf8();
+                    it.next();
+                    continue;
+                }
+                break;
+            }
+            // Keep the dot of an abbreviation or an initial ("J.", "U.S.").
+            if text.get(end..).is_some_and(|s| s.starts_with('.')) {
+                let w = text.get(i..end).unwrap_or("");
+                let lower = w.to_lowercase();
+                let initial = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
+                if initial || ABBREVIATIONS.contains(&lower.as_str()) {
+                    end += 1;
+                    // Skip the dot in the iterator.
+                    it.next();
+                }
+            }
+            out.push(Tok { start: i, end, word: true });
+            // Split a possessive 's off as its own word.
+            if let Some((j, d)) = it.peek().copied() {
+                if matches!(d, '\'' | '’') {
+                    let s_at = j + d.len_utf8();
+                    let is_s = text.get(s_at..).is_some_and(|s| s.starts_with('s') || s.starts_with('S'));
+                    let after_s = text.get(s_at + 1..).and_then(|s| s.chars().next());
+                    if is_s && !after_s.is_some_and(is_word_char) {
+                        it.next();
+                        it.next();
+                        out.push(Tok { start: j, end: s_at + 1, word: true });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Texts with the cases the scanner treats specially, non-ASCII letters, odd spaces
+    /// and marks.
+    const TRICKY: &[&str] = &[
+        "Mr. Trump’s U.S. plan, he said. It's theirs' and the dogs' — don't.",
+        "J. R. R. Tolkien, Sept. 5, 3.5% at 9 a.m. U.K. vs. U.S.A. & Co. Inc.",
+        "Ça va? Ökonom Müller’S SOHN’s Straße–Ärger … «non» „ja“ ‘ok’",
+        "rock'n'roll O'Neill's o’Brien ’s 's' x'S y’s’ AT&T R&D -a- a--b a.-b",
+        "tab\there\u{a0}nbsp\u{2003}em\u{3000}ideo\u{b}vt\r\n\nend.",
+        "\u{212a}o. \u{130}nc. İstanbul DŽ. ǅ. Ǆungla. Σ. ΣΑΣ's",
+        "'s",
+        "’",
+        "a'",
+        "s's",
+        "A.",
+        "a.",
+        "..",
+        "",
+        " ",
+        "x",
+        "É.",
+    ];
+
+    #[test]
+    fn fast_scanner_matches_the_reference_on_every_prefix() {
+        for text in TRICKY {
+            for (end, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                let t = &text[..end];
+                assert_eq!(tokens(t), reference_tokens(t), "{t:?}");
+                let rest = &text[end..];
+                assert_eq!(tokens(rest), reference_tokens(rest), "{rest:?}");
+            }
+        }
+    }
+
     #[test]
     fn abbreviations_keep_their_dot_and_possessives_split() {
         assert_eq!(
