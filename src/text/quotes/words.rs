@@ -58,26 +58,44 @@ fn keeps_dot(w: &str) -> bool {
     }
 }
 
+/// Whether byte `i` starts a right single quotation mark (’, U+2019).
+fn curly_apostrophe_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i..i + 3) == Some("’".as_bytes())
+}
+
 /// Tokens of `text`.
+///
+/// Reads ASCII bytes directly and decodes only other characters; the unit tests hold it
+/// to the char-by-char scanner it replaced.
 pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut out = Vec::with_capacity(text.len() / 4 + 4);
     let mut i = 0;
-    while let Some(c) = char_at(text, i) {
-        if c == ' ' {
-            i += 1;
-            continue;
-        }
-        let c_len = c.len_utf8();
-        if c.is_whitespace() {
-            i += c_len;
-            continue;
-        }
-        if !is_word_char(c) {
-            out.push(Tok { start: i, end: i + c_len, word: false });
-            i += c_len;
-            continue;
-        }
+    while let Some(&b) = bytes.get(i) {
+        let c_len = if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                1
+            } else {
+                if !char::from(b).is_whitespace() {
+                    out.push(Tok { start: i, end: i + 1, word: false });
+                }
+                i += 1;
+                continue;
+            }
+        } else {
+            let Some(c) = char_at(text, i) else { break };
+            let c_len = c.len_utf8();
+            if c.is_whitespace() {
+                i += c_len;
+                continue;
+            }
+            if !is_word_char(c) {
+                out.push(Tok { start: i, end: i + c_len, word: false });
+                i += c_len;
+                continue;
+            }
+            c_len
+        };
         let start = i;
         let mut end = i + c_len;
         // Extend over letters, digits and inner joiners followed by a letter or digit.
@@ -86,38 +104,52 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
                 end += 1;
             }
-            let Some(d) = char_at(text, end) else {
+            let Some(&d) = bytes.get(end) else {
                 break;
             };
-            let d_len = d.len_utf8();
-            if is_word_char(d) {
-                end += d_len;
-                continue;
-            }
-            let joiner = matches!(d, '-' | '\'' | '’' | '.' | '&');
-            if joiner && char_at(text, end + d_len).is_some_and(is_word_char) {
-                // A possessive or contraction ending starts its own token.
-                if matches!(d, '\'' | '’') && lone_s_at(text, end + d_len) {
+            // An ASCII byte here is no letter or digit: only a joiner may go on.
+            let d_len = if d.is_ascii() {
+                if !matches!(d, b'-' | b'\'' | b'.' | b'&') {
                     break;
                 }
-                end += d_len;
-                continue;
+                1
+            } else {
+                let Some(d) = char_at(text, end) else { break };
+                if is_word_char(d) {
+                    end += d.len_utf8();
+                    continue;
+                }
+                if d != '’' {
+                    break;
+                }
+                d.len_utf8()
+            };
+            if !char_at(text, end + d_len).is_some_and(is_word_char) {
+                break;
             }
-            break;
+            // A possessive or contraction ending starts its own token.
+            let apostrophe = d == b'\'' || curly_apostrophe_at(bytes, end);
+            if apostrophe && lone_s_at(text, end + d_len) {
+                break;
+            }
+            end += d_len;
         }
         // Keep the dot of an abbreviation or an initial ("J.", "U.S.").
-        if text.as_bytes().get(end) == Some(&b'.') && keeps_dot(text.get(start..end).unwrap_or("")) {
+        if bytes.get(end) == Some(&b'.') && keeps_dot(text.get(start..end).unwrap_or("")) {
             end += 1;
         }
         out.push(Tok { start, end, word: true });
         i = end;
         // Split a possessive 's off as its own word.
-        if let Some(d) = char_at(text, i).filter(|&d| matches!(d, '\'' | '’')) {
-            let s_at = i + d.len_utf8();
-            if lone_s_at(text, s_at) {
-                out.push(Tok { start: i, end: s_at + 1, word: true });
-                i = s_at + 1;
-            }
+        let apostrophe_len = match bytes.get(i) {
+            Some(b'\'') => 1,
+            _ if curly_apostrophe_at(bytes, i) => 3,
+            _ => 0,
+        };
+        if apostrophe_len > 0 && lone_s_at(text, i + apostrophe_len) {
+            let s_at = i + apostrophe_len;
+            out.push(Tok { start: i, end: s_at + 1, word: true });
+            i = s_at + 1;
         }
     }
     out
