@@ -24,6 +24,30 @@ pub(crate) const ABBREVIATIONS: &[&str] = &[
     "ft", "mt", "u.s", "u.n", "u.k", "d.c", "a.m", "p.m", "e.g", "i.e", "adm", "atty", "supt", "cmdr", "pres", "maj",
 ];
 
+/// Length of the longest abbreviation: a longer word needs no look-up.
+const LONGEST_ABBREVIATION: usize = {
+    let mut longest = 0;
+    let mut k = 0;
+    while k < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[k].len() > longest {
+            longest = ABBREVIATIONS[k].len();
+        }
+        k += 1;
+    }
+    longest
+};
+
+/// Which bytes are ASCII letters and digits, for the scanner's inner loop.
+static ASCII_WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
@@ -52,7 +76,7 @@ fn keeps_dot(w: &str) -> bool {
         return true;
     }
     if w.is_ascii() {
-        ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
+        w.len() <= LONGEST_ABBREVIATION && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
     } else {
         ABBREVIATIONS.contains(&w.to_lowercase().as_str())
     }
@@ -73,7 +97,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let c_len = if b.is_ascii() {
-            if b.is_ascii_alphanumeric() {
+            if ASCII_WORD_BYTE[usize::from(b)] {
                 1
             } else {
                 if !char::from(b).is_whitespace() {
@@ -101,7 +125,10 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
         // Extend over letters, digits and inner joiners followed by a letter or digit.
         loop {
             // Most of a word is ASCII letters and digits.
-            while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+            while let Some(&b) = bytes.get(end) {
+                if !ASCII_WORD_BYTE[usize::from(b)] {
+                    break;
+                }
                 end += 1;
             }
             let Some(&d) = bytes.get(end) else {
