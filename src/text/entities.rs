@@ -72,9 +72,15 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
         (cleaned[i].kind != EntityKind::Per, std::cmp::Reverse(cleaned[i].words.len()), cleaned[i].span.start)
     });
     let mut groups: Vec<Group> = Vec::new();
+    // The acronyms each mention may be written as, found once rather than per look-up.
+    let acronym_forms: Vec<Vec<String>> = if cleaned.iter().any(|c| c.kind != EntityKind::Per && is_acronym(c)) {
+        cleaned.iter().map(|c| acronyms(&c.surface_words)).collect()
+    } else {
+        Vec::new()
+    };
     for &i in &order {
         let c = &cleaned[i];
-        let target = find_group(&groups, &cleaned, c);
+        let target = find_group(&groups, &cleaned, &acronym_forms, c);
         match target {
             Some(g) => groups[g].members.push(i),
             None => groups.push(Group { members: vec![i] }),
@@ -439,7 +445,9 @@ fn is_acronym(c: &Cleaned<'_>) -> bool {
     }
 }
 
-fn find_group(groups: &[Group], all: &[Cleaned<'_>], c: &Cleaned<'_>) -> Option<usize> {
+/// `acronym_forms` holds the [`acronyms`] of each of `all`, when some mention is an
+/// acronym (only then are they read).
+fn find_group(groups: &[Group], all: &[Cleaned<'_>], acronym_forms: &[Vec<String>], c: &Cleaned<'_>) -> Option<usize> {
     let is_per = |g: &Group| kind_of(g, all) == EntityKind::Per;
     // identical names merge whatever the tag, except people with non-people; a person's
     // short form ("Zorn") is left to the nearest-candidate rule below
@@ -478,7 +486,9 @@ fn find_group(groups: &[Group], all: &[Cleaned<'_>], c: &Cleaned<'_>) -> Option<
         let a = c.words[0].as_str();
         let candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| !is_per(&groups[g]))
-            .filter(|&g| groups[g].members.iter().any(|&m| acronyms(&all[m].surface_words).iter().any(|x| x == a)))
+            .filter(|&g| {
+                groups[g].members.iter().any(|&m| acronym_forms.get(m).is_some_and(|f| f.iter().any(|x| x == a)))
+            })
             .collect();
         if let Some(g) = nearest(&candidates, groups, all, c.span.start) {
             return Some(g);

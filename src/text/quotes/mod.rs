@@ -484,13 +484,13 @@ impl<'a> Doc<'a> {
     /// Token indexes within `range` and outside every quote.
     fn toks_in(&self, range: Range<usize>) -> Vec<usize> {
         let from = self.tok_from(range.start);
-        let to = self.tok_from(range.end);
-        (from..to.max(from))
-            .filter(|&i| {
-                let t = self.toks[i];
-                t.end <= range.end && !self.in_quote(t.start)
-            })
-            .collect()
+        let to = self.tok_from(range.end).max(from);
+        let mut out = Vec::with_capacity(to - from);
+        out.extend((from..to).filter(|&i| {
+            let t = self.toks[i];
+            t.end <= range.end && !self.in_quote(t.start)
+        }));
+        out
     }
 
     /// Whether token `i` is a reporting cue; returns the cue's last token.
