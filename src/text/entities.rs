@@ -11,6 +11,9 @@
 //! name (or in an apposition before it) become the entity's `roles`.
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
 
 use super::ner::{subtype, EntityKind, Mention, Subtype};
 
@@ -47,7 +50,7 @@ pub struct Entity {
 /// of it. Mention spans are cleaned of a possessive ending, a leading "the" and leading
 /// honorifics or titles the tagger may have included.
 pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) -> Vec<Entity> {
-    let mut cleaned: Vec<Cleaned> = mentions.iter().filter_map(|m| clean(text, m)).collect();
+    let mut cleaned: Vec<Cleaned<'_>> = mentions.iter().filter_map(|m| clean(text, m)).collect();
     // a title phrase tagged as a name inside a person's role ("US Secretary of Defence"
     // James Mattis) is part of the role, not an entity
     let roles: Vec<Range<usize>> = cleaned
@@ -57,7 +60,7 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
         .collect();
     cleaned.retain(|c| {
         c.kind == EntityKind::Per
-            || !c.words.iter().any(|w| TITLES.contains(&w.as_str()))
+            || !c.words.iter().any(|w| is_title(w))
             || !roles.iter().any(|r| r.start <= c.span.start && c.span.end <= r.end)
     });
     cleaned.sort_by_key(|c| c.span.start);
@@ -69,15 +72,29 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
         (cleaned[i].kind != EntityKind::Per, std::cmp::Reverse(cleaned[i].words.len()), cleaned[i].span.start)
     });
     let mut groups: Vec<Group> = Vec::new();
+    // The acronyms each mention may be written as, found once rather than per look-up.
+    let acronym_forms: Vec<Vec<String>> = if cleaned.iter().any(|c| c.kind != EntityKind::Per && is_acronym(c)) {
+        cleaned.iter().map(|c| acronyms(&c.surface_words)).collect()
+    } else {
+        Vec::new()
+    };
     for &i in &order {
         let c = &cleaned[i];
-        let target = find_group(&groups, &cleaned, c);
+        let target = find_group(&groups, &cleaned, &acronym_forms, c);
         match target {
             Some(g) => groups[g].members.push(i),
             None => groups.push(Group { members: vec![i] }),
         }
     }
-    let mut entities: Vec<Entity> = groups.iter().map(|g| build(text, &cleaned, g, title.as_ref())).collect();
+    let mut person_starts: Vec<usize> =
+        cleaned.iter().filter(|c| c.kind == EntityKind::Per).map(|c| c.span.start).collect();
+    person_starts.sort_unstable();
+    let facts = DocFacts {
+        title: title.as_ref(),
+        lead_end: memchr::memmem::find(text.as_bytes(), b"\n\n").unwrap_or(text.len()),
+        person_starts: &person_starts,
+    };
+    let mut entities: Vec<Entity> = groups.iter().map(|g| build(text, &cleaned, g, &facts)).collect();
     let max = entities.iter().map(|e| e.salience).fold(0.0f32, f32::max);
     if max > 0.0 {
         for e in &mut entities {
@@ -89,13 +106,13 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
 }
 
 /// A mention after clean-up, with its normalised name words.
-struct Cleaned {
+struct Cleaned<'a> {
     span: Range<usize>,
     kind: EntityKind,
     /// Lower-cased words, dots removed ("U.N." -> "un").
     words: Vec<String>,
     /// Words in their written case, for acronym building.
-    surface_words: Vec<String>,
+    surface_words: Vec<&'a str>,
     /// Followed by a noun that a person's name modifies ("the Assad regime").
     attributive: bool,
 }
@@ -296,11 +313,59 @@ const ATTRIBUTIVE: &[&str] = &[
     "years",
 ];
 
+/// Whether `key` (lower case) is in [`TITLES`]; hashed, as every mention word is looked up.
+fn is_title(key: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| TITLES.iter().copied().collect()).contains(key)
+}
+
+/// Whether `key` (lower case) is in [`MODIFIERS`].
+fn is_modifier(key: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| MODIFIERS.iter().copied().collect()).contains(key)
+}
+
+/// Whether `w` lower-cased is in [`ACRONYM_SKIP`].
+fn is_acronym_skip(w: &str) -> bool {
+    if w.is_ascii() {
+        ACRONYM_SKIP.iter().any(|s| s.eq_ignore_ascii_case(w))
+    } else {
+        ACRONYM_SKIP.contains(&w.to_lowercase().as_str())
+    }
+}
+
 const ACRONYM_SKIP: &[&str] = &["of", "the", "for", "and", "on", "in", "de", "des", "du", "la", "le", "to", "&"];
 
+/// A word's key: lower case, dots removed, curly apostrophes straightened.
 fn normalise_word(w: &str) -> String {
+    if w.is_ascii() {
+        let mut key = w.to_ascii_lowercase();
+        if key.contains('.') {
+            key.retain(|c| c != '.');
+        }
+        return key;
+    }
     let w: String = w.chars().filter(|&c| c != '.').collect();
     w.to_lowercase().replace('\u{2019}', "'")
+}
+
+/// Calls `f` with [`normalise_word`] of `w`, built on the stack for a short ASCII word:
+/// most keys are only looked up in a word list.
+fn with_key<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if w.is_ascii() && w.len() <= buf.len() {
+        let mut n = 0;
+        for b in w.bytes().filter(|&b| b != b'.') {
+            if let Some(slot) = buf.get_mut(n) {
+                *slot = b.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+        if let Some(key) = buf.get(..n).and_then(|k| std::str::from_utf8(k).ok()) {
+            return f(key);
+        }
+    }
+    f(&normalise_word(w))
 }
 
 /// The name key of a word for matching people: lower case, without an Arabic article
@@ -316,7 +381,7 @@ fn person_key(w: &str) -> &str {
     w
 }
 
-fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
+fn clean<'a>(text: &'a str, m: &Mention) -> Option<Cleaned<'a>> {
     let (mut s, mut e) = (m.start, m.end);
     let surface = text.get(s..e)?;
     // possessive endings
@@ -333,9 +398,8 @@ fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
         if cur.len() == first.len() {
             break;
         }
-        let key = normalise_word(first);
         let drop = first == "the"
-            || (m.kind == EntityKind::Per && (HONORIFICS.contains(&key.as_str()) || TITLES.contains(&key.as_str())));
+            || (m.kind == EntityKind::Per && with_key(first, |key| HONORIFICS.contains(&key) || is_title(key)));
         if !drop {
             break;
         }
@@ -349,21 +413,21 @@ fn clean(text: &str, m: &Mention) -> Option<Cleaned> {
     }
     let next = text.get(e..).unwrap_or("").split_whitespace().next().unwrap_or("");
     let attributive = ATTRIBUTIVE.contains(&next.trim_end_matches(|c: char| !c.is_alphanumeric()));
-    let surface_words: Vec<String> = cur.split_whitespace().map(String::from).collect();
+    let surface_words: Vec<&str> = cur.split_whitespace().collect();
     let words = surface_words.iter().map(|w| normalise_word(w)).collect();
     Some(Cleaned { span: s..e, kind: m.kind, words, surface_words, attributive })
 }
 
 /// Acronyms a name may be written as: initials of its capitalised words, without and with
 /// the function words.
-fn acronyms(words: &[String]) -> Vec<String> {
+fn acronyms(words: &[&str]) -> Vec<String> {
     if words.len() < 2 {
         return Vec::new();
     }
     let initials = |skip: bool| -> String {
         words
             .iter()
-            .filter(|w| !(skip && ACRONYM_SKIP.contains(&w.to_lowercase().as_str())))
+            .filter(|w| !(skip && is_acronym_skip(w)))
             .flat_map(|w| w.split('-'))
             .filter_map(|w| w.chars().next())
             .flat_map(char::to_lowercase)
@@ -374,14 +438,16 @@ fn acronyms(words: &[String]) -> Vec<String> {
     v
 }
 
-fn is_acronym(c: &Cleaned) -> bool {
+fn is_acronym(c: &Cleaned<'_>) -> bool {
     c.surface_words.len() == 1 && {
         let w: String = c.surface_words[0].chars().filter(|&ch| ch != '.').collect();
         (2..=8).contains(&w.chars().count()) && w.chars().all(|ch| ch.is_uppercase() || ch == '&')
     }
 }
 
-fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
+/// `acronym_forms` holds the [`acronyms`] of each of `all`, when some mention is an
+/// acronym (only then are they read).
+fn find_group(groups: &[Group], all: &[Cleaned<'_>], acronym_forms: &[Vec<String>], c: &Cleaned<'_>) -> Option<usize> {
     let is_per = |g: &Group| kind_of(g, all) == EntityKind::Per;
     // identical names merge whatever the tag, except people with non-people; a person's
     // short form ("Zorn") is left to the nearest-candidate rule below
@@ -398,17 +464,16 @@ fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
     // another class too when it modifies a noun like a person's name does ("the Obama
     // administration")
     if c.kind == EntityKind::Per || (c.words.len() == 1 && c.attributive) {
-        let keys: Vec<&str> = c.words.iter().map(|w| person_key(w)).collect();
         let candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| is_per(&groups[g]))
             .filter(|&g| {
                 let long = &all[longest(&groups[g], all)];
-                let long_keys: Vec<&str> = long.words.iter().map(|w| person_key(w)).collect();
                 if c.kind == EntityKind::Per {
-                    long.words.len() > c.words.len() && keys.iter().all(|k| long_keys.contains(k))
+                    long.words.len() > c.words.len()
+                        && c.words.iter().all(|k| long.words.iter().any(|l| person_key(l) == person_key(k)))
                 } else {
                     // a lone word of another class must be the family name
-                    long_keys.last() == keys.last()
+                    long.words.last().map(|w| person_key(w)) == c.words.last().map(|w| person_key(w))
                 }
             })
             .collect();
@@ -421,7 +486,9 @@ fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
         let a = c.words[0].as_str();
         let candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| !is_per(&groups[g]))
-            .filter(|&g| groups[g].members.iter().any(|&m| acronyms(&all[m].surface_words).iter().any(|x| x == a)))
+            .filter(|&g| {
+                groups[g].members.iter().any(|&m| acronym_forms.get(m).is_some_and(|f| f.iter().any(|x| x == a)))
+            })
             .collect();
         if let Some(g) = nearest(&candidates, groups, all, c.span.start) {
             return Some(g);
@@ -431,7 +498,7 @@ fn find_group(groups: &[Group], all: &[Cleaned], c: &Cleaned) -> Option<usize> {
 }
 
 /// The candidate with a mention closest to `pos`, preferring mentions before it.
-fn nearest(candidates: &[usize], groups: &[Group], all: &[Cleaned], pos: usize) -> Option<usize> {
+fn nearest(candidates: &[usize], groups: &[Group], all: &[Cleaned<'_>], pos: usize) -> Option<usize> {
     candidates.iter().copied().min_by_key(|&g| {
         groups[g]
             .members
@@ -449,11 +516,11 @@ fn nearest(candidates: &[usize], groups: &[Group], all: &[Cleaned], pos: usize) 
     })
 }
 
-fn longest(g: &Group, all: &[Cleaned]) -> usize {
+fn longest(g: &Group, all: &[Cleaned<'_>]) -> usize {
     let mut best = g.members[0];
     for &m in &g.members {
         let (a, b) = (&all[m], &all[best]);
-        let key = |c: &Cleaned| (c.words.len(), c.span.end - c.span.start);
+        let key = |c: &Cleaned<'_>| (c.words.len(), c.span.end - c.span.start);
         if key(a) > key(b) || (key(a) == key(b) && a.span.start < b.span.start) {
             best = m;
         }
@@ -461,7 +528,7 @@ fn longest(g: &Group, all: &[Cleaned]) -> usize {
     best
 }
 
-fn kind_of(g: &Group, all: &[Cleaned]) -> EntityKind {
+fn kind_of(g: &Group, all: &[Cleaned<'_>]) -> EntityKind {
     // other classes join a person only through the person's name, so one PER decides
     if g.members.iter().any(|&m| all[m].kind == EntityKind::Per) {
         return EntityKind::Per;
@@ -478,7 +545,17 @@ fn kind_of(g: &Group, all: &[Cleaned]) -> EntityKind {
     EntityKind::ALL.into_iter().find(|&k| counts[k as usize] == best).unwrap_or(long_kind)
 }
 
-fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -> Entity {
+/// What [`build`] reads of the whole document, found once.
+struct DocFacts<'a> {
+    title: Option<&'a Range<usize>>,
+    /// End of the first paragraph.
+    lead_end: usize,
+    /// Starts of the person mentions, sorted.
+    person_starts: &'a [usize],
+}
+
+fn build(text: &str, all: &[Cleaned<'_>], g: &Group, doc: &DocFacts) -> Entity {
+    let title = doc.title;
     let kind = kind_of(g, all);
     let long = &all[longest(g, all)];
     let name = text.get(long.span.clone()).unwrap_or("").to_string();
@@ -497,7 +574,7 @@ fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -
             if gender.is_none() {
                 gender = gender_before(text, m.start);
             }
-            match pronoun_after(text, m.end, all) {
+            match pronoun_after(text, m.end, doc.person_starts) {
                 Some(Gender::Male) => pronoun_votes.0 += 1,
                 Some(Gender::Female) => pronoun_votes.1 += 1,
                 None => {}
@@ -510,7 +587,7 @@ fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -
             gender = Some(if pronoun_votes.0 > pronoun_votes.1 { Gender::Male } else { Gender::Female });
         }
     }
-    let lead_end = text.find("\n\n").unwrap_or(text.len());
+    let lead_end = doc.lead_end;
     let first = mentions.first().map_or(0, |m| m.start);
     let mut salience = (1.0 + mentions.len() as f32).ln() + 0.5 * (1.0 - first as f32 / text.len().max(1) as f32);
     if title.is_some_and(|t| mentions.iter().any(|m| t.start <= m.start && m.end <= t.end)) {
@@ -523,37 +600,54 @@ fn build(text: &str, all: &[Cleaned], g: &Group, title: Option<&Range<usize>>) -
 }
 
 /// Words of `text` before byte `pos`, nearest first, each with its start; stops at a
-/// line break.
-fn words_before(text: &str, pos: usize, max: usize) -> Vec<(usize, &str)> {
+/// line break and looks back at most 200 bytes (the farthest word may be cut there).
+fn words_before(text: &str, pos: usize, max: usize) -> std::iter::Take<WordsBefore<'_>> {
     let mut from = pos.saturating_sub(200);
     while !text.is_char_boundary(from) {
         from -= 1;
     }
-    let Some(before) = text.get(from..pos) else {
-        return Vec::new();
-    };
+    let before = text.get(from..pos).unwrap_or("");
     let before = match before.rfind('\n') {
         Some(i) => &before[i + 1..],
         None => before,
     };
-    let base = pos - before.len();
-    let mut out = Vec::new();
-    let mut end = before.len();
-    for (i, c) in before.char_indices().rev() {
-        if c.is_whitespace() {
-            if i + c.len_utf8() < end {
-                out.push((base + i + c.len_utf8(), &before[i + c.len_utf8()..end]));
-            }
-            end = i;
-            if out.len() >= max {
-                return out;
+    let base = pos.saturating_sub(before.len());
+    WordsBefore { before, base, end: before.len() }.take(max)
+}
+
+/// The iterator of [`words_before`]: walks back from `end` only as far as the words taken,
+/// since most callers stop after a word or two.
+struct WordsBefore<'a> {
+    before: &'a str,
+    /// Byte offset of `before` in the text.
+    base: usize,
+    /// End of the part of `before` not yet walked.
+    end: usize,
+}
+
+impl<'a> Iterator for WordsBefore<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let before = self.before;
+        while self.end > 0 {
+            let rest = before.get(..self.end)?;
+            match rest.char_indices().rfind(|&(_, c)| c.is_whitespace()) {
+                Some((i, c)) => {
+                    let word_start = i + c.len_utf8();
+                    let end = std::mem::replace(&mut self.end, i);
+                    if word_start < end {
+                        return Some((self.base + word_start, before.get(word_start..end)?));
+                    }
+                }
+                None => {
+                    let end = std::mem::replace(&mut self.end, 0);
+                    return Some((self.base, rest.get(..end)?));
+                }
             }
         }
+        None
     }
-    if end > 0 {
-        out.push((base, &before[..end]));
-    }
-    out
 }
 
 /// A role written right before a name: capitalised words, titles, modifiers and
@@ -565,26 +659,22 @@ fn role_before(text: &str, start: usize) -> Option<String> {
 
 /// [`role_before`] with the byte offset where the scanned words begin.
 fn role_before_span(text: &str, start: usize) -> Option<(usize, String)> {
-    let words = words_before(text, start, 12);
     let mut taken: Vec<&str> = Vec::new();
     let mut role_start = start;
-    for (i, &(ws, w)) in words.iter().enumerate() {
-        let key = normalise_word(w);
-        if i == 0 && HONORIFICS.contains(&key.as_str()) {
+    for (i, (ws, w)) in words_before(text, start, 12).enumerate() {
+        let key = with_key(w, KeyClass::of);
+        if i == 0 && key.honorific {
             return None;
         }
         // punctuation or a possessive ends the role
         let ends_clause = w.ends_with(|c: char| !c.is_alphanumeric() && c != '.')
             || w.starts_with(|c: char| !c.is_alphanumeric())
-            || key.ends_with("'s");
+            || key.possessive;
         if ends_clause {
             break;
         }
         let capital = w.chars().next().is_some_and(char::is_uppercase);
-        let ok = TITLES.contains(&key.as_str())
-            || MODIFIERS.contains(&key.as_str())
-            || CONNECTORS.contains(&w)
-            || (capital && !NOT_ROLE.contains(&w));
+        let ok = key.role_word || CONNECTORS.contains(&w) || (capital && !NOT_ROLE.contains(&w));
         if !ok {
             break;
         }
@@ -603,25 +693,40 @@ fn role_in_apposition(text: &str, m: &Range<usize>) -> Option<String> {
         return None;
     }
     let comma = before.len() - 1;
-    let words = words_before(text, comma, 12);
     let mut taken = Vec::new();
-    for (i, &(_, w)) in words.iter().enumerate() {
+    for (i, (_, w)) in words_before(text, comma, 12).enumerate() {
         let w = if i == 0 { w.trim_end_matches(',') } else { w };
-        let key = normalise_word(w);
-        if w.ends_with(|c: char| !c.is_alphanumeric() && c != '.') || key.ends_with("'s") {
+        let key = with_key(w, KeyClass::of);
+        if w.ends_with(|c: char| !c.is_alphanumeric() && c != '.') || key.possessive {
             break;
         }
         let capital = w.chars().next().is_some_and(char::is_uppercase);
-        let ok = TITLES.contains(&key.as_str())
-            || MODIFIERS.contains(&key.as_str())
-            || CONNECTORS.contains(&w)
-            || (capital && !NOT_ROLE.contains(&w));
+        let ok = key.role_word || CONNECTORS.contains(&w) || (capital && !NOT_ROLE.contains(&w));
         if !ok {
             break;
         }
         taken.push(w);
     }
     finish_role(taken)
+}
+
+/// What a word's key says about its place in a role.
+struct KeyClass {
+    honorific: bool,
+    /// Ends with a possessive "'s".
+    possessive: bool,
+    /// A title or a modifier.
+    role_word: bool,
+}
+
+impl KeyClass {
+    fn of(key: &str) -> Self {
+        KeyClass {
+            honorific: HONORIFICS.contains(&key),
+            possessive: key.ends_with("'s"),
+            role_word: is_title(key) || is_modifier(key),
+        }
+    }
 }
 
 /// Turns the words collected backwards into a role: trims connectors at either end and
@@ -634,29 +739,29 @@ fn finish_role(mut taken: Vec<&str>) -> Option<String> {
     while taken.last().is_some_and(|w| CONNECTORS.contains(w)) {
         taken.pop();
     }
-    let has_title = taken.iter().any(|w| TITLES.contains(&normalise_word(w).as_str()));
+    let has_title = taken.iter().any(|w| with_key(w, is_title));
     (has_title && !taken.is_empty()).then(|| taken.join(" "))
 }
 
 fn gender_of_words(s: &str) -> Option<Gender> {
     s.split_whitespace().find_map(|w| {
-        let k = normalise_word(w);
-        if MALE.contains(&k.as_str()) {
-            Some(Gender::Male)
-        } else if FEMALE.contains(&k.as_str()) {
-            Some(Gender::Female)
-        } else {
-            None
-        }
+        with_key(w, |k| {
+            if MALE.contains(&k) {
+                Some(Gender::Male)
+            } else if FEMALE.contains(&k) {
+                Some(Gender::Female)
+            } else {
+                None
+            }
+        })
     })
 }
 
 /// Gender from an honorific right before the name ("Mr", "Ms").
 fn gender_before(text: &str, start: usize) -> Option<Gender> {
-    let words = words_before(text, start, 1);
-    let (_, w) = words.first()?;
-    let k = normalise_word(w);
-    if !HONORIFICS.contains(&k.as_str()) && !["king", "queen", "prince", "princess"].contains(&k.as_str()) {
+    let (_, w) = words_before(text, start, 1).next()?;
+    let titled = with_key(w, |k| HONORIFICS.contains(&k) || ["king", "queen", "prince", "princess"].contains(&k));
+    if !titled {
         return None;
     }
     gender_of_words(w)
@@ -664,25 +769,37 @@ fn gender_before(text: &str, start: usize) -> Option<Gender> {
 
 /// The first personal pronoun within a short stretch after a mention, unless another
 /// name comes first.
-fn pronoun_after(text: &str, end: usize, all: &[Cleaned]) -> Option<Gender> {
+/// `person_starts` are the starts of the person mentions, sorted.
+fn pronoun_after(text: &str, end: usize, person_starts: &[usize]) -> Option<Gender> {
     let mut stop = (end + 160).min(text.len());
     while !text.is_char_boundary(stop) {
         stop -= 1;
     }
-    if let Some(next) =
-        all.iter().filter(|c| c.kind == EntityKind::Per && c.span.start >= end).map(|c| c.span.start).min()
-    {
+    if let Some(&next) = person_starts.get(person_starts.partition_point(|&s| s < end)) {
         stop = stop.min(next);
     }
     let after = text.get(end..stop)?;
-    after.split(|c: char| !c.is_alphabetic()).find_map(|w| {
-        let k = w.to_lowercase();
-        match k.as_str() {
-            "he" | "him" | "his" | "himself" => Some(Gender::Male),
-            "she" | "her" | "hers" | "herself" => Some(Gender::Female),
-            _ => None,
-        }
-    })
+    if after.is_ascii() {
+        // The same words, split without decoding characters.
+        return after.as_bytes().split(|b| !b.is_ascii_alphabetic()).find_map(pronoun_gender);
+    }
+    after.split(|c: char| !c.is_alphabetic()).find_map(|w| pronoun_gender(w.as_bytes()))
+}
+
+/// The gender of a personal pronoun ("he", "Her"). Words with letters outside ASCII are
+/// none: no such letter lower-cases to a letter of these words.
+fn pronoun_gender(w: &[u8]) -> Option<Gender> {
+    if w.len() > 7 || !w.is_ascii() {
+        return None;
+    }
+    let is = |p: &str| w.eq_ignore_ascii_case(p.as_bytes());
+    if is("he") || is("him") || is("his") || is("himself") {
+        Some(Gender::Male)
+    } else if is("she") || is("her") || is("hers") || is("herself") {
+        Some(Gender::Female)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -709,6 +826,98 @@ mod tests {
 
     fn find<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
         es.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no entity {name}: {es:#?}"))
+    }
+
+    /// The word walk as first written, collecting every word: the reference for the lazy one.
+    fn reference_words_before(text: &str, pos: usize, max: usize) -> Vec<(usize, &str)> {
+        let mut from = pos.saturating_sub(200);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let Some(before) = text.get(from..pos) else {
+            return Vec::new();
+        };
+        let before = match before.rfind('\n') {
+            Some(i) => &before[i + 1..],
+            None => before,
+        };
+        let base = pos - before.len();
+        let mut out = Vec::new();
+        let mut end = before.len();
+        for (i, c) in before.char_indices().rev() {
+            if c.is_whitespace() {
+                if i + c.len_utf8() < end {
+                    out.push((base + i + c.len_utf8(), &before[i + c.len_utf8()..end]));
+                }
+                end = i;
+                if out.len() >= max {
+                    return out;
+                }
+            }
+        }
+        if end > 0 {
+            out.push((base, &before[..end]));
+        }
+        out
+    }
+
+    const TRICKY: &[&str] = &[
+        "the Ruritanian envoy to the UN, Karl Zorn, said",
+        "  lead\u{a0}space\u{2003}and\ttabs \n second line  Mr. O’Neill’s U.N. ",
+        "É.T. Müller’S ΣΑΣ \u{212a}ing İnc. He HIS herself, she’s him-self heé",
+        "",
+        " ",
+        "x",
+    ];
+
+    #[test]
+    fn lazy_word_walk_matches_the_reference() {
+        let long = "word ".repeat(60) + "é".repeat(120).as_str() + " tail";
+        for text in TRICKY.iter().copied().chain([long.as_str()]) {
+            for pos in 0..=text.len() + 1 {
+                for max in [1, 2, 12, 100] {
+                    let lazy: Vec<(usize, &str)> = words_before(text, pos, max).collect();
+                    assert_eq!(lazy, reference_words_before(text, pos, max), "{text:?} at {pos}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_match_the_allocating_normalisation() {
+        let reference = |w: &str| -> String {
+            let w: String = w.chars().filter(|&c| c != '.').collect();
+            w.to_lowercase().replace('\u{2019}', "'")
+        };
+        for text in TRICKY {
+            for w in text.split_whitespace().chain(["", ".", "U.N.", "A".repeat(40).as_str()]) {
+                assert_eq!(normalise_word(w), reference(w), "{w:?}");
+                assert_eq!(with_key(w, str::to_string), reference(w), "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pronoun_after_reads_ascii_and_other_text_alike() {
+        let reference = |after: &str| {
+            after.split(|c: char| !c.is_alphabetic()).find_map(|w| match w.to_lowercase().as_str() {
+                "he" | "him" | "his" | "himself" => Some(Gender::Male),
+                "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+                _ => None,
+            })
+        };
+        for text in TRICKY.iter().copied().chain(["x HERSELF", "Ξ heé HIM", "x, HeR"]) {
+            for end in 0..=text.len() {
+                if text.is_char_boundary(end) {
+                    let stop = (end + 160).min(text.len());
+                    if text.is_char_boundary(stop) {
+                        assert_eq!(pronoun_after(text, end, &[]), reference(&text[end..stop]), "{text:?} {end}");
+                    }
+                }
+            }
+        }
+        assert_eq!(pronoun_after("Zorn met Ann. She left.", 4, &[9]), None);
+        assert_eq!(pronoun_after("Zorn met Ann. She left.", 4, &[0, 30]), Some(Gender::Female));
     }
 
     #[test]

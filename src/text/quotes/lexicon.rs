@@ -2,9 +2,13 @@
 //! text): reporting verbs, pronouns, titles, and the words that may stand between a
 //! speaker and its verb.
 
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
+
 /// Reporting verbs and phrases, in the inflected forms news prose uses.
 #[rustfmt::skip]
-pub(crate) const CUE_VERBS: &[&str] = &[
+pub(crate) static CUE_VERBS: WordSet = WordSet::new(&[
     "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds", "added",
     "adding", "warn", "warns", "warned", "warning", "note", "notes", "noted", "noting", "insist",
     "insists", "insisted", "insisting", "claim", "claims", "claimed", "claiming", "argue", "argues",
@@ -56,11 +60,11 @@ pub(crate) const CUE_VERBS: &[&str] = &[
     "emailed", "messaged", "thanked", "explains", "acknowledges", "argues", "counters", "quips",
     "jokes", "insists", "warns", "vows", "pledges", "predicts", "concedes", "recalls", "reiterates",
     "stresses", "emphasizes", "affirmed", "affirms", "surmises",
-];
+]);
 
 /// Reporting verbs after which the speaker may follow ("…,” said Smith).
 #[rustfmt::skip]
-pub(crate) const INVERTIBLE: &[&str] = &[
+pub(crate) static INVERTIBLE: WordSet = WordSet::new(&[
     "say", "says", "said", "added", "adds", "asked", "asks", "wrote", "writes", "explained",
     "explains", "continued", "continues", "recalled", "recalls", "replied", "responded", "answered",
     "noted", "notes", "warned", "warns", "argued", "argues", "insisted", "declared", "stated",
@@ -73,20 +77,20 @@ pub(crate) const INVERTIBLE: &[&str] = &[
     "cracked", "opined", "intoned", "hollered", "roared", "grumbled", "muttered", "griped",
     "protested", "interrupted", "questioned", "queried", "inquired", "chided", "rejoined",
     "confided", "emailed", "thanked", "says", "adds", "exhorted", "writes",
-];
+]);
 
 /// Verbs that take their hearer as object ("told reporters"): never inverted.
 #[rustfmt::skip]
-pub(crate) const HEARER_VERBS: &[&str] = &[
+pub(crate) static HEARER_VERBS: WordSet = WordSet::new(&[
     "tell", "tells", "told", "telling", "ask", "asks", "asked", "asking", "urge", "urged", "urges",
     "inform", "informed", "informs", "advise", "advised", "warn", "warned", "warns", "remind",
     "reminded",
-];
+]);
 
 /// Verbs that need a following reporting word to be a cue: "call it …" is, "called" alone
 /// in "a man called Smith" is not; "put it" and "pointed out" likewise.
 #[rustfmt::skip]
-pub(crate) const WEAK_VERBS: &[&str] = &[
+pub(crate) static WEAK_VERBS: WordSet = WordSet::new(&[
     "call", "calls", "called", "calling", "put", "puts", "point", "pointed", "points", "go", "goes",
     "went", "begin", "began", "begins", "start", "started", "summed", "sums", "hit", "fired",
     "shot", "weighed", "chimed", "chime", "offer", "offered", "offers", "read", "reads", "post",
@@ -101,7 +105,7 @@ pub(crate) const WEAK_VERBS: &[&str] = &[
     "pledge", "pledges", "pledged", "promise", "promises", "promised", "vow", "vows", "vowed",
     "continue", "continues", "answer", "answers", "highlight", "highlighted", "highlights",
     "underscore", "underscored", "underscores", "stress", "stresses",
-];
+]);
 
 /// Personal pronouns that can be a speaker, with their gender and number.
 pub(crate) const PRONOUNS: &[(&str, PronounClass)] = &[
@@ -126,37 +130,48 @@ pub(crate) enum PronounClass {
 
 /// Look up a speaker pronoun.
 pub(crate) fn pronoun(w: &str) -> Option<PronounClass> {
-    let l = w.to_lowercase();
-    PRONOUNS.iter().find(|(p, _)| *p == l).map(|&(_, c)| c)
+    PRONOUNS.iter().find(|(p, _)| lower_is(w, p)).map(|&(_, c)| c)
+}
+
+/// Whether `w` lower-cased is `lower` (an ASCII lower-case word), without allocating for
+/// an ASCII `w`.
+fn lower_is(w: &str, lower: &str) -> bool {
+    if w.is_ascii() {
+        w.eq_ignore_ascii_case(lower)
+    } else {
+        w.to_lowercase() == lower
+    }
 }
 
 /// Look up a possessive pronoun ("his comments").
 pub(crate) fn possessive(w: &str) -> Option<PronounClass> {
-    match w.to_lowercase().as_str() {
-        "his" => Some(PronounClass::Male),
-        "her" => Some(PronounClass::Female),
-        "their" => Some(PronounClass::Plural),
-        "its" => Some(PronounClass::Neuter),
-        _ => None,
-    }
+    [
+        ("his", PronounClass::Male),
+        ("her", PronounClass::Female),
+        ("their", PronounClass::Plural),
+        ("its", PronounClass::Neuter),
+    ]
+    .into_iter()
+    .find(|(p, _)| lower_is(w, p))
+    .map(|(_, c)| c)
 }
 
 /// Nouns of saying: with a possessive before them they attribute a quote ("her comment
 /// that “…”", "Trump's claim that “…”").
 #[rustfmt::skip]
-pub(crate) const CUE_NOUNS: &[&str] = &[
+pub(crate) static CUE_NOUNS: WordSet = WordSet::new(&[
     "comment", "comments", "remark", "remarks", "statement", "statements", "assertion", "claim",
     "claims", "words", "message", "tweet", "tweets", "warning", "promise", "pledge", "vow",
     "argument", "suggestion", "response", "reply", "answer", "insistence", "admission",
     "accusation", "declaration", "prediction", "quip", "speech", "letter", "email", "post",
     "column", "op-ed", "essay", "memo", "description", "assessment", "criticism", "call",
     "contention", "charge", "plea", "boast", "retort", "slogan", "mantra", "refrain", "catchphrase",
-];
+]);
 
 /// Words that may sit between a speaker and its reporting verb ("Smith also said",
 /// "Smith has repeatedly said").
 #[rustfmt::skip]
-pub(crate) const BETWEEN: &[&str] = &[
+pub(crate) static BETWEEN: WordSet = WordSet::new(&[
     "also", "later", "then", "has", "have", "had", "was", "is", "were", "are", "would", "will",
     "could", "might", "may", "once", "again", "previously", "recently", "repeatedly", "further",
     "publicly", "privately", "reportedly", "often", "frequently", "simply", "flatly", "firmly",
@@ -167,28 +182,28 @@ pub(crate) const BETWEEN: &[&str] = &[
     "himself", "themselves", "allegedly", "apparently", "been", "did", "does", "do", "be", "being",
     "actually", "specifically", "similarly", "likewise", "in", "turn", "too", "herself", "itself",
     "personally", "emphatically", "tersely",
-];
+]);
 
 /// Determiners and possessives that open a description ("the official", "his aide").
 #[rustfmt::skip]
-pub(crate) const DETERMINERS: &[&str] = &[
+pub(crate) static DETERMINERS: WordSet = WordSet::new(&[
     "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my",
     "your", "one", "another", "some", "several", "many", "two", "three", "four", "five", "both",
     "each", "every", "no", "most", "other", "such",
-];
+]);
 
 /// Honorifics before a name; never part of the name.
 #[rustfmt::skip]
-pub(crate) const HONORIFICS: &[&str] = &[
+pub(crate) static HONORIFICS: WordSet = WordSet::new(&[
     "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "sen", "rep", "gov",
     "prof", "rev", "gen", "lt", "col", "sgt", "capt", "adm", "maj", "atty", "supt", "cmdr", "pres",
     "mme", "m",
-];
+]);
 
 /// Title words: they start or continue a role before a name ("US Secretary of State Rex
 /// Tillerson", "Russian President Vladimir Putin").
 #[rustfmt::skip]
-pub(crate) const TITLE_WORDS: &[&str] = &[
+pub(crate) static TITLE_WORDS: WordSet = WordSet::new(&[
     "president", "secretary", "minister", "senator", "representative", "congressman",
     "congresswoman", "governor", "ambassador", "mayor", "chairman", "chairwoman", "chair", "chief",
     "speaker", "leader", "director", "judge", "justice", "attorney", "general", "commissioner",
@@ -206,11 +221,11 @@ pub(crate) const TITLE_WORDS: &[&str] = &[
     "presidential", "hopeful", "rival", "challenger", "incumbent", "acting", "interim", "assistant",
     "associate", "senior", "junior", "u.s.", "us", "federal", "state's", "moderator", "commentator",
     "panelist",
-];
+]);
 
 /// Capitalised words that do not start a name when they open a sentence or follow a mark.
 #[rustfmt::skip]
-pub(crate) const NOT_NAMES: &[&str] = &[
+pub(crate) static NOT_NAMES: WordSet = WordSet::new(&[
     "the", "a", "an", "and", "but", "or", "so", "yet", "for", "nor", "if", "when", "while", "after",
     "before", "as", "at", "in", "on", "of", "to", "by", "with", "from", "this", "that", "these",
     "those", "there", "here", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her",
@@ -232,11 +247,11 @@ pub(crate) const NOT_NAMES: &[&str] = &[
     "advertisement", "update", "updated", "editor's", "note", "via", "getty", "images", "ap",
     "reuters", "afp", "epa", "whether", "than", "too", "once", "later", "earlier", "first",
     "second", "third", "new", "old", "said", "speaking", "asked", "told", "added",
-];
+]);
 
 /// Organisation markers: a name ending in one of these is an organisation.
 #[rustfmt::skip]
-pub(crate) const ORG_WORDS: &[&str] = &[
+pub(crate) static ORG_WORDS: WordSet = WordSet::new(&[
     "party", "department", "committee", "campaign", "agency", "council", "court", "house", "senate",
     "congress", "post", "times", "news", "network", "journal", "press", "union", "association",
     "institute", "foundation", "university", "college", "school", "bureau", "office",
@@ -249,7 +264,7 @@ pub(crate) const ORG_WORDS: &[&str] = &[
     "breitbart", "politico", "twitter", "facebook", "google", "isis", "isil", "taliban", "hamas",
     "hezbollah", "hotel", "tower", "hall", "church", "airport", "hospital", "museum", "stadium",
     "street", "avenue", "square", "park", "county", "city", "island", "river",
-];
+]);
 
 /// Pairs of (description head word, role word that such a description refers to), for
 /// linking "the senator" or "America's top diplomat" to an entity with a matching role.
@@ -282,22 +297,39 @@ pub(crate) const ROLE_SYNONYMS: &[(&str, &str)] = &[
 
 /// Words that end a description going leftwards from its verb ("that", "and", a verb).
 #[rustfmt::skip]
-pub(crate) const DESC_STOP: &[&str] = &[
+pub(crate) static DESC_STOP: WordSet = WordSet::new(&[
     "that", "and", "but", "or", "because", "which", "who", "when", "while", "if", "as", "after",
     "before", "since", "so", "than", "though", "although", "where", "whether", "said", "says",
     "told", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "it", "this",
     "what", "then", "also", "not", "to", "there", "here", "why", "how",
-];
+]);
+
+/// A word list with a hash set built on first use: the cue grammar looks words up many
+/// times per sentence, and some lists run to hundreds of words.
+pub(crate) struct WordSet {
+    words: &'static [&'static str],
+    set: OnceLock<FxHashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub(crate) const fn new(words: &'static [&'static str]) -> Self {
+        WordSet { words, set: OnceLock::new() }
+    }
+
+    pub(crate) fn contains(&self, w: &str) -> bool {
+        self.set.get_or_init(|| self.words.iter().copied().collect()).contains(w)
+    }
+}
 
 /// Whether `w` (lower case) is in `list`.
-pub(crate) fn is_in(list: &[&str], w: &str) -> bool {
-    list.contains(&w)
+pub(crate) fn is_in(list: &WordSet, w: &str) -> bool {
+    list.contains(w)
 }
 
 /// Head nouns of descriptions that can be speakers and that no suffix rule catches: people
 /// ("the man", "the official") and the texts that speak for them ("the memo", "a poll").
 #[rustfmt::skip]
-pub(crate) const SPEAKER_HEADS: &[&str] = &[
+pub(crate) static SPEAKER_HEADS: WordSet = WordSet::new(&[
     "man", "woman", "person", "people", "member", "official", "source", "aide", "staff", "staffer", "expert",
     "critic", "witness", "victim", "resident", "student", "president", "participant", "opponent",
     "consultant", "immigrant", "applicant", "lieutenant", "attendant", "agent", "client", "patient",
@@ -317,11 +349,11 @@ pub(crate) const SPEAKER_HEADS: &[&str] = &[
     "native", "tycoon", "outlet", "attendee", "heavyweight", "surrogate", "boy", "girl", "youth",
     "user", "employee", "worker", "tabloid", "clip", "passage", "testimonial", "town", "surgeon",
     "neurosurgeon", "surveyed", "polled", "questioned",
-];
+]);
 
 /// Nouns ending like agent nouns ("-er", "-or") that name no speaker.
 #[rustfmt::skip]
-pub(crate) const NOT_AGENT_NOUNS: &[&str] = &[
+pub(crate) static NOT_AGENT_NOUNS: WordSet = WordSet::new(&[
     "number", "matter", "order", "border", "power", "water", "answer", "error", "floor", "door",
     "color", "colour", "factor", "sector", "corner", "center", "centre", "quarter",
     "winter", "summer", "after", "never", "over", "under", "together", "whether", "rather",
@@ -329,23 +361,23 @@ pub(crate) const NOT_AGENT_NOUNS: &[&str] = &[
     "honour", "behavior", "behaviour", "humor", "humour", "rumor", "rumour", "terror", "mirror",
     "chapter", "disaster", "character", "register", "prayer", "layer", "poster", "trigger",
     "filter", "cover", "remainder", "corridor", "plant", "want",
-];
+]);
 
 /// Words after which a description's noun phrase has ended: prepositions, relative words
 /// and verbs a cue phrase may run into ("the authors of the", "a source close to").
 #[rustfmt::skip]
-pub(crate) const NOUN_PHRASE_ENDS: &[&str] = &[
+pub(crate) static NOUN_PHRASE_ENDS: WordSet = WordSet::new(&[
     "of", "for", "in", "at", "on", "to", "by", "with", "from", "about", "close", "involved",
     "familiar", "known", "who", "which", "that", "whose", "can", "could", "would", "should",
     "will", "may", "might", "must", "is", "are", "was", "were", "has", "have", "had",
-];
+]);
 
 /// Title words that only modify a title ("former", "first", "senior"): no head of a
 /// speaker description on their own ("the first seven weeks").
 #[rustfmt::skip]
-pub(crate) const TITLE_MODIFIERS: &[&str] = &[
+pub(crate) static TITLE_MODIFIERS: WordSet = WordSet::new(&[
     "first", "former", "vice", "deputy", "acting", "interim", "senior", "junior", "national",
     "foreign", "federal", "state", "state's", "white", "house", "press", "security", "homeland",
     "treasury", "defence", "defense", "prime", "u.s.", "us", "assistant", "associate",
     "presidential", "lady",
-];
+]);

@@ -27,21 +27,28 @@ const OPEN_AFTER: &[char] = &['(', '[', '{', '—', '–'];
 /// Characters before which a mark closes a quote (besides whitespace and the text end).
 const CLOSE_BEFORE: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '}', '—', '–'];
 
-/// The double quotation mark starting at byte `i`, if any.
+/// The double quotation mark starting at byte `i`, if any. Reads bytes, decoding no
+/// character.
 fn mark_at(text: &str, i: usize, single_marks: bool) -> Option<Mark> {
-    let rest = text.get(i..)?;
-    let mut chars = rest.chars();
-    let c = chars.next()?;
-    let next = chars.next();
-    let (len, straight, shape) = match c {
-        '“' | '„' | '‟' | '«' => (c.len_utf8(), false, Shape::Opener),
-        '”' | '»' => (c.len_utf8(), false, Shape::Closer),
-        '"' => (1, true, Shape::Either),
+    let bytes = text.as_bytes();
+    let b0 = *bytes.get(i)?;
+    let b1 = bytes.get(i + 1).copied();
+    let (len, straight, shape) = match (b0, b1) {
+        (b'"', _) => (1, true, Shape::Either),
         // Two apostrophes or two backticks stand for a double mark in some archives.
-        '\'' if next == Some('\'') => (2, true, Shape::Either),
-        '`' if next == Some('`') => (2, false, Shape::Opener),
-        '‘' if single_marks => (c.len_utf8(), false, Shape::Opener),
-        '’' if single_marks => (c.len_utf8(), false, Shape::Closer),
+        (b'\'', Some(b'\'')) => (2, true, Shape::Either),
+        (b'`', Some(b'`')) => (2, false, Shape::Opener),
+        // « and »
+        (0xC2, Some(0xAB)) => (2, false, Shape::Opener),
+        (0xC2, Some(0xBB)) => (2, false, Shape::Closer),
+        // U+2018..U+201F: ‘ ’ “ ” „ ‟
+        (0xE2, Some(0x80)) => match bytes.get(i + 2)? {
+            0x9C | 0x9E | 0x9F => (3, false, Shape::Opener),
+            0x9D => (3, false, Shape::Closer),
+            0x98 if single_marks => (3, false, Shape::Opener),
+            0x99 if single_marks => (3, false, Shape::Closer),
+            _ => return None,
+        },
         _ => return None,
     };
     Some(Mark { start: i, end: i + len, straight, shape })
@@ -72,26 +79,25 @@ pub(crate) fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\n' {
-            // Look for a second line break after only whitespace.
-            let mut j = i + 1;
-            let mut second = None;
-            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                if bytes[j] == b'\n' {
-                    second = Some(j);
-                }
-                j += 1;
+    while let Some(off) = bytes.get(i..).and_then(|rest| memchr::memchr(b'\n', rest)) {
+        let nl = i + off;
+        // Look for a second line break after only whitespace.
+        let mut j = nl + 1;
+        let mut second = false;
+        while let Some(&b) = bytes.get(j) {
+            if !b.is_ascii_whitespace() {
+                break;
             }
-            if let Some(last_nl) = second {
-                let _ = last_nl;
-                out.push(start..i);
-                start = j;
-                i = j;
-                continue;
-            }
+            second |= b == b'\n';
+            j += 1;
         }
-        i += 1;
+        if second {
+            out.push(start..nl);
+            start = j;
+            i = j;
+        } else {
+            i = nl + 1;
+        }
     }
     out.push(start..text.len());
     out
@@ -102,8 +108,28 @@ fn marks_in(text: &str, range: Range<usize>, single_marks: bool) -> Vec<Mark> {
     let Some(slice) = text.get(range.clone()) else {
         return out;
     };
+    let bytes = slice.as_bytes();
+    // Every mark starts with `"`, `'`, `` ` `` or the lead byte of a curly mark (0xE2) or a
+    // guillemet (0xC2). Lead bytes are never UTF-8 continuation bytes, so each hit is at a
+    // character boundary. Two finders cover the five bytes; each keeps its next hit.
+    let quotes_from =
+        |from: usize| bytes.get(from..).and_then(|b| memchr::memchr3(b'"', b'\'', 0xE2, b)).map(|o| from + o);
+    let others_from = |from: usize| bytes.get(from..).and_then(|b| memchr::memchr2(b'`', 0xC2, b)).map(|o| from + o);
+    let mut next_quote = quotes_from(0);
+    let mut next_other = others_from(0);
     let mut skip_until = 0;
-    for (off, _) in slice.char_indices() {
+    loop {
+        let off = match (next_quote, next_other) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (None, None) => break,
+        };
+        if next_quote == Some(off) {
+            next_quote = quotes_from(off + 1);
+        } else {
+            next_other = others_from(off + 1);
+        }
         let i = range.start + off;
         if i < skip_until {
             continue;
@@ -133,7 +159,11 @@ fn opening_mark(text: &str, para: &Range<usize>, single_marks: bool) -> Option<u
 /// when the next paragraph opens with a mark (news style for long quotes), else it ends
 /// with its paragraph (trailing whitespace excluded).
 pub(crate) fn quoted_spans(text: &str, single_marks: bool) -> Vec<Range<usize>> {
-    let paras = paragraphs(text);
+    quoted_spans_in(text, &paragraphs(text), single_marks)
+}
+
+/// [`quoted_spans`] over paragraphs the caller has already found.
+pub(crate) fn quoted_spans_in(text: &str, paras: &[Range<usize>], single_marks: bool) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     // Open marks: (byte position, straight?).
     let mut stack: Vec<(usize, bool)> = Vec::new();
@@ -194,6 +224,108 @@ mod tests {
 
     fn spans(text: &str) -> Vec<&str> {
         quoted_spans(text, false).into_iter().map(|r| &text[r]).collect()
+    }
+
+    // The scanners as first written, char by char: the references for the byte scanners.
+    fn reference_mark_at(text: &str, i: usize, single_marks: bool) -> Option<Mark> {
+        let rest = text.get(i..)?;
+        let mut chars = rest.chars();
+        let c = chars.next()?;
+        let next = chars.next();
+        let (len, straight, shape) = match c {
+            '“' | '„' | '‟' | '«' => (c.len_utf8(), false, Shape::Opener),
+            '”' | '»' => (c.len_utf8(), false, Shape::Closer),
+            '"' => (1, true, Shape::Either),
+            // Two apostrophes or two backticks stand for a double mark in some archives.
+            '\'' if next == Some('\'') => (2, true, Shape::Either),
+            '`' if next == Some('`') => (2, false, Shape::Opener),
+            '‘' if single_marks => (c.len_utf8(), false, Shape::Opener),
+            '’' if single_marks => (c.len_utf8(), false, Shape::Closer),
+            _ => return None,
+        };
+        Some(Mark { start: i, end: i + len, straight, shape })
+    }
+    fn reference_paragraphs(text: &str) -> Vec<Range<usize>> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\n' {
+                // Look for a second line break after only whitespace.
+                let mut j = i + 1;
+                let mut second = None;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    if bytes[j] == b'\n' {
+                        second = Some(j);
+                    }
+                    j += 1;
+                }
+                if let Some(last_nl) = second {
+                    let _ = last_nl;
+                    out.push(start..i);
+                    start = j;
+                    i = j;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        out.push(start..text.len());
+        out
+    }
+    fn reference_marks_in(text: &str, range: Range<usize>, single_marks: bool) -> Vec<Mark> {
+        let mut out = Vec::new();
+        let Some(slice) = text.get(range.clone()) else {
+            return out;
+        };
+        let mut skip_until = 0;
+        for (off, _) in slice.char_indices() {
+            let i = range.start + off;
+            if i < skip_until {
+                continue;
+            }
+            if let Some(m) = reference_mark_at(text, i, single_marks) {
+                if m.end <= range.end {
+                    skip_until = m.end;
+                    out.push(m);
+                }
+            }
+        }
+        out
+    }
+
+    const TRICKY: &[&str] = &[
+        "He said “we will win” and left. ‘Single’ «double» „low“ ‟odd” ``tex'' ''two''",
+        "\"straight\" 'one' ''' \"\"\" ``` «»\n\n“x\n \t\n\r\n”\n\n\n",
+        "é“ü”€—‘’–„«ä»\u{2028}\u{201b}\u{2020}\u{201a}\u{a0}\u{ab}",
+        "",
+        "\n",
+        "\n\n",
+        " \n \n ",
+        "a\n\nb\n \nc\nd",
+    ];
+
+    #[test]
+    fn byte_scanners_match_the_references() {
+        for text in TRICKY {
+            for (end, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                for t in [&text[..end], &text[end..]] {
+                    assert_eq!(paragraphs(t), reference_paragraphs(t), "{t:?}");
+                    for single in [false, true] {
+                        for (from, _) in t.char_indices() {
+                            assert_eq!(mark_at(t, from, single), reference_mark_at(t, from, single), "{t:?}");
+                            let range = from..t.len();
+                            assert_eq!(
+                                marks_in(t, range.clone(), single),
+                                reference_marks_in(t, range, single),
+                                "{t:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

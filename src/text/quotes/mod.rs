@@ -20,9 +20,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use lexicon::{
-    is_in, possessive, pronoun, PronounClass, BETWEEN, CUE_NOUNS, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS,
-    HONORIFICS, INVERTIBLE, NOT_AGENT_NOUNS, NOT_NAMES, NOUN_PHRASE_ENDS, ORG_WORDS, ROLE_SYNONYMS, SPEAKER_HEADS,
-    TITLE_MODIFIERS, TITLE_WORDS, WEAK_VERBS,
+    is_in, possessive, pronoun, PronounClass, WordSet, BETWEEN, CUE_NOUNS, CUE_VERBS, DESC_STOP, DETERMINERS,
+    HEARER_VERBS, HONORIFICS, INVERTIBLE, NOT_AGENT_NOUNS, NOT_NAMES, NOUN_PHRASE_ENDS, ORG_WORDS, ROLE_SYNONYMS,
+    SPEAKER_HEADS, TITLE_MODIFIERS, TITLE_WORDS, WEAK_VERBS,
 };
 pub use names::{candidate_entities, candidate_names, CandidateEntities};
 use words::{capitalised, norm, tokens, Tok};
@@ -161,14 +161,14 @@ pub fn description_speaker_kind(description: &str) -> Option<EntityKind> {
     let first = words.first()?;
     if words.len() == 1 {
         let lw = norm(first);
-        if is_in(DETERMINERS, &lw) || capitalised(first) {
+        if is_in(&DETERMINERS, &lw) || capitalised(first) {
             return Some(EntityKind::Person);
         }
         return speaker_noun(&lw);
     }
     // A part of a group ("one of the witnesses") is named by the group.
     let from = match words.get(1) {
-        Some(&"of") if is_in(DETERMINERS, &norm(first)) => 2,
+        Some(&"of") if is_in(&DETERMINERS, &norm(first)) => 2,
         _ => 0,
     };
     let mut head = None;
@@ -178,10 +178,10 @@ pub fn description_speaker_kind(description: &str) -> Option<EntityKind> {
         if pronoun(&lw).is_some() {
             return None;
         }
-        if is_in(NOUN_PHRASE_ENDS, &lw) {
+        if is_in(&NOUN_PHRASE_ENDS, &lw) {
             break;
         }
-        if capitalised(w) && !is_in(DETERMINERS, &lw) {
+        if capitalised(w) && !is_in(&DETERMINERS, &lw) {
             // Party, nationality or place ("a New Hampshire Republican").
             head = Some(EntityKind::Person);
             named_head = true;
@@ -200,16 +200,16 @@ pub fn description_speaker_kind(description: &str) -> Option<EntityKind> {
 /// The class of a common noun that can head a speaker description.
 fn speaker_noun(lw: &str) -> Option<EntityKind> {
     let singular = lw.strip_suffix('s').filter(|s| s.len() > 2).unwrap_or(lw);
-    if is_in(ORG_WORDS, lw) || is_in(ORG_WORDS, singular) {
+    if is_in(&ORG_WORDS, lw) || is_in(&ORG_WORDS, singular) {
         return Some(EntityKind::Org);
     }
-    let known = |w: &str| is_in(SPEAKER_HEADS, w) || (is_in(TITLE_WORDS, w) && !is_in(TITLE_MODIFIERS, w));
+    let known = |w: &str| is_in(&SPEAKER_HEADS, w) || (is_in(&TITLE_WORDS, w) && !is_in(&TITLE_MODIFIERS, w));
     if known(lw) || known(singular) || lw.ends_with("-old") {
         return Some(EntityKind::Person);
     }
     let agent =
         ["man", "woman", "person", "ist", "er", "or", "ian", "eer", "ant"].iter().any(|x| singular.ends_with(x));
-    (agent && !is_in(NOT_AGENT_NOUNS, singular)).then_some(EntityKind::Person)
+    (agent && !is_in(&NOT_AGENT_NOUNS, singular)).then_some(EntityKind::Person)
 }
 
 /// Quoted spans of `text` with their quotation marks, outermost only.
@@ -230,7 +230,8 @@ pub fn find_quotes_with(
     roles: &[Vec<String>],
     options: QuoteOptions,
 ) -> Vec<Quote> {
-    let spans: Vec<Range<usize>> = marks::quoted_spans(text, options.single_marks)
+    let paras = marks::paragraphs(text);
+    let spans: Vec<Range<usize>> = marks::quoted_spans_in(text, &paras, options.single_marks)
         .into_iter()
         .filter(|o| {
             let i = marks::inner(text, o.clone());
@@ -240,9 +241,18 @@ pub fn find_quotes_with(
     let toks = tokens(text);
     let mut sorted: Vec<EntityMention> = mentions.to_vec();
     sorted.sort_by_key(|m| (m.start, m.end));
-    let mut doc =
-        Doc { text, toks: &toks, spans: &spans, mentions: &sorted, roles, bounds: Vec::new(), genders: HashMap::new() };
-    doc.bounds = doc.unit_bounds();
+    let lowered = Lowered::new(text, &toks);
+    let mut doc = Doc {
+        text,
+        toks: &toks,
+        spans: &spans,
+        mentions: &sorted,
+        roles,
+        bounds: Vec::new(),
+        genders: HashMap::new(),
+        lowered,
+    };
+    doc.bounds = doc.unit_bounds(&paras);
     let mut out: Vec<Quote> = Vec::with_capacity(spans.len());
     for (qi, outer) in spans.iter().enumerate() {
         let inner = marks::inner(text, outer.clone());
@@ -273,6 +283,30 @@ pub fn find_quotes_with(
 
 type Found = (Option<Speaker>, Option<Range<usize>>);
 
+/// Lower-cased token texts. ASCII letters are lower-cased in a copy of the whole text, so
+/// a token's form sits at its own offsets; a token with other characters (whose lower
+/// case may differ in length) has its own string.
+struct Lowered {
+    ascii: String,
+    /// `(token index, lower-cased text)` of the tokens that are not ASCII, by index.
+    other: Vec<(usize, String)>,
+}
+
+impl Lowered {
+    fn new(text: &str, toks: &[Tok]) -> Self {
+        let mut other = Vec::new();
+        if !text.is_ascii() {
+            for (i, t) in toks.iter().enumerate() {
+                let w = t.text(text);
+                if !w.is_ascii() {
+                    other.push((i, w.to_lowercase()));
+                }
+            }
+        }
+        Lowered { ascii: text.to_ascii_lowercase(), other }
+    }
+}
+
 /// Longest mention (bytes) looked for around a speaker phrase.
 const MAX_MENTION: usize = 400;
 
@@ -286,7 +320,7 @@ fn words_in(text: &str, range: &Range<usize>) -> usize {
 
 /// Words that open an adverbial before the subject of a sentence.
 #[rustfmt::skip]
-const OPENERS: &[&str] = &[
+static OPENERS: WordSet = WordSet::new(&[
     "in", "at", "on", "during", "after", "before", "when", "while", "with", "for", "from", "as",
     "since", "speaking", "asked", "addressing", "earlier", "later", "still", "instead", "but",
     "and", "yet", "so", "then", "now", "last", "this", "over", "under", "about", "according",
@@ -295,14 +329,14 @@ const OPENERS: &[&str] = &[
     "without", "within", "upon", "into", "across", "behind", "beyond", "near", "outside",
     "inside", "regarding", "given", "thanks", "ever", "even", "just", "of", "to", "through",
     "against", "toward", "towards", "around", "between", "whether", "alongside", "besides",
-];
+]);
 
 /// Words that start another clause: a cue after them is not the quote's.
 #[rustfmt::skip]
-const CLAUSE_WORDS: &[&str] = &[
+static CLAUSE_WORDS: WordSet = WordSet::new(&[
     "that", "and", "but", "because", "if", "when", "while", "so", "than", "whereas", "although",
     "though", "which", "who", "where", "after", "before", "since", "until", "unless",
-];
+]);
 
 /// Words after which a weak verb is a reporting cue ("called it", "pointed out", "shot
 /// back", "put it this way:").
@@ -323,6 +357,9 @@ struct Doc<'a> {
     bounds: Vec<usize>,
     /// Genders learnt from the pronouns already resolved to an entity.
     genders: HashMap<usize, Gender>,
+    /// The lower-cased token texts: the grammar looks most tokens up in its word lists
+    /// several times, so each is lower-cased once.
+    lowered: Lowered,
 }
 
 /// How a speaker phrase was found next to its cue.
@@ -338,6 +375,26 @@ enum Phrase {
 impl<'a> Doc<'a> {
     fn word(&self, i: usize) -> &'a str {
         self.toks.get(i).map_or("", |t| t.text(self.text))
+    }
+
+    /// Token `i` lower-cased (`self.word(i).to_lowercase()`).
+    fn lower(&self, i: usize) -> &str {
+        let Some(t) = self.toks.get(i) else {
+            return "";
+        };
+        let ascii = self.text.as_bytes().get(t.start..t.end).is_some_and(<[u8]>::is_ascii);
+        if !ascii {
+            if let Ok(k) = self.lowered.other.binary_search_by_key(&i, |o| o.0) {
+                return self.lowered.other[k].1.as_str();
+            }
+        }
+        self.lowered.ascii.get(t.start..t.end).unwrap_or("")
+    }
+
+    /// Token `i` as [`norm`] gives it: lower-cased, without a trailing dot (lower-casing
+    /// neither makes nor removes dots, so trimming after it is the same).
+    fn normed(&self, i: usize) -> &str {
+        self.lower(i).trim_end_matches('.')
     }
 
     /// Spans are sorted and disjoint, so a binary search finds the one that may hold
@@ -359,15 +416,16 @@ impl<'a> Doc<'a> {
         self.toks.partition_point(|t| t.start < pos)
     }
 
-    fn unit_bounds(&self) -> Vec<usize> {
+    fn unit_bounds(&self, paras: &[Range<usize>]) -> Vec<usize> {
         let mut b = vec![0, self.text.len()];
-        for p in marks::paragraphs(self.text) {
+        for p in paras {
             b.push(p.start);
             b.push(p.end);
         }
+        let bytes = self.text.as_bytes();
         for (i, t) in self.toks.iter().enumerate() {
-            let w = t.text(self.text);
-            if !t.word && matches!(w, "." | "?" | "!") && !self.in_quote(t.start) {
+            let stop = t.end == t.start + 1 && matches!(bytes.get(t.start), Some(b'.' | b'?' | b'!'));
+            if !t.word && stop && !self.in_quote(t.start) {
                 let next_is_space =
                     self.text.get(t.end..).and_then(|s| s.chars().next()).is_none_or(char::is_whitespace);
                 if next_is_space && i + 1 < self.toks.len() {
@@ -390,14 +448,14 @@ impl<'a> Doc<'a> {
             let closes = short.last().is_some_and(|&i| self.toks.get(i + 1).is_some_and(|t| t.text(self.text) == "."));
             let cue_follows = closes
                 && short.len() <= 4
-                && short.iter().any(|&i| self.toks[i].word && is_in(CUE_VERBS, self.toks[i].text(self.text)));
+                && short.iter().any(|&i| self.toks[i].word && is_in(&CUE_VERBS, self.toks[i].text(self.text)));
             if ends_stop && spaced && next.is_some_and(char::is_uppercase) && !cue_follows {
                 b.push(sp.end);
             }
         }
         // Some archives separate paragraphs by a single line break.
-        for (i, c) in self.text.char_indices() {
-            if c == '\n' && !self.in_quote(i) {
+        for i in memchr::memchr_iter(b'\n', self.text.as_bytes()) {
+            if !self.in_quote(i) {
                 b.push(i);
             }
         }
@@ -426,13 +484,13 @@ impl<'a> Doc<'a> {
     /// Token indexes within `range` and outside every quote.
     fn toks_in(&self, range: Range<usize>) -> Vec<usize> {
         let from = self.tok_from(range.start);
-        let to = self.tok_from(range.end);
-        (from..to.max(from))
-            .filter(|&i| {
-                let t = self.toks[i];
-                t.end <= range.end && !self.in_quote(t.start)
-            })
-            .collect()
+        let to = self.tok_from(range.end).max(from);
+        let mut out = Vec::with_capacity(to - from);
+        out.extend((from..to).filter(|&i| {
+            let t = self.toks[i];
+            t.end <= range.end && !self.in_quote(t.start)
+        }));
+        out
     }
 
     /// Whether token `i` is a reporting cue; returns the cue's last token.
@@ -441,12 +499,11 @@ impl<'a> Doc<'a> {
         if !t.word {
             return None;
         }
-        let w = t.text(self.text).to_lowercase();
-        let w = w.as_str();
+        let w = self.lower(i);
         if w == "according" && self.word(i + 1) == "to" {
             return Some(i + 1);
         }
-        if !is_in(CUE_VERBS, w) {
+        if !is_in(&CUE_VERBS, w) {
             return None;
         }
         // A capitalised cue only opens a sentence ("Said Smith: …"); elsewhere it is a
@@ -456,13 +513,13 @@ impl<'a> Doc<'a> {
             return None;
         }
         // A passive ("was called a “redline”") reports no speaker.
-        let prev = i.checked_sub(1).map(|p| self.word(p).to_lowercase());
+        let prev = i.checked_sub(1).map(|p| self.lower(p));
         if !w.ends_with("ing")
-            && prev.as_deref().is_some_and(|p| matches!(p, "was" | "were" | "is" | "are" | "be" | "been" | "being"))
+            && prev.is_some_and(|p| matches!(p, "was" | "were" | "is" | "are" | "be" | "been" | "being"))
         {
             return None;
         }
-        if is_in(WEAK_VERBS, w) {
+        if is_in(&WEAK_VERBS, w) {
             let next = self.word(i + 1);
             let ok = WEAK_NEXT.contains(&next);
             if !ok {
@@ -485,17 +542,17 @@ impl<'a> Doc<'a> {
             // Right after a quote even a weak verb reports it ("…,” it read.").
             // ("…,” reads a Wednesday editorial").
             let weak_here = k <= 4
-                && is_in(WEAK_VERBS, &self.word(i).to_lowercase())
+                && is_in(&WEAK_VERBS, self.lower(i))
                 && (k == 0 || matches!(self.word(i + 1), "." | ","))
                 && self.cue_at(i).is_none();
             // A clause boundary before the cue: the verb belongs to another clause
             // ("“…” and that he’d seen continued support", "“…”, while X suggested").
-            let w = self.word(i).to_lowercase();
+            let w = self.lower(i);
             // Right after the quote, "that"/"which"/"who" may still continue it ("“…” that
             // Sanders can win, said X").
-            let continues = k == 0 && matches!(w.as_str(), "that" | "which" | "who");
+            let continues = k == 0 && matches!(w, "that" | "which" | "who");
             let apposition = w == "who" && i > 0 && self.word(i - 1) == ",";
-            if is_in(CLAUSE_WORDS, &w) && !continues && !apposition {
+            if is_in(&CLAUSE_WORDS, w) && !continues && !apposition {
                 break;
             }
             let cue = self.cue_at(i).or(weak_here.then_some(i));
@@ -574,8 +631,7 @@ impl<'a> Doc<'a> {
         after: bool,
     ) -> Option<Found> {
         let cue_span = self.toks[first].start..self.toks[last].end;
-        let w = self.word(first).to_lowercase();
-        let w = w.as_str();
+        let w = self.lower(first);
         let phrase = if w == "according" {
             self.phrase_right(last + 1, unit)
         } else if w.ends_with("ing")
@@ -606,7 +662,7 @@ impl<'a> Doc<'a> {
             let only_punct_between = after && after_first.is_some_and(|f| (f..first).all(|k| !self.toks[k].word));
             // After a comma or a closing mark ("“A,” said X, “B”").
             let after_comma = first == 0 || self.word(first - 1) == "," || self.in_quote(self.toks[first - 1].start);
-            let invertible = is_in(INVERTIBLE, w) && !is_in(HEARER_VERBS, w);
+            let invertible = is_in(&INVERTIBLE, w) && !is_in(&HEARER_VERBS, w);
             // Right after the quote any past-tense cue may invert ("…?” asked Sen. X",
             // "…,” scoffed Y"), except those whose object is the hearer ("told").
             let inverts_here = invertible || (w.ends_with("ed") && !matches!(w, "told" | "urged" | "informed"));
@@ -652,7 +708,7 @@ impl<'a> Doc<'a> {
         // Skip auxiliaries and adverbs ("has also said") and a parenthesis ("Sen. Jason
         // Holsman (D) said").
         loop {
-            if inside(j) && self.toks[j].word && is_in(BETWEEN, &self.word(j).to_lowercase()) {
+            if inside(j) && self.toks[j].word && is_in(&BETWEEN, self.lower(j)) {
                 j = j.checked_sub(1)?;
             } else if inside(j) && self.word(j) == ")" {
                 let open = (j.saturating_sub(8)..j).rev().find(|&k| self.word(k) == "(")?;
@@ -688,10 +744,7 @@ impl<'a> Doc<'a> {
             // her adviser, Jake Sullivan, said") ends no subject.
             if let Some(&last) = commas.last() {
                 let first_word = (0..last).rev().take_while(|&x| inside(x)).last();
-                let opener = first_word.is_some_and(|f| {
-                    let fw = self.word(f);
-                    is_in(OPENERS, &fw.to_lowercase()) || self.participle_opener(f)
-                });
+                let opener = first_word.is_some_and(|f| is_in(&OPENERS, self.lower(f)) || self.participle_opener(f));
                 if opener {
                     commas.pop();
                 }
@@ -735,7 +788,7 @@ impl<'a> Doc<'a> {
             let head = self.np_ending_at(j - 2, inside)?;
             return Some(Phrase::Relative(t.start..t.end, Box::new(head)));
         }
-        let lw = norm(w);
+        let lw = self.normed(j);
         if self.name_word(j) {
             let mut s = j;
             while s > 0
@@ -749,7 +802,7 @@ impl<'a> Doc<'a> {
                 s -= 1;
             }
             // Function words that open a sentence ("But", "Then") are not the name.
-            while s <= j && is_in(NOT_NAMES, &norm(self.word(s))) {
+            while s <= j && is_in(&NOT_NAMES, self.normed(s)) {
                 s += 1;
             }
             if s <= j {
@@ -757,21 +810,21 @@ impl<'a> Doc<'a> {
             }
             return None;
         }
-        let verb_form = is_in(CUE_VERBS, &lw) && (lw.ends_with("ed") || lw.ends_with("ing"));
+        let verb_form = is_in(&CUE_VERBS, lw) && (lw.ends_with("ed") || lw.ends_with("ing"));
         // A lone determiner opening the sentence is the speaker ("Another said …").
-        if capitalised(w) && is_in(DETERMINERS, &lw) && (j == 0 || !inside(j - 1)) {
+        if capitalised(w) && is_in(&DETERMINERS, lw) && (j == 0 || !inside(j - 1)) {
             let t = self.toks[j];
             return Some(Phrase::Description(t.start..t.end));
         }
-        if capitalised(w) || is_in(DESC_STOP, &lw) || verb_form || lw == "said" || lw == "told" {
+        if capitalised(w) || is_in(&DESC_STOP, lw) || verb_form || lw == "said" || lw == "told" {
             return None;
         }
         // A description: walk back over words to a determiner or possessive, at most 8.
         let mut s = j;
         let mut start = None;
         for _ in 0..8 {
-            let lw = norm(self.word(s));
-            if is_in(DETERMINERS, &lw) || lw == "’s" || lw == "'s" {
+            let lw = self.normed(s);
+            if is_in(&DETERMINERS, lw) || lw == "’s" || lw == "'s" {
                 // "Clinton's campaign manager": keep the owner inside.
                 let mut b = s;
                 if (lw == "’s" || lw == "'s") && b > 0 && inside(b - 1) {
@@ -786,9 +839,8 @@ impl<'a> Doc<'a> {
             if s == 0 || !inside(s - 1) {
                 break;
             }
-            let pw = self.word(s - 1);
-            let plw = norm(pw);
-            if !self.toks[s - 1].word || (is_in(DESC_STOP, &plw) && !is_in(DETERMINERS, &plw)) {
+            let plw = self.normed(s - 1);
+            if !self.toks[s - 1].word || (is_in(&DESC_STOP, plw) && !is_in(&DETERMINERS, plw)) {
                 // Plural descriptions without a determiner ("officials said").
                 if lw.ends_with('s') && s == j {
                     start = Some(s);
@@ -814,10 +866,10 @@ impl<'a> Doc<'a> {
         let mut j = from;
         let limit =
             |j: usize| self.toks.get(j).is_some_and(|t| t.start < unit.end && !self.in_quote(t.start) && t.word);
-        if self.name_word(from) || is_in(HONORIFICS, &norm(w)) || is_in(TITLE_WORDS, &norm(w)) {
+        if self.name_word(from) || is_in(&HONORIFICS, self.normed(from)) || is_in(&TITLE_WORDS, self.normed(from)) {
             // Lower-case title words inside ("CBS moderator Nancy Cordes").
             let title_then_name =
-                |k: usize| is_in(TITLE_WORDS, &norm(self.word(k))) && limit(k + 1) && self.name_word(k + 1);
+                |k: usize| is_in(&TITLE_WORDS, self.normed(k)) && limit(k + 1) && self.name_word(k + 1);
             while limit(j + 1)
                 && self.same_line(j, j + 1)
                 && (self.name_word(j + 1)
@@ -826,24 +878,27 @@ impl<'a> Doc<'a> {
             {
                 j += 1;
             }
-            if is_in(NOT_NAMES, &norm(w)) && j == from {
+            if is_in(&NOT_NAMES, self.normed(from)) && j == from {
                 return None;
             }
             return Some(Phrase::Name(t.start..self.toks[j].end));
         }
         // Lower-case words before a name: "said election lawyer Joe Birkenstock".
-        if !is_in(DESC_STOP, &norm(w)) && !is_in(DETERMINERS, &norm(w)) && !is_in(OPENERS, &norm(w)) {
+        if !is_in(&DESC_STOP, self.normed(from))
+            && !is_in(&DETERMINERS, self.normed(from))
+            && !is_in(&OPENERS, self.normed(from))
+        {
             let mut k = from + 1;
             while k < from + 4
                 && limit(k)
                 && !self.name_word(k)
-                && !is_in(DESC_STOP, self.word(k))
-                && !is_in(OPENERS, self.word(k))
-                && !is_in(DETERMINERS, self.word(k))
+                && !is_in(&DESC_STOP, self.word(k))
+                && !is_in(&OPENERS, self.word(k))
+                && !is_in(&DETERMINERS, self.word(k))
             {
                 k += 1;
             }
-            if limit(k) && self.name_word(k) && !is_in(NOT_NAMES, &norm(self.word(k))) {
+            if limit(k) && self.name_word(k) && !is_in(&NOT_NAMES, self.normed(k)) {
                 let mut j = k;
                 while limit(j + 1) && self.same_line(j, j + 1) && self.name_word(j + 1) {
                     j += 1;
@@ -851,9 +906,9 @@ impl<'a> Doc<'a> {
                 return Some(Phrase::Name(self.toks[k].start..self.toks[j].end));
             }
         }
-        if is_in(DETERMINERS, &norm(w)) {
+        if is_in(&DETERMINERS, self.normed(from)) {
             let mut k = 0;
-            while limit(j + 1) && k < 6 && !is_in(DESC_STOP, self.word(j + 1)) {
+            while limit(j + 1) && k < 6 && !is_in(&DESC_STOP, self.word(j + 1)) {
                 j += 1;
                 k += 1;
             }
@@ -873,14 +928,14 @@ impl<'a> Doc<'a> {
         let mut from = 0;
         if let Some(&first) = idx.first() {
             let fw = self.word(first);
-            let lw = fw.to_lowercase();
+            let lw = self.lower(first);
             let all_caps = fw.chars().count() > 3 && fw.chars().all(|c| !c.is_lowercase());
             let participle = self.participle_opener(first);
             if all_caps {
                 if let Some(c) = idx.iter().take(16).position(|&i| matches!(self.word(i), "—" | "–" | "-" | ":")) {
                     from = c + 1;
                 }
-            } else if is_in(OPENERS, &lw) || participle {
+            } else if is_in(&OPENERS, lw) || participle {
                 if let Some(c) = idx.iter().take(25).position(|&i| self.word(i) == ",") {
                     from = c + 1;
                 }
@@ -888,7 +943,7 @@ impl<'a> Doc<'a> {
         }
         // Further adverbials after the first ("For X, on the other hand, …").
         while let Some(&i) = idx.get(from) {
-            if from == 0 || !is_in(OPENERS, &self.word(i).to_lowercase()) {
+            if from == 0 || !is_in(&OPENERS, self.lower(i)) {
                 break;
             }
             match idx.iter().skip(from).take(12).position(|&k| self.word(k) == ",") {
@@ -903,16 +958,16 @@ impl<'a> Doc<'a> {
                 let t = self.toks[i];
                 return Some(Phrase::Pronoun(t.start..t.end, pc));
             }
-            let lw = norm(self.word(i));
+            let lw = self.normed(i);
             // A description opening the sentence ("The retired neurosurgeon addressed …").
-            if is_in(DETERMINERS, &lw) && !matches!(lw.as_str(), "that" | "this" | "no") {
+            if is_in(&DETERMINERS, lw) && !matches!(lw, "that" | "this" | "no") {
                 let mut j = i;
                 while j < i + 3
                     && inside(j + 1)
                     && self.toks[j + 1].word
                     && !capitalised(self.word(j + 1))
-                    && !is_in(DESC_STOP, self.word(j + 1))
-                    && !is_in(CUE_VERBS, self.word(j + 1))
+                    && !is_in(&DESC_STOP, self.word(j + 1))
+                    && !is_in(&CUE_VERBS, self.word(j + 1))
                 {
                     j += 1;
                 }
@@ -921,7 +976,7 @@ impl<'a> Doc<'a> {
                 }
                 continue;
             }
-            if self.name_word(i) && !is_in(NOT_NAMES, &lw) && !is_in(OPENERS, &lw) {
+            if self.name_word(i) && !is_in(&NOT_NAMES, lw) && !is_in(&OPENERS, lw) {
                 let mut j = i;
                 while inside(j + 1) && self.same_line(j, j + 1) && self.name_word(j + 1) {
                     j += 1;
@@ -936,7 +991,7 @@ impl<'a> Doc<'a> {
     /// about it, …"), not a name that happens to end like one ("Ted", "Jared Kushner").
     fn participle_opener(&self, i: usize) -> bool {
         let w = self.word(i);
-        let lw = w.to_lowercase();
+        let lw = self.lower(i);
         let form = lw.chars().count() >= 5 && (lw.ends_with("ed") || lw.ends_with("ing"));
         let prep = matches!(
             self.word(i + 1),
@@ -963,7 +1018,7 @@ impl<'a> Doc<'a> {
     /// The owner of the nearest noun of saying in `before` (token indexes, in order):
     /// "his" in "his remark that", "Clinton" in "Clinton's claim".
     fn possessive_cue(&self, before: &[usize]) -> Option<(Phrase, Range<usize>)> {
-        let pos = before.iter().rposition(|&i| is_in(CUE_NOUNS, &self.word(i).to_lowercase()))?;
+        let pos = before.iter().rposition(|&i| is_in(&CUE_NOUNS, self.lower(i)))?;
         // Only close to the quote: the noun, then at most a few words.
         if before.len() - pos > 6 {
             return None;
@@ -984,7 +1039,7 @@ impl<'a> Doc<'a> {
                 }
                 return Some((Phrase::Name(self.toks[s].start..self.toks[k - 1].end), cue));
             }
-            if !self.toks[k].word || is_in(DESC_STOP, w) {
+            if !self.toks[k].word || is_in(&DESC_STOP, w) {
                 break;
             }
         }
@@ -1017,7 +1072,7 @@ impl<'a> Doc<'a> {
             s -= 1;
         }
         let opens = s == 0 || self.toks[s - 1].start < unit.start || matches!(self.word(s - 1), "—" | "–" | "-");
-        if !opens || is_in(NOT_NAMES, &norm(self.word(s))) {
+        if !opens || is_in(&NOT_NAMES, self.normed(s)) {
             return None;
         }
         Some(Phrase::Name(self.toks[s].start..self.toks[end].end))
@@ -1127,8 +1182,8 @@ impl<'a> Doc<'a> {
             (self.tok_from(r.start)..self.tok_from(r.end)).filter(|&i| self.toks[i].end <= r.end).collect();
         let mut from = 0;
         for (k, &i) in idx.iter().enumerate() {
-            let lw = norm(self.word(i));
-            if (is_in(TITLE_WORDS, &lw) || is_in(HONORIFICS, &lw) || lw == "of") && k + 1 < idx.len() {
+            let lw = self.normed(i);
+            if (is_in(&TITLE_WORDS, lw) || is_in(&HONORIFICS, lw) || lw == "of") && k + 1 < idx.len() {
                 from = k + 1;
             }
         }
@@ -1195,7 +1250,7 @@ impl<'a> Doc<'a> {
     fn by_role(&self, r: &Range<usize>) -> Option<usize> {
         let desc = self.text.get(r.clone())?.to_lowercase();
         let head = desc.split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty())?.to_string();
-        if is_in(DETERMINERS, &head) {
+        if is_in(&DETERMINERS, &head) {
             return None;
         }
         let matches_role = |role: &str| {
@@ -1267,8 +1322,8 @@ impl<'a> Doc<'a> {
         // else may be speaking.
         let names_between = between.iter().any(|&i| {
             self.name_word(i)
-                && !is_in(NOT_NAMES, &norm(self.word(i)))
-                && !is_in(TITLE_WORDS, &norm(self.word(i)))
+                && !is_in(&NOT_NAMES, self.normed(i))
+                && !is_in(&TITLE_WORDS, self.normed(i))
                 && !prev.speaker.is_some_and(|s| self.speaker_covers(s, self.toks[i].start))
         });
         if !cues.is_empty() || names_between {

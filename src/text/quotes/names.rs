@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::lexicon::{is_in, HONORIFICS, NOT_NAMES, ORG_WORDS, TITLE_WORDS};
+use super::lexicon::{is_in, WordSet, HONORIFICS, NOT_NAMES, ORG_WORDS, TITLE_WORDS};
 use super::words::{capitalised, norm, tokens, Tok};
 use super::{EntityKind, EntityMention, Gender};
 
@@ -22,7 +22,7 @@ pub struct CandidateEntities {
 }
 
 /// Name particles that may sit inside a name ("Charles de Gaulle").
-const PARTICLES: &[&str] = &["de", "van", "von", "bin", "al", "la", "da", "del", "le", "di"];
+static PARTICLES: WordSet = WordSet::new(&["de", "van", "von", "bin", "al", "la", "da", "del", "le", "di"]);
 
 struct Run {
     /// Token indexes of the run.
@@ -42,7 +42,7 @@ fn is_sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
     }
     let p = prev.text(text);
     matches!(p, "." | "?" | "!" | ":" | "“" | "\"" | "(" | "‘" | "'" | "—" | "–" | "-" | "”" | ";")
-        || (prev.word && p.ends_with('.') && !is_in(HONORIFICS, &norm(p)))
+        || (prev.word && p.ends_with('.') && !is_in(&HONORIFICS, &norm(p)))
 }
 
 /// A first line written in title case (a headline): names there are unreliable.
@@ -95,15 +95,15 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
             // "of" joins only after a title or an organisation word ("Secretary of State",
             // "University of Iowa"); "Anna Berg of Maryland" is a name and a place.
             let prev_lw = norm(toks[j - 1].text(text));
-            let of_ok = nw == "of" && (is_in(TITLE_WORDS, &prev_lw) || is_in(ORG_WORDS, &prev_lw));
-            let joins = (of_ok || (nw != "of" && is_in(PARTICLES, nw)))
+            let of_ok = nw == "of" && (is_in(&TITLE_WORDS, &prev_lw) || is_in(&ORG_WORDS, &prev_lw));
+            let joins = (of_ok || (nw != "of" && is_in(&PARTICLES, nw)))
                 && toks.get(j + 1).is_some_and(|k| k.word && capitalised(k.text(text)));
             if joins {
                 j += 2;
                 continue;
             }
             // "Ambassador to the United Nations Nikki Haley": a title's object.
-            let after_title = is_in(TITLE_WORDS, &norm(toks[j - 1].text(text)));
+            let after_title = is_in(&TITLE_WORDS, &norm(toks[j - 1].text(text)));
             let to_the = nw == "to"
                 && toks.get(j + 1).is_some_and(|k| k.text(text) == "the")
                 && toks.get(j + 2).is_some_and(|k| k.word && capitalised(k.text(text)));
@@ -115,7 +115,7 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
         }
         // Drop leading function words ("But Trump").
         let mut s = i;
-        while s < j && is_in(NOT_NAMES, &norm(toks[s].text(text))) {
+        while s < j && is_in(&NOT_NAMES, &norm(toks[s].text(text))) {
             s += 1;
         }
         if s < j {
@@ -123,9 +123,9 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
             let mut honorific = None;
             for (k, tok) in toks.iter().enumerate().take(j).skip(s) {
                 let lw = norm(tok.text(text));
-                let title = is_in(TITLE_WORDS, &lw) || is_in(HONORIFICS, &lw) || lw == "of";
+                let title = is_in(&TITLE_WORDS, &lw) || is_in(&HONORIFICS, &lw) || lw == "of";
                 if title && k + 1 < j {
-                    if is_in(HONORIFICS, &lw) {
+                    if is_in(&HONORIFICS, &lw) {
                         honorific = Some(lw);
                     }
                     name_from = k + 1;
@@ -138,7 +138,7 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
                 name_from = j - 2;
             }
             // An organisation name keeps its title-like words ("State Department").
-            if is_in(ORG_WORDS, &norm(toks[j - 1].text(text))) && honorific.is_none() {
+            if is_in(&ORG_WORDS, &norm(toks[j - 1].text(text))) && honorific.is_none() {
                 name_from = s;
             }
             // A run made only of title words is an organisation ("White House") unless it
@@ -151,7 +151,7 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
                 let lw = norm(toks[k].text(text));
                 is_title(text, &toks[k]) || lw == "of"
             });
-            if all_titles && !is_in(ORG_WORDS, &norm(toks[j - 1].text(text))) {
+            if all_titles && !is_in(&ORG_WORDS, &norm(toks[j - 1].text(text))) {
                 i = j.max(i + 1);
                 continue;
             }
@@ -175,7 +175,7 @@ fn runs(text: &str, toks: &[Tok]) -> Vec<Run> {
 
 fn is_title(text: &str, t: &Tok) -> bool {
     let lw = norm(t.text(text));
-    is_in(TITLE_WORDS, &lw) || is_in(HONORIFICS, &lw)
+    is_in(&TITLE_WORDS, &lw) || is_in(&HONORIFICS, &lw)
 }
 
 /// Byte ranges of capitalised name sequences, honorifics and titles left out.
@@ -190,10 +190,10 @@ fn kind_of(words: &[&str], honorific: bool, titled: bool) -> EntityKind {
         return EntityKind::Person;
     }
     // "Super Tuesday", "Labor Day": a common capitalised word makes it no person.
-    if lower.iter().skip(1).any(|w| is_in(NOT_NAMES, w)) {
+    if lower.iter().skip(1).any(|w| is_in(&NOT_NAMES, w)) {
         return EntityKind::Other;
     }
-    if lower.iter().any(|w| is_in(ORG_WORDS, w))
+    if lower.iter().any(|w| is_in(&ORG_WORDS, w))
         || words.iter().all(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase))
     {
         return EntityKind::Org;
@@ -221,15 +221,15 @@ pub fn candidate_entities(text: &str) -> CandidateEntities {
         let span = first.start..last.end;
         let words: Vec<&str> = name_toks.iter().map(|t| t.text(text)).filter(|w| !matches!(*w, "of")).collect();
         let lower: Vec<String> = words.iter().map(|w| norm(w)).collect();
-        let only_honorifics = (run.toks.start..run.name_from).all(|k| is_in(HONORIFICS, &norm(toks[k].text(text))));
+        let only_honorifics = (run.toks.start..run.name_from).all(|k| is_in(&HONORIFICS, &norm(toks[k].text(text))));
         let role = (run.name_from > run.toks.start && !only_honorifics).then(|| {
             let a = toks[run.toks.start].start;
             let b = toks[run.name_from - 1].end;
             text.get(a..b).unwrap_or("").to_string()
         });
-        let titled = role
-            .as_deref()
-            .is_some_and(|r| r.split_whitespace().any(|w| is_in(TITLE_WORDS, &norm(w)) && !is_in(ORG_WORDS, &norm(w))));
+        let titled = role.as_deref().is_some_and(|r| {
+            r.split_whitespace().any(|w| is_in(&TITLE_WORDS, &norm(w)) && !is_in(&ORG_WORDS, &norm(w)))
+        });
         let kind = kind_of(&words, run.honorific.is_some(), titled);
         let gender = match run.honorific.as_deref() {
             Some("mr" | "sir" | "lord") => Some(Gender::Male),

@@ -468,3 +468,39 @@ fn a_wrong_gender_guess_does_not_leave_a_pronoun_unresolved() {
     let q = find_quotes(t, &mentions, &[Vec::new(), Vec::new()]);
     assert!(matches!(q[0].speaker, Some(Speaker::Pronoun { entity: 0, .. })), "{:?}", q[0].speaker);
 }
+
+#[test]
+fn lower_cased_tokens_match_to_lowercase() {
+    let texts = [
+        "Mr. SMITH Said: “ÉCOLE Straße İstanbul \u{212a}elvin ΣΑΣ’s,” THEY SAID.",
+        "plain ascii words only, Said He",
+        "",
+    ];
+    for text in texts {
+        let toks = tokens(text);
+        let doc = Doc {
+            text,
+            toks: &toks,
+            spans: &[],
+            mentions: &[],
+            roles: &[],
+            bounds: Vec::new(),
+            genders: HashMap::new(),
+            lowered: Lowered::new(text, &toks),
+        };
+        for i in 0..toks.len() + 2 {
+            assert_eq!(doc.lower(i), doc.word(i).to_lowercase(), "{text:?} token {i}");
+            assert_eq!(doc.normed(i), norm(doc.word(i)), "{text:?} token {i}");
+        }
+    }
+}
+
+#[test]
+fn pronoun_look_ups_ignore_case_without_allocating() {
+    assert_eq!(lexicon::pronoun("SHE"), Some(PronounClass::Female));
+    assert_eq!(lexicon::pronoun("It"), Some(PronounClass::Neuter));
+    assert_eq!(lexicon::pronoun("İt"), None);
+    assert_eq!(lexicon::pronoun("hé"), None);
+    assert_eq!(possessive("Their"), Some(PronounClass::Plural));
+    assert_eq!(possessive("theirs"), None);
+}

@@ -24,72 +24,159 @@ pub(crate) const ABBREVIATIONS: &[&str] = &[
     "ft", "mt", "u.s", "u.n", "u.k", "d.c", "a.m", "p.m", "e.g", "i.e", "adm", "atty", "supt", "cmdr", "pres", "maj",
 ];
 
+/// Length of the longest abbreviation: a longer word needs no look-up.
+const LONGEST_ABBREVIATION: usize = {
+    let mut longest = 0;
+    let mut k = 0;
+    while k < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[k].len() > longest {
+            longest = ABBREVIATIONS[k].len();
+        }
+        k += 1;
+    }
+    longest
+};
+
+/// Which bytes are ASCII letters and digits, for the scanner's inner loop.
+static ASCII_WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// The character starting at byte `i`, decoded only when it is not ASCII.
+fn char_at(text: &str, i: usize) -> Option<char> {
+    let b = *text.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some(char::from(b));
+    }
+    text.get(i..)?.chars().next()
+}
+
+/// Whether the alphanumeric run starting at byte `i` is a lone "s" (any case): the
+/// ending of a possessive or of a contraction like "it's".
+fn lone_s_at(text: &str, i: usize) -> bool {
+    // Only 'S' lower-cases to "s", and a longer run never lower-cases to one letter.
+    matches!(text.as_bytes().get(i), Some(b's' | b'S')) && !char_at(text, i + 1).is_some_and(is_word_char)
+}
+
+/// Whether `w` followed by a dot keeps the dot: an initial ("J.") or a known abbreviation.
+fn keeps_dot(w: &str) -> bool {
+    let mut chars = w.chars();
+    let initial = chars.next().is_some_and(char::is_uppercase) && chars.next().is_none();
+    if initial {
+        return true;
+    }
+    if w.is_ascii() {
+        w.len() <= LONGEST_ABBREVIATION && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
+    } else {
+        ABBREVIATIONS.contains(&w.to_lowercase().as_str())
+    }
+}
+
+/// Whether byte `i` starts a right single quotation mark (’, U+2019).
+fn curly_apostrophe_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i..i + 3) == Some("’".as_bytes())
+}
+
 /// Tokens of `text`.
+///
+/// Reads ASCII bytes directly and decodes only other characters; the unit tests hold it
+/// to the char-by-char scanner it replaced.
 pub(crate) fn tokens(text: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if c.is_whitespace() {
-            continue;
-        }
-        if !is_word_char(c) {
-            out.push(Tok { start: i, end: i + c.len_utf8(), word: false });
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        // Extend over letters, digits and inner joiners followed by a letter or digit.
-        while let Some(&(j, d)) = it.peek() {
-            if is_word_char(d) {
-                end = j + d.len_utf8();
-                it.next();
-                continue;
-            }
-            let joiner = matches!(d, '-' | '\'' | '’' | '.' | '&');
-            let after = text.get(j + d.len_utf8()..).and_then(|s| s.chars().next());
-            if joiner && after.is_some_and(is_word_char) {
-                // A possessive or contraction ending starts its own token.
-                if matches!(d, '\'' | '’') {
-                    let rest = text.get(j + d.len_utf8()..).unwrap_or("");
-                    let tail: String =
-                        rest.chars().take_while(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
-                    if tail == "s" {
-                        break;
-                    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 4 + 4);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let c_len = if b.is_ascii() {
+            if ASCII_WORD_BYTE[usize::from(b)] {
+                1
+            } else {
+                if !char::from(b).is_whitespace() {
+                    out.push(Tok { start: i, end: i + 1, word: false });
                 }
-                end = j + d.len_utf8();
-                it.next();
+                i += 1;
                 continue;
             }
-            break;
+        } else {
+            let Some(c) = char_at(text, i) else { break };
+            let c_len = c.len_utf8();
+            if c.is_whitespace() {
+                i += c_len;
+                continue;
+            }
+            if !is_word_char(c) {
+                out.push(Tok { start: i, end: i + c_len, word: false });
+                i += c_len;
+                continue;
+            }
+            c_len
+        };
+        let start = i;
+        let mut end = i + c_len;
+        // Extend over letters, digits and inner joiners followed by a letter or digit.
+        loop {
+            // Most of a word is ASCII letters and digits.
+            while let Some(&b) = bytes.get(end) {
+                if !ASCII_WORD_BYTE[usize::from(b)] {
+                    break;
+                }
+                end += 1;
+            }
+            let Some(&d) = bytes.get(end) else {
+                break;
+            };
+            // An ASCII byte here is no letter or digit: only a joiner may go on.
+            let d_len = if d.is_ascii() {
+                if !matches!(d, b'-' | b'\'' | b'.' | b'&') {
+                    break;
+                }
+                1
+            } else {
+                let Some(d) = char_at(text, end) else { break };
+                if is_word_char(d) {
+                    end += d.len_utf8();
+                    continue;
+                }
+                if d != '’' {
+                    break;
+                }
+                d.len_utf8()
+            };
+            if !char_at(text, end + d_len).is_some_and(is_word_char) {
+                break;
+            }
+            // A possessive or contraction ending starts its own token.
+            let apostrophe = d == b'\'' || curly_apostrophe_at(bytes, end);
+            if apostrophe && lone_s_at(text, end + d_len) {
+                break;
+            }
+            end += d_len;
         }
         // Keep the dot of an abbreviation or an initial ("J.", "U.S.").
-        if text.get(end..).is_some_and(|s| s.starts_with('.')) {
-            let w = text.get(i..end).unwrap_or("");
-            let lower = w.to_lowercase();
-            let initial = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
-            if initial || ABBREVIATIONS.contains(&lower.as_str()) {
-                end += 1;
-                // Skip the dot in the iterator.
-                it.next();
-            }
+        if bytes.get(end) == Some(&b'.') && keeps_dot(text.get(start..end).unwrap_or("")) {
+            end += 1;
         }
-        out.push(Tok { start: i, end, word: true });
+        out.push(Tok { start, end, word: true });
+        i = end;
         // Split a possessive 's off as its own word.
-        if let Some((j, d)) = it.peek().copied() {
-            if matches!(d, '\'' | '’') {
-                let s_at = j + d.len_utf8();
-                let is_s = text.get(s_at..).is_some_and(|s| s.starts_with('s') || s.starts_with('S'));
-                let after_s = text.get(s_at + 1..).and_then(|s| s.chars().next());
-                if is_s && !after_s.is_some_and(is_word_char) {
-                    it.next();
-                    it.next();
-                    out.push(Tok { start: j, end: s_at + 1, word: true });
-                }
-            }
+        let apostrophe_len = match bytes.get(i) {
+            Some(b'\'') => 1,
+            _ if curly_apostrophe_at(bytes, i) => 3,
+            _ => 0,
+        };
+        if apostrophe_len > 0 && lone_s_at(text, i + apostrophe_len) {
+            let s_at = i + apostrophe_len;
+            out.push(Tok { start: i, end: s_at + 1, word: true });
+            i = s_at + 1;
         }
     }
     out
@@ -111,6 +198,107 @@ mod tests {
 
     fn words(t: &str) -> Vec<&str> {
         tokens(t).iter().map(|k| k.text(t)).collect()
+    }
+
+    /// The scanner as first written, char by char: the reference for the fast one.
+    fn reference_tokens(text: &str) -> Vec<Tok> {
+        let mut out = Vec::new();
+        let mut it = text.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if c.is_whitespace() {
+                continue;
+            }
+            if !is_word_char(c) {
+                out.push(Tok { start: i, end: i + c.len_utf8(), word: false });
+                continue;
+            }
+            let mut end = i + c.len_utf8();
+            // Extend over letters, digits and inner joiners followed by a letter or digit.
+            while let Some(&(j, d)) = it.peek() {
+                if is_word_char(d) {
+                    end = j + d.len_utf8();
+                    it.next();
+                    continue;
+                }
+                let joiner = matches!(d, '-' | '\'' | '’' | '.' | '&');
+                let after = text.get(j + d.len_utf8()..).and_then(|s| s.chars().next());
+                if joiner && after.is_some_and(is_word_char) {
+                    // A possessive or contraction ending starts its own token.
+                    if matches!(d, '\'' | '’') {
+                        let rest = text.get(j + d.len_utf8()..).unwrap_or("");
+                        let tail: String =
+                            rest.chars().take_while(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+                        if tail == "s" {
+                            break;
+                        }
+                    }
+                    end = j + d.len_utf8();
+                    it.next();
+                    continue;
+                }
+                break;
+            }
+            // Keep the dot of an abbreviation or an initial ("J.", "U.S.").
+            if text.get(end..).is_some_and(|s| s.starts_with('.')) {
+                let w = text.get(i..end).unwrap_or("");
+                let lower = w.to_lowercase();
+                let initial = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
+                if initial || ABBREVIATIONS.contains(&lower.as_str()) {
+                    end += 1;
+                    // Skip the dot in the iterator.
+                    it.next();
+                }
+            }
+            out.push(Tok { start: i, end, word: true });
+            // Split a possessive 's off as its own word.
+            if let Some((j, d)) = it.peek().copied() {
+                if matches!(d, '\'' | '’') {
+                    let s_at = j + d.len_utf8();
+                    let is_s = text.get(s_at..).is_some_and(|s| s.starts_with('s') || s.starts_with('S'));
+                    let after_s = text.get(s_at + 1..).and_then(|s| s.chars().next());
+                    if is_s && !after_s.is_some_and(is_word_char) {
+                        it.next();
+                        it.next();
+                        out.push(Tok { start: j, end: s_at + 1, word: true });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Texts with the cases the scanner treats specially, non-ASCII letters, odd spaces
+    /// and marks.
+    const TRICKY: &[&str] = &[
+        "Mr. Trump’s U.S. plan, he said. It's theirs' and the dogs' — don't.",
+        "J. R. R. Tolkien, Sept. 5, 3.5% at 9 a.m. U.K. vs. U.S.A. & Co. Inc.",
+        "Ça va? Ökonom Müller’S SOHN’s Straße–Ärger … «non» „ja“ ‘ok’",
+        "rock'n'roll O'Neill's o’Brien ’s 's' x'S y’s’ AT&T R&D -a- a--b a.-b",
+        "tab\there\u{a0}nbsp\u{2003}em\u{3000}ideo\u{b}vt\r\n\nend.",
+        "\u{212a}o. \u{130}nc. İstanbul DŽ. ǅ. Ǆungla. Σ. ΣΑΣ's",
+        "'s",
+        "’",
+        "a'",
+        "s's",
+        "A.",
+        "a.",
+        "..",
+        "",
+        " ",
+        "x",
+        "É.",
+    ];
+
+    #[test]
+    fn fast_scanner_matches_the_reference_on_every_prefix() {
+        for text in TRICKY {
+            for (end, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                let t = &text[..end];
+                assert_eq!(tokens(t), reference_tokens(t), "{t:?}");
+                let rest = &text[end..];
+                assert_eq!(tokens(rest), reference_tokens(rest), "{rest:?}");
+            }
+        }
     }
 
     #[test]
