@@ -22,10 +22,13 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use crate::text::tokenize::Token;
-use features::{neighbour_features, own_features, Extractor, TokInfo, NEIGHBOURS};
+use features::{
+    left_pair_features, neighbour_features, own_features, position_features, right_pair_features, Extractor, TokInfo,
+    NEIGHBOURS,
+};
 use model::{Model, ROW};
 pub use tags::EntityKind;
-use tags::N_TAGS;
+use tags::{Decoder, N_TAGS};
 
 /// The model shipped with the crate (built by `src/bin/train-ner.rs`).
 static MODEL_BYTES: &[u8] = include_bytes!("../../../data/ner.model");
@@ -75,24 +78,52 @@ pub struct Mention {
 /// Word types remembered before the cache is emptied (at the start of a document), which
 /// keeps a long-running tagger's memory flat.
 const CACHE_WORDS: usize = 1 << 16;
+/// Pairs of adjacent words remembered before the caches are emptied.
+const CACHE_PAIRS: usize = 1 << 18;
+/// The word index standing for the edge of a sentence in a pair.
+const EDGE: u32 = u32::MAX;
 
 /// A word's features that depend on that word alone, summed once per word type.
 struct WordRows {
     info: TokInfo,
-    /// The rows of its own features.
-    own: [i32; ROW],
+    /// The rows of its own features with its [`position_features`], by
+    /// `first_in_sentence * 2 + caps_sentence`.
+    own: [[i32; ROW]; 4],
     /// Its rows as the neighbour at each offset of [`NEIGHBOURS`].
     as_neighbour: [[i32; ROW]; NEIGHBOURS.len()],
+}
+
+/// What a pair of adjacent words (or a word and the sentence's edge) gives each of them:
+/// the other word's features as neighbour at distance 1 and the pair's conjunctions.
+struct PairRows {
+    /// The right word's share.
+    right: [i32; ROW],
+    /// The left word's share.
+    left: [i32; ROW],
+}
+
+/// Adds `row` to `acc`.
+#[inline]
+fn add_into(acc: &mut [i32; ROW], row: &[i32; ROW]) {
+    for (a, &r) in acc.iter_mut().zip(row) {
+        *a += r;
+    }
 }
 
 /// A reusable tagger over one model: holds the buffers a document needs and the summed
 /// rows of the words it has seen.
 pub struct Tagger<'m> {
     model: &'m Model,
+    decoder: Decoder,
     extractor: Extractor,
     /// Word -> index in `rows`.
     word_index: FxHashMap<Box<str>, u32>,
     rows: Vec<WordRows>,
+    /// (left word, right word) as indices in `rows` (or [`EDGE`]) -> index in `pairs`.
+    pair_index: FxHashMap<u64, u32>,
+    pairs: Vec<PairRows>,
+    /// The pairs of the sentence being scored, from (edge, first word) to (last word, edge).
+    pair_ids: Vec<u32>,
     /// What a neighbour past the sentence's edge contributes, per offset.
     edge_rows: [[i32; ROW]; NEIGHBOURS.len()],
     /// The document's words as indices in `rows`.
@@ -115,9 +146,13 @@ impl<'m> Tagger<'m> {
         }
         Tagger {
             model,
+            decoder: Decoder::new(&model.transitions),
             extractor: Extractor::new(model.bits),
             word_index: FxHashMap::default(),
             rows: Vec::new(),
+            pair_index: FxHashMap::default(),
+            pairs: Vec::new(),
+            pair_ids: Vec::new(),
             edge_rows,
             word_ids: Vec::new(),
             sentences: Vec::new(),
@@ -154,7 +189,7 @@ impl<'m> Tagger<'m> {
             let Some(emit) = self.emit.get(k * N_TAGS..(k + n) * N_TAGS) else {
                 break;
             };
-            tags::viterbi(emit, n, &self.model.transitions, &mut self.back, &mut self.path);
+            self.decoder.viterbi(emit, n, &mut self.back, &mut self.path);
             tags::decode_into(&self.path, s.start, out);
             k += n;
         }
@@ -169,7 +204,7 @@ impl<'m> Tagger<'m> {
     /// [`Extractor::extract`]'s features, with the word-intrinsic part of each token read
     /// from the per-word cache.
     fn emissions(&mut self, words: &[&str], sentences: &[Range<usize>]) {
-        if self.rows.len() > CACHE_WORDS {
+        if self.rows.len() > CACHE_WORDS || self.pairs.len() > CACHE_PAIRS {
             self.clear_cache();
         }
         let model = self.model;
@@ -182,8 +217,12 @@ impl<'m> Tagger<'m> {
                 Some(&id) => id,
                 None => {
                     let info = self.extractor.token_info(w, lex);
-                    let mut own = [0i32; ROW];
-                    own_features(shift, &info.tok, &mut |f| model.add_row(f, &mut own));
+                    let mut base = [0i32; ROW];
+                    own_features(shift, &info.tok, &mut |f| model.add_row(f, &mut base));
+                    let mut own = [base; 4];
+                    for (v, row) in own.iter_mut().enumerate() {
+                        position_features(shift, &info.tok, v >= 2, v % 2 == 1, &mut |f| model.add_row(f, row));
+                    }
                     let mut as_neighbour = [[0i32; ROW]; NEIGHBOURS.len()];
                     for (row, &d) in as_neighbour.iter_mut().zip(&NEIGHBOURS) {
                         neighbour_features(shift, d, Some(&info.tok), &mut |f| model.add_row(f, row));
@@ -199,32 +238,78 @@ impl<'m> Tagger<'m> {
         }
         self.extractor.analyse(sentences, lex);
         self.emit.clear();
+        let mut pair_ids = std::mem::take(&mut self.pair_ids);
         for (si, s) in sentences.iter().enumerate() {
             let caps = self.extractor.caps_sentence(si);
-            for i in s.clone() {
-                let mut acc = self.rows[self.word_ids[i] as usize].own;
-                for (k, &d) in NEIGHBOURS.iter().enumerate() {
-                    let j = i as isize + d;
-                    let row = if j >= s.start as isize && j < s.end as isize {
-                        &self.rows[self.word_ids[j as usize] as usize].as_neighbour[k]
-                    } else {
-                        &self.edge_rows[k]
-                    };
-                    for (a, &r) in acc.iter_mut().zip(row) {
-                        *a += r;
+            pair_ids.clear();
+            let mut left = EDGE;
+            for k in s.start..=s.end {
+                let right = if k < s.end { self.word_ids.get(k).copied().unwrap_or(EDGE) } else { EDGE };
+                let id = self.pair(left, right);
+                pair_ids.push(id);
+                left = right;
+            }
+            let Some(ids) = self.word_ids.get(s.clone()) else {
+                continue;
+            };
+            let rows = &self.rows;
+            let word = |k: usize| ids.get(k).and_then(|&id| rows.get(id as usize));
+            for (k, i) in s.clone().enumerate() {
+                let Some(w) = word(k) else {
+                    break;
+                };
+                let mut acc = w.own[usize::from(k == 0) * 2 + usize::from(caps)];
+                if let (Some(&l), Some(&r)) = (pair_ids.get(k), pair_ids.get(k + 1)) {
+                    if let (Some(l), Some(r)) = (self.pairs.get(l as usize), self.pairs.get(r as usize)) {
+                        add_into(&mut acc, &l.right);
+                        add_into(&mut acc, &r.left);
                     }
                 }
+                // NEIGHBOURS[2] and [3]: the words two away
+                let far_left = k.checked_sub(2).and_then(word).map_or(&self.edge_rows[2], |n| &n.as_neighbour[2]);
+                let far_right = word(k + 2).map_or(&self.edge_rows[3], |n| &n.as_neighbour[3]);
+                add_into(&mut acc, far_left);
+                add_into(&mut acc, far_right);
                 self.extractor.context_features(i, s.clone(), caps, &mut |f| model.add_row(f, &mut acc));
                 self.emit.push(0);
                 self.emit.extend_from_slice(&acc);
             }
         }
+        self.pair_ids = pair_ids;
     }
 
-    /// Forgets the cached words.
+    /// The index in `pairs` of the adjacent words `left` and `right` (indices in `rows`,
+    /// or [`EDGE`]), summing their rows on first sight.
+    fn pair(&mut self, left: u32, right: u32) -> u32 {
+        let key = (u64::from(left) << 32) | u64::from(right);
+        if let Some(&id) = self.pair_index.get(&key) {
+            return id;
+        }
+        let model = self.model;
+        let shift = 64 - model.bits;
+        let (l, r) = (self.rows.get(left as usize), self.rows.get(right as usize));
+        let mut rows = PairRows { right: [0; ROW], left: [0; ROW] };
+        if let Some(r) = r {
+            // NEIGHBOURS[0] is the word on the left
+            rows.right = l.map_or(self.edge_rows[0], |l| l.as_neighbour[0]);
+            left_pair_features(shift, l.map(|l| &l.info.tok), &r.info.tok, &mut |f| model.add_row(f, &mut rows.right));
+        }
+        if let Some(l) = l {
+            rows.left = r.map_or(self.edge_rows[1], |r| r.as_neighbour[1]);
+            right_pair_features(shift, &l.info.tok, r.map(|r| &r.info.tok), &mut |f| model.add_row(f, &mut rows.left));
+        }
+        let id = self.pairs.len() as u32;
+        self.pairs.push(rows);
+        self.pair_index.insert(key, id);
+        id
+    }
+
+    /// Forgets the cached words and pairs.
     fn clear_cache(&mut self) {
         self.word_index.clear();
         self.rows.clear();
+        self.pair_index.clear();
+        self.pairs.clear();
     }
 }
 
