@@ -78,10 +78,6 @@ pub struct Mention {
 /// Word types remembered before the cache is emptied (at the start of a document), which
 /// keeps a long-running tagger's memory flat.
 const CACHE_WORDS: usize = 1 << 16;
-/// Pairs of adjacent words remembered before the caches are emptied.
-const CACHE_PAIRS: usize = 1 << 18;
-/// The word index standing for the edge of a sentence in a pair.
-const EDGE: u32 = u32::MAX;
 
 /// A word's features that depend on that word alone, summed once per word type.
 struct WordRows {
@@ -91,15 +87,6 @@ struct WordRows {
     own: [[i32; ROW]; 4],
     /// Its rows as the neighbour at each offset of [`NEIGHBOURS`].
     as_neighbour: [[i32; ROW]; NEIGHBOURS.len()],
-}
-
-/// What a pair of adjacent words (or a word and the sentence's edge) gives each of them:
-/// the other word's features as neighbour at distance 1 and the pair's conjunctions.
-struct PairRows {
-    /// The right word's share.
-    right: [i32; ROW],
-    /// The left word's share.
-    left: [i32; ROW],
 }
 
 /// Adds `row` to `acc`.
@@ -119,11 +106,6 @@ pub struct Tagger<'m> {
     /// Word -> index in `rows`.
     word_index: FxHashMap<Box<str>, u32>,
     rows: Vec<WordRows>,
-    /// (left word, right word) as indices in `rows` (or [`EDGE`]) -> index in `pairs`.
-    pair_index: FxHashMap<u64, u32>,
-    pairs: Vec<PairRows>,
-    /// The pairs of the sentence being scored, from (edge, first word) to (last word, edge).
-    pair_ids: Vec<u32>,
     /// What a neighbour past the sentence's edge contributes, per offset.
     edge_rows: [[i32; ROW]; NEIGHBOURS.len()],
     /// The document's words as indices in `rows`.
@@ -150,9 +132,6 @@ impl<'m> Tagger<'m> {
             extractor: Extractor::new(model.bits),
             word_index: FxHashMap::default(),
             rows: Vec::new(),
-            pair_index: FxHashMap::default(),
-            pairs: Vec::new(),
-            pair_ids: Vec::new(),
             edge_rows,
             word_ids: Vec::new(),
             sentences: Vec::new(),
@@ -204,7 +183,7 @@ impl<'m> Tagger<'m> {
     /// [`Extractor::extract`]'s features, with the word-intrinsic part of each token read
     /// from the per-word cache.
     fn emissions(&mut self, words: &[&str], sentences: &[Range<usize>]) {
-        if self.rows.len() > CACHE_WORDS || self.pairs.len() > CACHE_PAIRS {
+        if self.rows.len() > CACHE_WORDS {
             self.clear_cache();
         }
         let model = self.model;
@@ -238,78 +217,42 @@ impl<'m> Tagger<'m> {
         }
         self.extractor.analyse(sentences, lex);
         self.emit.clear();
-        let mut pair_ids = std::mem::take(&mut self.pair_ids);
+        let rows = &self.rows;
         for (si, s) in sentences.iter().enumerate() {
             let caps = self.extractor.caps_sentence(si);
-            pair_ids.clear();
-            let mut left = EDGE;
-            for k in s.start..=s.end {
-                let right = if k < s.end { self.word_ids.get(k).copied().unwrap_or(EDGE) } else { EDGE };
-                let id = self.pair(left, right);
-                pair_ids.push(id);
-                left = right;
-            }
             let Some(ids) = self.word_ids.get(s.clone()) else {
                 continue;
             };
-            let rows = &self.rows;
             let word = |k: usize| ids.get(k).and_then(|&id| rows.get(id as usize));
             for (k, i) in s.clone().enumerate() {
                 let Some(w) = word(k) else {
                     break;
                 };
                 let mut acc = w.own[usize::from(k == 0) * 2 + usize::from(caps)];
-                if let (Some(&l), Some(&r)) = (pair_ids.get(k), pair_ids.get(k + 1)) {
-                    if let (Some(l), Some(r)) = (self.pairs.get(l as usize), self.pairs.get(r as usize)) {
-                        add_into(&mut acc, &l.right);
-                        add_into(&mut acc, &r.left);
-                    }
+                let mut add = |f| model.add_row(f, &mut acc);
+                // the pairs with the adjacent words: their conjunction features are looked
+                // up directly (a cache of pairs missed the processor's caches more often
+                // than the weight table does)
+                let left = k.checked_sub(1).and_then(word);
+                let right = word(k + 1);
+                left_pair_features(shift, left.map(|l| &l.info.tok), &w.info.tok, &mut add);
+                right_pair_features(shift, &w.info.tok, right.map(|r| &r.info.tok), &mut add);
+                self.extractor.context_features(i, s.clone(), caps, &mut add);
+                // the neighbours' own rows, in the order of NEIGHBOURS
+                let near = [left, right, k.checked_sub(2).and_then(word), word(k + 2)];
+                for (n, (at, edge)) in near.iter().zip(self.edge_rows.iter().enumerate()) {
+                    add_into(&mut acc, n.map_or(edge, |n| &n.as_neighbour[at]));
                 }
-                // NEIGHBOURS[2] and [3]: the words two away
-                let far_left = k.checked_sub(2).and_then(word).map_or(&self.edge_rows[2], |n| &n.as_neighbour[2]);
-                let far_right = word(k + 2).map_or(&self.edge_rows[3], |n| &n.as_neighbour[3]);
-                add_into(&mut acc, far_left);
-                add_into(&mut acc, far_right);
-                self.extractor.context_features(i, s.clone(), caps, &mut |f| model.add_row(f, &mut acc));
                 self.emit.push(0);
                 self.emit.extend_from_slice(&acc);
             }
         }
-        self.pair_ids = pair_ids;
     }
 
-    /// The index in `pairs` of the adjacent words `left` and `right` (indices in `rows`,
-    /// or [`EDGE`]), summing their rows on first sight.
-    fn pair(&mut self, left: u32, right: u32) -> u32 {
-        let key = (u64::from(left) << 32) | u64::from(right);
-        if let Some(&id) = self.pair_index.get(&key) {
-            return id;
-        }
-        let model = self.model;
-        let shift = 64 - model.bits;
-        let (l, r) = (self.rows.get(left as usize), self.rows.get(right as usize));
-        let mut rows = PairRows { right: [0; ROW], left: [0; ROW] };
-        if let Some(r) = r {
-            // NEIGHBOURS[0] is the word on the left
-            rows.right = l.map_or(self.edge_rows[0], |l| l.as_neighbour[0]);
-            left_pair_features(shift, l.map(|l| &l.info.tok), &r.info.tok, &mut |f| model.add_row(f, &mut rows.right));
-        }
-        if let Some(l) = l {
-            rows.left = r.map_or(self.edge_rows[1], |r| r.as_neighbour[1]);
-            right_pair_features(shift, &l.info.tok, r.map(|r| &r.info.tok), &mut |f| model.add_row(f, &mut rows.left));
-        }
-        let id = self.pairs.len() as u32;
-        self.pairs.push(rows);
-        self.pair_index.insert(key, id);
-        id
-    }
-
-    /// Forgets the cached words and pairs.
+    /// Forgets the cached words.
     fn clear_cache(&mut self) {
         self.word_index.clear();
         self.rows.clear();
-        self.pair_index.clear();
-        self.pairs.clear();
     }
 }
 
