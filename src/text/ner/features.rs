@@ -573,6 +573,7 @@ pub(crate) fn position_features(shift: u32, t: &Tok, first: bool, caps_sentence:
 /// The features token `t` gets from its pair with the word `l` on its left (`None` at the
 /// sentence's start), which depend on those two words alone: word, shape and cluster
 /// conjunctions.
+#[inline]
 pub(crate) fn left_pair_features(shift: u32, l: Option<&Tok>, t: &Tok, push: &mut impl FnMut(u32)) {
     let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
     let lower_l = l.map_or(BOUNDARY_BEFORE, |l| l.lower);
@@ -585,6 +586,7 @@ pub(crate) fn left_pair_features(shift: u32, l: Option<&Tok>, t: &Tok, push: &mu
 
 /// The features token `t` gets from its pair with the word `r` on its right (`None` at the
 /// sentence's end), which depend on those two words alone.
+#[inline]
 pub(crate) fn right_pair_features(shift: u32, t: &Tok, r: Option<&Tok>, push: &mut impl FnMut(u32)) {
     let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
     let lower_r = r.map_or(BOUNDARY_AFTER, |r| r.lower);

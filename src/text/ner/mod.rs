@@ -262,7 +262,7 @@ impl<'m> Tagger<'m> {
 /// majority vote over repeated names was tried and lowers dev F1: sports reports use
 /// "Italy" for a team and a country in one story.)
 fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
-    use std::collections::HashMap;
+    type HashMap<K, V> = FxHashMap<K, V>;
     let key = |r: &Range<usize>| -> String {
         let mut k = String::new();
         for w in words.get(r.clone()).unwrap_or(&[]) {
@@ -282,8 +282,8 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             *kind = EntityKind::Per;
         }
     }
-    let mut votes: HashMap<String, [usize; 4]> = HashMap::new();
-    let mut person_last: HashMap<String, usize> = HashMap::new();
+    let mut votes: HashMap<String, [usize; 4]> = HashMap::default();
+    let mut person_last: HashMap<String, usize> = HashMap::default();
     for (r, kind) in phrases.iter() {
         votes.entry(key(r)).or_default()[kind.index()] += 1;
         if *kind == EntityKind::Per && r.end - r.start >= 2 {
