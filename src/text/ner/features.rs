@@ -96,6 +96,7 @@ pub struct Lexicon {
     /// Gazetteer: phrase hash -> bit mask of the classes it was seen as.
     pub phrases: IdMap<u8>,
     /// Lookup hash of a word -> bit mask of the classes of the phrases it was part of.
+    /// Holds every word of every phrase of `phrases` (matching stops at a word it lacks).
     pub words: IdMap<u8>,
 }
 
@@ -146,11 +147,18 @@ pub struct Extractor {
     shape: String,
     toks: Vec<Tok>,
     doc_seen: IdMap<u8>,
-    /// Capitalised word -> (position, left neighbour, right neighbour) of its occurrences.
-    doc_ctx: IdMap<Vec<(u32, u64, u64)>>,
+    /// The occurrences of capitalised words as (lookup hash, order of finding, position,
+    /// left neighbour, right neighbour), grouped by word, each group in the order found.
+    doc_ctx: Vec<DocContext>,
+    /// Per token: the range of `doc_ctx` holding the first [`MAX_DOC_CONTEXTS`]
+    /// occurrences of its word (empty for a word not capitalised).
+    ctx_group: Vec<(u32, u32)>,
     lookup: Vec<u64>,
     caps_sentence: Vec<bool>,
 }
+
+/// One occurrence of a capitalised word (see `Extractor::doc_ctx`).
+type DocContext = (u64, u32, u32, u64, u64);
 
 /// Feature ids of every token of a document: token `i` has `feats[offs[i]..offs[i + 1]]`.
 #[derive(Default, Clone)]
@@ -180,7 +188,8 @@ impl Extractor {
             shape: String::new(),
             toks: Vec::new(),
             doc_seen: IdMap::default(),
-            doc_ctx: IdMap::default(),
+            doc_ctx: Vec::new(),
+            ctx_group: Vec::new(),
             lookup: Vec::new(),
             caps_sentence: Vec::new(),
         }
@@ -205,10 +214,14 @@ impl Extractor {
             }
             for i in s.clone() {
                 let mut push = |f: u32| out.feats.push(f);
-                own_features(shift, &self.toks[i], &mut push);
+                let t = &self.toks[i];
+                own_features(shift, t, &mut push);
                 for d in NEIGHBOURS {
                     neighbour_features(shift, d, self.at(i, s, d), &mut push);
                 }
+                position_features(shift, t, i == s.start, self.caps_sentence[si], &mut push);
+                left_pair_features(shift, self.at(i, s, -1), t, &mut push);
+                right_pair_features(shift, t, self.at(i, s, 1), &mut push);
                 self.context_features(i, s.clone(), self.caps_sentence[si], &mut push);
                 out.offs.push(out.feats.len() as u32);
             }
@@ -288,6 +301,7 @@ impl Extractor {
         }
         // the contexts of every capitalised word, so each occurrence sees the others'
         // ("Mr X" in one sentence tells about a bare "X" in another)
+        // (one flat list sorted by word rather than a map of lists: no allocation per word)
         self.doc_ctx.clear();
         for s in sentences {
             if s.end > n_words || s.start >= s.end {
@@ -299,11 +313,24 @@ impl Extractor {
                 }
                 let left = if i > s.start { self.toks[i - 1].lower } else { BOUNDARY_BEFORE };
                 let right = if i + 1 < s.end { self.toks[i + 1].lower } else { BOUNDARY_AFTER };
-                let v = self.doc_ctx.entry(self.lookup[i]).or_default();
-                if v.len() < MAX_DOC_CONTEXTS {
-                    v.push((i as u32, left, right));
+                let found = self.doc_ctx.len() as u32;
+                self.doc_ctx.push((self.lookup[i], found, i as u32, left, right));
+            }
+        }
+        self.doc_ctx.sort_unstable_by_key(|&(word, found, ..)| (word, found));
+        self.ctx_group.clear();
+        self.ctx_group.resize(n_words, (0, 0));
+        let mut g = 0usize;
+        while g < self.doc_ctx.len() {
+            let word = self.doc_ctx[g].0;
+            let end = g + self.doc_ctx[g..].iter().take_while(|c| c.0 == word).count();
+            let kept = (g + MAX_DOC_CONTEXTS).min(end);
+            for c in &self.doc_ctx[g..end] {
+                if let Some(slot) = self.ctx_group.get_mut(c.2 as usize) {
+                    *slot = (g as u32, kept as u32);
                 }
             }
+            g = end;
         }
         for s in sentences {
             if s.end <= n_words {
@@ -433,6 +460,10 @@ impl Extractor {
                 if j > s.end {
                     break;
                 }
+                if self.toks[j - 1].gaz_words == 0 {
+                    // every word of a stored phrase is in `lex.words`: no phrase goes on
+                    break;
+                }
                 h = mix(h, self.lookup[j - 1]);
                 let Some(&mask) = lex.phrases.get(&h) else {
                     continue;
@@ -461,10 +492,11 @@ impl Extractor {
         }
     }
 
-    /// The features of token `i` that depend on more than one word, on its sentence or on
-    /// the document: word conjunctions, shapes with sentence casing, gazetteer matches,
-    /// document evidence. Together with [`own_features`] and [`neighbour_features`] they
-    /// are all of a token's features.
+    /// The features of token `i` that depend on its sentence or the document beyond its
+    /// word, its position and its pairs with the adjacent words: the shape trigram,
+    /// gazetteer matches, document evidence. With [`own_features`], [`neighbour_features`],
+    /// [`position_features`], [`left_pair_features`] and [`right_pair_features`] they are all
+    /// of a token's features.
     pub(crate) fn context_features(&self, i: usize, s: Range<usize>, caps_sentence: bool, push: &mut impl FnMut(u32)) {
         let shift = 64 - self.bits;
         let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
@@ -475,18 +507,11 @@ impl Extractor {
         let first = i == s.start;
         let caps = u64::from(caps_sentence);
 
-        push(8, mix(lower_at(-1), t.lower));
-        push(9, mix(t.lower, lower_at(1)));
-        push(18, mix(t.shape, caps));
-        push(21, mix(shape_at(-1), t.shape));
-        push(22, mix(t.shape, shape_at(1)));
         push(23, mix(mix(shape_at(-1), t.shape), shape_at(1)));
-        push(24, mix(lower_at(-1), t.shape));
-        push(25, mix(t.shape, lower_at(1)));
-        push(27, mix(u64::from(first), mix(t.shape, caps)));
-        push(48, mix(u64::from(at(-1).map_or(NO_CLUSTER - 1, |t| t.clusters[2])), u64::from(t.clusters[2])));
-        // gazetteers: phrase matches of the word and its neighbours
-        for k in 0..4 {
+        // gazetteers: phrase matches of the word and its neighbours (mostly none)
+        let any_gaz = |t: Option<&Tok>| t.is_some_and(|t| t.gaz != [0; 4]);
+        let gaz_near = any_gaz(Some(t)) || any_gaz(at(-1)) || any_gaz(at(1));
+        for k in (0..4).filter(|_| gaz_near) {
             let g = t.gaz[k] & 7;
             if g != 0 {
                 push(50 + k as u64, u64::from(g));
@@ -511,27 +536,64 @@ impl Extractor {
         if t.flags & (F_INIT_CAP | F_ALL_CAPS | F_MIXED) != 0 {
             let own_left = lower_at(-1);
             let own_right = lower_at(1);
-            if let Some(occ) = self.doc_ctx.get(&self.lookup[i]) {
-                let (mut seen_l, mut seen_r) = ([0u64; 4], [0u64; 4]);
-                let (mut nl, mut nr) = (0, 0);
-                for &(pos, l, r) in occ {
-                    if pos as usize == i {
-                        continue;
-                    }
-                    if nl < 4 && l != own_left && !seen_l[..nl].contains(&l) {
-                        seen_l[nl] = l;
-                        nl += 1;
-                        push(90, l);
-                    }
-                    if nr < 4 && r != own_right && !seen_r[..nr].contains(&r) {
-                        seen_r[nr] = r;
-                        nr += 1;
-                        push(91, r);
-                    }
+            let occ = match self.ctx_group.get(i) {
+                Some(&(a, b)) => self.doc_ctx.get(a as usize..b as usize).unwrap_or(&[]),
+                None => &[],
+            };
+            let (mut seen_l, mut seen_r) = ([0u64; 4], [0u64; 4]);
+            let (mut nl, mut nr) = (0, 0);
+            for &(_, _, pos, l, r) in occ {
+                if pos as usize == i {
+                    continue;
+                }
+                if nl < 4 && l != own_left && !seen_l[..nl].contains(&l) {
+                    seen_l[nl] = l;
+                    nl += 1;
+                    push(90, l);
+                }
+                if nr < 4 && r != own_right && !seen_r[..nr].contains(&r) {
+                    seen_r[nr] = r;
+                    nr += 1;
+                    push(91, r);
                 }
             }
         }
     }
+}
+
+/// The features of a token that depend on its word, its position in the sentence and the
+/// sentence's casing: its shape with them.
+pub(crate) fn position_features(shift: u32, t: &Tok, first: bool, caps_sentence: bool, push: &mut impl FnMut(u32)) {
+    let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
+    let caps = u64::from(caps_sentence);
+    push(18, mix(t.shape, caps));
+    push(27, mix(u64::from(first), mix(t.shape, caps)));
+}
+
+/// The features token `t` gets from its pair with the word `l` on its left (`None` at the
+/// sentence's start), which depend on those two words alone: word, shape and cluster
+/// conjunctions.
+#[inline]
+pub(crate) fn left_pair_features(shift: u32, l: Option<&Tok>, t: &Tok, push: &mut impl FnMut(u32)) {
+    let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
+    let lower_l = l.map_or(BOUNDARY_BEFORE, |l| l.lower);
+    let shape_l = l.map_or(BOUNDARY_BEFORE, |l| l.shape);
+    push(8, mix(lower_l, t.lower));
+    push(21, mix(shape_l, t.shape));
+    push(24, mix(lower_l, t.shape));
+    push(48, mix(u64::from(l.map_or(NO_CLUSTER - 1, |l| l.clusters[2])), u64::from(t.clusters[2])));
+}
+
+/// The features token `t` gets from its pair with the word `r` on its right (`None` at the
+/// sentence's end), which depend on those two words alone.
+#[inline]
+pub(crate) fn right_pair_features(shift: u32, t: &Tok, r: Option<&Tok>, push: &mut impl FnMut(u32)) {
+    let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
+    let lower_r = r.map_or(BOUNDARY_AFTER, |r| r.lower);
+    let shape_r = r.map_or(BOUNDARY_AFTER, |r| r.shape);
+    push(9, mix(t.lower, lower_r));
+    push(22, mix(t.shape, shape_r));
+    push(25, mix(t.shape, lower_r));
 }
 
 /// Offsets of the neighbours whose word-intrinsic features a token reads.
@@ -649,6 +711,10 @@ mod tests {
         let mut s = String::new();
         let hs: Vec<u64> = ["port", "ellery"].iter().map(|w| lookup_hash(w, &mut s)).collect();
         lex.phrases.insert(phrase_hash(&hs), class_bit(EntityKind::Loc));
+        // as `train::build_gazetteer` makes it: every word of a phrase is in `words`
+        for &h in &hs {
+            lex.words.insert(h, class_bit(EntityKind::Loc));
+        }
         let with = feats(&["to", "Port", "Ellery", "today"], &lex);
         let without = feats(&["to", "Port", "Ellery", "today"], &Lexicon::default());
         assert_ne!(with.token(1), without.token(1));

@@ -22,10 +22,13 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use crate::text::tokenize::Token;
-use features::{neighbour_features, own_features, Extractor, TokInfo, NEIGHBOURS};
+use features::{
+    left_pair_features, neighbour_features, own_features, position_features, right_pair_features, Extractor, TokInfo,
+    NEIGHBOURS,
+};
 use model::{Model, ROW};
 pub use tags::EntityKind;
-use tags::N_TAGS;
+use tags::{Decoder, N_TAGS};
 
 /// The model shipped with the crate (built by `src/bin/train-ner.rs`).
 static MODEL_BYTES: &[u8] = include_bytes!("../../../data/ner.model");
@@ -79,16 +82,26 @@ const CACHE_WORDS: usize = 1 << 16;
 /// A word's features that depend on that word alone, summed once per word type.
 struct WordRows {
     info: TokInfo,
-    /// The rows of its own features.
-    own: [i32; ROW],
+    /// The rows of its own features with its [`position_features`], by
+    /// `first_in_sentence * 2 + caps_sentence`.
+    own: [[i32; ROW]; 4],
     /// Its rows as the neighbour at each offset of [`NEIGHBOURS`].
     as_neighbour: [[i32; ROW]; NEIGHBOURS.len()],
+}
+
+/// Adds `row` to `acc`.
+#[inline]
+fn add_into(acc: &mut [i32; ROW], row: &[i32; ROW]) {
+    for (a, &r) in acc.iter_mut().zip(row) {
+        *a += r;
+    }
 }
 
 /// A reusable tagger over one model: holds the buffers a document needs and the summed
 /// rows of the words it has seen.
 pub struct Tagger<'m> {
     model: &'m Model,
+    decoder: Decoder,
     extractor: Extractor,
     /// Word -> index in `rows`.
     word_index: FxHashMap<Box<str>, u32>,
@@ -115,6 +128,7 @@ impl<'m> Tagger<'m> {
         }
         Tagger {
             model,
+            decoder: Decoder::new(&model.transitions),
             extractor: Extractor::new(model.bits),
             word_index: FxHashMap::default(),
             rows: Vec::new(),
@@ -154,7 +168,7 @@ impl<'m> Tagger<'m> {
             let Some(emit) = self.emit.get(k * N_TAGS..(k + n) * N_TAGS) else {
                 break;
             };
-            tags::viterbi(emit, n, &self.model.transitions, &mut self.back, &mut self.path);
+            self.decoder.viterbi(emit, n, &mut self.back, &mut self.path);
             tags::decode_into(&self.path, s.start, out);
             k += n;
         }
@@ -182,8 +196,12 @@ impl<'m> Tagger<'m> {
                 Some(&id) => id,
                 None => {
                     let info = self.extractor.token_info(w, lex);
-                    let mut own = [0i32; ROW];
-                    own_features(shift, &info.tok, &mut |f| model.add_row(f, &mut own));
+                    let mut base = [0i32; ROW];
+                    own_features(shift, &info.tok, &mut |f| model.add_row(f, &mut base));
+                    let mut own = [base; 4];
+                    for (v, row) in own.iter_mut().enumerate() {
+                        position_features(shift, &info.tok, v >= 2, v % 2 == 1, &mut |f| model.add_row(f, row));
+                    }
                     let mut as_neighbour = [[0i32; ROW]; NEIGHBOURS.len()];
                     for (row, &d) in as_neighbour.iter_mut().zip(&NEIGHBOURS) {
                         neighbour_features(shift, d, Some(&info.tok), &mut |f| model.add_row(f, row));
@@ -199,22 +217,32 @@ impl<'m> Tagger<'m> {
         }
         self.extractor.analyse(sentences, lex);
         self.emit.clear();
+        let rows = &self.rows;
         for (si, s) in sentences.iter().enumerate() {
             let caps = self.extractor.caps_sentence(si);
-            for i in s.clone() {
-                let mut acc = self.rows[self.word_ids[i] as usize].own;
-                for (k, &d) in NEIGHBOURS.iter().enumerate() {
-                    let j = i as isize + d;
-                    let row = if j >= s.start as isize && j < s.end as isize {
-                        &self.rows[self.word_ids[j as usize] as usize].as_neighbour[k]
-                    } else {
-                        &self.edge_rows[k]
-                    };
-                    for (a, &r) in acc.iter_mut().zip(row) {
-                        *a += r;
-                    }
+            let Some(ids) = self.word_ids.get(s.clone()) else {
+                continue;
+            };
+            let word = |k: usize| ids.get(k).and_then(|&id| rows.get(id as usize));
+            for (k, i) in s.clone().enumerate() {
+                let Some(w) = word(k) else {
+                    break;
+                };
+                let mut acc = w.own[usize::from(k == 0) * 2 + usize::from(caps)];
+                let mut add = |f| model.add_row(f, &mut acc);
+                // the pairs with the adjacent words: their conjunction features are looked
+                // up directly (a cache of pairs missed the processor's caches more often
+                // than the weight table does)
+                let left = k.checked_sub(1).and_then(word);
+                let right = word(k + 1);
+                left_pair_features(shift, left.map(|l| &l.info.tok), &w.info.tok, &mut add);
+                right_pair_features(shift, &w.info.tok, right.map(|r| &r.info.tok), &mut add);
+                self.extractor.context_features(i, s.clone(), caps, &mut add);
+                // the neighbours' own rows, in the order of NEIGHBOURS
+                let near = [left, right, k.checked_sub(2).and_then(word), word(k + 2)];
+                for (n, (at, edge)) in near.iter().zip(self.edge_rows.iter().enumerate()) {
+                    add_into(&mut acc, n.map_or(edge, |n| &n.as_neighbour[at]));
                 }
-                self.extractor.context_features(i, s.clone(), caps, &mut |f| model.add_row(f, &mut acc));
                 self.emit.push(0);
                 self.emit.extend_from_slice(&acc);
             }
@@ -234,7 +262,7 @@ impl<'m> Tagger<'m> {
 /// majority vote over repeated names was tried and lowers dev F1: sports reports use
 /// "Italy" for a team and a country in one story.)
 fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
-    use std::collections::HashMap;
+    type HashMap<K, V> = FxHashMap<K, V>;
     let key = |r: &Range<usize>| -> String {
         let mut k = String::new();
         for w in words.get(r.clone()).unwrap_or(&[]) {
@@ -254,8 +282,8 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             *kind = EntityKind::Per;
         }
     }
-    let mut votes: HashMap<String, [usize; 4]> = HashMap::new();
-    let mut person_last: HashMap<String, usize> = HashMap::new();
+    let mut votes: HashMap<String, [usize; 4]> = HashMap::default();
+    let mut person_last: HashMap<String, usize> = HashMap::default();
     for (r, kind) in phrases.iter() {
         votes.entry(key(r)).or_default()[kind.index()] += 1;
         if *kind == EntityKind::Per && r.end - r.start >= 2 {

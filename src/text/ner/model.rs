@@ -155,11 +155,13 @@ impl Model {
             if row >= n_rows {
                 return Err(ModelError::Invalid("weight row"));
             }
-            let mask = r.varint()?;
-            for t in 0..ROW {
-                if mask & (1 << t) != 0 {
-                    weights[row].0[t] = unzigzag(r.varint()?);
-                }
+            // only the tags in the mask carry a weight: visit its set bits
+            let mut mask = r.varint()? & ((1 << ROW) - 1);
+            let stored_row = &mut weights[row].0;
+            while mask != 0 {
+                let t = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                stored_row[t] = unzigzag(r.varint()?);
             }
         }
         let mut lexicon = Lexicon::default();
@@ -239,6 +241,13 @@ impl<'a> Reader<'a> {
         Ok(u64::from_le_bytes(a))
     }
     fn varint(&mut self) -> Result<u64, ModelError> {
+        // most weights fit in one byte
+        if let Some(&b) = self.b.get(self.pos) {
+            if b & 0x80 == 0 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.take(1)?[0];

@@ -199,6 +199,168 @@ const NEG: i64 = i64::MIN / 4;
 /// The best legal tag sequence for `n` tokens whose per-tag emission scores are
 /// `emit[i * N_TAGS + t]`. `back` is scratch space, reused between calls.
 pub fn viterbi(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out: &mut Vec<usize>) {
+    Decoder::new(tr).viterbi(emit, n, back, out);
+}
+
+/// Largest score magnitude (emission, transition, start or end) the narrow decoder takes.
+/// With every score within it, a column's path scores stay within 16 times it of the
+/// column's best and within 8 times it below that best for the `O` state (each state is
+/// reachable from the best of three columns back), so renormalised to `O` they and
+/// [`NARROW_NEG`] fit in an `i32` with [`ARG_BITS`] bits to spare.
+const NARROW_LIMIT: i32 = 1 << 21;
+/// The score of a state no path reaches (only at the first token), far below any reachable
+/// one and still safe to shift and add to.
+const NARROW_NEG: i32 = -(1 << 26);
+/// Low bits of a packed score that carry which predecessor it came from.
+const ARG_BITS: u32 = 4;
+/// The fresh targets padded to whole vectors of four lanes (which the compiler turns into
+/// SIMD registers).
+const VECS: usize = 3;
+
+/// Viterbi decoding over one set of transition scores, prepared once.
+///
+/// The hot step is the (max, +) product of the nine closed tags into the nine fresh ones.
+/// It runs on packed `i32` keys `score << ARG_BITS | (15 - source)`: the largest key is the
+/// best score with ties to the lowest source, exactly as a scan with `>` finds it, and a
+/// plain `max` over fixed-size arrays vectorises. Scores are renormalised every token
+/// (the column's best becomes 0), which changes no comparison. Inputs with scores too
+/// large for that bound take the `i64` decoder instead. A fresh tag's back pointer is kept
+/// as the packed key's low bits and turned into a tag when the path is read back.
+#[derive(Clone, Debug)]
+pub struct Decoder {
+    /// `from_closed[j][b]`: score of `FRESH[b]` following `CLOSED[j]`, shifted by
+    /// `ARG_BITS`; the padding lanes are 0.
+    from_closed: [[[i32; 4]; VECS]; CLOSED.len()],
+    /// Per class: (B -> I, I -> I, B -> L, I -> L).
+    inner: [[i32; 4]; 4],
+    start: [i32; N_TAGS],
+    end: [i32; N_TAGS],
+    /// Whether every transition score is within [`NARROW_LIMIT`].
+    narrow: bool,
+    wide: Transitions,
+}
+
+impl Decoder {
+    /// A decoder for transition scores `tr` (missing scores read as 0).
+    pub fn new(tr: &Transitions) -> Decoder {
+        let trans = |a: usize, b: usize| tr.trans.get(a * N_TAGS + b).copied().unwrap_or(0);
+        let mut from_closed = [[[0i32; 4]; VECS]; CLOSED.len()];
+        for (w, &a) in from_closed.iter_mut().zip(&CLOSED) {
+            for (w, &b) in w.as_flattened_mut().iter_mut().zip(&FRESH) {
+                *w = trans(a, b).wrapping_shl(ARG_BITS);
+            }
+        }
+        let mut inner = [[0i32; 4]; 4];
+        for (k, w) in inner.iter_mut().enumerate() {
+            let (bt, it, lt) = (1 + 4 * k, 2 + 4 * k, 3 + 4 * k);
+            *w = [trans(bt, it), trans(it, it), trans(bt, lt), trans(it, lt)];
+        }
+        let mut start = [0i32; N_TAGS];
+        let mut end = [0i32; N_TAGS];
+        for t in 0..N_TAGS {
+            start[t] = tr.start.get(t).copied().unwrap_or(0);
+            end[t] = tr.end.get(t).copied().unwrap_or(0);
+        }
+        let within = |v: &i32| (-NARROW_LIMIT..=NARROW_LIMIT).contains(v);
+        let narrow = tr.trans.len() >= N_TAGS * N_TAGS
+            && tr.start.len() >= N_TAGS
+            && tr.end.len() >= N_TAGS
+            && tr.trans[..N_TAGS * N_TAGS].iter().chain(&start).chain(&end).all(within);
+        Decoder { from_closed, inner, start, end, narrow, wide: tr.clone() }
+    }
+
+    /// The best legal tag sequence for `n` tokens whose per-tag emission scores are
+    /// `emit[i * N_TAGS + t]`, as [`viterbi`] finds it. `back` is scratch space.
+    pub fn viterbi(&self, emit: &[i32], n: usize, back: &mut Vec<u8>, out: &mut Vec<usize>) {
+        out.clear();
+        let Some(emit) = emit.get(..n * N_TAGS) else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        // every score in [-NARROW_LIMIT, NARROW_LIMIT) leaves the bits above the limit's of
+        // `score + NARROW_LIMIT` clear (an OR over the scores vectorises; a min and max did not)
+        let spread = emit.iter().fold(0u32, |acc, &e| acc | e.wrapping_add(NARROW_LIMIT) as u32);
+        if !self.narrow || spread >= 2 * NARROW_LIMIT as u32 {
+            viterbi_wide(emit, n, &self.wide, back, out);
+            return;
+        }
+        back.clear();
+        back.resize(n * N_TAGS, 0);
+        let mut prev = [NARROW_NEG; N_TAGS];
+        for t in 0..N_TAGS {
+            if allowed_start(t) {
+                prev[t] = self.start[t] + emit[t];
+            }
+        }
+        let base = prev[O];
+        for v in &mut prev {
+            *v -= base;
+        }
+        for (e, bk) in emit[N_TAGS..].chunks_exact(N_TAGS).zip(back[N_TAGS..].chunks_exact_mut(N_TAGS)) {
+            let (Ok(e), Ok(bk)) = (<&[i32; N_TAGS]>::try_from(e), <&mut [u8; N_TAGS]>::try_from(bk)) else {
+                break;
+            };
+            let mut cur = [0i32; N_TAGS];
+            // `prev` is at most 0 and far above i32::MIN >> ARG_BITS: the shift is exact
+            let keys: [i32; CLOSED.len()] =
+                std::array::from_fn(|j| prev[CLOSED[j]].wrapping_shl(ARG_BITS) | (15 - j as i32));
+            let mut best = [[i32::MIN; 4]; VECS];
+            for (&key, w) in keys.iter().zip(&self.from_closed) {
+                for (bv, wv) in best.iter_mut().zip(w) {
+                    for (b, &w) in bv.iter_mut().zip(wv) {
+                        *b = (*b).max(key + w);
+                    }
+                }
+            }
+            let best = best.as_flattened();
+            for (bi, &b) in FRESH.iter().enumerate() {
+                let key = best[bi];
+                cur[b] = (key >> ARG_BITS) + e[b];
+                bk[b] = (key & 15) as u8;
+            }
+            for (k, w) in self.inner.iter().enumerate() {
+                let (bt, it, lt) = (1 + 4 * k, 2 + 4 * k, 3 + 4 * k);
+                for (t, wb, wi) in [(it, w[0], w[1]), (lt, w[2], w[3])] {
+                    let (sb, si) = (prev[bt] + wb, prev[it] + wi);
+                    let (best, arg) = if si > sb { (si, it) } else { (sb, bt) };
+                    cur[t] = best + e[t];
+                    bk[t] = arg as u8;
+                }
+            }
+            let base = cur[O];
+            for v in &mut cur {
+                *v -= base;
+            }
+            prev = cur;
+        }
+        // a state unreachable at the first token stays far below every reachable one, so
+        // it never wins here
+        let mut best = i32::MIN;
+        let mut arg = O;
+        for t in 0..N_TAGS {
+            if allowed_end(t) && (n > 1 || allowed_start(t)) {
+                let s = prev[t] + self.end[t];
+                if s > best {
+                    best = s;
+                    arg = t;
+                }
+            }
+        }
+        out.resize(n, O);
+        out[n - 1] = arg;
+        for i in (1..n).rev() {
+            let code = back.get(i * N_TAGS + arg).map_or(0, |&a| usize::from(a));
+            arg =
+                if FRESH.contains(&arg) { CLOSED.get(15usize.wrapping_sub(code)).copied().unwrap_or(O) } else { code };
+            out[i - 1] = arg;
+        }
+    }
+}
+
+/// [`viterbi`] in `i64`, for any scores.
+fn viterbi_wide(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out: &mut Vec<usize>) {
     out.clear();
     let (Some(emit), Some(trans), Some(start), Some(end)) =
         (emit.get(..n * N_TAGS), tr.trans.get(..N_TAGS * N_TAGS), tr.start.get(..N_TAGS), tr.end.get(..N_TAGS))
@@ -386,6 +548,58 @@ mod tests {
         emit[tag(EntityKind::Per, Pos::B)] = 10;
         viterbi(&emit, 1, &Transitions::zero(), &mut back, &mut out);
         assert!(allowed_end(out[0]));
+    }
+
+    /// Transition scores and emissions from a small linear congruential generator, in
+    /// `[-range, range]` (a small range makes many ties).
+    fn random_scores(seed: u64, n: usize, range: i64) -> (Transitions, Vec<i32>) {
+        let mut x = seed;
+        let mut next = move || {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((x >> 33) as i64 % (2 * range + 1) - range) as i32
+        };
+        let mut tr = Transitions::zero();
+        for v in tr.trans.iter_mut().chain(tr.start.iter_mut()).chain(tr.end.iter_mut()) {
+            *v = next();
+        }
+        let emit = (0..n * N_TAGS).map(|_| next()).collect();
+        (tr, emit)
+    }
+
+    #[test]
+    fn narrow_decoder_equals_wide_one() {
+        let (mut back, mut out, mut wide) = (Vec::new(), Vec::new(), Vec::new());
+        for seed in 0..300u64 {
+            let n = (seed as usize * 7) % 90 + 1;
+            // tiny ranges force ties, large ones long sentences near the narrow limit
+            let range = [0, 1, 3, 1000, i64::from(NARROW_LIMIT) - 1][seed as usize % 5];
+            let (tr, emit) = random_scores(seed, n, range);
+            let dec = Decoder::new(&tr);
+            assert!(dec.narrow);
+            dec.viterbi(&emit, n, &mut back, &mut out);
+            viterbi_wide(&emit, n, &tr, &mut back, &mut wide);
+            assert_eq!(out, wide, "seed {seed}, n {n}, range {range}");
+        }
+    }
+
+    #[test]
+    fn scores_beyond_the_narrow_limit_decode_wide() {
+        let (mut back, mut out, mut wide) = (Vec::new(), Vec::new(), Vec::new());
+        for seed in 0..40u64 {
+            let n = 1 + seed as usize % 30;
+            let (tr, mut emit) = random_scores(seed, n, i64::from(i32::MAX));
+            if seed % 2 == 0 {
+                emit.iter_mut().for_each(|e| *e /= 4096);
+            }
+            viterbi(&emit, n, &tr, &mut back, &mut out);
+            viterbi_wide(&emit, n, &tr, &mut back, &mut wide);
+            assert_eq!(out, wide, "seed {seed}");
+            assert_eq!(out.len(), n);
+        }
+        // short transition tables decode nothing, as before
+        let tr = Transitions { trans: vec![0; 3], start: vec![0; N_TAGS], end: vec![0; N_TAGS] };
+        viterbi(&[0; N_TAGS], 1, &tr, &mut back, &mut out);
+        assert!(out.is_empty());
     }
 
     #[test]
