@@ -185,9 +185,73 @@ pub fn keywords_with(
     let Some(last) = occs.last() else { return Vec::new() };
     // Occurrences come in sentence order.
     let n_sentences = (last.sentence + 1) as f32;
-    let n_terms = terms.stop.len();
-    let term = |i: usize| occs[i].term as usize;
+    let Some((tf, term_score)) = term_scores(&terms, n_sentences) else { return Vec::new() };
+    let cands = candidates(text, &terms, &tf, &term_score);
+    let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
+    // (score, first word, length, candidate): the first three order them.
+    let mut ranked: Vec<(f32, usize, usize, usize)> = cands
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.len == 1 || c.tf as f32 >= min_phrase_tf)
+        .map(|(i, c)| (c.score / c.tf as f32, c.first, c.len, i))
+        .filter(|(s, ..)| s.is_finite())
+        .collect();
+    // Distinct candidates never compare equal, so the unstable sort is
+    // deterministic. Usually only the first few are looked at: those are
+    // sorted first, the rest only if the loop below gets there.
+    let by_rank = |a: &(f32, usize, usize, usize), b: &(f32, usize, usize, usize)| {
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    };
+    let head = ranked.len().min(max.saturating_mul(4).saturating_add(16));
+    if head < ranked.len() {
+        ranked.select_nth_unstable_by(head, by_rank);
+    }
+    ranked[..head].sort_unstable_by(by_rank);
 
+    // Chosen phrases: score, key padded with a space each side (for
+    // `part_of`), its length in chars, and the written form.
+    let mut chosen: Vec<(f32, String, usize, &str)> = Vec::new();
+    let mut buf = String::new();
+    for r in 0..ranked.len() {
+        if chosen.len() >= max {
+            break;
+        }
+        if r == head {
+            ranked[head..].sort_unstable_by(by_rank);
+        }
+        let (score, _, len, i) = ranked[r];
+        let Some(c) = cands.get(i) else { continue };
+        let mut padded = String::from(" ");
+        for (k, &t) in c.key.iter().take(len).enumerate() {
+            if k > 0 {
+                padded.push(' ');
+            }
+            padded.push_str(&terms.name(text, t, &mut buf));
+        }
+        padded.push(' ');
+        let key = &padded[1..padded.len() - 1];
+        let key_chars = key.chars().count();
+        if chosen.iter().any(|(_, k, k_chars, _)| {
+            let k_key = &k[1..k.len() - 1];
+            similar(k_key, *k_chars, key, key_chars) || part_of_padded(&padded, k)
+        }) {
+            continue;
+        }
+        chosen.push((score, padded, key_chars, c.form(text)));
+    }
+    let best = chosen.first().map_or(1.0, |c| c.0).max(f32::MIN_POSITIVE);
+    chosen
+        .into_iter()
+        .map(|(s, _, _, form)| Keyword { text: form.to_string(), score: 1.0 / (1.0 + (s.max(best) / best).ln()) })
+        .collect()
+}
+
+/// Each term's occurrence count and score (lower is better; stopwords get
+/// none), or `None` without any non-stopword.
+#[inline(never)]
+fn term_scores(terms: &Terms, n_sentences: f32) -> Option<(Vec<u32>, Vec<f32>)> {
+    let occs = &terms.occs;
+    let n_terms = terms.stop.len();
     // Term statistics, in flat per-term arrays.
     let mut tf = vec![0u32; n_terms];
     let mut upper = vec![0u32; n_terms];
@@ -244,7 +308,7 @@ pub fn keywords_with(
     // Frequency normalisation over non-stopword terms.
     let content: Vec<f32> = (0..n_terms).filter(|&t| !terms.stop[t]).map(|t| tf[t] as f32).collect();
     if content.is_empty() {
-        return Vec::new();
+        return None;
     }
     let mean = content.iter().sum::<f32>() / content.len() as f32;
     let sd = (content.iter().map(|tf| (tf - mean).powi(2)).sum::<f32>() / content.len() as f32).sqrt();
@@ -266,7 +330,15 @@ pub fn keywords_with(
             (rel * position) / (case + freq / rel + different / rel)
         })
         .collect();
+    Some((tf, term_score))
+}
 
+/// The candidate phrases in order of first occurrence, each scored at it.
+#[inline(never)]
+fn candidates(text: &str, terms: &Terms, tf: &[u32], term_score: &[f32]) -> Vec<Cand> {
+    let occs = &terms.occs;
+    let n_terms = terms.stop.len();
+    let term = |i: usize| occs[i].term as usize;
     // Adjacent pairs inside a chunk, for the phrase bigram probabilities:
     // only those with a stopword, the only ones asked for.
     let mut bigrams: FxHashMap<u64, u32> = FxHashMap::default();
@@ -347,63 +419,7 @@ pub fn keywords_with(
             });
         }
     }
-    let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
-    // (score, first word, length, candidate): the first three order them.
-    let mut ranked: Vec<(f32, usize, usize, usize)> = cands
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.len == 1 || c.tf as f32 >= min_phrase_tf)
-        .map(|(i, c)| (c.score / c.tf as f32, c.first, c.len, i))
-        .filter(|(s, ..)| s.is_finite())
-        .collect();
-    // Distinct candidates never compare equal, so the unstable sort is
-    // deterministic. Usually only the first few are looked at: those are
-    // sorted first, the rest only if the loop below gets there.
-    let by_rank = |a: &(f32, usize, usize, usize), b: &(f32, usize, usize, usize)| {
-        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-    };
-    let head = ranked.len().min(max.saturating_mul(4).saturating_add(16));
-    if head < ranked.len() {
-        ranked.select_nth_unstable_by(head, by_rank);
-    }
-    ranked[..head].sort_unstable_by(by_rank);
-
-    // Chosen phrases: score, key padded with a space each side (for
-    // `part_of`), its length in chars, and the written form.
-    let mut chosen: Vec<(f32, String, usize, &str)> = Vec::new();
-    let mut buf = String::new();
-    for r in 0..ranked.len() {
-        if chosen.len() >= max {
-            break;
-        }
-        if r == head {
-            ranked[head..].sort_unstable_by(by_rank);
-        }
-        let (score, _, len, i) = ranked[r];
-        let Some(c) = cands.get(i) else { continue };
-        let mut padded = String::from(" ");
-        for (k, &t) in c.key.iter().take(len).enumerate() {
-            if k > 0 {
-                padded.push(' ');
-            }
-            padded.push_str(&terms.name(text, t, &mut buf));
-        }
-        padded.push(' ');
-        let key = &padded[1..padded.len() - 1];
-        let key_chars = key.chars().count();
-        if chosen.iter().any(|(_, k, k_chars, _)| {
-            let k_key = &k[1..k.len() - 1];
-            similar(k_key, *k_chars, key, key_chars) || part_of_padded(&padded, k)
-        }) {
-            continue;
-        }
-        chosen.push((score, padded, key_chars, c.form(text)));
-    }
-    let best = chosen.first().map_or(1.0, |c| c.0).max(f32::MIN_POSITIVE);
-    chosen
-        .into_iter()
-        .map(|(s, _, _, form)| Keyword { text: form.to_string(), score: 1.0 / (1.0 + (s.max(best) / best).ln()) })
-        .collect()
+    cands
 }
 
 /// Two term ids as one map key.
@@ -482,6 +498,7 @@ fn word_shape(surface: &str) -> Option<(bool, bool)> {
 
 /// Word occurrences inside the sentences, with chunk boundaries at
 /// punctuation, symbols and sentence ends.
+#[inline(never)]
 fn occurrences(text: &str, tokens: &[Token], words: &DocWords, sentences: &[Range<usize>]) -> Terms {
     let mut terms = Terms { occs: Vec::with_capacity(tokens.len()), stop: Vec::new(), first: Vec::new() };
     // Term id of each of the document's word types, on first occurrence.
@@ -698,7 +715,8 @@ mod tests {
 
     #[test]
     fn shared_words_give_the_same_keywords() {
-        for text in [STORY, "", "The UN met in Zürich. Pier and PIER and pier, ZÜRICH and zürich. Don\u{2019}t DON'T."] {
+        for text in [STORY, "", "The UN met in Zürich. Pier and PIER and pier, ZÜRICH and zürich. Don\u{2019}t DON'T."]
+        {
             let tokens = tokenize(text);
             let sentences = split_sentences(text, &tokens);
             let words = DocWords::new(text, &tokens);

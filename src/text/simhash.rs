@@ -154,7 +154,18 @@ fn for_each_word_hash(text: &str, mut emit: impl FnMut(u64)) {
     // are hashed only if another alphanumeric char follows.
     let mut apostrophes_from: Option<usize> = None;
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    loop {
+        if in_word && apostrophes_from.is_none() {
+            // The rest of an ASCII run, the common case, in a tight loop.
+            while let Some(&lower) = bytes.get(i).and_then(|&b| ASCII_WORD_BYTES.get(usize::from(b))) {
+                if lower == 0 {
+                    break;
+                }
+                feed(&mut h, lower);
+                i += 1;
+            }
+        }
+        let Some(&b) = bytes.get(i) else { break };
         let (class, c) = if b.is_ascii() {
             let class = if b.is_ascii_alphanumeric() {
                 CharClass::Alphanumeric
@@ -212,6 +223,19 @@ fn for_each_word_hash(text: &str, mut emit: impl FnMut(u64)) {
         emit(mix(h));
     }
 }
+
+/// Per byte: its lowercase form if it is an ASCII letter or digit, else 0.
+static ASCII_WORD_BYTES: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() {
+            table[b as usize] = b.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
 
 /// What a char is to [`for_each_word_hash`].
 #[derive(Clone, Copy)]

@@ -77,8 +77,14 @@ impl Vocab {
 /// which keywords and tone know a word. Borrows when `word` already is in
 /// that form; ASCII words are lowercased into `buf` without allocating.
 pub(crate) fn lowercase_into<'a>(word: &'a str, buf: &'a mut String) -> Cow<'a, str> {
-    if word.is_ascii() {
-        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+    // One pass tells ASCII from not and finds capitals.
+    let (mut ascii, mut upper) = (true, false);
+    for &b in word.as_bytes() {
+        ascii &= b.is_ascii();
+        upper |= b.is_ascii_uppercase();
+    }
+    if ascii {
+        if !upper {
             return Cow::Borrowed(word);
         }
         buf.clear();
