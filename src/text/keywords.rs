@@ -724,6 +724,338 @@ mod tests {
         }
     }
 
+    /// The implementation before words were interned and terms kept in flat
+    /// arrays: the output must not change.
+    mod reference {
+        use std::borrow::Cow;
+        use std::ops::Range;
+
+        use rustc_hash::FxHashMap;
+
+        use super::super::{
+            dispersion, is_stopword, median, part_of_padded, similar, Keyword, MAX_NGRAM, MIN_SENTENCES_FOR_REPEATS,
+            WINDOW,
+        };
+        use crate::text::tokenize::{Token, TokenKind};
+
+        /// One word occurrence.
+        struct Occ {
+            /// Term id: index of its lowercased form (curly apostrophes
+            /// straightened) in order of first occurrence.
+            term: usize,
+            /// Index of its sentence.
+            sentence: usize,
+            /// Index of its chunk: a run of words without punctuation in between.
+            chunk: usize,
+            stop: bool,
+            /// Capitalised, not at the start of its sentence.
+            upper: bool,
+            /// All capitals, more than one letter ("UN", "NATO").
+            acronym: bool,
+            /// Byte span of the word.
+            span: Range<usize>,
+        }
+
+        /// Per-term statistics.
+        #[derive(Default)]
+        struct Stats {
+            tf: f32,
+            upper: f32,
+            acronym: f32,
+            sentences: Vec<usize>,
+            /// Neighbour term ids, one per co-occurrence.
+            left: Vec<usize>,
+            right: Vec<usize>,
+        }
+
+        /// The document's words, each lowercased once.
+        struct Terms<'t> {
+            /// Term id by lowercased form.
+            ids: FxHashMap<Cow<'t, str>, usize>,
+            /// Lowercased form by term id.
+            names: Vec<Cow<'t, str>>,
+            /// Whether the term is a stopword or a single character.
+            stop: Vec<bool>,
+        }
+
+        impl<'t> Terms<'t> {
+            fn id(&mut self, key: Cow<'t, str>) -> usize {
+                if let Some(&id) = self.ids.get(key.as_ref()) {
+                    return id;
+                }
+                let id = self.names.len();
+                self.stop.push(is_stopword(&key) || key.chars().count() < 2);
+                self.names.push(key.clone());
+                self.ids.insert(key, id);
+                id
+            }
+        }
+
+        /// The former implementation, kept as the reference: up to `max` keyphrases of `text`. `tokens` is
+        /// `tokenize(text)` and `sentences` the sentence byte ranges; tokens outside
+        /// every sentence are ignored. An empty text gives no keyword.
+        pub(super) fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: usize) -> Vec<Keyword> {
+            if max == 0 {
+                return Vec::new();
+            }
+            let (occs, terms) = occurrences(text, tokens, sentences);
+            if occs.is_empty() {
+                return Vec::new();
+            }
+            let n_sentences = occs.iter().map(|o| o.sentence).max().map_or(1, |m| m + 1) as f32;
+
+            // Term statistics.
+            let term: Vec<usize> = occs.iter().map(|o| o.term).collect();
+            let mut stats: Vec<Stats> = (0..terms.names.len()).map(|_| Stats::default()).collect();
+            // Adjacent pairs inside a chunk, stopwords included, for the phrase
+            // bigram probabilities.
+            let mut bigrams: FxHashMap<(usize, usize), f32> = FxHashMap::default();
+            for i in 1..occs.len() {
+                if occs[i].chunk == occs[i - 1].chunk {
+                    *bigrams.entry((term[i - 1], term[i])).or_default() += 1.0;
+                }
+            }
+            for (i, o) in occs.iter().enumerate() {
+                let s = &mut stats[term[i]];
+                s.tf += 1.0;
+                s.upper += f32::from(u8::from(o.upper));
+                s.acronym += f32::from(u8::from(o.acronym));
+                if s.sentences.last() != Some(&o.sentence) {
+                    s.sentences.push(o.sentence);
+                }
+                if o.stop {
+                    continue;
+                }
+                // Co-occurrence with non-stopwords within the window, same sentence.
+                for j in i.saturating_sub(WINDOW)..i {
+                    if occs[j].sentence == o.sentence && !occs[j].stop {
+                        stats[term[i]].left.push(term[j]);
+                        stats[term[j]].right.push(term[i]);
+                    }
+                }
+            }
+
+            // Frequency normalisation over non-stopword terms.
+            let content: Vec<f32> =
+                stats.iter().zip(&terms.stop).filter(|(_, stop)| !**stop).map(|(s, _)| s.tf).collect();
+            if content.is_empty() {
+                return Vec::new();
+            }
+            let mean = content.iter().sum::<f32>() / content.len() as f32;
+            let sd = (content.iter().map(|tf| (tf - mean).powi(2)).sum::<f32>() / content.len() as f32).sqrt();
+            let max_tf = content.iter().copied().fold(1.0f32, f32::max);
+
+            let term_score: Vec<f32> = stats
+                .iter_mut()
+                .map(|s| {
+                    let case = s.upper.max(s.acronym) / (1.0 + s.tf.ln());
+                    // Occurrences come in sentence order, so `sentences` is sorted.
+                    let median = median(&s.sentences);
+                    let position = (3.0 + median).ln().ln();
+                    let freq = s.tf / (mean + sd).max(f32::EPSILON);
+                    let dl = dispersion(&mut s.left);
+                    let dr = dispersion(&mut s.right);
+                    let rel = 1.0 + (dl + dr) * s.tf / max_tf;
+                    let different = s.sentences.len() as f32 / n_sentences;
+                    (rel * position) / (case + freq / rel + different / rel)
+                })
+                .collect();
+
+            // Candidate phrases, keyed by their term ids (no strings until ranked).
+            struct Cand<'t> {
+                tf: f32,
+                score: f32,
+                /// The first written form and its count; most phrases have only one,
+                /// so the others need no allocation.
+                form: (&'t str, usize),
+                other_forms: Vec<(&'t str, usize)>,
+                first: usize,
+                len: usize,
+            }
+            let mut cands: FxHashMap<[usize; MAX_NGRAM], Cand> = FxHashMap::default();
+            for start in 0..occs.len() {
+                if occs[start].stop {
+                    continue;
+                }
+                for len in 1..=MAX_NGRAM {
+                    let end = start + len;
+                    if end > occs.len() || occs[end - 1].chunk != occs[start].chunk {
+                        break;
+                    }
+                    if occs[end - 1].stop {
+                        continue;
+                    }
+                    let mut key = [usize::MAX; MAX_NGRAM];
+                    key[..len].copy_from_slice(&term[start..end]);
+                    let form = text.get(occs[start].span.start..occs[end - 1].span.end).unwrap_or("");
+                    if let Some(c) = cands.get_mut(&key) {
+                        c.tf += 1.0;
+                        if c.form.0 == form {
+                            c.form.1 += 1;
+                        } else {
+                            match c.other_forms.iter_mut().find(|(f, _)| *f == form) {
+                                Some((_, n)) => *n += 1,
+                                None => c.other_forms.push((form, 1)),
+                            }
+                        }
+                        continue;
+                    }
+                    // The score depends on the phrase's terms only, so it is computed
+                    // at its first occurrence.
+                    let (mut prod, mut sum) = (1.0f32, 0.0f32);
+                    for i in start..end {
+                        if !occs[i].stop {
+                            prod *= term_score[term[i]];
+                            sum += term_score[term[i]];
+                        } else {
+                            // An inner stopword costs in proportion to how rarely its
+                            // neighbours go with it ("Secretary of State" cheap,
+                            // "approved the new" dear), as in the paper.
+                            let (a, w, b) = (term[i - 1], term[i], term[i + 1]);
+                            let p_prev = bigrams.get(&(a, w)).copied().unwrap_or(0.0) / stats[a].tf;
+                            let p_next = bigrams.get(&(w, b)).copied().unwrap_or(0.0) / stats[b].tf;
+                            let miss = 1.0 - p_prev * p_next;
+                            prod *= 1.0 + miss;
+                            sum -= miss;
+                        }
+                    }
+                    let score = prod / (1.0 + sum);
+                    cands.insert(
+                        key,
+                        Cand { tf: 1.0, score, form: (form, 1), other_forms: Vec::new(), first: start, len },
+                    );
+                }
+            }
+            let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
+            let mut ranked: Vec<(f32, usize, [usize; MAX_NGRAM], &str)> = cands
+                .into_iter()
+                .filter(|(_, c)| c.len == 1 || c.tf >= min_phrase_tf)
+                .map(|(key, c)| {
+                    // Most frequent written form; ties: the first seen.
+                    let (mut form, mut best) = c.form;
+                    for (f, n) in &c.other_forms {
+                        if *n > best {
+                            (form, best) = (f, *n);
+                        }
+                    }
+                    (c.score / c.tf, c.first, key, form)
+                })
+                .filter(|(s, ..)| s.is_finite())
+                .collect();
+            ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let names = &terms.names;
+            let key_text = |key: &[usize; MAX_NGRAM]| -> String {
+                key.iter().filter_map(|t| names.get(*t).map(|n| n.as_ref())).collect::<Vec<_>>().join(" ")
+            };
+
+            // Chosen phrases: score, key padded with a space each side (for
+            // `part_of`), its length in chars, and the written form.
+            let mut chosen: Vec<(f32, String, usize, &str)> = Vec::new();
+            for (score, _, key, form) in ranked {
+                if chosen.len() >= max {
+                    break;
+                }
+                let padded = format!(" {} ", key_text(&key));
+                let key = &padded[1..padded.len() - 1];
+                let key_chars = key.chars().count();
+                if chosen.iter().any(|(_, k, k_chars, _)| {
+                    let k_key = &k[1..k.len() - 1];
+                    similar(k_key, *k_chars, key, key_chars) || part_of_padded(&padded, k)
+                }) {
+                    continue;
+                }
+                chosen.push((score, padded, key_chars, form));
+            }
+            let best = chosen.first().map_or(1.0, |c| c.0).max(f32::MIN_POSITIVE);
+            chosen
+                .into_iter()
+                .map(|(s, _, _, form)| Keyword {
+                    text: form.to_string(),
+                    score: 1.0 / (1.0 + (s.max(best) / best).ln()),
+                })
+                .collect()
+        }
+
+        /// Word occurrences inside the sentences, with chunk boundaries at
+        /// punctuation, symbols and sentence ends.
+        fn occurrences<'t>(text: &'t str, tokens: &[Token], sentences: &[Range<usize>]) -> (Vec<Occ>, Terms<'t>) {
+            let mut terms = Terms { ids: FxHashMap::default(), names: Vec::new(), stop: Vec::new() };
+            let mut out = Vec::new();
+            let mut chunk = 0usize;
+            let mut ti = 0usize;
+            for (si, sent) in sentences.iter().enumerate() {
+                while ti < tokens.len() && tokens[ti].start < sent.start {
+                    ti += 1;
+                }
+                let mut first = true;
+                chunk += 1;
+                while ti < tokens.len() && tokens[ti].end <= sent.end {
+                    let tok = tokens[ti];
+                    ti += 1;
+                    let surface = tok.as_str(text);
+                    let ascii = surface.is_ascii();
+                    let is_word = tok.kind == TokenKind::Word
+                        && if ascii {
+                            surface.bytes().any(|b| b.is_ascii_alphabetic())
+                        } else {
+                            surface.chars().any(char::is_alphabetic)
+                        };
+                    if !is_word {
+                        // Numbers, punctuation and symbols end a phrase.
+                        chunk += 1;
+                        first = false;
+                        continue;
+                    }
+                    let (key, acronym, first_upper) = if ascii {
+                        let mut letters = surface.bytes().filter(u8::is_ascii_alphabetic);
+                        let first_upper = letters.next().is_some_and(|b| b.is_ascii_uppercase());
+                        let mut n_letters = 1usize;
+                        let mut all_upper = first_upper;
+                        for b in letters {
+                            n_letters += 1;
+                            all_upper &= b.is_ascii_uppercase();
+                        }
+                        let key = if surface.bytes().any(|b| b.is_ascii_uppercase()) {
+                            Cow::Owned(surface.to_ascii_lowercase())
+                        } else {
+                            Cow::Borrowed(surface)
+                        };
+                        (key, n_letters > 1 && all_upper, first_upper)
+                    } else {
+                        let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
+                        let acronym = letters.len() > 1 && letters.iter().all(|c| c.is_uppercase());
+                        let first_upper = letters.first().is_some_and(|c| c.is_uppercase());
+                        (Cow::Owned(surface.to_lowercase().replace('\u{2019}', "'")), acronym, first_upper)
+                    };
+                    let upper = !first && first_upper && !acronym;
+                    let term = terms.id(key);
+                    let stop = terms.stop[term];
+                    out.push(Occ { term, sentence: si, chunk, stop, upper, acronym, span: tok.start..tok.end });
+                    first = false;
+                }
+            }
+            (out, terms)
+        }
+    }
+
+    #[test]
+    fn same_keywords_as_the_reference() {
+        let texts = [
+            STORY.to_string(),
+            format!("{STORY} Other towns built stone piers long ago."),
+            "The UN met in Z\u{fc}rich. Pier and PIER and pier, Z\u{dc}RICH and z\u{fc}rich. Don\u{2019}t DON'T."
+                .to_string(),
+            String::new(),
+        ];
+        for text in &texts {
+            let tokens = tokenize(text);
+            let sentences = split_sentences(text, &tokens);
+            for max in [1, 5, 10, 40] {
+                assert_eq!(run(text, max), reference::keywords(text, &tokens, &sentences, max), "{text:?} {max}");
+            }
+        }
+    }
+
     #[test]
     fn length_bound_agrees_with_edit_similarity() {
         for (a, b) in
@@ -762,6 +1094,9 @@ mod tests {
             max in 0usize..12,
         ) {
             let kw = run(&text, max);
+            let tokens = tokenize(&text);
+            let sentences = split_sentences(&text, &tokens);
+            proptest::prop_assert_eq!(&kw, &reference::keywords(&text, &tokens, &sentences, max));
             proptest::prop_assert!(kw.len() <= max);
             for k in &kw {
                 proptest::prop_assert!(k.score > 0.0 && k.score <= 1.0, "{:?}", k);

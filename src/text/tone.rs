@@ -475,6 +475,32 @@ mod tests {
     }
 
     #[test]
+    fn interned_words_give_the_same_tone_as_per_token_look_ups() {
+        for text in [
+            "Not good at all. VERY bad news; slightly WORSE :) and never a success, he said.",
+            "LOL lol Lol :D :d XD xd O_o o_O (-:O \u{c9}NORME Don\u{2019}t DON'T #happy 100 :-\u{de}",
+            "",
+        ] {
+            let tokens = tokenize(text);
+            let per_token = ToneTokens::new(text, &tokens);
+            let interned = ToneTokens::with_words(text, &tokens, &DocWords::new(text, &tokens));
+            for a in (0..=text.len()).filter(|&a| text.is_char_boundary(a)) {
+                for b in (a..=text.len()).filter(|&b| text.is_char_boundary(b)) {
+                    assert_eq!(interned.tone(a..b), per_token.tone(a..b), "{text:?} {a}..{b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cased_lexicon_keys_are_looked_up_as_written() {
+        assert!(cased_keys().contains(":d"), "{:?}", cased_keys());
+        assert!(!cased_keys().contains("good"));
+        assert!(type_entry(":d").written_forms && !type_entry("good").written_forms);
+        assert_eq!(type_entry("good").valence, valence("good"));
+    }
+
+    #[test]
     fn curly_apostrophes_and_case() {
         let t = tone_of("It DOESN\u{2019}T look GOOD.");
         assert!(t.score < 0.0, "{t:?}");
@@ -489,6 +515,8 @@ mod tests {
         ) {
             let tokens = tokenize(&text);
             let t = tone(&text, &tokens, a..b);
+            let interned = ToneTokens::with_words(&text, &tokens, &DocWords::new(&text, &tokens));
+            proptest::prop_assert_eq!(interned.tone(a..b), ToneTokens::new(&text, &tokens).tone(a..b));
             proptest::prop_assert!(t.score.is_finite() && t.polarity.is_finite() && t.valence.is_finite());
             proptest::prop_assert!((0.0..=100.0).contains(&t.positive) && (0.0..=100.0).contains(&t.negative));
         }
