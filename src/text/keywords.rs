@@ -1057,6 +1057,27 @@ mod tests {
     }
 
     #[test]
+    fn word_shapes() {
+        for (word, shape) in [
+            ("pier", Some((false, false))),
+            ("Pier", Some((true, false))),
+            ("UN", Some((true, true))),
+            ("U.S.", Some((true, true))),
+            ("A", Some((true, false))),
+            ("3bn", Some((false, false))),
+            ("G7", Some((true, false))),
+            ("x-Ray", Some((false, false))),
+            ("1990", None),
+            ("", None),
+            ("\u{c9}LAN", Some((true, true))),
+            ("\u{e9}lan", Some((false, false))),
+            ("\u{201c}", None),
+        ] {
+            assert_eq!(word_shape(word), shape, "{word}");
+        }
+    }
+
+    #[test]
     fn length_bound_agrees_with_edit_similarity() {
         for (a, b) in
             [("pier", "piers"), ("stone pier", "stone piers"), ("ab", "abcdef"), ("zürich", "zurich"), ("", "")]
