@@ -2,23 +2,25 @@
 //! Language is identified before the extract stage (in `stage::mod`) so that documents in
 //! other languages skip the English-only steps; only the fingerprint applies to every language.
 
-use std::collections::HashMap;
-
 use super::Analysis;
 use crate::config::EnrichConfig;
 use crate::model::{Focus, FocusPlace, Geo};
-use crate::text::{gazetteer, keywords, simhash, tone};
+use crate::text::{gazetteer, keywords, simhash, tone, vocab};
 
 /// Runs the enabled enrichers.
 pub fn run(config: &EnrichConfig, english: bool, analysis: &mut Analysis) {
     if english && config.places {
         places(analysis);
     }
-    if english && config.keywords > 0 {
-        analysis.keywords = keywords::keywords(&analysis.text, &analysis.tokens, &analysis.sentences, config.keywords);
+    // Keywords and tone read the same words: interned once for both.
+    let words = (english && (config.keywords > 0 || config.tone))
+        .then(|| vocab::DocWords::new(&analysis.text, &analysis.tokens));
+    if let Some(words) = words.as_ref().filter(|_| config.keywords > 0) {
+        analysis.keywords =
+            keywords::keywords_with(&analysis.text, &analysis.tokens, words, &analysis.sentences, config.keywords);
     }
-    if english && config.tone {
-        tones(analysis);
+    if let Some(words) = words.as_ref().filter(|_| config.tone) {
+        tones(analysis, words);
     }
     if config.near_duplicates {
         analysis.fingerprint = Some(simhash::simhash(&analysis.text));
@@ -73,14 +75,14 @@ fn places(analysis: &mut Analysis) {
 }
 
 /// Document tone, and the tone of each quote and of the sentences that mention each entity.
-fn tones(analysis: &mut Analysis) {
+fn tones(analysis: &mut Analysis, words: &vocab::DocWords) {
     let text = &analysis.text;
-    let looked_up = tone::ToneTokens::new(text, &analysis.tokens);
+    let looked_up = tone::ToneTokens::with_words(text, &analysis.tokens, words);
     analysis.tone = Some(looked_up.tone(0..text.len()));
     for quote in &mut analysis.quotes {
         quote.tone = Some(looked_up.tone(quote.range.clone()).score);
     }
-    let mut sentence_tone: HashMap<usize, tone::Tone> = HashMap::new();
+    let mut sentence_tone: Vec<Option<tone::Tone>> = vec![None; analysis.sentences.len()];
     for entity in &mut analysis.entities {
         let mut positive = 0.0;
         let mut negative = 0.0;
@@ -92,7 +94,7 @@ fn tones(analysis: &mut Analysis) {
                 continue;
             }
             seen.push(s);
-            let t = sentence_tone.entry(s).or_insert_with(|| looked_up.tone(analysis.sentences[s].clone()));
+            let t = *sentence_tone[s].get_or_insert_with(|| looked_up.tone(analysis.sentences[s].clone()));
             positive += t.positive * t.words as f32;
             negative += t.negative * t.words as f32;
             words += t.words;

@@ -21,3 +21,4 @@ pub mod simhash;
 pub mod timex;
 pub mod tokenize;
 pub mod tone;
+pub mod vocab;

@@ -51,7 +51,8 @@ pub fn simhash(text: &str) -> u64 {
 /// single shingle of all its words.
 pub fn simhash_with(text: &str, shingle: usize) -> u64 {
     let shingle = shingle.max(1);
-    let words: Vec<u64> = words(text).map(hash_word).collect();
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 6 + 1);
+    for_each_word_hash(text, |h| words.push(h));
     if words.is_empty() {
         return 0;
     }
@@ -128,34 +129,120 @@ pub fn similarity(a: u64, b: u64) -> f32 {
     1.0 - distance(a, b) as f32 / 64.0
 }
 
-/// Lowercased alphanumeric runs of `text` (apostrophes inside a word kept,
-/// so "don't" is one word). Lowercasing is done per char without allocating
-/// the whole text.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
-        .map(|w| w.trim_matches(|c: char| c == '\'' || c == '\u{2019}'))
-        .filter(|w| !w.is_empty())
+/// FNV-1a parameters of the word hash.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// Calls `emit` with the hash of each word of `text`, in order. A word is a
+/// run of alphanumeric chars and apostrophes (straight or curly) with the
+/// apostrophes at either end trimmed, so "don't" is one word and "'quoted'"
+/// is "quoted". Its hash is FNV-1a over the UTF-8 bytes of its chars, each
+/// lowercased, then a 64-bit finaliser so that every output bit depends on
+/// every input bit (FNV alone leaves the high bits weak for short words).
+///
+/// One pass over the bytes, hashing as it goes: no word is sliced out,
+/// trimmed or lowercased into a buffer.
+fn for_each_word_hash(text: &str, mut emit: impl FnMut(u64)) {
+    fn feed(h: &mut u64, b: u8) {
+        *h ^= u64::from(b);
+        *h = h.wrapping_mul(FNV_PRIME);
+    }
+    let bytes = text.as_bytes();
+    let mut h = FNV_OFFSET;
+    let mut in_word = false;
+    // Start of the apostrophes since the word's last alphanumeric char: they
+    // are hashed only if another alphanumeric char follows.
+    let mut apostrophes_from: Option<usize> = None;
+    let mut i = 0;
+    loop {
+        if in_word && apostrophes_from.is_none() {
+            // The rest of an ASCII run, the common case, in a tight loop.
+            while let Some(&lower) = bytes.get(i).and_then(|&b| ASCII_WORD_BYTES.get(usize::from(b))) {
+                if lower == 0 {
+                    break;
+                }
+                feed(&mut h, lower);
+                i += 1;
+            }
+        }
+        let Some(&b) = bytes.get(i) else { break };
+        let (class, c) = if b.is_ascii() {
+            let class = if b.is_ascii_alphanumeric() {
+                CharClass::Alphanumeric
+            } else if b == b'\'' {
+                CharClass::Apostrophe
+            } else {
+                CharClass::Separator
+            };
+            (class, char::from(b))
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { break };
+            let class = if c.is_alphanumeric() {
+                CharClass::Alphanumeric
+            } else if c == '\u{2019}' {
+                CharClass::Apostrophe
+            } else {
+                CharClass::Separator
+            };
+            (class, c)
+        };
+        match class {
+            CharClass::Alphanumeric => {
+                if !in_word {
+                    in_word = true;
+                    h = FNV_OFFSET;
+                } else if let Some(from) = apostrophes_from.take() {
+                    // Apostrophes lowercase to themselves: their bytes as written.
+                    bytes.get(from..i).unwrap_or(&[]).iter().for_each(|&b| feed(&mut h, b));
+                }
+                if b.is_ascii() {
+                    feed(&mut h, b.to_ascii_lowercase());
+                } else {
+                    for lower in c.to_lowercase() {
+                        let mut buf = [0u8; 4];
+                        lower.encode_utf8(&mut buf).bytes().for_each(|b| feed(&mut h, b));
+                    }
+                }
+            }
+            CharClass::Apostrophe => {
+                if in_word && apostrophes_from.is_none() {
+                    apostrophes_from = Some(i);
+                }
+            }
+            CharClass::Separator => {
+                if in_word {
+                    emit(mix(h));
+                    in_word = false;
+                }
+                apostrophes_from = None;
+            }
+        }
+        i += c.len_utf8();
+    }
+    if in_word {
+        emit(mix(h));
+    }
 }
 
-/// FNV-1a over the lowercased chars of a word, then a 64-bit finaliser so
-/// that every output bit depends on every input bit (FNV alone leaves the
-/// high bits weak for short words).
-fn hash_word(word: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut step = |b: u8| {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    };
-    if word.is_ascii() {
-        // Fast path for the common case; same bytes as the general path.
-        word.bytes().for_each(|b| step(b.to_ascii_lowercase()));
-    } else {
-        for c in word.chars().flat_map(char::to_lowercase) {
-            let mut buf = [0u8; 4];
-            c.encode_utf8(&mut buf).bytes().for_each(&mut step);
+/// Per byte: its lowercase form if it is an ASCII letter or digit, else 0.
+static ASCII_WORD_BYTES: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() {
+            table[b as usize] = b.to_ascii_lowercase();
         }
+        b += 1;
     }
-    mix(h)
+    table
+};
+
+/// What a char is to [`for_each_word_hash`].
+#[derive(Clone, Copy)]
+enum CharClass {
+    Alphanumeric,
+    Apostrophe,
+    Separator,
 }
 
 /// Order-sensitive combination of word hashes into one shingle hash.
@@ -494,6 +581,56 @@ mod tests {
         votes.iter().enumerate().filter(|(_, v)| **v > 0).fold(0, |acc, (bit, _)| acc | 1 << bit)
     }
 
+    /// The split-and-trim word hashing the single-pass scanner must agree with.
+    fn reference_word_hashes(text: &str) -> Vec<u64> {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+            .map(|w| w.trim_matches(|c: char| c == '\'' || c == '\u{2019}'))
+            .filter(|w| !w.is_empty())
+            .map(|word| {
+                let mut h = FNV_OFFSET;
+                for c in word.chars().flat_map(char::to_lowercase) {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        h ^= u64::from(b);
+                        h = h.wrapping_mul(FNV_PRIME);
+                    }
+                }
+                mix(h)
+            })
+            .collect()
+    }
+
+    fn reference_simhash(text: &str, shingle: usize) -> u64 {
+        let shingle = shingle.max(1);
+        let words = reference_word_hashes(text);
+        if words.is_empty() {
+            return 0;
+        }
+        let hashes: Vec<u64> =
+            if words.len() <= shingle { vec![combine(&words)] } else { words.windows(shingle).map(combine).collect() };
+        reference_fingerprint(&hashes)
+    }
+
+    #[test]
+    fn single_pass_words_match_split_and_trim() {
+        for text in [
+            "",
+            "'",
+            "''' \u{2019}\u{2019} '",
+            "don't DON\u{2019}T 'quoted' \u{2019}tis rock'n'roll o''clock a'\u{2019}'b end' x'",
+            "\u{130}stanbul \u{3a3}\u{38a}\u{3a3}\u{3a5}\u{3a6}\u{39f}\u{3a3} Z\u{fc}rich \u{c6}\u{d8}\u{c5} stra\u{df}e \u{1c5} 1,000.5 U.S.",
+            "tab\tnew\nline\u{a0}nbsp\u{2014}dash \u{65e5}\u{672c} \u{1f642} pro-government x",
+            STORY,
+        ] {
+            let mut hashes = Vec::new();
+            for_each_word_hash(text, |h| hashes.push(h));
+            assert_eq!(hashes, reference_word_hashes(text), "{text:?}");
+            for shingle in 0..4 {
+                assert_eq!(simhash_with(text, shingle), reference_simhash(text, shingle), "{text:?} {shingle}");
+            }
+        }
+    }
+
     #[test]
     fn bit_votes_match_a_plain_vote_count() {
         let mut seed = 0x1234_5678_9abc_def0u64;
@@ -686,6 +823,7 @@ mod tests {
         fn any_text_hashes_and_any_bytes_deserialize_without_panic(text in "\\PC{0,200}", bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
             let h = simhash(&text);
             proptest::prop_assert_eq!(h, simhash(&text));
+            proptest::prop_assert_eq!(h, reference_simhash(&text, DEFAULT_SHINGLE));
             let _ = SimhashIndex::deserialize(&bytes);
             let mut with_magic = MAGIC.to_vec();
             with_magic.extend_from_slice(&bytes);

@@ -24,6 +24,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::tokenize::{Token, TokenKind};
+use super::vocab::DocWords;
 
 /// The lexicon; see the module docs for its source.
 static TONE_TSV: &str = include_str!("../../data/tone.tsv");
@@ -158,6 +159,42 @@ fn word_entry(word: &str) -> (Option<f32>, u8) {
     (written.or(lower_entry.valence), lower_entry.roles)
 }
 
+/// What the lexicon says about a word type (a lowercased form, curly
+/// apostrophes straightened), the same for every token of that type.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct TypeEntry {
+    valence: Option<f32>,
+    roles: u8,
+    /// Some lexicon key other than the type itself lowercases to it (":D" for
+    /// ":d"): a token of the type must then be looked up as written too.
+    written_forms: bool,
+}
+
+/// Lowercased forms of the lexicon keys that are not their own lowercased
+/// form: the only keys a token can match as written but not lowercased.
+fn cased_keys() -> &'static rustc_hash::FxHashSet<String> {
+    static CELL: OnceLock<rustc_hash::FxHashSet<String>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        entries()
+            .iter()
+            .filter(|(_, e)| e.valence.is_some())
+            // Keys already in lowercase ASCII are their own type: skip the
+            // allocation for the thousands of them.
+            .filter(|(key, _)| !key.is_ascii() || key.bytes().any(|b| b.is_ascii_uppercase()))
+            .filter_map(|(key, _)| {
+                let lower = key.to_lowercase().replace('\u{2019}', "'");
+                (lower != *key).then_some(lower)
+            })
+            .collect()
+    })
+}
+
+/// The lexicon entry of the word type `lower` (see [`TypeEntry`]).
+pub(crate) fn type_entry(lower: &str) -> TypeEntry {
+    let entry = entries().get(lower).copied().unwrap_or_default();
+    TypeEntry { valence: entry.valence, roles: entry.roles, written_forms: cased_keys().contains(lower) }
+}
+
 /// Valence of a single word in the lexicon (-4..4), if it has one. Looks the
 /// word up as written, then lowercased (so "LOL" and "lol" both work).
 pub fn valence(word: &str) -> Option<f32> {
@@ -197,15 +234,34 @@ impl ToneTokens {
                     let (v, r) = word_entry(surface);
                     Role::Word(v, r)
                 }
-                TokenKind::Punct | TokenKind::Symbol => {
-                    if matches!(surface, "." | "!" | "?" | ";" | ":" | "," | "..." | "…" | "—" | "–") {
-                        Role::ClauseBreak
-                    } else if let Some(v) = lex.get(surface).and_then(|e| e.valence) {
-                        Role::Emoticon(v)
-                    } else {
-                        Role::Ignored
+                TokenKind::Punct | TokenKind::Symbol => punct_role(lex, surface),
+                _ => Role::Ignored,
+            };
+            spans.push((tok.start, tok.end));
+            roles.push(role);
+        }
+        ToneTokens { spans, roles }
+    }
+
+    /// [`new`](Self::new) with the words already interned: `words` is
+    /// `DocWords::new(text, tokens)`, so each word's lexicon entry comes from
+    /// its type instead of a look-up per token.
+    pub fn with_words(text: &str, tokens: &[Token], words: &DocWords) -> Self {
+        let lex = entries();
+        let mut spans = Vec::with_capacity(tokens.len());
+        let mut roles = Vec::with_capacity(tokens.len());
+        for (i, tok) in tokens.iter().enumerate() {
+            let role = match tok.kind {
+                TokenKind::Word | TokenKind::Number | TokenKind::Hashtag => {
+                    match words.type_of(i).and_then(|t| words.info(t)) {
+                        Some(info) if !info.tone.written_forms => Role::Word(info.tone.valence, info.tone.roles),
+                        _ => {
+                            let (v, r) = word_entry(tok.as_str(text));
+                            Role::Word(v, r)
+                        }
                     }
                 }
+                TokenKind::Punct | TokenKind::Symbol => punct_role(lex, tok.as_str(text)),
                 _ => Role::Ignored,
             };
             spans.push((tok.start, tok.end));
@@ -241,8 +297,8 @@ impl ToneTokens {
                         let v = adjust(v, &recent[NEGATION_SCOPE - n_recent..]);
                         count(v, &mut pos, &mut neg, &mut valence_sum);
                     }
-                    recent.rotate_left(1);
-                    recent[NEGATION_SCOPE - 1] = roles;
+                    // A shift by hand: `rotate_left` on three bytes is a generic loop.
+                    recent = [recent[1], recent[2], roles];
                     n_recent = (n_recent + 1).min(NEGATION_SCOPE);
                 }
             }
@@ -260,6 +316,17 @@ impl ToneTokens {
             words,
             valence: if pos + neg == 0 { 0.0 } else { valence_sum / (pos + neg) as f32 },
         }
+    }
+}
+
+/// The role of a punctuation or symbol token.
+fn punct_role(lex: &FxHashMap<&'static str, Entry>, surface: &str) -> Role {
+    if matches!(surface, "." | "!" | "?" | ";" | ":" | "," | "..." | "…" | "—" | "–") {
+        Role::ClauseBreak
+    } else if let Some(v) = lex.get(surface).and_then(|e| e.valence) {
+        Role::Emoticon(v)
+    } else {
+        Role::Ignored
     }
 }
 
@@ -408,6 +475,32 @@ mod tests {
     }
 
     #[test]
+    fn interned_words_give_the_same_tone_as_per_token_look_ups() {
+        for text in [
+            "Not good at all. VERY bad news; slightly WORSE :) and never a success, he said.",
+            "LOL lol Lol :D :d XD xd O_o o_O (-:O \u{c9}NORME Don\u{2019}t DON'T #happy 100 :-\u{de}",
+            "",
+        ] {
+            let tokens = tokenize(text);
+            let per_token = ToneTokens::new(text, &tokens);
+            let interned = ToneTokens::with_words(text, &tokens, &DocWords::new(text, &tokens));
+            for a in (0..=text.len()).filter(|&a| text.is_char_boundary(a)) {
+                for b in (a..=text.len()).filter(|&b| text.is_char_boundary(b)) {
+                    assert_eq!(interned.tone(a..b), per_token.tone(a..b), "{text:?} {a}..{b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cased_lexicon_keys_are_looked_up_as_written() {
+        assert!(cased_keys().contains(":d"), "{:?}", cased_keys());
+        assert!(!cased_keys().contains("good"));
+        assert!(type_entry(":d").written_forms && !type_entry("good").written_forms);
+        assert_eq!(type_entry("good").valence, valence("good"));
+    }
+
+    #[test]
     fn curly_apostrophes_and_case() {
         let t = tone_of("It DOESN\u{2019}T look GOOD.");
         assert!(t.score < 0.0, "{t:?}");
@@ -422,6 +515,8 @@ mod tests {
         ) {
             let tokens = tokenize(&text);
             let t = tone(&text, &tokens, a..b);
+            let interned = ToneTokens::with_words(&text, &tokens, &DocWords::new(&text, &tokens));
+            proptest::prop_assert_eq!(interned.tone(a..b), ToneTokens::new(&text, &tokens).tone(a..b));
             proptest::prop_assert!(t.score.is_finite() && t.polarity.is_finite() && t.valence.is_finite());
             proptest::prop_assert!((0.0..=100.0).contains(&t.positive) && (0.0..=100.0).contains(&t.negative));
         }
