@@ -13,7 +13,7 @@
 //! percent sign or word ("nearly 60", "$3bn", "45 per cent"); the counted
 //! noun is reported in [`Amount::unit`] but left out of the span.
 
-use super::timex::scan::{scan, Kind, Tok};
+use super::timex::scan::{with_scan, Kind, Tok};
 use std::ops::Range;
 
 /// How the text qualifies a number.
@@ -94,8 +94,12 @@ pub struct Amount {
 /// Finds the amounts of `text`, skipping any number that overlaps a range
 /// of `exclude` (byte ranges, e.g. the spans of `timex::find`).
 pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
-    let t = scan(text);
-    let p = Parser { text, low: text.to_ascii_lowercase(), t: &t };
+    // The date grammar has usually just scanned this text: take its tokens.
+    with_scan(text, |t, low| find_in(text, low, t, exclude))
+}
+
+fn find_in(text: &str, low: &str, t: &[Tok], exclude: &[Range<usize>]) -> Vec<Amount> {
+    let p = Parser { text, low, t };
     // Disjoint, sorted copy of the excluded ranges, for binary search.
     let mut sorted: Vec<Range<usize>> = exclude.iter().filter(|r| r.start < r.end).cloned().collect();
     sorted.sort_by_key(|r| r.start);
@@ -128,7 +132,7 @@ pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
 struct Parser<'a> {
     text: &'a str,
     /// `text` with ASCII letters lower-cased: same byte offsets.
-    low: String,
+    low: &'a str,
     t: &'a [Tok],
 }
 
@@ -331,7 +335,7 @@ fn small(w: &str) -> Option<u32> {
 
 impl<'a> Parser<'a> {
     fn w(&self, i: usize) -> &str {
-        self.t.get(i).map_or("", |t| t.w(&self.low))
+        self.t.get(i).map_or("", |t| t.w(self.low))
     }
     fn is(&self, i: usize, s: &str) -> bool {
         self.w(i) == s

@@ -95,7 +95,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 continue;
             }
         }
-        if is_word_char(c) {
+        let word_char = if byte.is_ascii() { ASCII_CLASS[usize::from(byte)] == WORD } else { is_word_char(c) };
+        if word_char {
             let end = scan_word(text, start);
             if let Some(email_end) = email_end(text, start, end) {
                 cursor.pos = email_end;
@@ -290,6 +291,10 @@ fn scan_word(text: &str, start: usize) -> usize {
     let starts_with_digit = char_at(text, start).is_some_and(|c| c.is_ascii_digit());
     let mut end = scan_word_chars(text, start);
     while let Some(joiner) = char_at(text, end) {
+        // Most words end at a space or a mark that joins nothing: no need to look around.
+        if joiner.is_ascii() && !matches!(joiner, '-' | '\'' | '.' | ',' | ':' | '/') {
+            break;
+        }
         let after = end + joiner.len_utf8();
         let next = char_at(text, after);
         let prev = char_before(text, end);
@@ -318,7 +323,7 @@ fn scan_word(text: &str, start: usize) -> usize {
         end = scan_word_chars(text, after);
     }
     // A final dot belongs to the word when it is an abbreviation or an initial.
-    if char_at(text, end) == Some('.') && takes_final_dot(&text[start..end], text, end) {
+    if text.as_bytes().get(end) == Some(&b'.') && takes_final_dot(&text[start..end], text, end) {
         end += 1;
     }
     end
@@ -366,6 +371,10 @@ fn clitic_split(word: &str) -> Option<usize> {
     // Fast exit: every clitic contains an apostrophe among the last four bytes.
     let tail_start = word.len().saturating_sub(5);
     let tail = word.as_bytes().get(tail_start..)?;
+    // One pass over the tail first: `’` is E2 80 99, so without a 0x99 byte there is none.
+    if !tail.iter().any(|&b| b == b'\'' || b == 0x99) {
+        return None;
+    }
     if !tail.contains(&b'\'') && !tail.windows(3).any(|w| w == "’".as_bytes()) {
         return None;
     }
