@@ -79,6 +79,16 @@ impl<'a> Grammar<'a> {
         out
     }
 
+    /// The expression [`Grammar::run`] would report first if it starts at the first token.
+    pub(super) fn at_first_token(&self) -> Option<Timex> {
+        if self.t.is_empty() || !self.trigger(0) {
+            return None;
+        }
+        let h = self.at(0).filter(|h| h.end > 0)?;
+        let (start, end) = (self.t[0].start, self.t[h.end - 1].end);
+        Some(Timex { start, end, kind: h.kind, value: h.value, modifier: h.modifier })
+    }
+
     // ---- token helpers -------------------------------------------------
 
     fn w(&self, i: usize) -> &str {
