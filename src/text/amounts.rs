@@ -330,7 +330,50 @@ fn casualty(w: &str) -> Option<CountOf> {
 
 /// The words that can start an amount (the `can_start` list of `Parser::amount_at`, the
 /// currency codes lower-cased, and the number words).
-const START_WORDS: [&str; 42] = ["at", "no", "not", "as", "up", "more", "less", "fewer", "well", "just", "close", "an", "nearly", "almost", "about", "around", "approximately", "roughly", "some", "circa", "estimated", "over", "under", "a", "us", "c", "au", "hk", "nz", "dozens", "hundreds", "thousands", "millions", "tens", "billions", "half", "dozen", "usd", "gbp", "eur", "jpy", "chf"];
+const START_WORDS: [&str; 42] = [
+    "at",
+    "no",
+    "not",
+    "as",
+    "up",
+    "more",
+    "less",
+    "fewer",
+    "well",
+    "just",
+    "close",
+    "an",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some",
+    "circa",
+    "estimated",
+    "over",
+    "under",
+    "a",
+    "us",
+    "c",
+    "au",
+    "hk",
+    "nz",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "tens",
+    "billions",
+    "half",
+    "dozen",
+    "usd",
+    "gbp",
+    "eur",
+    "jpy",
+    "chf",
+];
 
 /// Bit `n` of entry `c` is set when a word of [`START_WORDS`] or
 /// [`super::timex::lexicon::SMALL_NUMBER_WORDS`] starts with letter `c` and is `n` bytes long.

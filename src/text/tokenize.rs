@@ -502,7 +502,8 @@ mod tests {
 
     #[test]
     fn word_scan_matches_the_char_scan() {
-        for text in ["abc def", "a\u{301}b-c", "x\u{a0}y", "naïve café", "1,000.5x", "\u{1}\u{7f}z", "", "日本語 です"] {
+        for text in ["abc def", "a\u{301}b-c", "x\u{a0}y", "naïve café", "1,000.5x", "\u{1}\u{7f}z", "", "日本語 です"]
+        {
             for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 assert_eq!(scan_word_chars(text, from), scan_while(text, from, is_word_char), "{text:?} {from}");
             }

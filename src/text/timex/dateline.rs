@@ -67,18 +67,28 @@ fn stated(head: &str, t: &Timex) -> Option<StatedDate> {
     (is_label(line_before) || is_dateline(line_before, after)).then_some(date)
 }
 
-/// Whether the lower-cased head holds a word [`is_label`] looks for.
+/// Whether the lower-cased head holds a word [`is_label`] looks for, at the start of a line or
+/// after a space or a separator (`|`, `•`) as a label must be.
 fn has_label_word(low: &str) -> bool {
-    ["published", "updated", "posted", "date"].iter().any(|w| low.contains(w))
+    ["published", "updated", "posted", "date"].iter().any(|w| {
+        low.match_indices(w).any(|(at, _)| {
+            low[..at].chars().next_back().is_none_or(|c| c.is_whitespace() || c == '|' || c == '\u{2022}')
+        })
+    })
 }
 
 /// Whether an expression starting at one of `toks` could follow a place in capitals, as
-/// [`is_dateline`] wants: the line before it has no lower-case letter and some letter, or ends
-/// with a closing bracket (an agency, which may be in lower case), commas and spaces aside.
+/// [`is_dateline`] wants: the line before it, up to its last bracket when it ends with a closing
+/// one (an agency), commas and spaces aside, has some letter and no lower-case one.
 /// One pass over the text, keeping what the current line has shown so far.
 fn may_follow_place(head: &str, toks: &[Tok]) -> bool {
+    #[derive(Clone, Copy, Default)]
+    struct Seen {
+        lower: bool,
+        letter: bool,
+    }
     let mut chars = head.char_indices().peekable();
-    let (mut lower, mut letter, mut last_mark) = (false, false, None);
+    let (mut line, mut before_bracket, mut last_mark) = (Seen::default(), None, None);
     for t in toks {
         while let Some(&(at, c)) = chars.peek() {
             if at >= t.start {
@@ -86,16 +96,20 @@ fn may_follow_place(head: &str, toks: &[Tok]) -> bool {
             }
             chars.next();
             if c == '\n' {
-                (lower, letter, last_mark) = (false, false, None);
+                (line, before_bracket, last_mark) = (Seen::default(), None, None);
                 continue;
             }
-            lower |= c.is_lowercase();
-            letter |= c.is_alphabetic();
+            if c == '(' {
+                before_bracket = Some(line);
+            }
+            line.lower |= c.is_lowercase();
+            line.letter |= c.is_alphabetic();
             if !c.is_whitespace() && c != ',' {
                 last_mark = Some(c);
             }
         }
-        if last_mark == Some(')') || (!lower && letter) {
+        let place = if last_mark == Some(')') { before_bracket.unwrap_or(line) } else { line };
+        if place.letter && !place.lower {
             return true;
         }
     }
@@ -197,6 +211,12 @@ mod tests {
             "café (Reuters) 12 April: text",
             "1998-02-27 - text",
             "123 456, May 4 - text",
+            "PARIS (AFP) (Reuters) 12 April - text",
+            "Paris (AFP) 12 April - text",
+            "The update on 12 April 2005 said\nUpdate: 12 April 2005",
+            "News | Date: 12 April 2005",
+            "A \u{2022}Posted 12 April 2005",
+            "Profits (£600m) for 12 April - text",
         ];
         for text in texts {
             assert_eq!(infer_dateline_date(text), slow(text), "{text:?}");

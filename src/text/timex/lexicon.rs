@@ -681,7 +681,8 @@ mod tests {
         for w in SMALL_NUMBER_WORDS {
             assert!(small_number(w).is_some(), "{w}");
         }
-        let values: std::collections::BTreeSet<u32> = SMALL_NUMBER_WORDS.iter().filter_map(|w| small_number(w)).collect();
+        let values: std::collections::BTreeSet<u32> =
+            SMALL_NUMBER_WORDS.iter().filter_map(|w| small_number(w)).collect();
         assert_eq!(values.len(), SMALL_NUMBER_WORDS.len());
     }
 
