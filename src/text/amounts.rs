@@ -13,7 +13,7 @@
 //! percent sign or word ("nearly 60", "$3bn", "45 per cent"); the counted
 //! noun is reported in [`Amount::unit`] but left out of the span.
 
-use super::timex::scan::{scan, Kind, Tok};
+use super::timex::scan::{with_scan, Kind, Tok};
 use std::ops::Range;
 
 /// How the text qualifies a number.
@@ -94,8 +94,12 @@ pub struct Amount {
 /// Finds the amounts of `text`, skipping any number that overlaps a range
 /// of `exclude` (byte ranges, e.g. the spans of `timex::find`).
 pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
-    let t = scan(text);
-    let p = Parser { text, low: text.to_ascii_lowercase(), t: &t };
+    // The date grammar has usually just scanned this text: take its tokens.
+    with_scan(text, |t, low| find_in(text, low, t, exclude))
+}
+
+fn find_in(text: &str, low: &str, t: &[Tok], exclude: &[Range<usize>]) -> Vec<Amount> {
+    let p = Parser { text, low, t };
     // Disjoint, sorted copy of the excluded ranges, for binary search.
     let mut sorted: Vec<Range<usize>> = exclude.iter().filter(|r| r.start < r.end).cloned().collect();
     sorted.sort_by_key(|r| r.start);
@@ -128,7 +132,7 @@ pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
 struct Parser<'a> {
     text: &'a str,
     /// `text` with ASCII letters lower-cased: same byte offsets.
-    low: String,
+    low: &'a str,
     t: &'a [Tok],
 }
 
@@ -324,6 +328,77 @@ fn casualty(w: &str) -> Option<CountOf> {
     })
 }
 
+/// The words that can start an amount (the `can_start` list of `Parser::amount_at`, the
+/// currency codes lower-cased, and the number words).
+const START_WORDS: [&str; 42] = [
+    "at",
+    "no",
+    "not",
+    "as",
+    "up",
+    "more",
+    "less",
+    "fewer",
+    "well",
+    "just",
+    "close",
+    "an",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some",
+    "circa",
+    "estimated",
+    "over",
+    "under",
+    "a",
+    "us",
+    "c",
+    "au",
+    "hk",
+    "nz",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "tens",
+    "billions",
+    "half",
+    "dozen",
+    "usd",
+    "gbp",
+    "eur",
+    "jpy",
+    "chf",
+];
+
+/// Bit `n` of entry `c` is set when a word of [`START_WORDS`] or
+/// [`super::timex::lexicon::SMALL_NUMBER_WORDS`] starts with letter `c` and is `n` bytes long.
+static START_SHAPES: [u32; 26] = {
+    let mut table = [0u32; 26];
+    let small = &super::timex::lexicon::SMALL_NUMBER_WORDS;
+    let mut k = 0;
+    while k < START_WORDS.len() + small.len() {
+        let w = if k < START_WORDS.len() { START_WORDS[k] } else { small[k - START_WORDS.len()] };
+        let b = w.as_bytes();
+        table[(b[0] - b'a') as usize] |= 1 << b.len();
+        k += 1;
+    }
+    table
+};
+
+/// False when the lower-case ASCII word `w` is certainly none of the words that start an amount.
+fn may_start_amount(w: &str) -> bool {
+    let b = w.as_bytes();
+    match b.first() {
+        Some(c @ b'a'..=b'z') if b.len() < 32 => START_SHAPES[usize::from(c - b'a')] & (1 << b.len()) != 0,
+        _ => true,
+    }
+}
+
 /// Value of a number word below a hundred: the same table the date grammar reads.
 fn small(w: &str) -> Option<u32> {
     super::timex::lexicon::small_number(w)
@@ -331,7 +406,7 @@ fn small(w: &str) -> Option<u32> {
 
 impl<'a> Parser<'a> {
     fn w(&self, i: usize) -> &str {
-        self.t.get(i).map_or("", |t| t.w(&self.low))
+        self.t.get(i).map_or("", |t| t.w(self.low))
     }
     fn is(&self, i: usize, s: &str) -> bool {
         self.w(i) == s
@@ -465,6 +540,11 @@ impl<'a> Parser<'a> {
     /// The amount starting at token `i`, and the token after it.
     fn amount_at(&self, i: usize) -> Option<(Amount, usize)> {
         let first = self.w(i);
+        // Most words cannot start an amount: rule them out by first letter and length before
+        // the string comparisons below.
+        if self.kind(i) == Some(Kind::Word) && !may_start_amount(first) {
+            return None;
+        }
         // Quick rejection: only tokens that can start an amount.
         let can_start = matches!(self.kind(i), Some(Kind::Num))
             || matches!(
@@ -730,6 +810,19 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn start_prefilter_admits_every_start_word() {
+        for w in START_WORDS.iter().chain(&super::super::timex::lexicon::SMALL_NUMBER_WORDS) {
+            assert!(may_start_amount(w), "{w}");
+        }
+        assert!(!may_start_amount("profits") && !may_start_amount("market"));
+        assert!(may_start_amount("") && may_start_amount("x".repeat(40).as_str()));
+        // Words the prefilter lets through still go through the full test.
+        assert!(find("It was at the bank.", &[]).is_empty());
+        assert_eq!(one("up to 40 people").value, 40.0);
+        assert_eq!(one("USD 5 million").unit.as_deref(), Some("USD"));
+    }
 
     fn one(text: &str) -> Amount {
         let v = find(text, &[]);

@@ -60,9 +60,23 @@ impl Token {
 /// Splits `text` into tokens. Never fails and never panics; whitespace is never part of a token.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let bytes = text.as_bytes();
     let mut cursor = Cursor::new(text);
-    while let Some(c) = cursor.peek() {
+    while let Some(&byte) = bytes.get(cursor.pos) {
         let start = cursor.pos;
+        // ASCII needs no decoding; the rest of the loop sees the same `char` either way.
+        let c = if byte.is_ascii() {
+            if ASCII_CLASS[usize::from(byte)] == SPACE {
+                cursor.pos += 1;
+                continue;
+            }
+            char::from(byte)
+        } else {
+            match cursor.peek() {
+                Some(c) => c,
+                None => break,
+            }
+        };
         if c.is_whitespace() {
             cursor.bump();
             continue;
@@ -81,7 +95,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 continue;
             }
         }
-        if is_word_char(c) {
+        let word_char = if byte.is_ascii() { ASCII_CLASS[usize::from(byte)] == WORD } else { is_word_char(c) };
+        if word_char {
             let end = scan_word(text, start);
             if let Some(email_end) = email_end(text, start, end) {
                 cursor.pos = email_end;
@@ -128,6 +143,44 @@ fn char_before(text: &str, pos: usize) -> Option<char> {
     text.get(..pos).and_then(|s| s.chars().next_back())
 }
 
+/// `scan_while(text, from, is_word_char)` with a table lookup per ASCII byte.
+fn scan_word_chars(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = from;
+    while let Some(&byte) = bytes.get(end) {
+        if !byte.is_ascii() {
+            return scan_while(text, end, is_word_char);
+        }
+        if ASCII_CLASS[usize::from(byte)] != WORD {
+            return end;
+        }
+        end += 1;
+    }
+    end
+}
+
+/// Classes of the ASCII bytes: what `char::is_whitespace` and [`is_word_char`] say, read from a
+/// table instead of a chain of comparisons.
+const SPACE: u8 = 1;
+const WORD: u8 = 2;
+const OTHER: u8 = 0;
+static ASCII_CLASS: [u8; 128] = {
+    let mut table = [OTHER; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if matches!(c, b'\t'..=b'\r' | b' ') {
+            SPACE
+        } else if c.is_ascii_punctuation() {
+            OTHER
+        } else {
+            WORD
+        };
+        b += 1;
+    }
+    table
+};
+
 fn scan_while(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
     // ASCII bytes without decoding, then characters from the first other one on.
     let mut end = from;
@@ -155,7 +208,7 @@ pub(crate) fn is_word_char(c: char) -> bool {
     // Every ASCII symbol is ASCII punctuation, so in ASCII a word character is anything but
     // whitespace and punctuation.
     if c.is_ascii() {
-        return !matches!(c, '\t'..='\r' | ' ') && !c.is_ascii_punctuation();
+        return ASCII_CLASS[c as usize] == WORD;
     }
     !c.is_whitespace() && !is_punct_char(c) && !is_symbol(c)
 }
@@ -210,6 +263,15 @@ fn url_end(text: &str, start: usize) -> Option<usize> {
 
 /// If the word at `start..word_end` begins an e-mail address, its end.
 fn email_end(text: &str, start: usize, word_end: usize) -> Option<usize> {
+    // The local part runs on past `word_end` (or stops right there at the `@`) only through
+    // these characters: any other ASCII one after the word rules an address out at once.
+    if let Some(&next) = text.as_bytes().get(word_end) {
+        if next.is_ascii() && !next.is_ascii_alphanumeric() && !matches!(next, b'@' | b'.' | b'_' | b'-' | b'+') {
+            return None;
+        }
+    } else {
+        return None;
+    }
     let local_end = scan_while(text, start, |c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
     if local_end < word_end || char_at(text, local_end) != Some('@') {
         return None;
@@ -227,8 +289,12 @@ fn email_end(text: &str, start: usize, word_end: usize) -> Option<usize> {
 /// abbreviations and numbers, and colons, commas or slashes between digits.
 fn scan_word(text: &str, start: usize) -> usize {
     let starts_with_digit = char_at(text, start).is_some_and(|c| c.is_ascii_digit());
-    let mut end = scan_while(text, start, is_word_char);
+    let mut end = scan_word_chars(text, start);
     while let Some(joiner) = char_at(text, end) {
+        // Most words end at a space or a mark that joins nothing: no need to look around.
+        if joiner.is_ascii() && !matches!(joiner, '-' | '\'' | '.' | ',' | ':' | '/') {
+            break;
+        }
         let after = end + joiner.len_utf8();
         let next = char_at(text, after);
         let prev = char_before(text, end);
@@ -254,10 +320,10 @@ fn scan_word(text: &str, start: usize) -> usize {
         if !joined {
             break;
         }
-        end = scan_while(text, after, is_word_char);
+        end = scan_word_chars(text, after);
     }
     // A final dot belongs to the word when it is an abbreviation or an initial.
-    if char_at(text, end) == Some('.') && takes_final_dot(&text[start..end], text, end) {
+    if text.as_bytes().get(end) == Some(&b'.') && takes_final_dot(&text[start..end], text, end) {
         end += 1;
     }
     end
@@ -305,6 +371,10 @@ fn clitic_split(word: &str) -> Option<usize> {
     // Fast exit: every clitic contains an apostrophe among the last four bytes.
     let tail_start = word.len().saturating_sub(5);
     let tail = word.as_bytes().get(tail_start..)?;
+    // One pass over the tail first: `’` is E2 80 99, so without a 0x99 byte there is none.
+    if !tail.iter().any(|&b| b == b'\'' || b == 0x99) {
+        return None;
+    }
     if !tail.contains(&b'\'') && !tail.windows(3).any(|w| w == "’".as_bytes()) {
         return None;
     }
@@ -418,6 +488,36 @@ mod tests {
     fn non_latin_text_and_marks() {
         assert_eq!(toks("नमस्ते दुनिया"), ["नमस्ते", "दुनिया"]);
         assert_eq!(toks("Привет, мир!"), ["Привет", ",", "мир", "!"]);
+    }
+
+    #[test]
+    fn ascii_table_agrees_with_char_classes() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let word = !matches!(c, '\t'..='\r' | ' ') && !c.is_ascii_punctuation();
+            assert_eq!(is_word_char(c), word, "{b:#x}");
+            assert_eq!(ASCII_CLASS[usize::from(b)] == SPACE, c.is_whitespace(), "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn word_scan_matches_the_char_scan() {
+        for text in ["abc def", "a\u{301}b-c", "x\u{a0}y", "naïve café", "1,000.5x", "\u{1}\u{7f}z", "", "日本語 です"]
+        {
+            for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                assert_eq!(scan_word_chars(text, from), scan_while(text, from, is_word_char), "{text:?} {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn emails_next_to_punctuation_and_controls() {
+        assert_eq!(toks("mail a.b+c@x.org."), ["mail", "a.b+c@x.org", "."]);
+        assert_eq!(toks("o'neil@x.org"), ["o'neil", "@", "x.org"]);
+        assert_eq!(toks("ab@"), ["ab", "@"]);
+        assert_eq!(toks("ab_c@d.com"), ["ab_c@d.com"]);
+        assert_eq!(toks("a\u{1}b c"), ["a\u{1}b", "c"]);
+        assert_eq!(toks("café@été.fr"), ["café@été.fr"]);
     }
 
     #[test]

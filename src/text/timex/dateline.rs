@@ -2,7 +2,9 @@
 //! ("MOSCOW, April 12 (Reuters) -") or a label ("Published: 12 April
 //! 2017"), for when the source gives no publication date.
 
-use super::{find, TimexKind};
+use super::grammar::Grammar;
+use super::scan::{with_scan, Tok};
+use super::{find, Timex, TimexKind};
 
 /// A date as the text wrote it: the year is `None` when the text did not
 /// give one (a dateline usually does not; we never guess it).
@@ -37,22 +39,81 @@ pub fn infer_dateline_date(text: &str) -> Option<StatedDate> {
         cut -= 1;
     }
     let head = &text[..cut];
-    for t in find(head, None) {
-        if t.kind != TimexKind::Date {
-            continue;
+    // Most heads have no place for a dateline or a label: then only an expression at the very
+    // start can count, and the grammar need not run over the rest.
+    let first_only = with_scan(head, |toks, low| {
+        if has_label_word(low) || may_follow_place(head, toks.get(1..).unwrap_or(&[])) {
+            None
+        } else {
+            Some(Grammar::new(head, low, toks, None).at_first_token())
         }
-        let Some(date) = parse_value(&t.value) else {
-            continue;
-        };
-        let before = &head[..t.start];
-        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-        let line_before = before[line_start..].trim_end();
-        let after = head[t.end..].trim_start();
-        if is_label(line_before) || is_dateline(line_before, after) {
-            return Some(date);
+    });
+    match first_only {
+        Some(first) => first.and_then(|t| stated(head, &t)),
+        None => find(head, None).iter().find_map(|t| stated(head, t)),
+    }
+}
+
+/// The date of `t` if it is one a dateline or a label states.
+fn stated(head: &str, t: &Timex) -> Option<StatedDate> {
+    if t.kind != TimexKind::Date {
+        return None;
+    }
+    let date = parse_value(&t.value)?;
+    let before = &head[..t.start];
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let line_before = before[line_start..].trim_end();
+    let after = head[t.end..].trim_start();
+    (is_label(line_before) || is_dateline(line_before, after)).then_some(date)
+}
+
+/// Whether the lower-cased head holds a word [`is_label`] looks for, at the start of a line or
+/// after a space or a separator (`|`, `•`) as a label must be.
+fn has_label_word(low: &str) -> bool {
+    ["published", "updated", "posted", "date"].iter().any(|w| {
+        low.match_indices(w).any(|(at, _)| {
+            low[..at].chars().next_back().is_none_or(|c| c.is_whitespace() || c == '|' || c == '\u{2022}')
+        })
+    })
+}
+
+/// Whether an expression starting at one of `toks` could follow a place in capitals, as
+/// [`is_dateline`] wants: the line before it, up to its last bracket when it ends with a closing
+/// one (an agency), commas and spaces aside, has some letter and no lower-case one.
+/// One pass over the text, keeping what the current line has shown so far.
+fn may_follow_place(head: &str, toks: &[Tok]) -> bool {
+    #[derive(Clone, Copy, Default)]
+    struct Seen {
+        lower: bool,
+        letter: bool,
+    }
+    let mut chars = head.char_indices().peekable();
+    let (mut line, mut before_bracket, mut last_mark) = (Seen::default(), None, None);
+    for t in toks {
+        while let Some(&(at, c)) = chars.peek() {
+            if at >= t.start {
+                break;
+            }
+            chars.next();
+            if c == '\n' {
+                (line, before_bracket, last_mark) = (Seen::default(), None, None);
+                continue;
+            }
+            if c == '(' {
+                before_bracket = Some(line);
+            }
+            line.lower |= c.is_lowercase();
+            line.letter |= c.is_alphabetic();
+            if !c.is_whitespace() && c != ',' {
+                last_mark = Some(c);
+            }
+        }
+        let place = if last_mark == Some(')') { before_bracket.unwrap_or(line) } else { line };
+        if place.letter && !place.lower {
+            return true;
         }
     }
-    None
+    false
 }
 
 /// "2017-04-12" or "XXXX-04-12".
@@ -120,6 +181,46 @@ mod tests {
     fn reads_dateline_after_agency() {
         let d = infer_dateline_date("WASHINGTON (AP) Jan. 5, 2000 - The Senate voted...");
         assert_eq!(d, Some(StatedDate { year: Some(2000), month: 1, day: 5 }));
+    }
+
+    /// The whole-head search without the shortcut.
+    fn slow(text: &str) -> Option<StatedDate> {
+        let mut cut = text.len().min(HEAD);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let head = &text[..cut];
+        find(head, None).iter().find_map(|t| stated(head, t))
+    }
+
+    #[test]
+    fn shortcut_agrees_with_the_whole_search() {
+        let texts = [
+            "",
+            "April 12, 2017 - The talks began.",
+            "12 April 2017\nThe talks began.",
+            "Syria talks\n\nLONDON, April 12 (Reuters) - Talks stalled.",
+            "Syria talks\nBy Jane Doe (bbc news), April 12 - Talks stalled.",
+            "Talks on April 4 ended in May (Reuters) April 5 - more.",
+            "Ad sales boost profit\n\nQuarterly profits rose on 4 April 2004.",
+            "Last updated: 3 March 2005\nText.",
+            "Posted on 3 March 2005 | News",
+            "ÉTATS-UNIS, 12 avril - texte",
+            "  MOSCOW, April 12 (AP) - Russia said...",
+            "Tuesday, 5 April 2005 \u{2013} News",
+            "café (Reuters) 12 April: text",
+            "1998-02-27 - text",
+            "123 456, May 4 - text",
+            "PARIS (AFP) (Reuters) 12 April - text",
+            "Paris (AFP) 12 April - text",
+            "The update on 12 April 2005 said\nUpdate: 12 April 2005",
+            "News | Date: 12 April 2005",
+            "A \u{2022}Posted 12 April 2005",
+            "Profits (£600m) for 12 April - text",
+        ];
+        for text in texts {
+            assert_eq!(infer_dateline_date(text), slow(text), "{text:?}");
+        }
     }
 
     #[test]

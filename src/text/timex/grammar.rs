@@ -40,7 +40,7 @@ fn hit(end: usize, kind: TimexKind, value: String) -> Option<Hit> {
 pub(super) struct Grammar<'a> {
     text: &'a str,
     /// `text` with ASCII letters lower-cased: same byte offsets.
-    low: String,
+    low: &'a str,
     t: &'a [Tok],
     r: Option<Reference>,
     /// Last quarter the document named without a year, for "the quarter",
@@ -49,8 +49,9 @@ pub(super) struct Grammar<'a> {
 }
 
 impl<'a> Grammar<'a> {
-    pub(super) fn new(text: &'a str, t: &'a [Tok], r: Option<Reference>) -> Self {
-        Grammar { text, low: text.to_ascii_lowercase(), t, r, last_quarter: None }
+    /// `low` is `text` with ASCII letters lower-cased, `t` its tokens.
+    pub(super) fn new(text: &'a str, low: &'a str, t: &'a [Tok], r: Option<Reference>) -> Self {
+        Grammar { text, low, t, r, last_quarter: None }
     }
 
     pub(super) fn run(mut self) -> Vec<Timex> {
@@ -78,10 +79,20 @@ impl<'a> Grammar<'a> {
         out
     }
 
+    /// The expression [`Grammar::run`] would report first if it starts at the first token.
+    pub(super) fn at_first_token(&self) -> Option<Timex> {
+        if self.t.is_empty() || !self.trigger(0) {
+            return None;
+        }
+        let h = self.at(0).filter(|h| h.end > 0)?;
+        let (start, end) = (self.t[0].start, self.t[h.end - 1].end);
+        Some(Timex { start, end, kind: h.kind, value: h.value, modifier: h.modifier })
+    }
+
     // ---- token helpers -------------------------------------------------
 
     fn w(&self, i: usize) -> &str {
-        self.t.get(i).map_or("", |t| t.w(&self.low))
+        self.t.get(i).map_or("", |t| t.w(self.low))
     }
 
     fn is(&self, i: usize, s: &str) -> bool {
@@ -106,7 +117,7 @@ impl<'a> Grammar<'a> {
         if t.kind != Kind::Num || t.end - t.start > 9 {
             return None;
         }
-        t.w(&self.low).parse().ok()
+        t.w(self.low).parse().ok()
     }
 
     fn ndigits(&self, i: usize) -> usize {
@@ -131,9 +142,10 @@ impl<'a> Grammar<'a> {
         let t = &self.t[i];
         match t.kind {
             Kind::Num => true,
-            Kind::Other => t.w(&self.low) == "'",
+            // Only the decade pattern ("'90s") starts at an apostrophe, and it needs the digits.
+            Kind::Other => t.w(self.low) == "'" && self.kind(i + 1) == Some(Kind::Num),
             Kind::Word => {
-                let w = t.w(&self.low);
+                let w = t.w(self.low);
                 if !lex::is_trigger(w) {
                     return false;
                 }
@@ -143,7 +155,7 @@ impl<'a> Grammar<'a> {
                 // A weak trigger needs a trigger, a number or a joiner next.
                 match self.t.get(i + 1) {
                     Some(n) => {
-                        let nw = n.w(&self.low);
+                        let nw = n.w(self.low);
                         n.kind == Kind::Num
                             || matches!(
                                 nw,

@@ -154,8 +154,7 @@ impl std::str::FromStr for Reference {
 /// overlaps. Relative values are resolved against `reference`; without one
 /// they are left partly unknown (`XXXX-04-04`).
 pub fn find(text: &str, reference: Option<Reference>) -> Vec<Timex> {
-    let toks = scan::scan(text);
-    grammar::Grammar::new(text, &toks, reference).run()
+    scan::with_scan(text, |toks, low| grammar::Grammar::new(text, low, toks, reference).run())
 }
 
 #[cfg(test)]

@@ -33,10 +33,51 @@ impl Tok {
     }
 }
 
+/// The last text scanned on this thread, its lower-cased copy and its tokens: the date grammar
+/// and the amount parser read the same article one after the other, so the second finds the
+/// work done, and the buffers are reused from one article to the next.
+#[derive(Default)]
+struct Scanned {
+    text: String,
+    low: String,
+    toks: Vec<Tok>,
+}
+
+thread_local! {
+    static LAST: std::cell::RefCell<Scanned> = std::cell::RefCell::new(Scanned::default());
+}
+
+/// Calls `f` with the tokens of `text` and its ASCII-lower-cased copy (same byte offsets).
+pub fn with_scan<R>(text: &str, f: impl FnOnce(&[Tok], &str) -> R) -> R {
+    LAST.with(|last| match last.try_borrow_mut() {
+        Ok(mut last) => {
+            let last = &mut *last;
+            if last.text != text {
+                last.text.clear();
+                last.text.push_str(text);
+                last.low.clear();
+                last.low.push_str(text);
+                last.low.make_ascii_lowercase();
+                scan_into(text, &mut last.toks);
+            }
+            f(&last.toks, &last.low)
+        }
+        // Called from inside `f`: scan afresh.
+        Err(_) => f(&scan(text), &text.to_ascii_lowercase()),
+    })
+}
+
 /// Splits `text` into tokens.
 pub fn scan(text: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    scan_into(text, &mut out);
+    out
+}
+
+fn scan_into(text: &str, out: &mut Vec<Tok>) {
     let b = text.as_bytes();
-    let mut out = Vec::with_capacity(b.len() / 5 + 4);
+    out.clear();
+    out.reserve(b.len() / 5 + 4);
     let mut i = 0;
     let mut newline = false;
     while i < b.len() {
@@ -76,7 +117,6 @@ pub fn scan(text: &str) -> Vec<Tok> {
         out.push(Tok { start, end: i, kind, cap: c.is_ascii_uppercase(), newline_before: newline });
         newline = false;
     }
-    out
 }
 
 fn utf8_len(first: u8) -> usize {
