@@ -79,14 +79,76 @@ pub struct Mention {
 /// keeps a long-running tagger's memory flat.
 const CACHE_WORDS: usize = 1 << 16;
 
-/// A word's features that depend on that word alone, summed once per word type.
+/// A word's features that depend on that word alone, summed once per word type. Each
+/// summed row is one cache line, which is what a token reads of its own word and of each
+/// neighbour.
+#[repr(C, align(64))]
 struct WordRows {
-    info: TokInfo,
     /// The rows of its own features with its [`position_features`], by
     /// `first_in_sentence * 2 + caps_sentence`.
     own: [[i32; ROW]; 4],
     /// Its rows as the neighbour at each offset of [`NEIGHBOURS`].
     as_neighbour: [[i32; ROW]; NEIGHBOURS.len()],
+}
+
+impl WordRows {
+    /// The summed rows of the word `tok`, with `ids` as scratch: every feature id is
+    /// collected and its row prefetched before any is summed, so the misses overlap.
+    fn new(model: &Model, tok: &features::Tok, ids: &mut Vec<u32>) -> WordRows {
+        let shift = 64 - model.bits;
+        ids.clear();
+        own_features(shift, tok, &mut |f| {
+            model.prefetch_row(f);
+            ids.push(f);
+        });
+        let own_end = ids.len();
+        let mut position_ends = [0usize; 4];
+        for (v, end) in position_ends.iter_mut().enumerate() {
+            position_features(shift, tok, v >= 2, v % 2 == 1, &mut |f| {
+                model.prefetch_row(f);
+                ids.push(f);
+            });
+            *end = ids.len();
+        }
+        let mut neighbour_ends = [0usize; NEIGHBOURS.len()];
+        for (end, &d) in neighbour_ends.iter_mut().zip(&NEIGHBOURS) {
+            neighbour_features(shift, d, Some(tok), &mut |f| {
+                model.prefetch_row(f);
+                ids.push(f);
+            });
+            *end = ids.len();
+        }
+        let sum = |from: usize, to: usize, acc: &mut [i32; ROW]| {
+            for &f in ids.get(from..to).unwrap_or(&[]) {
+                model.add_row(f, acc);
+            }
+        };
+        let mut base = [0i32; ROW];
+        sum(0, own_end, &mut base);
+        let mut own = [base; 4];
+        let mut from = own_end;
+        for (row, &end) in own.iter_mut().zip(&position_ends) {
+            sum(from, end, row);
+            from = end;
+        }
+        let mut as_neighbour = [[0i32; ROW]; NEIGHBOURS.len()];
+        for (row, &end) in as_neighbour.iter_mut().zip(&neighbour_ends) {
+            sum(from, end, row);
+            from = end;
+        }
+        WordRows { own, as_neighbour }
+    }
+
+    /// Prefetches what tokens read of this word.
+    #[inline]
+    fn prefetch(&self, own: usize) {
+        if let Some(row) = self.own.get(own) {
+            model::prefetch(row);
+        }
+        for row in &self.as_neighbour {
+            model::prefetch(row);
+        }
+    }
 }
 
 /// Adds `row` to `acc`.
@@ -106,6 +168,12 @@ pub struct Tagger<'m> {
     /// Word -> index in `rows`.
     word_index: FxHashMap<Box<str>, u32>,
     rows: Vec<WordRows>,
+    /// The word-intrinsic information of each word of `rows`, by the same index.
+    infos: Vec<TokInfo>,
+    /// Scratch: feature ids of a new word, or the context feature ids of a sentence.
+    feature_ids: Vec<u32>,
+    /// Scratch: the end in `feature_ids` of each token's context features.
+    feature_ends: Vec<u32>,
     /// What a neighbour past the sentence's edge contributes, per offset.
     edge_rows: [[i32; ROW]; NEIGHBOURS.len()],
     /// The document's words as indices in `rows`.
@@ -132,6 +200,9 @@ impl<'m> Tagger<'m> {
             extractor: Extractor::new(model.bits),
             word_index: FxHashMap::default(),
             rows: Vec::new(),
+            infos: Vec::new(),
+            feature_ids: Vec::new(),
+            feature_ends: Vec::new(),
             edge_rows,
             word_ids: Vec::new(),
             sentences: Vec::new(),
@@ -196,50 +267,60 @@ impl<'m> Tagger<'m> {
                 Some(&id) => id,
                 None => {
                     let info = self.extractor.token_info(w, lex);
-                    let mut base = [0i32; ROW];
-                    own_features(shift, &info.tok, &mut |f| model.add_row(f, &mut base));
-                    let mut own = [base; 4];
-                    for (v, row) in own.iter_mut().enumerate() {
-                        position_features(shift, &info.tok, v >= 2, v % 2 == 1, &mut |f| model.add_row(f, row));
-                    }
-                    let mut as_neighbour = [[0i32; ROW]; NEIGHBOURS.len()];
-                    for (row, &d) in as_neighbour.iter_mut().zip(&NEIGHBOURS) {
-                        neighbour_features(shift, d, Some(&info.tok), &mut |f| model.add_row(f, row));
-                    }
                     let id = self.rows.len() as u32;
-                    self.rows.push(WordRows { info, own, as_neighbour });
+                    self.rows.push(WordRows::new(model, &info.tok, &mut self.feature_ids));
+                    self.infos.push(info);
                     self.word_index.insert(w.into(), id);
                     id
                 }
             };
-            self.extractor.push_token(&self.rows[id as usize].info);
+            self.extractor.push_token(&self.infos[id as usize]);
             self.word_ids.push(id);
         }
         self.extractor.analyse(sentences, lex);
         self.emit.clear();
         let rows = &self.rows;
+        let extractor = &self.extractor;
+        let (ids_buf, ends) = (&mut self.feature_ids, &mut self.feature_ends);
         for (si, s) in sentences.iter().enumerate() {
-            let caps = self.extractor.caps_sentence(si);
+            let caps = extractor.caps_sentence(si);
             let Some(ids) = self.word_ids.get(s.clone()) else {
                 continue;
             };
             let word = |k: usize| ids.get(k).and_then(|&id| rows.get(id as usize));
+            // first the ids of every token's context features, each row prefetched, then
+            // the sums: the rows' cache misses overlap instead of coming one at a time
+            ids_buf.clear();
+            ends.clear();
             for (k, i) in s.clone().enumerate() {
+                let (Some(t), Some(w)) = (extractor.at(i, s, 0), word(k)) else {
+                    break;
+                };
+                w.prefetch(usize::from(k == 0) * 2 + usize::from(caps));
+                let mut push = |f| {
+                    model.prefetch_row(f);
+                    ids_buf.push(f);
+                };
+                // the pairs with the adjacent words: their conjunction features are looked
+                // up directly (a cache of pairs missed the processor's caches more often
+                // than the weight table does)
+                left_pair_features(shift, extractor.at(i, s, -1), t, &mut push);
+                right_pair_features(shift, t, extractor.at(i, s, 1), &mut push);
+                extractor.context_features(i, s.clone(), caps, &mut push);
+                ends.push(ids_buf.len() as u32);
+            }
+            let mut from = 0usize;
+            for (k, &end) in ends.iter().enumerate() {
                 let Some(w) = word(k) else {
                     break;
                 };
                 let mut acc = w.own[usize::from(k == 0) * 2 + usize::from(caps)];
-                let mut add = |f| model.add_row(f, &mut acc);
-                // the pairs with the adjacent words: their conjunction features are looked
-                // up directly (a cache of pairs missed the processor's caches more often
-                // than the weight table does)
-                let left = k.checked_sub(1).and_then(word);
-                let right = word(k + 1);
-                left_pair_features(shift, left.map(|l| &l.info.tok), &w.info.tok, &mut add);
-                right_pair_features(shift, &w.info.tok, right.map(|r| &r.info.tok), &mut add);
-                self.extractor.context_features(i, s.clone(), caps, &mut add);
+                for &f in ids_buf.get(from..end as usize).unwrap_or(&[]) {
+                    model.add_row(f, &mut acc);
+                }
+                from = end as usize;
                 // the neighbours' own rows, in the order of NEIGHBOURS
-                let near = [left, right, k.checked_sub(2).and_then(word), word(k + 2)];
+                let near = [k.checked_sub(1).and_then(word), word(k + 1), k.checked_sub(2).and_then(word), word(k + 2)];
                 for (n, (at, edge)) in near.iter().zip(self.edge_rows.iter().enumerate()) {
                     add_into(&mut acc, n.map_or(edge, |n| &n.as_neighbour[at]));
                 }
@@ -253,6 +334,7 @@ impl<'m> Tagger<'m> {
     fn clear_cache(&mut self) {
         self.word_index.clear();
         self.rows.clear();
+        self.infos.clear();
     }
 }
 
@@ -561,6 +643,9 @@ mod tests {
                 "Mr Zorblatt met Amara Quist in Port Ellery ; Quist said Zorblatt was in LONDON".split(' ').collect(),
                 vec![0..15],
             ),
+            // non-ASCII words and an empty document
+            ("Zé Ödön visited Zürich ’s Ärzte-Verband .".split(' ').collect(), vec![0..7]),
+            (Vec::new(), Vec::new()),
         ];
         let mut tagger = Tagger::new(model);
         for round in 0..3 {

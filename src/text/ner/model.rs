@@ -70,6 +70,17 @@ impl Model {
         }
     }
 
+    /// Asks the processor to start loading the weight row of feature `f` (nothing for a row
+    /// outside the table), so that a later [`Model::add_row`] of it finds it cached: the
+    /// rows are random reads in a table larger than the caches, and hinting a batch of them
+    /// first lets their misses overlap instead of waiting for one after another.
+    #[inline]
+    pub fn prefetch_row(&self, f: u32) {
+        if let Some(row) = self.weights.get(f as usize) {
+            prefetch(row);
+        }
+    }
+
     /// Emission scores of every token of a document, `N_TAGS` per token.
     pub fn emissions(&self, doc: &DocFeatures, n_tokens: usize, out: &mut Vec<i32>) {
         out.clear();
@@ -189,6 +200,21 @@ impl Model {
         }
         Ok(Model { bits, weights, transitions: tr, lexicon })
     }
+}
+
+/// Hints the processor to start loading the cache line holding `value` (no effect on
+/// what the program computes).
+#[inline]
+pub(crate) fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch only hints the cache; it cannot fault or change memory, and
+        // the pointer comes from a live reference anyway.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
