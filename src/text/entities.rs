@@ -91,7 +91,7 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
     let mut groups: Vec<Group> = Vec::new();
     // The acronyms each mention may be written as, found once rather than per look-up.
     let acronym_forms: Vec<Vec<String>> = if cleaned.iter().any(|c| c.kind != EntityKind::Per && is_acronym(c)) {
-        cleaned.iter().map(|c| acronyms(&c.surface_words)).collect()
+        cleaned.iter().map(|c| acronyms(c.surface_words)).collect()
     } else {
         Vec::new()
     };
@@ -961,6 +961,9 @@ mod tests {
             for w in text.split_whitespace().chain(["", ".", "U.N.", "A".repeat(40).as_str()]) {
                 assert_eq!(normalise_word(w), reference(w), "{w:?}");
                 assert_eq!(with_key(w, str::to_string), reference(w), "{w:?}");
+                let mut pushed = String::from("x");
+                push_key(w, &mut pushed);
+                assert_eq!(pushed, format!("x{}", reference(w)), "{w:?}");
             }
         }
     }
