@@ -50,13 +50,30 @@ pub struct Entity {
 /// of it. Mention spans are cleaned of a possessive ending, a leading "the" and leading
 /// honorifics or titles the tagger may have included.
 pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) -> Vec<Entity> {
-    let mut cleaned: Vec<Cleaned<'_>> = mentions.iter().filter_map(|m| clean(text, m)).collect();
+    // Every mention's word keys go into one buffer, and its words are slices of shared
+    // lists: a few allocations per document instead of one per word.
+    let mut keys = String::new();
+    let mut key_spans: Vec<Range<usize>> = Vec::new();
+    let mut surface: Vec<&str> = Vec::new();
+    let raw: Vec<RawCleaned> =
+        mentions.iter().filter_map(|m| clean(text, m, &mut keys, &mut key_spans, &mut surface)).collect();
+    let key_words: Vec<&str> = key_spans.iter().map(|r| keys.get(r.clone()).unwrap_or("")).collect();
+    let mut cleaned: Vec<Cleaned<'_>> = raw
+        .into_iter()
+        .map(|r| Cleaned {
+            span: r.span,
+            kind: r.kind,
+            words: key_words.get(r.words.clone()).unwrap_or(&[]),
+            surface_words: surface.get(r.words).unwrap_or(&[]),
+            attributive: r.attributive,
+        })
+        .collect();
     // a title phrase tagged as a name inside a person's role ("US Secretary of Defence"
     // James Mattis) is part of the role, not an entity
     let roles: Vec<Range<usize>> = cleaned
         .iter()
         .filter(|c| c.kind == EntityKind::Per)
-        .filter_map(|c| role_before_span(text, c.span.start).map(|(s, _)| s..c.span.start))
+        .filter_map(|c| role_words_before(text, c.span.start).map(|(s, _)| s..c.span.start))
         .collect();
     cleaned.retain(|c| {
         c.kind == EntityKind::Per
@@ -74,7 +91,7 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
     let mut groups: Vec<Group> = Vec::new();
     // The acronyms each mention may be written as, found once rather than per look-up.
     let acronym_forms: Vec<Vec<String>> = if cleaned.iter().any(|c| c.kind != EntityKind::Per && is_acronym(c)) {
-        cleaned.iter().map(|c| acronyms(&c.surface_words)).collect()
+        cleaned.iter().map(|c| acronyms(c.surface_words)).collect()
     } else {
         Vec::new()
     };
@@ -82,8 +99,8 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
         let c = &cleaned[i];
         let target = find_group(&groups, &cleaned, &acronym_forms, c);
         match target {
-            Some(g) => groups[g].members.push(i),
-            None => groups.push(Group { members: vec![i] }),
+            Some(g) => groups[g].add(i, &cleaned),
+            None => groups.push(Group::new(i, &cleaned)),
         }
     }
     let mut person_starts: Vec<usize> =
@@ -110,15 +127,51 @@ struct Cleaned<'a> {
     span: Range<usize>,
     kind: EntityKind,
     /// Lower-cased words, dots removed ("U.N." -> "un").
-    words: Vec<String>,
+    words: &'a [&'a str],
     /// Words in their written case, for acronym building.
-    surface_words: Vec<&'a str>,
+    surface_words: &'a [&'a str],
     /// Followed by a noun that a person's name modifies ("the Assad regime").
+    attributive: bool,
+}
+
+/// What [`clean`] finds of a mention; its words are a range of the shared word lists.
+struct RawCleaned {
+    span: Range<usize>,
+    kind: EntityKind,
+    words: Range<usize>,
     attributive: bool,
 }
 
 struct Group {
     members: Vec<usize>,
+    /// Whether a member is a person: then the group is one ([`kind_of`]).
+    per: bool,
+    /// The member [`longest`] picks, kept up to date as members join, since every
+    /// mention's look-up reads it for every group.
+    longest: usize,
+}
+
+impl Group {
+    fn new(i: usize, all: &[Cleaned<'_>]) -> Self {
+        let per = all.get(i).is_some_and(|c| c.kind == EntityKind::Per);
+        Group { members: vec![i], per, longest: i }
+    }
+
+    fn add(&mut self, i: usize, all: &[Cleaned<'_>]) {
+        self.members.push(i);
+        if let (Some(a), Some(b)) = (all.get(i), all.get(self.longest)) {
+            self.per |= a.kind == EntityKind::Per;
+            if longer(a, b) {
+                self.longest = i;
+            }
+        }
+    }
+}
+
+/// Whether `a` is a fuller form than `b`: more words, then more bytes, then earlier.
+fn longer(a: &Cleaned<'_>, b: &Cleaned<'_>) -> bool {
+    let key = |c: &Cleaned<'_>| (c.words.len(), c.span.end - c.span.start);
+    key(a) > key(b) || (key(a) == key(b) && a.span.start < b.span.start)
 }
 
 const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady"];
@@ -349,6 +402,15 @@ fn normalise_word(w: &str) -> String {
     w.to_lowercase().replace('\u{2019}', "'")
 }
 
+/// Appends [`normalise_word`] of `w` to `out`.
+fn push_key(w: &str, out: &mut String) {
+    if w.is_ascii() {
+        out.extend(w.bytes().filter(|&b| b != b'.').map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&normalise_word(w));
+    }
+}
+
 /// Calls `f` with [`normalise_word`] of `w`, built on the stack for a short ASCII word:
 /// most keys are only looked up in a word list.
 fn with_key<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
@@ -381,7 +443,15 @@ fn person_key(w: &str) -> &str {
     w
 }
 
-fn clean<'a>(text: &'a str, m: &Mention) -> Option<Cleaned<'a>> {
+/// Pushes the mention's keys onto `keys` (their byte ranges onto `key_spans`) and its
+/// written words onto `written`, in step, so one index range names both.
+fn clean<'a>(
+    text: &'a str,
+    m: &Mention,
+    keys: &mut String,
+    key_spans: &mut Vec<Range<usize>>,
+    written: &mut Vec<&'a str>,
+) -> Option<RawCleaned> {
     let (mut s, mut e) = (m.start, m.end);
     let surface = text.get(s..e)?;
     // possessive endings
@@ -413,9 +483,14 @@ fn clean<'a>(text: &'a str, m: &Mention) -> Option<Cleaned<'a>> {
     }
     let next = text.get(e..).unwrap_or("").split_whitespace().next().unwrap_or("");
     let attributive = ATTRIBUTIVE.contains(&next.trim_end_matches(|c: char| !c.is_alphanumeric()));
-    let surface_words: Vec<&str> = cur.split_whitespace().collect();
-    let words = surface_words.iter().map(|w| normalise_word(w)).collect();
-    Some(Cleaned { span: s..e, kind: m.kind, words, surface_words, attributive })
+    let first_word = written.len();
+    for w in cur.split_whitespace() {
+        let start = keys.len();
+        push_key(w, keys);
+        key_spans.push(start..keys.len());
+        written.push(w);
+    }
+    Some(RawCleaned { span: s..e, kind: m.kind, words: first_word..written.len(), attributive })
 }
 
 /// Acronyms a name may be written as: initials of its capitalised words, without and with
@@ -448,12 +523,12 @@ fn is_acronym(c: &Cleaned<'_>) -> bool {
 /// `acronym_forms` holds the [`acronyms`] of each of `all`, when some mention is an
 /// acronym (only then are they read).
 fn find_group(groups: &[Group], all: &[Cleaned<'_>], acronym_forms: &[Vec<String>], c: &Cleaned<'_>) -> Option<usize> {
-    let is_per = |g: &Group| kind_of(g, all) == EntityKind::Per;
+    let is_per = |g: &Group| g.per;
     // identical names merge whatever the tag, except people with non-people; a person's
     // short form ("Zorn") is left to the nearest-candidate rule below
     if let Some(g) = groups.iter().position(|g| {
         if c.kind == EntityKind::Per {
-            is_per(g) && all[longest(g, all)].words == c.words
+            is_per(g) && all[g.longest].words == c.words
         } else {
             g.members.iter().any(|&m| all[m].words == c.words && all[m].kind == c.kind)
         }
@@ -467,7 +542,7 @@ fn find_group(groups: &[Group], all: &[Cleaned<'_>], acronym_forms: &[Vec<String
         let candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| is_per(&groups[g]))
             .filter(|&g| {
-                let long = &all[longest(&groups[g], all)];
+                let long = &all[groups[g].longest];
                 if c.kind == EntityKind::Per {
                     long.words.len() > c.words.len()
                         && c.words.iter().all(|k| long.words.iter().any(|l| person_key(l) == person_key(k)))
@@ -483,7 +558,7 @@ fn find_group(groups: &[Group], all: &[Cleaned<'_>], acronym_forms: &[Vec<String
     }
     // acronyms of longer names ("UN", "U.N." for "United Nations")
     if c.kind != EntityKind::Per && is_acronym(c) {
-        let a = c.words[0].as_str();
+        let a = c.words.first().copied().unwrap_or("");
         let candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| !is_per(&groups[g]))
             .filter(|&g| {
@@ -516,28 +591,16 @@ fn nearest(candidates: &[usize], groups: &[Group], all: &[Cleaned<'_>], pos: usi
     })
 }
 
-fn longest(g: &Group, all: &[Cleaned<'_>]) -> usize {
-    let mut best = g.members[0];
-    for &m in &g.members {
-        let (a, b) = (&all[m], &all[best]);
-        let key = |c: &Cleaned<'_>| (c.words.len(), c.span.end - c.span.start);
-        if key(a) > key(b) || (key(a) == key(b) && a.span.start < b.span.start) {
-            best = m;
-        }
-    }
-    best
-}
-
 fn kind_of(g: &Group, all: &[Cleaned<'_>]) -> EntityKind {
     // other classes join a person only through the person's name, so one PER decides
-    if g.members.iter().any(|&m| all[m].kind == EntityKind::Per) {
+    if g.per {
         return EntityKind::Per;
     }
     let mut counts = [0usize; 4];
     for &m in &g.members {
         counts[all[m].kind as usize] += 1;
     }
-    let long_kind = all[longest(g, all)].kind;
+    let long_kind = all[g.longest].kind;
     let best = counts.iter().copied().max().unwrap_or(0);
     if counts[long_kind as usize] == best {
         return long_kind;
@@ -557,7 +620,7 @@ struct DocFacts<'a> {
 fn build(text: &str, all: &[Cleaned<'_>], g: &Group, doc: &DocFacts) -> Entity {
     let title = doc.title;
     let kind = kind_of(g, all);
-    let long = &all[longest(g, all)];
+    let long = &all[g.longest];
     let name = text.get(long.span.clone()).unwrap_or("").to_string();
     let mut mentions: Vec<Range<usize>> = g.members.iter().map(|&m| all[m].span.clone()).collect();
     mentions.sort_by_key(|r| r.start);
@@ -654,11 +717,11 @@ impl<'a> Iterator for WordsBefore<'a> {
 /// connectors back to the first word that is none of these ("US Ambassador to the United
 /// Nations" Nikki Haley, "former President" Obama).
 fn role_before(text: &str, start: usize) -> Option<String> {
-    role_before_span(text, start).map(|x| x.1)
+    role_words_before(text, start).map(|(_, words)| words.join(" "))
 }
 
-/// [`role_before`] with the byte offset where the scanned words begin.
-fn role_before_span(text: &str, start: usize) -> Option<(usize, String)> {
+/// The words of [`role_before`], with the byte offset where the scanned words begin.
+fn role_words_before(text: &str, start: usize) -> Option<(usize, Vec<&str>)> {
     let mut taken: Vec<&str> = Vec::new();
     let mut role_start = start;
     for (i, (ws, w)) in words_before(text, start, 12).enumerate() {
@@ -681,7 +744,7 @@ fn role_before_span(text: &str, start: usize) -> Option<(usize, String)> {
         taken.push(w);
         role_start = ws;
     }
-    finish_role(taken).map(|r| (role_start, r))
+    finish_role_words(taken).map(|r| (role_start, r))
 }
 
 /// A role in an apposition before the name: "the Russian representative to the UN,
@@ -731,7 +794,12 @@ impl KeyClass {
 
 /// Turns the words collected backwards into a role: trims connectors at either end and
 /// requires a title word.
-fn finish_role(mut taken: Vec<&str>) -> Option<String> {
+fn finish_role(taken: Vec<&str>) -> Option<String> {
+    finish_role_words(taken).map(|words| words.join(" "))
+}
+
+/// [`finish_role`] before the words are joined.
+fn finish_role_words(mut taken: Vec<&str>) -> Option<Vec<&str>> {
     taken.reverse();
     while taken.first().is_some_and(|w| CONNECTORS.contains(w) || NOT_ROLE.contains(w)) {
         taken.remove(0);
@@ -740,7 +808,7 @@ fn finish_role(mut taken: Vec<&str>) -> Option<String> {
         taken.pop();
     }
     let has_title = taken.iter().any(|w| with_key(w, is_title));
-    (has_title && !taken.is_empty()).then(|| taken.join(" "))
+    (has_title && !taken.is_empty()).then_some(taken)
 }
 
 fn gender_of_words(s: &str) -> Option<Gender> {
@@ -893,6 +961,9 @@ mod tests {
             for w in text.split_whitespace().chain(["", ".", "U.N.", "A".repeat(40).as_str()]) {
                 assert_eq!(normalise_word(w), reference(w), "{w:?}");
                 assert_eq!(with_key(w, str::to_string), reference(w), "{w:?}");
+                let mut pushed = String::from("x");
+                push_key(w, &mut pushed);
+                assert_eq!(pushed, format!("x{}", reference(w)), "{w:?}");
             }
         }
     }
