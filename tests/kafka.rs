@@ -218,11 +218,20 @@ mod with_broker {
         counts
     }
 
+    /// Names the documents absent from the output, with the input partition each was sent to.
+    fn show_missing(counts: &HashMap<String, usize>) {
+        let missing: Vec<String> = (0..DOCS)
+            .filter(|i| !counts.contains_key(&format!("doc-{i}")))
+            .map(|i| format!("doc-{i} (in[{}])", i as i32 % PARTITIONS))
+            .collect();
+        eprintln!("missing from the output: {}", missing.join(", "));
+    }
+
     fn show_logs(dir: &Path) {
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
             if entry.path().extension().is_some_and(|e| e == "log") {
                 let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                let tail: Vec<&str> = text.lines().rev().take(15).collect();
+                let tail: Vec<&str> = text.lines().rev().take(40).collect();
                 eprintln!("--- {}\n{}", entry.path().display(), tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
             }
         }
@@ -297,6 +306,7 @@ mod with_broker {
         let counts = ids(&values);
         if counts.len() != DOCS {
             show_logs(dir.path());
+            show_missing(&counts);
         }
         assert_eq!(counts.len(), DOCS, "documents lost after kill -9");
         let duplicated: usize = counts.values().map(|n| n - 1).sum();
