@@ -55,12 +55,16 @@ pub fn run(config: &ExtractConfig, reference_date: Option<&str>, analysis: &mut 
     if config.quotes {
         find_quotes(analysis, config.scare_quotes);
     }
-    if config.dates {
-        find_dates(analysis, reference_date);
-    }
-    if config.amounts {
-        let exclude: Vec<Range<usize>> = analysis.dates.iter().map(|d| d.start..d.end).collect();
-        analysis.amounts = amounts::find(&analysis.text, &exclude);
+    // Dates and amounts read the same tokens: scan the text once for both.
+    let scanned = (config.dates || config.amounts).then(|| timex::Scanned::new(&analysis.text));
+    if let Some(scanned) = &scanned {
+        if config.dates {
+            find_dates(analysis, scanned, reference_date);
+        }
+        if config.amounts {
+            let exclude: Vec<Range<usize>> = analysis.dates.iter().map(|d| d.start..d.end).collect();
+            analysis.amounts = amounts::find_scanned(&analysis.text, scanned, &exclude);
+        }
     }
 }
 
@@ -201,7 +205,7 @@ fn add_mention(mentions: &mut Vec<Range<usize>>, range: Range<usize>) {
     }
 }
 
-fn find_dates(analysis: &mut Analysis, configured: Option<&str>) {
+fn find_dates(analysis: &mut Analysis, scanned: &timex::Scanned, configured: Option<&str>) {
     let mut reference = analysis.published.as_deref().and_then(|p| timex::Reference::parse(p).ok());
     if reference.is_none() {
         reference = configured.and_then(|p| timex::Reference::parse(p).ok());
@@ -214,7 +218,7 @@ fn find_dates(analysis: &mut Analysis, configured: Option<&str>) {
             reference = Some(timex::Reference::from_date(date));
         }
     }
-    analysis.dates = timex::find(&analysis.text, reference);
+    analysis.dates = timex::find_scanned(&analysis.text, scanned, reference);
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! percent sign or word ("nearly 60", "$3bn", "45 per cent"); the counted
 //! noun is reported in [`Amount::unit`] but left out of the span.
 
-use super::timex::scan::{with_scan, Kind, Tok};
+use super::timex::scan::{Kind, Scanned, Tok};
 use std::ops::Range;
 
 /// How the text qualifies a number.
@@ -94,8 +94,12 @@ pub struct Amount {
 /// Finds the amounts of `text`, skipping any number that overlaps a range
 /// of `exclude` (byte ranges, e.g. the spans of `timex::find`).
 pub fn find(text: &str, exclude: &[Range<usize>]) -> Vec<Amount> {
-    // The date grammar has usually just scanned this text: take its tokens.
-    with_scan(text, |t, low| find_in(text, low, t, exclude))
+    find_scanned(text, &Scanned::new(text), exclude)
+}
+
+/// [`find`] over a scan of `text` the caller already has (the one the date grammar read).
+pub fn find_scanned(text: &str, scanned: &Scanned, exclude: &[Range<usize>]) -> Vec<Amount> {
+    find_in(text, &scanned.low, &scanned.toks, exclude)
 }
 
 fn find_in(text: &str, low: &str, t: &[Tok], exclude: &[Range<usize>]) -> Vec<Amount> {

@@ -3,8 +3,8 @@
 //! 2017"), for when the source gives no publication date.
 
 use super::grammar::Grammar;
-use super::scan::{with_scan, Tok};
-use super::{find, Timex, TimexKind};
+use super::scan::{Scanned, Tok};
+use super::{find_scanned, Timex, TimexKind};
 
 /// A date as the text wrote it: the year is `None` when the text did not
 /// give one (a dateline usually does not; we never guess it).
@@ -41,16 +41,12 @@ pub fn infer_dateline_date(text: &str) -> Option<StatedDate> {
     let head = &text[..cut];
     // Most heads have no place for a dateline or a label: then only an expression at the very
     // start can count, and the grammar need not run over the rest.
-    let first_only = with_scan(head, |toks, low| {
-        if has_label_word(low) || may_follow_place(head, toks.get(1..).unwrap_or(&[])) {
-            None
-        } else {
-            Some(Grammar::new(head, low, toks, None).at_first_token())
-        }
-    });
-    match first_only {
-        Some(first) => first.and_then(|t| stated(head, &t)),
-        None => find(head, None).iter().find_map(|t| stated(head, t)),
+    let scanned = Scanned::new(head);
+    let (low, toks) = (scanned.low.as_str(), scanned.toks.as_slice());
+    if has_label_word(low) || may_follow_place(head, toks.get(1..).unwrap_or(&[])) {
+        find_scanned(head, &scanned, None).iter().find_map(|t| stated(head, t))
+    } else {
+        Grammar::new(head, low, toks, None).at_first_token().and_then(|t| stated(head, &t))
     }
 }
 
@@ -163,6 +159,7 @@ fn is_dateline(before: &str, after: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::timex::find;
 
     #[test]
     fn reads_agency_dateline_without_inventing_a_year() {

@@ -29,6 +29,7 @@ pub(crate) mod lexicon;
 pub(crate) mod scan;
 
 pub use dateline::infer_dateline_date;
+pub use scan::Scanned;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -154,7 +155,13 @@ impl std::str::FromStr for Reference {
 /// overlaps. Relative values are resolved against `reference`; without one
 /// they are left partly unknown (`XXXX-04-04`).
 pub fn find(text: &str, reference: Option<Reference>) -> Vec<Timex> {
-    scan::with_scan(text, |toks, low| grammar::Grammar::new(text, low, toks, reference).run())
+    find_scanned(text, &Scanned::new(text), reference)
+}
+
+/// [`find`] over a scan of `text` the caller already has (and may hand to
+/// [`crate::text::amounts::find_scanned`] too).
+pub fn find_scanned(text: &str, scanned: &Scanned, reference: Option<Reference>) -> Vec<Timex> {
+    grammar::Grammar::new(text, &scanned.low, &scanned.toks, reference).run()
 }
 
 #[cfg(test)]

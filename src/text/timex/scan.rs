@@ -33,38 +33,21 @@ impl Tok {
     }
 }
 
-/// The last text scanned on this thread, its lower-cased copy and its tokens: the date grammar
-/// and the amount parser read the same article one after the other, so the second finds the
-/// work done, and the buffers are reused from one article to the next.
-#[derive(Default)]
-struct Scanned {
-    text: String,
-    low: String,
-    toks: Vec<Tok>,
+/// A text's tokens and its ASCII-lower-cased copy (same byte offsets): what the date grammar
+/// and the amount parser both read, so a caller running both scans the article once.
+#[derive(Clone, Debug, Default)]
+pub struct Scanned {
+    /// The text, ASCII-lower-cased.
+    pub low: String,
+    /// Its tokens.
+    pub toks: Vec<Tok>,
 }
 
-thread_local! {
-    static LAST: std::cell::RefCell<Scanned> = std::cell::RefCell::new(Scanned::default());
-}
-
-/// Calls `f` with the tokens of `text` and its ASCII-lower-cased copy (same byte offsets).
-pub fn with_scan<R>(text: &str, f: impl FnOnce(&[Tok], &str) -> R) -> R {
-    LAST.with(|last| match last.try_borrow_mut() {
-        Ok(mut last) => {
-            let last = &mut *last;
-            if last.text != text {
-                last.text.clear();
-                last.text.push_str(text);
-                last.low.clear();
-                last.low.push_str(text);
-                last.low.make_ascii_lowercase();
-                scan_into(text, &mut last.toks);
-            }
-            f(&last.toks, &last.low)
-        }
-        // Called from inside `f`: scan afresh.
-        Err(_) => f(&scan(text), &text.to_ascii_lowercase()),
-    })
+impl Scanned {
+    /// Scans `text`.
+    pub fn new(text: &str) -> Scanned {
+        Scanned { low: text.to_ascii_lowercase(), toks: scan(text) }
+    }
 }
 
 /// Splits `text` into tokens.
