@@ -2,6 +2,11 @@
 
 use clap::Parser;
 
+// mimalloc's thread-local free lists suit the stages' many short-lived per-document buffers
+// better than glibc's arenas (fewer instructions per allocation, no lock on the worker pool).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     lede::cli::run(lede::cli::Cli::parse())
 }
