@@ -118,11 +118,7 @@ impl WordRows {
             });
             *end = ids.len();
         }
-        let sum = |from: usize, to: usize, acc: &mut [i32; ROW]| {
-            for &f in ids.get(from..to).unwrap_or(&[]) {
-                model.add_row(f, acc);
-            }
-        };
+        let sum = |from: usize, to: usize, acc: &mut [i32; ROW]| model.add_rows(ids.get(from..to).unwrap_or(&[]), acc);
         let mut base = [0i32; ROW];
         sum(0, own_end, &mut base);
         let mut own = [base; 4];
@@ -279,6 +275,7 @@ impl<'m> Tagger<'m> {
         }
         self.extractor.analyse(sentences, lex);
         self.emit.clear();
+        self.emit.reserve(sentences.iter().map(|s| s.len()).sum::<usize>() * N_TAGS);
         let rows = &self.rows;
         let extractor = &self.extractor;
         let (ids_buf, ends) = (&mut self.feature_ids, &mut self.feature_ends);
@@ -315,9 +312,7 @@ impl<'m> Tagger<'m> {
                     break;
                 };
                 let mut acc = w.own[usize::from(k == 0) * 2 + usize::from(caps)];
-                for &f in ids_buf.get(from..end as usize).unwrap_or(&[]) {
-                    model.add_row(f, &mut acc);
-                }
+                model.add_rows(ids_buf.get(from..end as usize).unwrap_or(&[]), &mut acc);
                 from = end as usize;
                 // the neighbours' own rows, in the order of NEIGHBOURS
                 let near = [k.checked_sub(1).and_then(word), word(k + 1), k.checked_sub(2).and_then(word), word(k + 2)];
