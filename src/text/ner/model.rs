@@ -200,21 +200,7 @@ impl Model {
         let n_rows = 1usize << bits;
         let mut weights = vec![Row::default(); n_rows];
         let stored = r.u32()? as usize;
-        let mut row = 0usize;
-        for _ in 0..stored {
-            row += r.varint()? as usize;
-            if row >= n_rows {
-                return Err(ModelError::Invalid("weight row"));
-            }
-            // only the tags in the mask carry a weight: visit its set bits
-            let mut mask = r.varint()? & ((1 << ROW) - 1);
-            let stored_row = &mut weights[row].0;
-            while mask != 0 {
-                let t = mask.trailing_zeros() as usize;
-                mask &= mask - 1;
-                stored_row[t] = unzigzag(r.varint()?);
-            }
-        }
+        r.pos = read_rows(r.b, r.pos, stored, &mut weights)?;
         let mut lexicon = Lexicon::default();
         let n = r.u32()? as usize;
         lexicon.clusters.reserve(n.min(bytes.len()));
@@ -272,6 +258,51 @@ pub(crate) fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
+/// Reads `stored` sparse weight rows from `b` at `pos` into `weights`; returns the position
+/// after them. A loop of its own with the position in a register: the weights are most of
+/// the file, and decoding them through [`Reader`] kept its state in memory.
+fn read_rows(b: &[u8], mut pos: usize, stored: usize, weights: &mut [Row]) -> Result<usize, ModelError> {
+    let mut row = 0usize;
+    for _ in 0..stored {
+        row = row.checked_add(varint_at(b, &mut pos)? as usize).ok_or(ModelError::Invalid("weight row"))?;
+        let stored_row = &mut weights.get_mut(row).ok_or(ModelError::Invalid("weight row"))?.0;
+        // only the tags in the mask carry a weight: visit its set bits
+        let mut mask = varint_at(b, &mut pos)? & ((1 << ROW) - 1);
+        while mask != 0 {
+            let t = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let w = unzigzag(varint_at(b, &mut pos)?);
+            if let Some(slot) = stored_row.get_mut(t) {
+                *slot = w;
+            }
+        }
+    }
+    Ok(pos)
+}
+
+/// The varint at `*pos` in `b`, moving `*pos` past it.
+#[inline(always)]
+fn varint_at(b: &[u8], pos: &mut usize) -> Result<u64, ModelError> {
+    // nearly every number of the file (row deltas, weights) has one or two bytes
+    let p = *pos;
+    match (b.get(p), b.get(p.wrapping_add(1))) {
+        (Some(&b0), _) if b0 < 0x80 => {
+            *pos = p + 1;
+            Ok(u64::from(b0))
+        }
+        (Some(&b0), Some(&b1)) if b1 < 0x80 => {
+            *pos = p + 2;
+            Ok(u64::from(b0 & 0x7f) | u64::from(b1) << 7)
+        }
+        _ => {
+            let mut r = Reader { b, pos: p };
+            let v = r.varint_long();
+            *pos = r.pos;
+            v
+        }
+    }
+}
+
 fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_le_bytes());
 }
@@ -321,23 +352,6 @@ impl<'a> Reader<'a> {
         a.copy_from_slice(s);
         Ok(u64::from_le_bytes(a))
     }
-    #[inline]
-    fn varint(&mut self) -> Result<u64, ModelError> {
-        // nearly every number of the file (row deltas, masks, weights) has one or two bytes
-        match self.b.get(self.pos..).unwrap_or(&[]) {
-            &[b0, ..] if b0 < 0x80 => {
-                self.pos += 1;
-                return Ok(u64::from(b0));
-            }
-            &[b0, b1, ..] if b1 < 0x80 => {
-                self.pos += 2;
-                return Ok(u64::from(b0 & 0x7f) | u64::from(b1) << 7);
-            }
-            _ => {}
-        }
-        self.varint_long()
-    }
-
     #[cold]
     fn varint_long(&mut self) -> Result<u64, ModelError> {
         let mut v = 0u64;
