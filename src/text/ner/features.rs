@@ -146,7 +146,15 @@ pub struct Extractor {
     scratch: String,
     shape: String,
     toks: Vec<Tok>,
-    doc_seen: IdMap<u8>,
+    /// Document evidence by lower-case form id (see [`Extractor::push_token`]); all zero
+    /// between documents.
+    doc_seen: Vec<u8>,
+    /// Per token: the id of its lower-case form, equal for tokens of equal
+    /// [`lookup_hash`] and small, so the document evidence is an array, not a map.
+    lower_ids: Vec<u32>,
+    /// Lookup hash -> lower-case form id, for [`Extractor::extract`], which numbers the
+    /// forms of each document itself.
+    lower_index: IdMap<u32>,
     /// The occurrences of capitalised words as (lookup hash, order of finding, position,
     /// left neighbour, right neighbour), grouped by word, each group in the order found.
     doc_ctx: Vec<DocContext>,
@@ -155,6 +163,28 @@ pub struct Extractor {
     ctx_group: Vec<(u32, u32)>,
     lookup: Vec<u64>,
     caps_sentence: Vec<bool>,
+    /// The feature ids of template 80 by [`doc_case_index`]: its value has few inputs, so
+    /// its ids are hashed once instead of for every token.
+    doc_case_ids: Box<[u32; DOC_CASES]>,
+}
+
+/// Number of (document evidence, casing, first in sentence, sentence in capitals)
+/// combinations of template 80.
+const DOC_CASES: usize = 8 * 8 * 4;
+
+/// The index of a combination in `Extractor::doc_case_ids`, `None` for evidence bits it
+/// does not cover. `case_class` holds only the bits of `F_INIT_CAP`, `F_ALL_CAPS` and
+/// `F_LOWER`.
+#[inline]
+fn doc_case_index(doc: u8, case_class: u32, first_caps: u64) -> Option<usize> {
+    let case = (case_class & (F_INIT_CAP | F_ALL_CAPS)) | u32::from(case_class & F_LOWER != 0) << 2;
+    (doc < 8).then(|| (usize::from(doc) * 8 + case as usize) * 4 + (first_caps & 3) as usize)
+}
+
+/// The value of template 80: document evidence with the casing it qualifies.
+#[inline]
+fn doc_case_value(doc: u8, case_class: u32, first_caps: u64) -> u64 {
+    mix(u64::from(doc), mix(u64::from(case_class), first_caps))
 }
 
 /// One occurrence of a capitalised word (see `Extractor::doc_ctx`).
@@ -187,11 +217,31 @@ impl Extractor {
             scratch: String::new(),
             shape: String::new(),
             toks: Vec::new(),
-            doc_seen: IdMap::default(),
+            doc_seen: Vec::new(),
+            lower_ids: Vec::new(),
+            lower_index: IdMap::default(),
             doc_ctx: Vec::new(),
             ctx_group: Vec::new(),
             lookup: Vec::new(),
             caps_sentence: Vec::new(),
+            doc_case_ids: {
+                let shift = 64 - bits;
+                let mut ids = Box::new([0u32; DOC_CASES]);
+                for doc in 0..8u8 {
+                    for case_class in [0, F_INIT_CAP, F_ALL_CAPS, F_INIT_CAP | F_ALL_CAPS] {
+                        for case_class in [case_class, case_class | F_LOWER] {
+                            for first_caps in 0..4u64 {
+                                if let Some(slot) =
+                                    doc_case_index(doc, case_class, first_caps).and_then(|i| ids.get_mut(i))
+                                {
+                                    *slot = feature_id(shift, 80, doc_case_value(doc, case_class, first_caps));
+                                }
+                            }
+                        }
+                    }
+                }
+                ids
+            },
         }
     }
 
@@ -199,9 +249,12 @@ impl Extractor {
     /// indices). Every word gets features, sentence by sentence.
     pub fn extract(&mut self, words: &[&str], sentences: &[Range<usize>], lex: &Lexicon, out: &mut DocFeatures) {
         self.start_document();
+        self.lower_index.clear();
         for w in words {
             let t = self.token_info(w, lex);
-            self.push_token(&t);
+            let next = self.lower_index.len() as u32;
+            let lower_id = *self.lower_index.entry(t.lower_plain).or_insert(next);
+            self.push_token(&t, lower_id);
         }
         self.analyse(sentences, lex);
         out.feats.clear();
@@ -232,6 +285,7 @@ impl Extractor {
     pub(crate) fn start_document(&mut self) {
         self.toks.clear();
         self.lookup.clear();
+        self.lower_ids.clear();
     }
 
     /// Whether sentence `si` (as passed to [`Extractor::analyse`]) is written in capitals.
@@ -239,10 +293,17 @@ impl Extractor {
         self.caps_sentence.get(si).copied().unwrap_or(false)
     }
 
-    /// Appends a token's word-intrinsic information (from [`Extractor::token_info`]).
-    pub(crate) fn push_token(&mut self, t: &TokInfo) {
+    /// Appends a token's word-intrinsic information (from [`Extractor::token_info`]), with
+    /// the id of its lower-case form: within a document, two tokens must have the same id
+    /// exactly when their `lower_plain` hashes are equal (ids are best kept small: they
+    /// index an array).
+    pub(crate) fn push_token(&mut self, t: &TokInfo, lower_id: u32) {
         self.toks.push(t.tok);
         self.lookup.push(t.lower_plain);
+        self.lower_ids.push(lower_id);
+        if self.doc_seen.len() <= lower_id as usize {
+            self.doc_seen.resize(lower_id as usize + 1, 0);
+        }
     }
 
     /// The token at offset `d` from `i` within sentence `s`.
@@ -264,9 +325,8 @@ impl Extractor {
         // carries information (not all-caps headlines).
         self.caps_sentence.clear();
         self.caps_sentence.resize(sentences.len(), false);
-        self.doc_seen.clear();
         for (si, s) in sentences.iter().enumerate() {
-            let Some(toks) = self.toks.get(s.clone()) else {
+            let (Some(toks), Some(ids)) = (self.toks.get(s.clone()), self.lower_ids.get(s.clone())) else {
                 continue;
             };
             let letters = toks.iter().filter(|t| t.flags & (F_ALL_CAPS | F_LOWER | F_INIT_CAP | F_MIXED) != 0);
@@ -281,7 +341,7 @@ impl Extractor {
             if self.caps_sentence[si] {
                 continue;
             }
-            for (j, t) in toks.iter().enumerate() {
+            for (j, (t, &id)) in toks.iter().zip(ids).enumerate() {
                 let bit = if t.flags & F_LOWER != 0 {
                     D_SEEN_LOWER
                 } else if t.flags & F_INIT_CAP != 0 {
@@ -293,11 +353,19 @@ impl Extractor {
                 } else {
                     continue;
                 };
-                *self.doc_seen.entry(self.lookup[s.start + j]).or_insert(0) |= bit;
+                if let Some(seen) = self.doc_seen.get_mut(id as usize) {
+                    *seen |= bit;
+                }
             }
         }
-        for (i, t) in self.toks.iter_mut().enumerate() {
-            t.doc = self.doc_seen.get(&self.lookup[i]).copied().unwrap_or(0);
+        for (t, &id) in self.toks.iter_mut().zip(&self.lower_ids) {
+            t.doc = self.doc_seen.get(id as usize).copied().unwrap_or(0);
+        }
+        // every entry set belongs to a token of the document
+        for &id in &self.lower_ids {
+            if let Some(seen) = self.doc_seen.get_mut(id as usize) {
+                *seen = 0;
+            }
         }
         // the contexts of every capitalised word, so each occurrence sees the others'
         // ("Mr X" in one sentence tells about a bare "X" in another)
@@ -499,7 +567,7 @@ impl Extractor {
     /// of a token's features.
     pub(crate) fn context_features(&self, i: usize, s: Range<usize>, caps_sentence: bool, push: &mut impl FnMut(u32)) {
         let shift = 64 - self.bits;
-        let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
+        let id = |tmpl: u64, v: u64| feature_id(shift, tmpl, v);
         let t = &self.toks[i];
         let at = |d: isize| self.at(i, &s, d);
         let lower_at = |d: isize| at(d).map_or(boundary(d), |t| t.lower);
@@ -507,32 +575,36 @@ impl Extractor {
         let first = i == s.start;
         let caps = u64::from(caps_sentence);
 
-        push(23, mix(mix(shape_at(-1), t.shape), shape_at(1)));
+        push(id(23, mix(mix(shape_at(-1), t.shape), shape_at(1))));
         // gazetteers: phrase matches of the word and its neighbours (mostly none)
         let any_gaz = |t: Option<&Tok>| t.is_some_and(|t| t.gaz != [0; 4]);
         let gaz_near = any_gaz(Some(t)) || any_gaz(at(-1)) || any_gaz(at(1));
         for k in (0..4).filter(|_| gaz_near) {
             let g = t.gaz[k] & 7;
             if g != 0 {
-                push(50 + k as u64, u64::from(g));
-                push(54 + k as u64, mix(u64::from(g), u64::from((t.gaz[k] >> 3).min(4))));
+                push(id(50 + k as u64, u64::from(g)));
+                push(id(54 + k as u64, mix(u64::from(g), u64::from((t.gaz[k] >> 3).min(4)))));
             }
             for (d, tmpl) in [(-1isize, 60u64), (1, 64)] {
                 if let Some(n) = at(d) {
                     let g = n.gaz[k] & 7;
                     if g != 0 {
-                        push(tmpl + k as u64, u64::from(g));
+                        push(id(tmpl + k as u64, u64::from(g)));
                     }
                 }
             }
         }
         // document evidence, with the casing it qualifies
-        let case_class = u64::from(t.flags & (F_INIT_CAP | F_ALL_CAPS | F_LOWER));
-        push(80, mix(u64::from(t.doc), mix(case_class, u64::from(first) * 2 + caps)));
-        if caps_sentence {
-            push(81, mix(t.lower, u64::from(t.doc)));
+        let case_class = t.flags & (F_INIT_CAP | F_ALL_CAPS | F_LOWER);
+        let first_caps = u64::from(first) * 2 + caps;
+        match doc_case_index(t.doc, case_class, first_caps).and_then(|k| self.doc_case_ids.get(k)) {
+            Some(&f) => push(f),
+            None => push(id(80, doc_case_value(t.doc, case_class, first_caps))),
         }
-        push(82, mix(u64::from(t.doc), u64::from(t.clusters[1])));
+        if caps_sentence {
+            push(id(81, mix(t.lower, u64::from(t.doc))));
+        }
+        push(id(82, mix(u64::from(t.doc), u64::from(t.clusters[1]))));
         if t.flags & (F_INIT_CAP | F_ALL_CAPS | F_MIXED) != 0 {
             let own_left = lower_at(-1);
             let own_right = lower_at(1);
@@ -549,12 +621,12 @@ impl Extractor {
                 if nl < 4 && l != own_left && !seen_l[..nl].contains(&l) {
                     seen_l[nl] = l;
                     nl += 1;
-                    push(90, l);
+                    push(id(90, l));
                 }
                 if nr < 4 && r != own_right && !seen_r[..nr].contains(&r) {
                     seen_r[nr] = r;
                     nr += 1;
-                    push(91, r);
+                    push(id(91, r));
                 }
             }
         }
@@ -732,6 +804,23 @@ mod tests {
         let words2 = ["Bright", "news", ".", "it", "was", "Bright", "."];
         ex.extract(&words2, &[0..3, 3..7], &lex, &mut b);
         assert_ne!(a.token(0), b.token(0));
+    }
+
+    #[test]
+    fn doc_case_table_equals_the_hashed_feature() {
+        let ex = Extractor::new(18);
+        let mut seen = std::collections::HashSet::new();
+        for doc in 0..8u8 {
+            for case_class in [0, F_INIT_CAP, F_ALL_CAPS, F_LOWER] {
+                for first_caps in 0..4u64 {
+                    let k = doc_case_index(doc, case_class, first_caps).expect("covered");
+                    assert!(seen.insert(k), "one slot per combination");
+                    let direct = mix(u64::from(doc), mix(u64::from(case_class), first_caps));
+                    assert_eq!(ex.doc_case_ids[k], feature_id(64 - 18, 80, direct));
+                }
+            }
+        }
+        assert_eq!(doc_case_index(8, 0, 0), None, "evidence bits beyond the table are hashed");
     }
 
     #[test]

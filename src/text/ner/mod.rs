@@ -118,11 +118,7 @@ impl WordRows {
             });
             *end = ids.len();
         }
-        let sum = |from: usize, to: usize, acc: &mut [i32; ROW]| {
-            for &f in ids.get(from..to).unwrap_or(&[]) {
-                model.add_row(f, acc);
-            }
-        };
+        let sum = |from: usize, to: usize, acc: &mut [i32; ROW]| model.add_rows(ids.get(from..to).unwrap_or(&[]), acc);
         let mut base = [0i32; ROW];
         sum(0, own_end, &mut base);
         let mut own = [base; 4];
@@ -170,6 +166,11 @@ pub struct Tagger<'m> {
     rows: Vec<WordRows>,
     /// The word-intrinsic information of each word of `rows`, by the same index.
     infos: Vec<TokInfo>,
+    /// The id of the lower-case form of each word of `rows`, by the same index: words of
+    /// equal `lower_plain` share one.
+    lower_ids: Vec<u32>,
+    /// `lower_plain` -> lower-case form id.
+    lower_index: features::IdMap<u32>,
     /// Scratch: feature ids of a new word, or the context feature ids of a sentence.
     feature_ids: Vec<u32>,
     /// Scratch: the end in `feature_ids` of each token's context features.
@@ -201,6 +202,8 @@ impl<'m> Tagger<'m> {
             word_index: FxHashMap::default(),
             rows: Vec::new(),
             infos: Vec::new(),
+            lower_ids: Vec::new(),
+            lower_index: features::IdMap::default(),
             feature_ids: Vec::new(),
             feature_ends: Vec::new(),
             edge_rows,
@@ -269,16 +272,22 @@ impl<'m> Tagger<'m> {
                     let info = self.extractor.token_info(w, lex);
                     let id = self.rows.len() as u32;
                     self.rows.push(WordRows::new(model, &info.tok, &mut self.feature_ids));
+                    let next = self.lower_index.len() as u32;
+                    self.lower_ids.push(*self.lower_index.entry(info.lower_plain).or_insert(next));
                     self.infos.push(info);
                     self.word_index.insert(w.into(), id);
                     id
                 }
             };
-            self.extractor.push_token(&self.infos[id as usize]);
+            let (Some(info), Some(&lower_id)) = (self.infos.get(id as usize), self.lower_ids.get(id as usize)) else {
+                continue;
+            };
+            self.extractor.push_token(info, lower_id);
             self.word_ids.push(id);
         }
         self.extractor.analyse(sentences, lex);
         self.emit.clear();
+        self.emit.reserve(sentences.iter().map(|s| s.len()).sum::<usize>() * N_TAGS);
         let rows = &self.rows;
         let extractor = &self.extractor;
         let (ids_buf, ends) = (&mut self.feature_ids, &mut self.feature_ends);
@@ -315,9 +324,7 @@ impl<'m> Tagger<'m> {
                     break;
                 };
                 let mut acc = w.own[usize::from(k == 0) * 2 + usize::from(caps)];
-                for &f in ids_buf.get(from..end as usize).unwrap_or(&[]) {
-                    model.add_row(f, &mut acc);
-                }
+                model.add_rows(ids_buf.get(from..end as usize).unwrap_or(&[]), &mut acc);
                 from = end as usize;
                 // the neighbours' own rows, in the order of NEIGHBOURS
                 let near = [k.checked_sub(1).and_then(word), word(k + 1), k.checked_sub(2).and_then(word), word(k + 2)];
@@ -335,6 +342,8 @@ impl<'m> Tagger<'m> {
         self.word_index.clear();
         self.rows.clear();
         self.infos.clear();
+        self.lower_ids.clear();
+        self.lower_index.clear();
     }
 }
 

@@ -53,9 +53,7 @@ impl Model {
     #[inline]
     pub fn emission(&self, feats: &[u32], out: &mut [i32; N_TAGS]) {
         let mut acc = [0i32; ROW];
-        for &f in feats {
-            self.add_row(f, &mut acc);
-        }
+        self.add_rows(feats, &mut acc);
         out[0] = 0;
         out[1..].copy_from_slice(&acc);
     }
@@ -67,6 +65,48 @@ impl Model {
             for (o, &w) in acc.iter_mut().zip(&row.0) {
                 *o += i32::from(w);
             }
+        }
+    }
+
+    /// Adds the weight rows of every feature of `feats` to `acc`, as [`Model::add_row`] one
+    /// after another does.
+    #[inline]
+    pub fn add_rows(&self, feats: &[u32], acc: &mut [i32; ROW]) {
+        #[cfg(target_arch = "x86_64")]
+        if has_avx2() {
+            // SAFETY: the processor has AVX2 (checked just above), all that the function's
+            // `target_feature` asks for
+            unsafe { self.add_rows_avx2(feats, acc) };
+            return;
+        }
+        self.add_rows_in(feats, acc);
+    }
+
+    /// [`Model::add_rows`] compiled for AVX2: a row's widening add is two instructions
+    /// instead of eight.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn add_rows_avx2(&self, feats: &[u32], acc: &mut [i32; ROW]) {
+        self.add_rows_in(feats, acc);
+    }
+
+    #[inline(always)]
+    fn add_rows_in(&self, feats: &[u32], acc: &mut [i32; ROW]) {
+        // accumulators of four lanes, each one vector register (two with AVX2), summed into
+        // `acc` at the end: with one `[i32; ROW]` (or `acc` itself) the compiler kept the
+        // sums in memory, loading and storing them for every row
+        let mut lanes = [[0i32; 4]; ROW / 4];
+        for &f in feats {
+            if let Some(row) = self.weights.get(f as usize) {
+                for (lane, w) in lanes.iter_mut().zip(row.0.chunks_exact(4)) {
+                    for (o, &w) in lane.iter_mut().zip(w) {
+                        *o += i32::from(w);
+                    }
+                }
+            }
+        }
+        for (o, &s) in acc.iter_mut().zip(lanes.as_flattened()) {
+            *o += s;
         }
     }
 
@@ -160,21 +200,7 @@ impl Model {
         let n_rows = 1usize << bits;
         let mut weights = vec![Row::default(); n_rows];
         let stored = r.u32()? as usize;
-        let mut row = 0usize;
-        for _ in 0..stored {
-            row += r.varint()? as usize;
-            if row >= n_rows {
-                return Err(ModelError::Invalid("weight row"));
-            }
-            // only the tags in the mask carry a weight: visit its set bits
-            let mut mask = r.varint()? & ((1 << ROW) - 1);
-            let stored_row = &mut weights[row].0;
-            while mask != 0 {
-                let t = mask.trailing_zeros() as usize;
-                mask &= mask - 1;
-                stored_row[t] = unzigzag(r.varint()?);
-            }
-        }
+        r.pos = read_rows(r.b, r.pos, stored, &mut weights)?;
         let mut lexicon = Lexicon::default();
         let n = r.u32()? as usize;
         lexicon.clusters.reserve(n.min(bytes.len()));
@@ -188,6 +214,13 @@ impl Model {
         }
         for which in 0..2 {
             let n = r.u32()? as usize;
+            // an entry takes 9 bytes: a count beyond the bytes left is cut to them
+            let room = n.min(bytes.len().saturating_sub(r.pos) / 9);
+            if which == 0 {
+                lexicon.phrases.reserve(room);
+            } else {
+                lexicon.words.reserve(room);
+            }
             for _ in 0..n {
                 let h = r.u64()?;
                 let m = r.take(1)?[0];
@@ -200,6 +233,14 @@ impl Model {
         }
         Ok(Model { bits, weights, transitions: tr, lexicon })
     }
+}
+
+/// Whether the processor has AVX2, for the few hot loops that have a copy compiled for it
+/// (the baseline target has only SSE2). The answer is cached by the standard library.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(crate) fn has_avx2() -> bool {
+    std::is_x86_feature_detected!("avx2")
 }
 
 /// Hints the processor to start loading the cache line holding `value` (no effect on
@@ -215,6 +256,51 @@ pub(crate) fn prefetch<T>(value: &T) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = value;
+}
+
+/// Reads `stored` sparse weight rows from `b` at `pos` into `weights`; returns the position
+/// after them. A loop of its own with the position in a register: the weights are most of
+/// the file, and decoding them through [`Reader`] kept its state in memory.
+fn read_rows(b: &[u8], mut pos: usize, stored: usize, weights: &mut [Row]) -> Result<usize, ModelError> {
+    let mut row = 0usize;
+    for _ in 0..stored {
+        row = row.checked_add(varint_at(b, &mut pos)? as usize).ok_or(ModelError::Invalid("weight row"))?;
+        let stored_row = &mut weights.get_mut(row).ok_or(ModelError::Invalid("weight row"))?.0;
+        // only the tags in the mask carry a weight: visit its set bits
+        let mut mask = varint_at(b, &mut pos)? & ((1 << ROW) - 1);
+        while mask != 0 {
+            let t = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let w = unzigzag(varint_at(b, &mut pos)?);
+            if let Some(slot) = stored_row.get_mut(t) {
+                *slot = w;
+            }
+        }
+    }
+    Ok(pos)
+}
+
+/// The varint at `*pos` in `b`, moving `*pos` past it.
+#[inline(always)]
+fn varint_at(b: &[u8], pos: &mut usize) -> Result<u64, ModelError> {
+    // nearly every number of the file (row deltas, weights) has one or two bytes
+    let p = *pos;
+    match (b.get(p), b.get(p.wrapping_add(1))) {
+        (Some(&b0), _) if b0 < 0x80 => {
+            *pos = p + 1;
+            Ok(u64::from(b0))
+        }
+        (Some(&b0), Some(&b1)) if b1 < 0x80 => {
+            *pos = p + 2;
+            Ok(u64::from(b0 & 0x7f) | u64::from(b1) << 7)
+        }
+        _ => {
+            let mut r = Reader { b, pos: p };
+            let v = r.varint_long();
+            *pos = r.pos;
+            v
+        }
+    }
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -266,14 +352,8 @@ impl<'a> Reader<'a> {
         a.copy_from_slice(s);
         Ok(u64::from_le_bytes(a))
     }
-    fn varint(&mut self) -> Result<u64, ModelError> {
-        // most weights fit in one byte
-        if let Some(&b) = self.b.get(self.pos) {
-            if b & 0x80 == 0 {
-                self.pos += 1;
-                return Ok(u64::from(b));
-            }
-        }
+    #[cold]
+    fn varint_long(&mut self) -> Result<u64, ModelError> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.take(1)?[0];

@@ -272,6 +272,25 @@ impl Decoder {
     /// The best legal tag sequence for `n` tokens whose per-tag emission scores are
     /// `emit[i * N_TAGS + t]`, as [`viterbi`] finds it. `back` is scratch space.
     pub fn viterbi(&self, emit: &[i32], n: usize, back: &mut Vec<u8>, out: &mut Vec<usize>) {
+        #[cfg(target_arch = "x86_64")]
+        if super::model::has_avx2() {
+            // SAFETY: the processor has AVX2 (checked just above), all that the function's
+            // `target_feature` asks for
+            unsafe { self.viterbi_avx2(emit, n, back, out) };
+            return;
+        }
+        self.viterbi_in(emit, n, back, out);
+    }
+
+    /// [`Decoder::viterbi`] compiled for AVX2, which has a vector `max` and twice the lanes.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn viterbi_avx2(&self, emit: &[i32], n: usize, back: &mut Vec<u8>, out: &mut Vec<usize>) {
+        self.viterbi_in(emit, n, back, out);
+    }
+
+    #[inline(always)]
+    fn viterbi_in(&self, emit: &[i32], n: usize, back: &mut Vec<u8>, out: &mut Vec<usize>) {
         out.clear();
         let Some(emit) = emit.get(..n * N_TAGS) else {
             return;
