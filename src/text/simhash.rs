@@ -206,26 +206,26 @@ fn for_each_word_hash(text: &str, mut emit: impl FnMut(u64)) {
                 emit(mix(h));
                 return;
             };
-            let class = match ASCII_CLASS[usize::from(b)] {
-                SEPARATOR => CharClass::Separator,
-                APOSTROPHE => CharClass::Apostrophe,
+            match ASCII_CLASS[usize::from(b)] {
+                SEPARATOR => {
+                    emit(mix(h));
+                    i += 1;
+                    continue 'words;
+                }
+                APOSTROPHE => {}
                 _ => match decode(text, i) {
                     Some((c, CharClass::Alphanumeric)) => {
                         feed_lowercase(&mut h, c);
                         i += c.len_utf8();
                         continue;
                     }
-                    Some((_, class)) => class,
-                    None => {
+                    Some((_, CharClass::Apostrophe)) => {}
+                    // A separator that is not ASCII: skipped between words.
+                    _ => {
                         emit(mix(h));
-                        return;
+                        continue 'words;
                     }
                 },
-            };
-            if let CharClass::Separator = class {
-                emit(mix(h));
-                i += 1;
-                continue 'words;
             }
             // A run of apostrophes: inside the word if an alphanumeric char
             // follows, hashed as written; else trimmed.
