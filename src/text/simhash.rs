@@ -673,6 +673,7 @@ mod tests {
             "tab\tnew\nline\u{a0}nbsp\u{2014}dash \u{65e5}\u{672c} \u{1f642} pro-government x",
             "a' 'a a'b' x'\u{e9} \u{e9}'x \u{e9}\u{2019}\u{e9} a\u{2019}.b a'\u{201c}b ab\u{2019}",
             "end\u{e9}",
+            "a\u{10b99}a word\u{2014}dash word\u{a0}",
             "x'",
             "\u{2019}",
             STORY,
