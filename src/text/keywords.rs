@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::tokenize::{Token, TokenKind};
+use super::tokenize::Token;
 use super::vocab::{lowercase_into, DocWords};
 
 /// The stopword list: `data/stopwords_en.txt`, one word a line.
@@ -99,6 +99,8 @@ struct Terms {
     stop: Vec<bool>,
     /// Per term: index in `occs` of its first occurrence.
     first: Vec<usize>,
+    /// Per occurrence: index of the next occurrence of its term, or `NONE`.
+    next: Vec<u32>,
 }
 
 impl Terms {
@@ -120,10 +122,6 @@ pub(crate) fn is_stop_term(lower: &str) -> bool {
 struct Cand {
     tf: u32,
     score: f32,
-    /// The first written form (byte span) and its count; most phrases have
-    /// only one, so the others need no allocation.
-    form: (usize, usize, usize),
-    other_forms: Vec<(usize, usize, usize)>,
     /// Index of its first occurrence's first word.
     first: usize,
     len: usize,
@@ -131,30 +129,38 @@ struct Cand {
 }
 
 impl Cand {
-    /// Counts one more occurrence written as `text[start..end]`.
-    fn add(&mut self, text: &str, start: usize, end: usize) {
-        self.tf += 1;
-        let written = |s: usize, e: usize| text.get(s..e).unwrap_or("");
-        let form = written(start, end);
-        if written(self.form.0, self.form.1) == form {
-            self.form.2 += 1;
-        } else {
-            match self.other_forms.iter_mut().find(|(s, e, _)| written(*s, *e) == form) {
-                Some((_, _, n)) => *n += 1,
-                None => self.other_forms.push((start, end, 1)),
+    /// Most frequent written form; ties: the first seen. Only the few listed
+    /// phrases need it, so their occurrences are found again here rather
+    /// than their forms tallied for every candidate.
+    fn form<'t>(&self, text: &'t str, terms: &Terms) -> &'t str {
+        let key = &self.key[..self.len.clamp(1, MAX_NGRAM)];
+        let mut forms: Vec<(&str, usize)> = Vec::new();
+        // The occurrences of its first word, in text order.
+        let mut at = self.first;
+        while let Some(window) = terms.occs.get(at..at + key.len()) {
+            let next = terms.next.get(at).map_or(NONE, |&n| n);
+            if let (Some(first), Some(last)) = (window.first(), window.last()) {
+                if first.chunk == last.chunk && window.iter().zip(key).all(|(o, &t)| o.term == t) {
+                    if let Some(form) = text.get(first.start..last.end) {
+                        match forms.iter_mut().find(|(f, _)| *f == form) {
+                            Some((_, n)) => *n += 1,
+                            None => forms.push((form, 1)),
+                        }
+                    }
+                }
+            }
+            if next == NONE {
+                break;
+            }
+            at = next as usize;
+        }
+        let mut best: (&str, usize) = ("", 0);
+        for &(form, n) in &forms {
+            if n > best.1 {
+                best = (form, n);
             }
         }
-    }
-
-    /// Most frequent written form; ties: the first seen.
-    fn form<'t>(&self, text: &'t str) -> &'t str {
-        let (mut form, mut best) = ((self.form.0, self.form.1), self.form.2);
-        for &(s, e, n) in &self.other_forms {
-            if n > best {
-                (form, best) = ((s, e), n);
-            }
-        }
-        text.get(form.0..form.1).unwrap_or("")
+        best.0
     }
 }
 
@@ -180,13 +186,13 @@ pub fn keywords_with(
     if max == 0 {
         return Vec::new();
     }
-    let terms = occurrences(text, tokens, words, sentences);
+    let terms = occurrences(tokens, words, sentences);
     let occs = &terms.occs;
     let Some(last) = occs.last() else { return Vec::new() };
     // Occurrences come in sentence order.
     let n_sentences = (last.sentence + 1) as f32;
     let Some((tf, term_score)) = term_scores(&terms, n_sentences) else { return Vec::new() };
-    let cands = candidates(text, &terms, &tf, &term_score);
+    let cands = candidates(&terms, &tf, &term_score);
     let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
     // (score, first word, length, candidate): the first three order them.
     let mut ranked: Vec<(f32, usize, usize, usize)> = cands
@@ -237,7 +243,7 @@ pub fn keywords_with(
         }) {
             continue;
         }
-        chosen.push((score, padded, key_chars, c.form(text)));
+        chosen.push((score, padded, key_chars, c.form(text, &terms)));
     }
     let best = chosen.first().map_or(1.0, |c| c.0).max(f32::MIN_POSITIVE);
     chosen
@@ -335,13 +341,13 @@ fn term_scores(terms: &Terms, n_sentences: f32) -> Option<(Vec<u32>, Vec<f32>)> 
 
 /// The candidate phrases in order of first occurrence, each scored at it.
 #[inline(never)]
-fn candidates(text: &str, terms: &Terms, tf: &[u32], term_score: &[f32]) -> Vec<Cand> {
+fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32]) -> Vec<Cand> {
     let occs = &terms.occs;
     let n_terms = terms.stop.len();
     let term = |i: usize| occs[i].term as usize;
     // Adjacent pairs inside a chunk, for the phrase bigram probabilities:
     // only those with a stopword, the only ones asked for.
-    let mut bigrams: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut bigrams: FxHashMap<u64, u32> = FxHashMap::with_capacity_and_hasher(occs.len(), Default::default());
     for i in 1..occs.len() {
         let (a, b) = (&occs[i - 1], &occs[i]);
         if a.chunk == b.chunk && (a.stop || b.stop) {
@@ -368,7 +374,6 @@ fn candidates(text: &str, terms: &Terms, tf: &[u32], term_score: &[f32]) -> Vec<
             if occs[end - 1].stop {
                 continue;
             }
-            let (span_start, span_end) = (occs[start].start, occs[end - 1].end);
             let mut key = [NONE; MAX_NGRAM];
             for (k, o) in key.iter_mut().zip(&occs[start..end]) {
                 *k = o.term;
@@ -385,7 +390,7 @@ fn candidates(text: &str, terms: &Terms, tf: &[u32], term_score: &[f32]) -> Vec<
                 *longer.entry(key).or_insert(next)
             };
             if let Some(c) = cands.get_mut(existing as usize).filter(|_| existing != next) {
-                c.add(text, span_start, span_end);
+                c.tf += 1;
                 continue;
             }
             // The score depends on the phrase's terms only, so it is computed
@@ -408,15 +413,7 @@ fn candidates(text: &str, terms: &Terms, tf: &[u32], term_score: &[f32]) -> Vec<
                 }
             }
             let score = prod / (1.0 + sum);
-            cands.push(Cand {
-                tf: 1,
-                score,
-                form: (span_start, span_end, 1),
-                other_forms: Vec::new(),
-                first: start,
-                len,
-                key,
-            });
+            cands.push(Cand { tf: 1, score, first: start, len, key });
         }
     }
     cands
@@ -472,35 +469,14 @@ fn dispersions(pairs: &[u64], n_terms: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Capitalisation of a word token: `(first letter upper, acronym)`, or
-/// `None` when it has no letter.
-fn word_shape(surface: &str) -> Option<(bool, bool)> {
-    if surface.is_ascii() {
-        let mut letters = surface.bytes().filter(u8::is_ascii_alphabetic);
-        let first_upper = letters.next()?.is_ascii_uppercase();
-        let (mut n_letters, mut all_upper) = (1usize, first_upper);
-        for b in letters {
-            n_letters += 1;
-            all_upper &= b.is_ascii_uppercase();
-        }
-        Some((first_upper, n_letters > 1 && all_upper))
-    } else {
-        let mut letters = surface.chars().filter(|c| c.is_alphabetic());
-        let first_upper = letters.next()?.is_uppercase();
-        let (mut n_letters, mut all_upper) = (1usize, first_upper);
-        for c in letters {
-            n_letters += 1;
-            all_upper &= c.is_uppercase();
-        }
-        Some((first_upper, n_letters > 1 && all_upper))
-    }
-}
-
 /// Word occurrences inside the sentences, with chunk boundaries at
 /// punctuation, symbols and sentence ends.
 #[inline(never)]
-fn occurrences(text: &str, tokens: &[Token], words: &DocWords, sentences: &[Range<usize>]) -> Terms {
-    let mut terms = Terms { occs: Vec::with_capacity(tokens.len()), stop: Vec::new(), first: Vec::new() };
+fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>]) -> Terms {
+    let mut terms =
+        Terms { occs: Vec::with_capacity(tokens.len()), stop: Vec::new(), first: Vec::new(), next: Vec::new() };
+    // Per term: its latest occurrence so far.
+    let mut last: Vec<u32> = Vec::new();
     // Term id of each of the document's word types, on first occurrence.
     let mut term_of = vec![NONE; words.types()];
     let mut chunk = 0usize;
@@ -514,7 +490,7 @@ fn occurrences(text: &str, tokens: &[Token], words: &DocWords, sentences: &[Rang
         while ti < tokens.len() && tokens[ti].end <= sent.end {
             let (index, tok) = (ti, tokens[ti]);
             ti += 1;
-            let shape = if tok.kind == TokenKind::Word { word_shape(tok.as_str(text)) } else { None };
+            let shape = words.shape(index).get();
             let slot = words.type_of(index).and_then(|ty| Some((ty, term_of.get_mut(ty)?)));
             let (Some((first_upper, acronym)), Some((ty, slot))) = (shape, slot) else {
                 // Numbers, punctuation and symbols end a phrase.
@@ -522,12 +498,21 @@ fn occurrences(text: &str, tokens: &[Token], words: &DocWords, sentences: &[Rang
                 first = false;
                 continue;
             };
+            let at = terms.occs.len();
             if *slot == NONE {
                 *slot = terms.stop.len() as u32;
                 terms.stop.push(words.info(ty).is_some_and(|i| i.stop));
-                terms.first.push(terms.occs.len());
+                terms.first.push(at);
+                last.push(NONE);
             }
             let term = *slot;
+            if let Some(prev) = last.get_mut(term as usize) {
+                if let Some(link) = terms.next.get_mut(*prev as usize) {
+                    *link = at as u32;
+                }
+                *prev = at as u32;
+            }
+            terms.next.push(NONE);
             let stop = terms.stop[term as usize];
             let upper = !first && first_upper && !acronym;
             terms.occs.push(Occ { term, sentence: si, chunk, stop, upper, acronym, start: tok.start, end: tok.end });
@@ -579,14 +564,30 @@ fn part_of_padded(short: &str, long: &str) -> bool {
 
 /// Edit similarity `1 - levenshtein / max_len` over chars.
 fn similarity(a: &str, b: &str) -> f32 {
+    // Keyphrases are short: their chars and the distance rows fit on the
+    // stack, and ASCII ones are compared byte by byte.
+    const STACK: usize = 48;
+    if a.len() <= STACK && b.len() <= STACK && a.is_ascii() && b.is_ascii() {
+        let (mut prev, mut cur) = ([0usize; STACK + 1], [0usize; STACK + 1]);
+        return levenshtein_similarity(a.as_bytes(), b.as_bytes(), &mut prev, &mut cur);
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let (mut prev, mut cur) = (vec![0usize; b.len() + 1], vec![0usize; b.len() + 1]);
+    levenshtein_similarity(&a, &b, &mut prev, &mut cur)
+}
+
+/// [`similarity`] over two sequences, with two rows of at least `b.len() + 1` cells.
+fn levenshtein_similarity<T: PartialEq>(a: &[T], b: &[T], prev: &mut [usize], cur: &mut [usize]) -> f32 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let (Some(prev), Some(cur)) = (prev.get_mut(..=b.len()), cur.get_mut(..=b.len())) else { return 0.0 };
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
+    let (mut prev, mut cur) = (prev, cur);
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
@@ -678,7 +679,7 @@ mod tests {
         let text = "The UN met in Zürich. Pier and PIER and pier, ZÜRICH and zürich. Don\u{2019}t DON'T.";
         let tokens = tokenize(text);
         let sentences = split_sentences(text, &tokens);
-        let terms = occurrences(text, &tokens, &DocWords::new(text, &tokens), &sentences);
+        let terms = occurrences(&tokens, &DocWords::new(text, &tokens), &sentences);
         let mut buf = String::new();
         let names: Vec<String> =
             (0..terms.stop.len()).map(|t| terms.name(text, t as u32, &mut buf).into_owned()).collect();
@@ -1057,27 +1058,6 @@ mod tests {
     }
 
     #[test]
-    fn word_shapes() {
-        for (word, shape) in [
-            ("pier", Some((false, false))),
-            ("Pier", Some((true, false))),
-            ("UN", Some((true, true))),
-            ("U.S.", Some((true, true))),
-            ("A", Some((true, false))),
-            ("3bn", Some((false, false))),
-            ("G7", Some((true, false))),
-            ("x-Ray", Some((false, false))),
-            ("1990", None),
-            ("", None),
-            ("\u{c9}LAN", Some((true, true))),
-            ("\u{e9}lan", Some((false, false))),
-            ("\u{201c}", None),
-        ] {
-            assert_eq!(word_shape(word), shape, "{word}");
-        }
-    }
-
-    #[test]
     fn length_bound_agrees_with_edit_similarity() {
         for (a, b) in
             [("pier", "piers"), ("stone pier", "stone piers"), ("ab", "abcdef"), ("zürich", "zurich"), ("", "")]
@@ -1098,6 +1078,20 @@ mod tests {
         assert!(part_of("stone", "stone pier") && part_of("pier", "new stone pier"));
         assert!(part_of("b", "a b c") && !part_of("stone pier", "stone"));
         assert!(!part_of("pie", "stone pier"));
+    }
+
+    #[test]
+    fn stack_and_heap_edit_similarity_agree() {
+        let long = "x".repeat(60);
+        for (a, b) in [("pier", "piers"), ("", "abc"), ("stone pier", "stone piers"), ("z\u{fc}rich", "zurich")]
+            .into_iter()
+            .chain([(long.as_str(), "xx"), ("harbour council", "harbor councils")])
+        {
+            let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let (mut prev, mut cur) = (vec![0; cb.len() + 1], vec![0; cb.len() + 1]);
+            assert_eq!(similarity(a, b), levenshtein_similarity(&ca, &cb, &mut prev, &mut cur), "{a} {b}");
+            assert_eq!(similarity(a, b), similarity(b, a), "{a} {b}");
+        }
     }
 
     #[test]

@@ -88,6 +88,7 @@ impl Default for BitVotes {
 impl BitVotes {
     const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 
+    #[inline]
     fn add(&mut self, h: u64) {
         for (j, lane) in self.lanes.iter_mut().enumerate() {
             *lane += (h >> j) & Self::LOW_BITS;
@@ -141,97 +142,147 @@ const FNV_PRIME: u64 = 0x0100_0000_01b3;
 /// every input bit (FNV alone leaves the high bits weak for short words).
 ///
 /// One pass over the bytes, hashing as it goes: no word is sliced out,
-/// trimmed or lowercased into a buffer.
+/// trimmed or lowercased into a buffer. ASCII bytes are classified by one
+/// table look-up; only other chars are decoded.
 fn for_each_word_hash(text: &str, mut emit: impl FnMut(u64)) {
     fn feed(h: &mut u64, b: u8) {
         *h ^= u64::from(b);
         *h = h.wrapping_mul(FNV_PRIME);
     }
+    fn feed_lowercase(h: &mut u64, c: char) {
+        for lower in c.to_lowercase() {
+            let mut buf = [0u8; 4];
+            lower.encode_utf8(&mut buf).bytes().for_each(|b| feed(h, b));
+        }
+    }
+    /// The char at `i` (not ASCII) and its class.
+    fn decode(text: &str, i: usize) -> Option<(char, CharClass)> {
+        let c = text.get(i..)?.chars().next()?;
+        let class = if c.is_alphanumeric() {
+            CharClass::Alphanumeric
+        } else if c == '\u{2019}' {
+            CharClass::Apostrophe
+        } else {
+            CharClass::Separator
+        };
+        Some((c, class))
+    }
     let bytes = text.as_bytes();
-    let mut h = FNV_OFFSET;
-    let mut in_word = false;
-    // Start of the apostrophes since the word's last alphanumeric char: they
-    // are hashed only if another alphanumeric char follows.
-    let mut apostrophes_from: Option<usize> = None;
     let mut i = 0;
-    loop {
-        if in_word && apostrophes_from.is_none() {
+    'words: loop {
+        // Between words: skip to the first alphanumeric char; apostrophes
+        // before it are trimmed.
+        let mut h = FNV_OFFSET;
+        loop {
+            let Some(&b) = bytes.get(i) else { return };
+            match ASCII_CLASS[usize::from(b)] {
+                SEPARATOR | APOSTROPHE => i += 1,
+                OTHER => {
+                    let Some((c, class)) = decode(text, i) else { return };
+                    i += c.len_utf8();
+                    if let CharClass::Alphanumeric = class {
+                        feed_lowercase(&mut h, c);
+                        break;
+                    }
+                }
+                lower => {
+                    feed(&mut h, lower);
+                    i += 1;
+                    break;
+                }
+            }
+        }
+        // In a word.
+        loop {
             // The rest of an ASCII run, the common case, in a tight loop.
-            while let Some(&lower) = bytes.get(i).and_then(|&b| ASCII_WORD_BYTES.get(usize::from(b))) {
-                if lower == 0 {
+            while let Some(&lower) = bytes.get(i).map(|&b| &ASCII_CLASS[usize::from(b)]) {
+                if lower < FIRST_ALPHANUMERIC {
                     break;
                 }
                 feed(&mut h, lower);
                 i += 1;
             }
-        }
-        let Some(&b) = bytes.get(i) else { break };
-        let (class, c) = if b.is_ascii() {
-            let class = if b.is_ascii_alphanumeric() {
-                CharClass::Alphanumeric
-            } else if b == b'\'' {
-                CharClass::Apostrophe
-            } else {
-                CharClass::Separator
+            let Some(&b) = bytes.get(i) else {
+                emit(mix(h));
+                return;
             };
-            (class, char::from(b))
-        } else {
-            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { break };
-            let class = if c.is_alphanumeric() {
-                CharClass::Alphanumeric
-            } else if c == '\u{2019}' {
-                CharClass::Apostrophe
-            } else {
-                CharClass::Separator
-            };
-            (class, c)
-        };
-        match class {
-            CharClass::Alphanumeric => {
-                if !in_word {
-                    in_word = true;
-                    h = FNV_OFFSET;
-                } else if let Some(from) = apostrophes_from.take() {
-                    // Apostrophes lowercase to themselves: their bytes as written.
-                    bytes.get(from..i).unwrap_or(&[]).iter().for_each(|&b| feed(&mut h, b));
-                }
-                if b.is_ascii() {
-                    feed(&mut h, b.to_ascii_lowercase());
-                } else {
-                    for lower in c.to_lowercase() {
-                        let mut buf = [0u8; 4];
-                        lower.encode_utf8(&mut buf).bytes().for_each(|b| feed(&mut h, b));
-                    }
-                }
-            }
-            CharClass::Apostrophe => {
-                if in_word && apostrophes_from.is_none() {
-                    apostrophes_from = Some(i);
-                }
-            }
-            CharClass::Separator => {
-                if in_word {
+            match ASCII_CLASS[usize::from(b)] {
+                SEPARATOR => {
                     emit(mix(h));
-                    in_word = false;
+                    i += 1;
+                    continue 'words;
                 }
-                apostrophes_from = None;
+                APOSTROPHE => {}
+                _ => match decode(text, i) {
+                    Some((c, CharClass::Alphanumeric)) => {
+                        feed_lowercase(&mut h, c);
+                        i += c.len_utf8();
+                        continue;
+                    }
+                    Some((_, CharClass::Apostrophe)) => {}
+                    // A separator that is not ASCII: skipped between words.
+                    _ => {
+                        emit(mix(h));
+                        continue 'words;
+                    }
+                },
             }
+            // A run of apostrophes: inside the word if an alphanumeric char
+            // follows, hashed as written; else trimmed.
+            let from = i;
+            let next = loop {
+                let Some(&b) = bytes.get(i) else { break None };
+                match ASCII_CLASS[usize::from(b)] {
+                    APOSTROPHE => i += 1,
+                    SEPARATOR => break None,
+                    OTHER => match decode(text, i) {
+                        Some((c, CharClass::Apostrophe)) => i += c.len_utf8(),
+                        Some((c, CharClass::Alphanumeric)) => break Some(c),
+                        _ => break None,
+                    },
+                    lower => break Some(char::from(lower)),
+                }
+            };
+            let Some(c) = next else {
+                // The word ends before the apostrophes; what follows them is
+                // looked at between words.
+                emit(mix(h));
+                continue 'words;
+            };
+            bytes.get(from..i).unwrap_or(&[]).iter().for_each(|&b| feed(&mut h, b));
+            if c.is_ascii() {
+                // The ASCII run loop above takes it.
+                continue;
+            }
+            feed_lowercase(&mut h, c);
+            i += c.len_utf8();
         }
-        i += c.len_utf8();
-    }
-    if in_word {
-        emit(mix(h));
     }
 }
 
-/// Per byte: its lowercase form if it is an ASCII letter or digit, else 0.
-static ASCII_WORD_BYTES: [u8; 128] = {
-    let mut table = [0u8; 128];
-    let mut b = 0u8;
-    while b < 128 {
-        if b.is_ascii_alphanumeric() {
-            table[b as usize] = b.to_ascii_lowercase();
-        }
+/// Classes of bytes in [`ASCII_CLASS`]; an alphanumeric byte is its
+/// lowercase form, which is at least `FIRST_ALPHANUMERIC`.
+const SEPARATOR: u8 = 0;
+const APOSTROPHE: u8 = 1;
+/// Part of a char that is not ASCII.
+const OTHER: u8 = 2;
+const FIRST_ALPHANUMERIC: u8 = b'0';
+
+/// Per byte: its lowercase form if it is an ASCII letter or digit, else its class.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [SEPARATOR; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            byte.to_ascii_lowercase()
+        } else if byte == b'\'' {
+            APOSTROPHE
+        } else if !byte.is_ascii() {
+            OTHER
+        } else {
+            SEPARATOR
+        };
         b += 1;
     }
     table
@@ -620,6 +671,11 @@ mod tests {
             "don't DON\u{2019}T 'quoted' \u{2019}tis rock'n'roll o''clock a'\u{2019}'b end' x'",
             "\u{130}stanbul \u{3a3}\u{38a}\u{3a3}\u{3a5}\u{3a6}\u{39f}\u{3a3} Z\u{fc}rich \u{c6}\u{d8}\u{c5} stra\u{df}e \u{1c5} 1,000.5 U.S.",
             "tab\tnew\nline\u{a0}nbsp\u{2014}dash \u{65e5}\u{672c} \u{1f642} pro-government x",
+            "a' 'a a'b' x'\u{e9} \u{e9}'x \u{e9}\u{2019}\u{e9} a\u{2019}.b a'\u{201c}b ab\u{2019}",
+            "end\u{e9}",
+            "a\u{10b99}a word\u{2014}dash word\u{a0}",
+            "x'",
+            "\u{2019}",
             STORY,
         ] {
             let mut hashes = Vec::new();

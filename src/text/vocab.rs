@@ -15,8 +15,6 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use rustc_hash::FxHashMap;
-
 use super::tokenize::{Token, TokenKind};
 use super::{keywords, tone};
 
@@ -24,6 +22,8 @@ use super::{keywords, tone};
 /// boundary), so that a long stream with an open vocabulary (names, numbers)
 /// keeps bounded memory.
 const MAX_CACHED_TYPES: usize = 1 << 18;
+/// The same bound for the bytes of the cached types.
+const MAX_CACHED_BYTES: usize = 1 << 23;
 
 /// Marks a token that is not a word, or a type with no local id yet.
 const NONE: u32 = u32::MAX;
@@ -37,15 +37,178 @@ pub(crate) struct TypeInfo {
     pub(crate) tone: tone::TypeEntry,
 }
 
-/// The per-thread cache of word types.
-#[derive(Default)]
+/// Capitalisation of a word token, as bits (see [`Shape`]).
+const HAS_LETTER: u8 = 1;
+const FIRST_UPPER: u8 = 2;
+const ACRONYM: u8 = 4;
+
+/// Capitalisation of a `Word` token: whether it has a letter, whether its
+/// first letter is a capital, and whether it is an acronym (more than one
+/// letter, all capitals). Worked out while the word is interned, since that
+/// pass reads its bytes anyway.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Shape(u8);
+
+impl Shape {
+    /// `(first letter upper, acronym)`, or `None` without a letter.
+    pub(crate) fn get(self) -> Option<(bool, bool)> {
+        (self.0 & HAS_LETTER != 0).then_some((self.0 & FIRST_UPPER != 0, self.0 & ACRONYM != 0))
+    }
+
+    fn from_parts(parts: Option<(bool, bool)>) -> Self {
+        Shape(parts.map_or(0, |(first_upper, acronym)| {
+            HAS_LETTER | if first_upper { FIRST_UPPER } else { 0 } | if acronym { ACRONYM } else { 0 }
+        }))
+    }
+}
+
+/// Capitalisation of a word as written, char by char: the reference for the
+/// byte-parallel computation of ASCII words.
+pub(crate) fn word_shape(surface: &str) -> Option<(bool, bool)> {
+    let mut letters = surface.chars().filter(|c| c.is_alphabetic());
+    let first_upper = letters.next()?.is_uppercase();
+    let (mut n_letters, mut all_upper) = (1usize, first_upper);
+    for c in letters {
+        n_letters += 1;
+        all_upper &= c.is_uppercase();
+    }
+    Some((first_upper, n_letters > 1 && all_upper))
+}
+
+/// Eight bytes, one per lane.
+const LANES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Per byte lane of `x` (bytes below 0x80 only): high bit set where the byte
+/// is in `lo..=hi`.
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    // x + (0x80 - lo) sets the high bit from lo on, x + (0x7f - hi) from hi + 1 on;
+    // no lane carries into the next since every byte is below 0x80.
+    let from_lo = x.wrapping_add(LANES * u64::from(0x80 - lo));
+    let above_hi = x.wrapping_add(LANES * u64::from(0x7f - hi));
+    from_lo & !above_hi & HIGH_BITS
+}
+
+/// One step of the type hash over eight key bytes (little-endian).
+fn hash_step(h: u64, chunk: u64) -> u64 {
+    (h.rotate_left(5) ^ chunk).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+/// The end of the type hash: the length in, and every bit spread over the
+/// low bits that pick the table slot.
+fn hash_finish(h: u64, len: usize) -> u64 {
+    let mut z = h ^ (len as u64);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The `n` (at most 8) bytes of `bytes` from `at` as a little-endian word,
+/// zeros above; bytes past the slice count as zeros.
+fn load(bytes: &[u8], at: usize, n: usize) -> u64 {
+    // Reading eight bytes and masking is one load, where the text goes on
+    // past the word; only at the very end of the text are bytes gathered.
+    if let Some(word) = bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        let word = u64::from_le_bytes(*word);
+        return if n >= 8 { word } else { word & ((1u64 << (8 * n)) - 1) };
+    }
+    let rest = bytes.get(at..).unwrap_or(&[]);
+    rest.iter().take(n).enumerate().fold(0u64, |acc, (k, &b)| acc | u64::from(b) << (8 * k))
+}
+
+/// The type hash of a key (a lowercased form).
+fn hash_key(key: &[u8]) -> u64 {
+    let mut h = 0u64;
+    for at in (0..key.len()).step_by(8) {
+        h = hash_step(h, load(key, at, key.len() - at));
+    }
+    hash_finish(h, key.len())
+}
+
+/// The ASCII word `text[start..end]` lowercased into `key` and hashed in
+/// the same pass, eight bytes at a time, with its [`Shape`]; `None` if it is
+/// not ASCII. The hash equals `hash_key` of the lowercased bytes.
+fn lower_ascii(text: &[u8], start: usize, end: usize, key: &mut Vec<u8>) -> Option<(u64, Shape)> {
+    key.clear();
+    let len = end.checked_sub(start).filter(|_| end <= text.len())?;
+    let mut h = 0u64;
+    // `several`: more than one letter so far (no popcount on baseline x86-64).
+    let (mut several, mut any_lower, mut first) = (false, false, 0u8);
+    let mut at = 0;
+    while at < len {
+        let chunk = load(text, start + at, len - at);
+        if chunk & HIGH_BITS != 0 {
+            return None;
+        }
+        let upper = in_range(chunk, b'A', b'Z');
+        let lower = in_range(chunk, b'a', b'z');
+        let letters = upper | lower;
+        if letters != 0 {
+            several |= first != 0 || letters & (letters - 1) != 0;
+            if first == 0 {
+                first = if (upper >> letters.trailing_zeros()) & 1 != 0 { FIRST_UPPER } else { HAS_LETTER };
+            }
+        }
+        any_lower |= lower != 0;
+        // Capitals get bit 5: the 0x80 marks shifted down by two.
+        let lowered = chunk | (upper >> 2);
+        h = hash_step(h, lowered);
+        key.extend_from_slice(&lowered.to_le_bytes());
+        at += 8;
+    }
+    key.truncate(len);
+    let shape = match first {
+        0 => 0,
+        FIRST_UPPER if several && !any_lower => HAS_LETTER | FIRST_UPPER | ACRONYM,
+        FIRST_UPPER => HAS_LETTER | FIRST_UPPER,
+        _ => HAS_LETTER,
+    };
+    Some((hash_finish(h, len), Shape(shape)))
+}
+
+/// One slot of the type table: the type's full hash and its id.
+#[derive(Clone, Copy)]
+struct Slot {
+    hash: u64,
+    id: u32,
+}
+
+const EMPTY: Slot = Slot { hash: 0, id: NONE };
+
+/// The per-thread cache of word types: an open-addressing table keyed by
+/// the 64-bit hash of the lowercased form, the forms themselves in one
+/// arena for the exact check, and what is known about each type in flat
+/// arrays indexed by its id.
 struct Vocab {
-    ids: FxHashMap<Box<str>, u32>,
+    /// Power-of-two length, at most half full.
+    slots: Vec<Slot>,
+    /// The lowercased forms, one after the other; `spans[id]` is the range of `id`.
+    bytes: Vec<u8>,
+    spans: Vec<(u32, u32)>,
     info: Vec<TypeInfo>,
     /// Document-local id of each type while a document is interned, else `NONE`.
     local: Vec<u32>,
-    /// Reused buffer for lowercasing.
+    /// The lowercased form of the word being looked up.
+    key: Vec<u8>,
+    /// Reused buffer for lowercasing words that are not ASCII.
     lower: String,
+    /// Bits of the hash that the table sees: all but in the tests that force collisions.
+    hash_bits: u64,
+}
+
+impl Default for Vocab {
+    fn default() -> Self {
+        Vocab {
+            slots: vec![EMPTY; 1 << 12],
+            bytes: Vec::new(),
+            spans: Vec::new(),
+            info: Vec::new(),
+            local: Vec::new(),
+            key: Vec::new(),
+            lower: String::new(),
+            hash_bits: u64::MAX,
+        }
+    }
 }
 
 thread_local! {
@@ -53,21 +216,87 @@ thread_local! {
 }
 
 impl Vocab {
-    fn id(&mut self, surface: &str) -> u32 {
-        let key = lowercase_into(surface, &mut self.lower);
-        if let Some(&id) = self.ids.get(key.as_ref()) {
-            return id;
+    /// The type id of the word `text[start..end]` and, for ASCII words, its
+    /// shape (else `None`: the caller works it out if it needs it).
+    fn id(&mut self, text: &str, start: usize, end: usize) -> (u32, Option<Shape>) {
+        let (hash, shape) = match lower_ascii(text.as_bytes(), start, end, &mut self.key) {
+            Some((hash, shape)) => (hash, Some(shape)),
+            None => {
+                let lower = lowercase_into(text.get(start..end).unwrap_or(""), &mut self.lower);
+                self.key.clear();
+                self.key.extend_from_slice(lower.as_bytes());
+                (hash_key(&self.key), None)
+            }
+        };
+        (self.find_or_insert(hash & self.hash_bits), shape)
+    }
+
+    /// The id of the type in `self.key`, whose hash is `hash`.
+    fn find_or_insert(&mut self, hash: u64) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let Some(slot) = self.slots.get(at).copied() else { return NONE };
+            if slot.id == NONE {
+                break;
+            }
+            if slot.hash == hash && self.form(slot.id) == Some(self.key.as_slice()) {
+                return slot.id;
+            }
+            at = (at + 1) & mask;
         }
-        // Past 4 billion types in one document, words count as non-words.
-        let Some(id) = u32::try_from(self.info.len()).ok().filter(|&id| id != NONE) else { return NONE };
-        self.info.push(TypeInfo { stop: keywords::is_stop_term(&key), tone: tone::type_entry(&key) });
+        // Past 4 billion types or bytes, words count as non-words.
+        let (Ok(id), Ok(start), Ok(end)) = (
+            u32::try_from(self.info.len()),
+            u32::try_from(self.bytes.len()),
+            u32::try_from(self.bytes.len() + self.key.len()),
+        ) else {
+            return NONE;
+        };
+        if id == NONE {
+            return NONE;
+        }
+        // The key is the lowercase of a `str`, so valid UTF-8.
+        let key = std::str::from_utf8(&self.key).unwrap_or("");
+        self.info.push(TypeInfo { stop: keywords::is_stop_term(key), tone: tone::type_entry(key) });
         self.local.push(NONE);
-        self.ids.insert(Box::from(key.as_ref()), id);
+        self.bytes.extend_from_slice(&self.key);
+        self.spans.push((start, end));
+        if let Some(slot) = self.slots.get_mut(at) {
+            *slot = Slot { hash, id };
+        }
+        if 2 * self.info.len() > self.slots.len() {
+            self.grow();
+        }
         id
     }
 
+    fn form(&self, id: u32) -> Option<&[u8]> {
+        let &(start, end) = self.spans.get(id as usize)?;
+        self.bytes.get(start as usize..end as usize)
+    }
+
+    /// Doubles the table and reinserts every type.
+    fn grow(&mut self) {
+        let len = self.slots.len() * 2;
+        let mask = len - 1;
+        let mut slots = vec![EMPTY; len];
+        for slot in self.slots.iter().filter(|s| s.id != NONE) {
+            let mut at = slot.hash as usize & mask;
+            while slots.get(at).is_some_and(|s| s.id != NONE) {
+                at = (at + 1) & mask;
+            }
+            if let Some(free) = slots.get_mut(at) {
+                *free = *slot;
+            }
+        }
+        self.slots = slots;
+    }
+
     fn clear(&mut self) {
-        self.ids.clear();
+        self.slots.iter_mut().for_each(|s| *s = EMPTY);
+        self.bytes.clear();
+        self.spans.clear();
         self.info.clear();
         self.local.clear();
     }
@@ -107,6 +336,8 @@ pub(crate) fn lowercase_into<'a>(word: &'a str, buf: &'a mut String) -> Cow<'a, 
 pub struct DocWords {
     /// Per token: the type's local id, or `NONE` for other kinds.
     token_type: Vec<u32>,
+    /// Per token: the shape of a `Word` token (no letter for other kinds).
+    shapes: Vec<Shape>,
     /// Per local id.
     info: Vec<TypeInfo>,
 }
@@ -115,17 +346,24 @@ impl DocWords {
     /// Interns the word tokens of `tokens` (from `tokenize(text)`).
     pub fn new(text: &str, tokens: &[Token]) -> Self {
         VOCAB.with_borrow_mut(|vocab| {
-            if vocab.info.len() >= MAX_CACHED_TYPES {
+            if vocab.info.len() >= MAX_CACHED_TYPES || vocab.bytes.len() >= MAX_CACHED_BYTES {
                 vocab.clear();
             }
             let mut token_type = Vec::with_capacity(tokens.len());
-            let mut globals: Vec<u32> = Vec::new();
+            let mut shapes = Vec::with_capacity(tokens.len());
+            let mut globals: Vec<u32> = Vec::with_capacity(tokens.len() / 2);
             for tok in tokens {
                 if !matches!(tok.kind, TokenKind::Word | TokenKind::Number | TokenKind::Hashtag) {
                     token_type.push(NONE);
+                    shapes.push(Shape::default());
                     continue;
                 }
-                let global = vocab.id(tok.as_str(text));
+                let (global, shape) = vocab.id(text, tok.start, tok.end);
+                shapes.push(match (tok.kind, shape) {
+                    (TokenKind::Word, Some(shape)) => shape,
+                    (TokenKind::Word, None) => Shape::from_parts(word_shape(tok.as_str(text))),
+                    _ => Shape::default(),
+                });
                 let local = match vocab.local.get_mut(global as usize) {
                     Some(slot) if *slot == NONE => {
                         *slot = globals.len() as u32;
@@ -146,13 +384,18 @@ impl DocWords {
                     info.push(i);
                 }
             }
-            DocWords { token_type, info }
+            DocWords { token_type, shapes, info }
         })
     }
 
     /// Local type id of token `index`, if it is a word token.
     pub(crate) fn type_of(&self, index: usize) -> Option<usize> {
         self.token_type.get(index).filter(|&&t| t != NONE).map(|&t| t as usize)
+    }
+
+    /// Shape of token `index`: no letter unless it is a `Word` token.
+    pub(crate) fn shape(&self, index: usize) -> Shape {
+        self.shapes.get(index).copied().unwrap_or_default()
     }
 
     /// Number of distinct word types.
@@ -208,5 +451,104 @@ mod tests {
         assert_eq!(before.token_type, after.token_type);
         assert_eq!(before.info, after.info);
         assert!(DocWords::new("", &[]).types() == 0);
+    }
+
+    #[test]
+    fn word_shapes() {
+        for (word, shape) in [
+            ("pier", Some((false, false))),
+            ("Pier", Some((true, false))),
+            ("UN", Some((true, true))),
+            ("U.S.", Some((true, true))),
+            ("A", Some((true, false))),
+            ("3bn", Some((false, false))),
+            ("G7", Some((true, false))),
+            ("x-Ray", Some((false, false))),
+            ("1990", None),
+            ("", None),
+            ("\u{c9}LAN", Some((true, true))),
+            ("\u{e9}lan", Some((false, false))),
+            ("\u{201c}", None),
+        ] {
+            assert_eq!(word_shape(word), shape, "{word}");
+        }
+    }
+
+    /// Words across the edges of the eight-byte lanes and of the letter ranges.
+    fn ascii_words() -> Vec<String> {
+        let mut words: Vec<String> =
+            ["", "a", "Z", "@", "[", "`", "{", "AZaz", "@[`{", "O'Neill", "MacDONALD", "NATO-led"]
+                .iter()
+                .map(|w| w.to_string())
+                .collect();
+        for len in [7, 8, 9, 15, 16, 17, 33] {
+            words.push("A".repeat(len));
+            words.push("b".repeat(len));
+            words.push(format!("{}{}", "1".repeat(len - 1), "Q"));
+            words.push(format!("{}x{}", "-".repeat(len - 1), "YZ"));
+            words.push((0..len).map(|i| char::from(b' ' + (i * 13 % 95) as u8)).collect());
+        }
+        words
+    }
+
+    #[test]
+    fn ascii_fast_path_equals_the_plain_computation() {
+        let mut key = Vec::new();
+        for word in ascii_words() {
+            let lower = word.to_ascii_lowercase();
+            // Alone (the word ends the text) and followed by more text, ASCII or not.
+            for after in ["", " The rest of the TEXT", "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}", "Q"] {
+                let text = format!("x{word}{after}");
+                let (hash, shape) = lower_ascii(text.as_bytes(), 1, 1 + word.len(), &mut key).unwrap();
+                assert_eq!(key, lower.as_bytes(), "{word:?}");
+                assert_eq!(hash, hash_key(lower.as_bytes()), "{word:?}");
+                assert_eq!(shape, Shape::from_parts(word_shape(&word)), "{word:?}");
+            }
+        }
+        let text = "Z\u{fc}rich abcdefgh\u{e9}";
+        assert_eq!(lower_ascii(text.as_bytes(), 0, 7, &mut key), None);
+        assert_eq!(lower_ascii(text.as_bytes(), 8, text.len(), &mut key), None);
+        assert!(lower_ascii(text.as_bytes(), 8, 16, &mut key).is_some());
+        assert_eq!(lower_ascii(text.as_bytes(), 3, 1, &mut key), None);
+    }
+
+    #[test]
+    fn colliding_hashes_still_tell_types_apart() {
+        // Two bits of hash: nearly every type shares its hash with others,
+        // and the table is tiny, so probing and the exact check decide.
+        let mut vocab = Vocab { slots: vec![EMPTY; 2], hash_bits: 3, ..Vocab::default() };
+        let mut words = ascii_words();
+        words
+            .extend(["Z\u{fc}rich", "Z\u{dc}RICH", "Don\u{2019}t", "don't", "\u{3a3}\u{39f}\u{3a3}"].map(String::from));
+        let mut seen: Vec<String> = Vec::new();
+        for _ in 0..2 {
+            for word in &words {
+                let (id, _) = vocab.id(word, 0, word.len());
+                let mut buf = String::new();
+                let key = lowercase_into(word, &mut buf).into_owned();
+                match seen.iter().position(|k| *k == key) {
+                    Some(p) => assert_eq!(id as usize, p, "{word:?}"),
+                    None => {
+                        assert_eq!(id as usize, seen.len(), "{word:?}");
+                        seen.push(key);
+                    }
+                }
+            }
+        }
+        assert!(vocab.slots.len() >= 2 * seen.len());
+        vocab.clear();
+        assert_eq!(vocab.id("pier", 0, 4).0, 0);
+    }
+
+    #[test]
+    fn shapes_of_word_tokens_only() {
+        let text = "NATO met the UN in Z\u{fc}rich at 10am, #Tag 1990 \u{c9}LAN x-Ray.";
+        let tokens = tokenize(text);
+        let words = DocWords::new(text, &tokens);
+        for (i, tok) in tokens.iter().enumerate() {
+            let expected = if tok.kind == TokenKind::Word { word_shape(tok.as_str(text)) } else { None };
+            assert_eq!(words.shape(i).get(), expected, "{tok:?}");
+        }
+        assert_eq!(words.shape(tokens.len()).get(), None);
     }
 }
