@@ -133,6 +133,10 @@ fn find_in(text: &str, low: &str, t: &[Tok], exclude: &[Range<usize>]) -> Vec<Am
     out
 }
 
+/// How far past its first token an amount's number can be: a modifier ("no more than": 3),
+/// a currency ("US$": 2), then the number, or "half a" before a scale or "dozen" (2).
+const NUMBER_REACH: usize = 7;
+
 struct Parser<'a> {
     text: &'a str,
     /// `text` with ASCII letters lower-cased: same byte offsets.
@@ -151,6 +155,32 @@ fn scale(w: &str) -> Option<f64> {
         _ => return None,
     })
 }
+
+/// The words an amount's number can be besides the number words: the scales of [`scale`],
+/// "dozen", and the vague counts ("tens of", "thousands of").
+pub(crate) const NUMBER_WORDS: [&str; 21] = [
+    "hundred",
+    "thousand",
+    "k",
+    "million",
+    "m",
+    "mn",
+    "mln",
+    "billion",
+    "bn",
+    "b",
+    "bln",
+    "trillion",
+    "tn",
+    "trn",
+    "dozen",
+    "dozens",
+    "tens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "billions",
+];
 
 /// Currency written as a word after the number.
 fn currency_word(w: &str) -> Option<&'static str> {
@@ -432,6 +462,13 @@ impl<'a> Parser<'a> {
         self.t.get(i).map_or("", |t| self.text.get(t.start..t.end).unwrap_or(""))
     }
 
+    /// Whether a digit token or a [`scan::NUMERIC`] word lies within [`NUMBER_REACH`] tokens
+    /// from `i` on.
+    fn number_within_reach(&self, i: usize) -> bool {
+        let reach = self.t.get(i..).unwrap_or(&[]).iter().take(NUMBER_REACH + 1);
+        reach.into_iter().any(|t| t.kind == Kind::Num || t.flags & scan::NUMERIC != 0)
+    }
+
     /// Modifier words at `i`: (modifier, next token).
     fn modifier_at(&self, i: usize) -> (Option<Modifier>, usize) {
         use Modifier::*;
@@ -554,6 +591,16 @@ impl<'a> Parser<'a> {
         if tok.kind != Kind::Num && tok.flags & scan::AMOUNT == 0 {
             return None;
         }
+        // An amount holds a number: digits, a number word, a scale or a vague count, within
+        // NUMBER_REACH tokens of its start.
+        if tok.kind != Kind::Num && !self.number_within_reach(i) {
+            return None;
+        }
+        self.parse_amount_at(i)
+    }
+
+    /// [`Parser::amount_at`] without the cheap tests on the tokens' bits.
+    fn parse_amount_at(&self, i: usize) -> Option<(Amount, usize)> {
         let first = self.w(i);
         // Quick rejection: only tokens that can start an amount.
         let can_start = matches!(self.kind(i), Some(Kind::Num))
@@ -835,6 +882,40 @@ mod tests {
         assert!(find("It was at the bank.", &[]).is_empty());
         assert_eq!(one("up to 40 people").value, 40.0);
         assert_eq!(one("USD 5 million").unit.as_deref(), Some("USD"));
+    }
+
+    #[test]
+    fn number_words_cover_the_scales() {
+        let scales: Vec<&str> = NUMBER_WORDS.iter().copied().filter(|w| scale(w).is_some()).collect();
+        assert_eq!(scales.len(), 14);
+        let bit = |text: &str| Scanned::new(text).toks.first().is_some_and(|t| t.flags & scan::NUMERIC != 0);
+        for w in NUMBER_WORDS.iter().chain(&super::super::timex::lexicon::SMALL_NUMBER_WORDS) {
+            assert!(bit(w), "{w}");
+        }
+        assert!(!bit("a") && !bit("half") && !bit("of") && !bit("5"));
+    }
+
+    #[test]
+    fn reach_gate_keeps_the_longest_starts() {
+        assert_eq!(one("no more than US$5").value, 5.0);
+        assert_eq!(one("no more than half a million people").value, 500_000.0);
+        assert_eq!(one("no fewer than tens of thousands of people").value, 1e4);
+        assert!(find("at the bank of the river by the sea 5", &[]).iter().all(|a| a.value == 5.0));
+        let texts = [
+            "up to a dozen, as many as C$ 7, about half a billion, some two-thirds",
+            "no fewer than US $ 5, well under a hundred, close to a dozen, not more than half a million",
+            "at least as many as a few, the A$ x, USD x x x x x 5, tens of x x x x thousands",
+            include_str!("../../tests/fixtures/article.txt"),
+        ];
+        for text in texts {
+            let s = Scanned::new(text);
+            let p = Parser { text, low: &s.low, t: &s.toks };
+            for i in 0..s.toks.len() {
+                if s.toks[i].kind != Kind::Num && !p.number_within_reach(i) {
+                    assert!(p.parse_amount_at(i).is_none(), "{text:?} at token {i}");
+                }
+            }
+        }
     }
 
     fn one(text: &str) -> Amount {

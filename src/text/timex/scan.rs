@@ -43,6 +43,9 @@ pub const UNIT: u16 = 128;
 pub const QTY: u16 = 256;
 /// A word a quarter or a half year ends with: "quarter", "quarters", "half", "period".
 pub const QUARTER: u16 = 512;
+/// A word an amount's number can be: a number word, a scale ("million", "bn"), "dozen", or a
+/// vague count ("thousands").
+pub const NUMERIC: u16 = 1024;
 
 /// One token: `[start, end)` byte offsets into the scanned text.
 #[derive(Clone, Copy, Debug)]
@@ -308,6 +311,7 @@ impl WordClasses {
             .chain(&UNIT_PREFIXES)
             .chain(&QTY_WORDS)
             .chain(&QUARTER_WORDS)
+            .chain(&crate::text::amounts::NUMBER_WORDS)
             .copied()
             .collect();
         words.sort_unstable();
@@ -344,6 +348,9 @@ impl WordClasses {
             }
             if QUARTER_WORDS.contains(&w) {
                 flags |= QUARTER;
+            }
+            if lex::small_number(w).is_some() || crate::text::amounts::NUMBER_WORDS.contains(&w) {
+                flags |= NUMERIC;
             }
             let w = w.as_bytes();
             let key = key_of(w);
@@ -524,6 +531,10 @@ mod tests {
             if kind == Kind::Word && QUARTER_WORDS.contains(&w) {
                 flags |= QUARTER;
             }
+            if lex::small_number(w).is_some() || (kind == Kind::Word && crate::text::amounts::NUMBER_WORDS.contains(&w))
+            {
+                flags |= NUMERIC;
+            }
             out.push((start, i, kind, c.is_ascii_uppercase(), newline, flags));
             newline = false;
         }
@@ -554,6 +565,7 @@ mod tests {
             &QTY_WORDS,
             &JOINER_WORDS,
             &QUARTER_WORDS,
+            &crate::text::amounts::NUMBER_WORDS,
         ];
         for w in lists.iter().flat_map(|l| l.iter()) {
             texts.push(format!("{w} {} x{w} {w}s {}", w.to_ascii_uppercase(), &w[1..]));
