@@ -16,6 +16,9 @@ enum Q {
     Vague,
 }
 
+/// A quantity and the token after it, if one starts at a token.
+type QtyAt = Option<(Q, usize)>;
+
 /// Tense of the clause around an expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Tense {
@@ -53,7 +56,7 @@ pub(super) struct Grammar<'a> {
     /// "the year-ago quarter", "a year ago".
     last_quarter: Option<(i32, u32)>,
     /// The last [`Grammar::qty_at`] asked and its answer.
-    last_qty: Cell<Option<(usize, Option<(Q, usize)>)>>,
+    last_qty: Cell<Option<(usize, QtyAt)>>,
 }
 
 impl<'a> Grammar<'a> {

@@ -558,7 +558,7 @@ mod tests {
     fn table_scan_equals_the_reference_scan() {
         let mut texts: Vec<String> = TRICKY.iter().map(|s| s.to_string()).collect();
         let lists = [
-            &lex::TRIGGERS[..],
+            lex::TRIGGERS,
             &APPROX_WORDS,
             &lex::UNIT_WORDS,
             &UNIT_PREFIXES,
