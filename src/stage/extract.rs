@@ -212,7 +212,7 @@ fn find_dates(analysis: &mut Analysis, scanned: &timex::Scanned, configured: Opt
     }
     if reference.is_none() && analysis.published.is_none() {
         // Plain text that states its own date: infer `published`, and say so.
-        if let Some(date) = timex::infer_dateline_date(&analysis.text).and_then(|d| d.to_date()) {
+        if let Some(date) = timex::infer_dateline_date_scanned(&analysis.text, scanned).and_then(|d| d.to_date()) {
             analysis.published = Some(date.format("%Y-%m-%d").to_string());
             analysis.published_from = Some("dateline");
             reference = Some(timex::Reference::from_date(date));

@@ -13,7 +13,7 @@
 //! percent sign or word ("nearly 60", "$3bn", "45 per cent"); the counted
 //! noun is reported in [`Amount::unit`] but left out of the span.
 
-use super::timex::scan::{Kind, Scanned, Tok};
+use super::timex::scan::{self, Kind, Scanned, Tok};
 use std::ops::Range;
 
 /// How the text qualifies a number.
@@ -133,6 +133,10 @@ fn find_in(text: &str, low: &str, t: &[Tok], exclude: &[Range<usize>]) -> Vec<Am
     out
 }
 
+/// How far past its first token an amount's number can be: a modifier ("no more than": 3),
+/// a currency ("US$": 2), then the number, or "half a" before a scale or "dozen" (2).
+const NUMBER_REACH: usize = 7;
+
 struct Parser<'a> {
     text: &'a str,
     /// `text` with ASCII letters lower-cased: same byte offsets.
@@ -151,6 +155,32 @@ fn scale(w: &str) -> Option<f64> {
         _ => return None,
     })
 }
+
+/// The words an amount's number can be besides the number words: the scales of [`scale`],
+/// "dozen", and the vague counts ("tens of", "thousands of").
+pub(crate) const NUMBER_WORDS: [&str; 21] = [
+    "hundred",
+    "thousand",
+    "k",
+    "million",
+    "m",
+    "mn",
+    "mln",
+    "billion",
+    "bn",
+    "b",
+    "bln",
+    "trillion",
+    "tn",
+    "trn",
+    "dozen",
+    "dozens",
+    "tens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "billions",
+];
 
 /// Currency written as a word after the number.
 fn currency_word(w: &str) -> Option<&'static str> {
@@ -334,7 +364,7 @@ fn casualty(w: &str) -> Option<CountOf> {
 
 /// The words that can start an amount (the `can_start` list of `Parser::amount_at`, the
 /// currency codes lower-cased, and the number words).
-const START_WORDS: [&str; 42] = [
+pub(crate) const START_WORDS: [&str; 42] = [
     "at",
     "no",
     "not",
@@ -379,27 +409,34 @@ const START_WORDS: [&str; 42] = [
     "chf",
 ];
 
-/// Bit `n` of entry `c` is set when a word of [`START_WORDS`] or
-/// [`super::timex::lexicon::SMALL_NUMBER_WORDS`] starts with letter `c` and is `n` bytes long.
-static START_SHAPES: [u32; 26] = {
-    let mut table = [0u32; 26];
-    let small = &super::timex::lexicon::SMALL_NUMBER_WORDS;
-    let mut k = 0;
-    while k < START_WORDS.len() + small.len() {
-        let w = if k < START_WORDS.len() { START_WORDS[k] } else { small[k - START_WORDS.len()] };
-        let b = w.as_bytes();
-        table[(b[0] - b'a') as usize] |= 1 << b.len();
-        k += 1;
-    }
-    table
-};
+/// The digits of a number as written, without its thousands separators, built on the stack:
+/// at most [`Digits::MAX`] bytes, longer numbers are not read.
+#[derive(Default)]
+struct Digits {
+    buf: [u8; Digits::MAX],
+    len: usize,
+    too_long: bool,
+}
 
-/// False when the lower-case ASCII word `w` is certainly none of the words that start an amount.
-fn may_start_amount(w: &str) -> bool {
-    let b = w.as_bytes();
-    match b.first() {
-        Some(c @ b'a'..=b'z') if b.len() < 32 => START_SHAPES[usize::from(c - b'a')] & (1 << b.len()) != 0,
-        _ => true,
+impl Digits {
+    const MAX: usize = 20;
+
+    fn push(&mut self, part: &str) {
+        match self.buf.get_mut(self.len..self.len + part.len()) {
+            Some(dst) if !self.too_long => {
+                dst.copy_from_slice(part.as_bytes());
+                self.len += part.len();
+            }
+            _ => self.too_long = true,
+        }
+    }
+
+    /// The number's text; `None` when empty or too long.
+    fn as_str(&self) -> Option<&str> {
+        if self.too_long || self.len == 0 {
+            return None;
+        }
+        std::str::from_utf8(self.buf.get(..self.len)?).ok()
     }
 }
 
@@ -423,6 +460,13 @@ impl<'a> Parser<'a> {
     }
     fn raw(&self, i: usize) -> &'a str {
         self.t.get(i).map_or("", |t| self.text.get(t.start..t.end).unwrap_or(""))
+    }
+
+    /// Whether a digit token or a [`scan::NUMERIC`] word lies within [`NUMBER_REACH`] tokens
+    /// from `i` on.
+    fn number_within_reach(&self, i: usize) -> bool {
+        let reach = self.t.get(i..).unwrap_or(&[]).iter().take(NUMBER_REACH + 1);
+        reach.into_iter().any(|t| t.kind == Kind::Num || t.flags & scan::NUMERIC != 0)
     }
 
     /// Modifier words at `i`: (modifier, next token).
@@ -506,7 +550,8 @@ impl<'a> Parser<'a> {
             if self.adj(i) && self.is(i - 1, "-") && i >= 2 && self.adj(i - 1) && self.kind(i - 2) == Some(Kind::Word) {
                 return None;
             }
-            let mut s = String::from(self.w(i));
+            let mut s = Digits::default();
+            s.push(self.w(i));
             let mut j = i + 1;
             while self.is(j, ",")
                 && self.adj(j)
@@ -514,18 +559,15 @@ impl<'a> Parser<'a> {
                 && self.kind(j + 1) == Some(Kind::Num)
                 && self.raw(j + 1).len() == 3
             {
-                s.push_str(self.w(j + 1));
+                s.push(self.w(j + 1));
                 j += 2;
             }
             if self.is(j, ".") && self.adj(j) && self.adj(j + 1) && self.kind(j + 1) == Some(Kind::Num) {
-                s.push('.');
-                s.push_str(self.w(j + 1));
+                s.push(".");
+                s.push(self.w(j + 1));
                 j += 2;
             }
-            if s.is_empty() || s.len() > 20 {
-                return None;
-            }
-            let v: f64 = s.parse().ok()?;
+            let v: f64 = s.as_str()?.parse().ok()?;
             return Some((v, j, false));
         }
         let w = self.w(i);
@@ -543,12 +585,23 @@ impl<'a> Parser<'a> {
 
     /// The amount starting at token `i`, and the token after it.
     fn amount_at(&self, i: usize) -> Option<(Amount, usize)> {
-        let first = self.w(i);
-        // Most words cannot start an amount: rule them out by first letter and length before
-        // the string comparisons below.
-        if self.kind(i) == Some(Kind::Word) && !may_start_amount(first) {
+        // Most tokens cannot start an amount: the scanner marked the words and symbols that
+        // can, so the others are ruled out before the string comparisons below.
+        let tok = self.t.get(i)?;
+        if tok.kind != Kind::Num && tok.flags & scan::AMOUNT == 0 {
             return None;
         }
+        // An amount holds a number: digits, a number word, a scale or a vague count, within
+        // NUMBER_REACH tokens of its start.
+        if tok.kind != Kind::Num && !self.number_within_reach(i) {
+            return None;
+        }
+        self.parse_amount_at(i)
+    }
+
+    /// [`Parser::amount_at`] without the cheap tests on the tokens' bits.
+    fn parse_amount_at(&self, i: usize) -> Option<(Amount, usize)> {
+        let first = self.w(i);
         // Quick rejection: only tokens that can start an amount.
         let can_start = matches!(self.kind(i), Some(Kind::Num))
             || matches!(
@@ -817,15 +870,52 @@ mod tests {
 
     #[test]
     fn start_prefilter_admits_every_start_word() {
+        let bit = |text: &str| Scanned::new(text).toks.first().is_some_and(|t| t.flags & scan::AMOUNT != 0);
         for w in START_WORDS.iter().chain(&super::super::timex::lexicon::SMALL_NUMBER_WORDS) {
-            assert!(may_start_amount(w), "{w}");
+            assert!(bit(w) && bit(&w.to_ascii_uppercase()), "{w}");
         }
-        assert!(!may_start_amount("profits") && !may_start_amount("market"));
-        assert!(may_start_amount("") && may_start_amount("x".repeat(40).as_str()));
+        for symbol in ["$", "\u{a3}", "\u{20ac}", "\u{a5}", "\u{20b9}"] {
+            assert!(bit(symbol), "{symbol}");
+        }
+        assert!(!bit("profits") && !bit("market") && !bit("") && !bit(&"x".repeat(40)) && !bit("%"));
         // Words the prefilter lets through still go through the full test.
         assert!(find("It was at the bank.", &[]).is_empty());
         assert_eq!(one("up to 40 people").value, 40.0);
         assert_eq!(one("USD 5 million").unit.as_deref(), Some("USD"));
+    }
+
+    #[test]
+    fn number_words_cover_the_scales() {
+        let scales: Vec<&str> = NUMBER_WORDS.iter().copied().filter(|w| scale(w).is_some()).collect();
+        assert_eq!(scales.len(), 14);
+        let bit = |text: &str| Scanned::new(text).toks.first().is_some_and(|t| t.flags & scan::NUMERIC != 0);
+        for w in NUMBER_WORDS.iter().chain(&super::super::timex::lexicon::SMALL_NUMBER_WORDS) {
+            assert!(bit(w), "{w}");
+        }
+        assert!(!bit("a") && !bit("half") && !bit("of") && !bit("5"));
+    }
+
+    #[test]
+    fn reach_gate_keeps_the_longest_starts() {
+        assert_eq!(one("no more than US$5").value, 5.0);
+        assert_eq!(one("no more than half a million people").value, 500_000.0);
+        assert_eq!(one("no fewer than tens of thousands of people").value, 1e4);
+        assert!(find("at the bank of the river by the sea 5", &[]).iter().all(|a| a.value == 5.0));
+        let texts = [
+            "up to a dozen, as many as C$ 7, about half a billion, some two-thirds",
+            "no fewer than US $ 5, well under a hundred, close to a dozen, not more than half a million",
+            "at least as many as a few, the A$ x, USD x x x x x 5, tens of x x x x thousands",
+            include_str!("../../tests/fixtures/article.txt"),
+        ];
+        for text in texts {
+            let s = Scanned::new(text);
+            let p = Parser { text, low: &s.low, t: &s.toks };
+            for i in 0..s.toks.len() {
+                if s.toks[i].kind != Kind::Num && !p.number_within_reach(i) {
+                    assert!(p.parse_amount_at(i).is_none(), "{text:?} at token {i}");
+                }
+            }
+        }
     }
 
     fn one(text: &str) -> Amount {

@@ -3,8 +3,8 @@
 //! 2017"), for when the source gives no publication date.
 
 use super::grammar::Grammar;
-use super::scan::{Scanned, Tok};
-use super::{find_scanned, Timex, TimexKind};
+use super::scan::{Kind, Scanned, Tok};
+use super::{Timex, TimexKind};
 
 /// A date as the text wrote it: the year is `None` when the text did not
 /// give one (a dateline usually does not; we never guess it).
@@ -34,19 +34,39 @@ const HEAD: usize = 600;
 /// "Date: 2017-04-12"). Returns `None` when the head of the text states
 /// no such date; a month and day without a year keep `year: None`.
 pub fn infer_dateline_date(text: &str) -> Option<StatedDate> {
+    let head = head_of(text);
+    let scanned = Scanned::new(head);
+    in_head(head, &scanned.low, &scanned.toks)
+}
+
+/// [`infer_dateline_date`] reading the head's tokens from `scanned`, a scan of the whole
+/// `text` the caller already has, instead of scanning the head again.
+pub fn infer_dateline_date_scanned(text: &str, scanned: &Scanned) -> Option<StatedDate> {
+    let head = head_of(text);
+    match scanned.low.get(..head.len()) {
+        Some(low) if scanned.low.len() == text.len() => in_head(head, low, &scanned.prefix_toks(head.len())),
+        _ => infer_dateline_date(text),
+    }
+}
+
+/// The first [`HEAD`] bytes of `text`, cut on a char boundary.
+fn head_of(text: &str) -> &str {
     let mut cut = text.len().min(HEAD);
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let head = &text[..cut];
+    &text[..cut]
+}
+
+/// The stated date of `head`, whose lower-cased copy is `low` and tokens `toks`.
+fn in_head(head: &str, low: &str, toks: &[Tok]) -> Option<StatedDate> {
     // Most heads have no place for a dateline or a label: then only an expression at the very
     // start can count, and the grammar need not run over the rest.
-    let scanned = Scanned::new(head);
-    let (low, toks) = (scanned.low.as_str(), scanned.toks.as_slice());
-    if has_label_word(low) || may_follow_place(head, toks.get(1..).unwrap_or(&[])) {
-        find_scanned(head, &scanned, None).iter().find_map(|t| stated(head, t))
+    let grammar = Grammar::new(head, low, toks, None);
+    if has_label_word(low, toks) || may_follow_place(head, toks) {
+        grammar.run().iter().find_map(|t| stated(head, t))
     } else {
-        Grammar::new(head, low, toks, None).at_first_token().and_then(|t| stated(head, &t))
+        grammar.at_first_token().and_then(|t| stated(head, &t))
     }
 }
 
@@ -64,49 +84,62 @@ fn stated(head: &str, t: &Timex) -> Option<StatedDate> {
 }
 
 /// Whether the lower-cased head holds a word [`is_label`] looks for, at the start of a line or
-/// after a space or a separator (`|`, `•`) as a label must be.
-fn has_label_word(low: &str) -> bool {
-    ["published", "updated", "posted", "date"].iter().any(|w| {
-        low.match_indices(w).any(|(at, _)| {
-            low[..at].chars().next_back().is_none_or(|c| c.is_whitespace() || c == '|' || c == '\u{2022}')
-        })
+/// after a space or a separator (`|`, `•`) as a label must be. Such a word follows a character
+/// that is no letter, so it starts a token: only the words need looking at.
+fn has_label_word(low: &str, toks: &[Tok]) -> bool {
+    toks.iter().any(|t| {
+        t.kind == Kind::Word
+            && low.get(t.start..t.end).is_some_and(|w| LABEL_WORDS.iter().any(|l| w.starts_with(l)))
+            && low.get(..t.start).is_some_and(|before| {
+                before.chars().next_back().is_none_or(|c| c.is_whitespace() || c == '|' || c == '\u{2022}')
+            })
     })
 }
 
-/// Whether an expression starting at one of `toks` could follow a place in capitals, as
-/// [`is_dateline`] wants: the line before it, up to its last bracket when it ends with a closing
-/// one (an agency), commas and spaces aside, has some letter and no lower-case one.
-/// One pass over the text, keeping what the current line has shown so far.
+const LABEL_WORDS: [&str; 4] = ["published", "updated", "posted", "date"];
+
+/// Whether an expression starting at one of `toks` after the first could follow a place in
+/// capitals, as [`is_dateline`] wants: the line before it, up to its last bracket when it ends
+/// with a closing one (an agency), commas and spaces aside, has some letter and no lower-case
+/// one. One pass over the tokens, keeping what the current line has shown so far: between two
+/// tokens lie only spaces, which change nothing but at a line break.
 fn may_follow_place(head: &str, toks: &[Tok]) -> bool {
     #[derive(Clone, Copy, Default)]
     struct Seen {
         lower: bool,
         letter: bool,
     }
-    let mut chars = head.char_indices().peekable();
     let (mut line, mut before_bracket, mut last_mark) = (Seen::default(), None, None);
-    for t in toks {
-        while let Some(&(at, c)) = chars.peek() {
-            if at >= t.start {
-                break;
-            }
-            chars.next();
-            if c == '\n' {
-                (line, before_bracket, last_mark) = (Seen::default(), None, None);
-                continue;
-            }
-            if c == '(' {
-                before_bracket = Some(line);
-            }
-            line.lower |= c.is_lowercase();
-            line.letter |= c.is_alphabetic();
-            if !c.is_whitespace() && c != ',' {
-                last_mark = Some(c);
+    for (k, t) in toks.iter().enumerate() {
+        if t.newline_before {
+            (line, before_bracket, last_mark) = (Seen::default(), None, None);
+        }
+        if k > 0 {
+            let place = if last_mark == Some(')') { before_bracket.unwrap_or(line) } else { line };
+            if place.letter && !place.lower {
+                return true;
             }
         }
-        let place = if last_mark == Some(')') { before_bracket.unwrap_or(line) } else { line };
-        if place.letter && !place.lower {
-            return true;
+        let text = head.get(t.start..t.end).unwrap_or("");
+        match t.kind {
+            Kind::Word => {
+                line.letter = true;
+                line.lower |= text.bytes().any(|b| b.is_ascii_lowercase());
+                last_mark = text.chars().next_back();
+            }
+            Kind::Num => last_mark = text.chars().next_back(),
+            Kind::Other => {
+                for c in text.chars() {
+                    if c == '(' {
+                        before_bracket = Some(line);
+                    }
+                    line.lower |= c.is_lowercase();
+                    line.letter |= c.is_alphabetic();
+                    if !c.is_whitespace() && c != ',' {
+                        last_mark = Some(c);
+                    }
+                }
+            }
         }
     }
     false
@@ -217,6 +250,121 @@ mod tests {
         ];
         for text in texts {
             assert_eq!(infer_dateline_date(text), slow(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn scan_of_the_whole_text_gives_the_same_date() {
+        let long_head = format!("{}\nLONDON, April 12 - x", "word ".repeat(110));
+        let mut texts = vec![
+            String::new(),
+            "MOSCOW, April 12 (Reuters) - Russia said on Wednesday...".to_string(),
+            "Syria strikes\nPublished: 12 April 2017\n\nThe US said...".to_string(),
+            "ÉTATS-UNIS, 12 avril - texte".to_string(),
+            long_head,
+        ];
+        // A date, a word or a number across the cut, and a multi-byte character at it.
+        for filler in ["", "a", "ab", "é", "1", "12"] {
+            texts.push(format!("{}{filler}December 12, 2004 - text", "x".repeat(HEAD - 10)));
+            texts.push(format!("Published: {}{filler}2004 12 April", "1".repeat(HEAD - 14)));
+            texts.push(format!("{}\u{e9}\u{e9}April 12 2005 more", "A ".repeat(HEAD / 2 - 1)));
+        }
+        for text in &texts {
+            let scanned = Scanned::new(text);
+            assert_eq!(infer_dateline_date_scanned(text, &scanned), infer_dateline_date(text), "{text:?}");
+        }
+        // A scan of some other text is not trusted.
+        assert_eq!(
+            infer_dateline_date_scanned("Date: 12 April 2017", &Scanned::new("")),
+            infer_dateline_date("Date: 12 April 2017")
+        );
+    }
+
+    /// Whether the lower-cased head holds a word [`is_label`] looks for, at the start of a line or
+    /// after a space or a separator (`|`, `•`) as a label must be.
+    fn has_label_word_by_chars(low: &str) -> bool {
+        ["published", "updated", "posted", "date"].iter().any(|w| {
+            low.match_indices(w).any(|(at, _)| {
+                low[..at].chars().next_back().is_none_or(|c| c.is_whitespace() || c == '|' || c == '\u{2022}')
+            })
+        })
+    }
+
+    /// Whether an expression starting at one of `toks` could follow a place in capitals, as
+    /// [`is_dateline`] wants: the line before it, up to its last bracket when it ends with a closing
+    /// one (an agency), commas and spaces aside, has some letter and no lower-case one.
+    /// One pass over the text, keeping what the current line has shown so far.
+    fn may_follow_place_by_chars(head: &str, toks: &[Tok]) -> bool {
+        #[derive(Clone, Copy, Default)]
+        struct Seen {
+            lower: bool,
+            letter: bool,
+        }
+        let (mut line, mut before_bracket, mut last_mark) = (Seen::default(), None, None);
+        let mut at = 0;
+        for t in toks {
+            while at < t.start {
+                // ASCII bytes are their own chars: only the rest needs decoding.
+                let c = match head.as_bytes().get(at) {
+                    Some(&b) if b < 0x80 => char::from(b),
+                    Some(_) => match head.get(at..).and_then(|rest| rest.chars().next()) {
+                        Some(c) => c,
+                        None => break,
+                    },
+                    None => break,
+                };
+                at += c.len_utf8();
+                if c == '\n' {
+                    (line, before_bracket, last_mark) = (Seen::default(), None, None);
+                    continue;
+                }
+                if c == '(' {
+                    before_bracket = Some(line);
+                }
+                line.lower |= c.is_lowercase();
+                line.letter |= c.is_alphabetic();
+                if !c.is_whitespace() && c != ',' {
+                    last_mark = Some(c);
+                }
+            }
+            let place = if last_mark == Some(')') { before_bracket.unwrap_or(line) } else { line };
+            if place.letter && !place.lower {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn token_passes_agree_with_the_char_passes() {
+        let mut texts: Vec<String> = [
+            "",
+            "MOSCOW, April 12 (Reuters) - Russia said",
+            "Syria talks\nBy Jane Doe (bbc news), April 12 - Talks stalled.",
+            "PARIS (AFP) (Reuters) 12 April - text",
+            "Paris (AFP) 12 April - text",
+            "ÉTATS-UNIS, 12 avril - texte",
+            "ÉTATS-UNIS (ÀFP), 12 avril",
+            "US \u{2003}UK, 12\u{a0}(X)\n  café (Reuters) 12 April: text",
+            "A \u{2022}Posted 12 April 2005 |updated x\tdated\u{a0}date\u{2028}published",
+            "News | Date: 12 April 2005",
+            "update: undated postedx Xposted",
+            "ABC,,, (DEF) , 5\n(G) h\r\nI",
+            "123 456, May 4 - text",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        texts.push(format!("{}TOKYO, 5 May", "x ".repeat(300)));
+        for text in &texts {
+            let head = head_of(text);
+            let s = Scanned::new(head);
+            assert_eq!(has_label_word(&s.low, &s.toks), has_label_word_by_chars(&s.low), "{text:?}");
+            assert_eq!(
+                may_follow_place(head, &s.toks),
+                may_follow_place_by_chars(head, s.toks.get(1..).unwrap_or(&[])),
+                "{text:?}"
+            );
         }
     }
 

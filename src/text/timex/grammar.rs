@@ -4,9 +4,10 @@
 //! against the reference (see the module docs of `timex` for the rules).
 
 use super::lexicon::{self as lex, Unit};
-use super::scan::{Kind, Tok};
+use super::scan::{self, Kind, Tok};
 use super::{Reference, Timex, TimexKind};
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use std::cell::Cell;
 
 /// A quantity before a unit: a number, or a vague one ("several").
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -15,6 +16,9 @@ enum Q {
     Vague,
 }
 
+/// A quantity and the token after it, if one starts at a token.
+type QtyAt = Option<(Q, usize)>;
+
 /// Tense of the clause around an expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Tense {
@@ -22,6 +26,11 @@ pub(super) enum Tense {
     Future,
     Unknown,
 }
+
+/// How far past its first token [`Grammar::p_quarter`] can find its noun: an article (1), the
+/// year ("1988's", "this year's": 3), "year-earlier" (3), "fiscal-" (2), "most recent" (2), the
+/// ordinal with its suffix, hyphen and "fiscal" ("3rd-fiscal": 4), "quarters" after "two" (1).
+const QUARTER_REACH: usize = 16;
 
 /// A match: token end (exclusive), type, value, mod.
 struct Hit {
@@ -46,12 +55,14 @@ pub(super) struct Grammar<'a> {
     /// Last quarter the document named without a year, for "the quarter",
     /// "the year-ago quarter", "a year ago".
     last_quarter: Option<(i32, u32)>,
+    /// The last [`Grammar::qty_at`] asked and its answer.
+    last_qty: Cell<Option<(usize, QtyAt)>>,
 }
 
 impl<'a> Grammar<'a> {
     /// `low` is `text` with ASCII letters lower-cased, `t` its tokens.
     pub(super) fn new(text: &'a str, low: &'a str, t: &'a [Tok], r: Option<Reference>) -> Self {
-        Grammar { text, low, t, r, last_quarter: None }
+        Grammar { text, low, t, r, last_quarter: None, last_qty: Cell::new(None) }
     }
 
     pub(super) fn run(mut self) -> Vec<Timex> {
@@ -99,6 +110,11 @@ impl<'a> Grammar<'a> {
         self.w(i) == s
     }
 
+    /// Whether token `i` has any of the scanner's word-list `bits`.
+    fn has(&self, i: usize, bits: u16) -> bool {
+        self.t.get(i).is_some_and(|t| t.flags & bits != 0)
+    }
+
     fn cap(&self, i: usize) -> bool {
         self.t.get(i).is_some_and(|t| t.cap)
     }
@@ -138,49 +154,26 @@ impl<'a> Grammar<'a> {
         before || after
     }
 
+    /// Whether an expression can start at token `i`: a number, a strong trigger word, a weak
+    /// one ("the", "two", "last") before a number, a trigger or a joiner, or the apostrophe of
+    /// "'90s". Reads the word-list bits the scanner set.
     fn trigger(&self, i: usize) -> bool {
-        let t = &self.t[i];
+        let Some(t) = self.t.get(i) else {
+            return false;
+        };
         match t.kind {
             Kind::Num => true,
             // Only the decade pattern ("'90s") starts at an apostrophe, and it needs the digits.
             Kind::Other => t.w(self.low) == "'" && self.kind(i + 1) == Some(Kind::Num),
             Kind::Word => {
-                let w = t.w(self.low);
-                if !lex::is_trigger(w) {
+                if t.flags & scan::TRIGGER == 0 {
                     return false;
                 }
-                if lex::is_strong(w) {
+                if t.flags & scan::STRONG != 0 {
                     return true;
                 }
                 // A weak trigger needs a trigger, a number or a joiner next.
-                match self.t.get(i + 1) {
-                    Some(n) => {
-                        let nw = n.w(self.low);
-                        n.kind == Kind::Num
-                            || matches!(
-                                nw,
-                                "-" | "'"
-                                    | "\u{2019}"
-                                    | "least"
-                                    | "most"
-                                    | "than"
-                                    | "to"
-                                    | "present"
-                                    | "near"
-                                    | "short"
-                                    | "long"
-                                    | "estimated"
-                                    | "thousand"
-                                    | "trading"
-                                    | "business"
-                                    | "working"
-                                    | "calendar"
-                                    | "in"
-                            )
-                            || lex::is_trigger(nw)
-                    }
-                    None => false,
-                }
+                self.t.get(i + 1).is_some_and(|n| n.kind == Kind::Num || n.flags & (scan::JOINER | scan::TRIGGER) != 0)
             }
         }
     }
@@ -191,8 +184,9 @@ impl<'a> Grammar<'a> {
         // keep the common words ("the", numbers) from running every pattern.
         let w = self.w(i);
         let num = self.kind(i) == Some(Kind::Num);
-        let month = lex::month(w).is_some();
-        let wday = lex::weekday(w).is_some();
+        let flags = self.t.get(i).map_or(0, |t| t.flags);
+        let month = flags & scan::MONTH != 0;
+        let wday = flags & scan::WEEKDAY != 0;
         let named = month || wday;
         let cands = [
             (num || named).then(|| self.p_abs_date(i)).flatten(),
@@ -246,7 +240,7 @@ impl<'a> Grammar<'a> {
             (num || matches!(w, "the" | "early" | "late" | "mid" | "fiscal" | "fy" | "'" | "\u{2019}"))
                 .then(|| self.p_year(i))
                 .flatten(),
-            (!named).then(|| self.p_quarter(i)).flatten(),
+            (!named && self.may_name_quarter(i)).then(|| self.p_quarter(i)).flatten(),
             (num || matches!(w, "noon" | "midday" | "midnight")).then(|| self.p_time(i)).flatten(),
             (!named && !num).then(|| self.p_set(i)).flatten(),
             (!named && !num).then(|| self.p_ref(i)).flatten(),
@@ -254,7 +248,7 @@ impl<'a> Grammar<'a> {
             matches!(w, "year" | "the" | "around" | "end" | "beginning" | "start" | "middle" | "close")
                 .then(|| self.p_edge(i))
                 .flatten(),
-            (!named).then(|| self.p_misc(i)).flatten(),
+            (!named && (!num || self.ordinal_suffix_after(i))).then(|| self.p_misc(i)).flatten(),
         ];
         let mut best: Option<Hit> = None;
         for c in cands.into_iter().flatten() {
@@ -324,6 +318,21 @@ impl<'a> Grammar<'a> {
 
     /// A quantity at `i`: digits, number words, "a", "several".
     fn qty_at(&self, i: usize) -> Option<(Q, usize)> {
+        // Several patterns read the quantity at the same token in turn: keep the last answer.
+        if let Some((at, q)) = self.last_qty.get() {
+            if at == i {
+                return q;
+            }
+        }
+        let q = self.read_qty(i);
+        self.last_qty.set(Some((i, q)));
+        q
+    }
+
+    fn read_qty(&self, i: usize) -> Option<(Q, usize)> {
+        if !self.has(i, scan::QTY) && self.kind(i) != Some(Kind::Num) {
+            return None;
+        }
         let w = self.w(i);
         if self.kind(i) == Some(Kind::Num) {
             if self.ndigits(i) > 7 {
@@ -411,6 +420,9 @@ impl<'a> Grammar<'a> {
 
     /// A unit at `i`, allowing "trading days", "business days".
     fn unit_at(&self, i: usize) -> Option<(Unit, bool, usize)> {
+        if !self.has(i, scan::UNIT) {
+            return None;
+        }
         let mut j = i;
         if matches!(self.w(j), "trading" | "business" | "working" | "calendar" | "school" | "full")
             && lex::unit(self.w(j + 1)).is_some()
@@ -426,6 +438,9 @@ impl<'a> Grammar<'a> {
 
     /// Approximation words before a quantity, with their TimeML mod.
     fn approx_at(&self, i: usize) -> (Option<&'static str>, usize) {
+        if !self.has(i, scan::APPROX) {
+            return (None, i);
+        }
         let (m, n) = match (self.w(i), self.w(i + 1)) {
             ("more" | "longer", "than") => (Some("MORE_THAN"), 2),
             ("less" | "fewer" | "shorter", "than") => (Some("LESS_THAN"), 2),
@@ -1255,6 +1270,18 @@ impl<'a> Grammar<'a> {
             end += 2;
         }
         Some(Hit { end, kind: TimexKind::Date, value: format!("{y:04}"), modifier, topic: None })
+    }
+
+    /// Whether [`Grammar::p_quarter`] may match at `i`: it ends on "quarter", "half" or
+    /// "period" (or "quarters" after "two") at most [`QUARTER_REACH`] tokens on.
+    fn may_name_quarter(&self, i: usize) -> bool {
+        self.t.get(i..).unwrap_or(&[]).iter().take(QUARTER_REACH + 1).any(|t| t.flags & scan::QUARTER != 0)
+    }
+
+    /// Whether a number at `i` is written as an ordinal ("20th"): the only way
+    /// [`Grammar::p_misc`] can start at a number.
+    fn ordinal_suffix_after(&self, i: usize) -> bool {
+        self.adj(i + 1) && matches!(self.w(i + 1), "st" | "nd" | "rd" | "th")
     }
 
     /// "the third quarter", "third-quarter", "the fiscal first quarter",
@@ -2237,4 +2264,134 @@ fn easter(y: i32) -> Option<NaiveDate> {
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
     NaiveDate::from_ymd_opt(y, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::timex::Scanned;
+
+    /// [`Grammar::trigger`] as first written, comparing the words themselves.
+    fn trigger_by_words(g: &Grammar, i: usize) -> bool {
+        let t = &g.t[i];
+        match t.kind {
+            Kind::Num => true,
+            Kind::Other => t.w(g.low) == "'" && g.kind(i + 1) == Some(Kind::Num),
+            Kind::Word => {
+                let w = t.w(g.low);
+                if !lex::is_trigger(w) {
+                    return false;
+                }
+                if lex::is_strong(w) {
+                    return true;
+                }
+                match g.t.get(i + 1) {
+                    Some(n) => {
+                        let nw = n.w(g.low);
+                        n.kind == Kind::Num
+                            || matches!(
+                                nw,
+                                "-" | "'"
+                                    | "\u{2019}"
+                                    | "least"
+                                    | "most"
+                                    | "than"
+                                    | "to"
+                                    | "present"
+                                    | "near"
+                                    | "short"
+                                    | "long"
+                                    | "estimated"
+                                    | "thousand"
+                                    | "trading"
+                                    | "business"
+                                    | "working"
+                                    | "calendar"
+                                    | "in"
+                            )
+                            || lex::is_trigger(nw)
+                    }
+                    None => false,
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn trigger_bits_agree_with_the_word_lists() {
+        let mut texts: Vec<String> = [
+            "",
+            "the",
+            "The last two weeks of March - at least 5,000 in the '90s and the \u{2019}80s",
+            "the - the ' the \u{2019} the least the MOST than To present near short long estimated",
+            "a thousand trading business working calendar in the the year a year an hour some 5",
+            "naïve café the \u{a0}2005 last\nweek THE\u{a0}NEXT ' 9 '",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for a in lex::TRIGGERS {
+            texts.push(format!("{a} x {a} {a} 7 {a}"));
+            for b in ["the", "to", "-", "least", "years", "and", "x"] {
+                texts.push(format!("{a} {b}"));
+            }
+        }
+        for text in &texts {
+            let s = Scanned::new(text);
+            let g = Grammar::new(text, &s.low, &s.toks, None);
+            for i in 0..s.toks.len() {
+                assert_eq!(g.trigger(i), trigger_by_words(&g, i), "{text:?} at token {i}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+    use crate::text::timex::Scanned;
+
+    /// Texts with every kind of expression the quarter and misc patterns read, stretched as far
+    /// as they go, and the repo's example article.
+    fn texts() -> Vec<String> {
+        let mut v: Vec<String> = [
+            "the fourth quarter of 1984, the first half, the latest quarter, the year-earlier quarter",
+            "this year's third quarter and 1988's year-earlier fiscal-3rd-fiscal quarter results",
+            "its year - earlier fiscal - most recent 1st - fiscal two quarters",
+            "its year's year-earlier fiscal-1st-fiscal two quarters, the year's most recent period",
+            "the 1988 quarter, the same period a year earlier, the comparable period, the past quarter",
+            "the last half of 1989, the latter half, the first two quarters, the 2nd quarter, 4th-quarter",
+            "the 20th century, the twentieth century, 19th-century art, the twenty-first century",
+            "the 3rd, 21st century, 2nd-century, 12th th century 5 th century",
+            "nineteen ninety-six, two thousand and five, the year two thousand, the nineties",
+            "the weekend, early summer, in spring, the current fiscal year, last fiscal year 1999",
+            "year-earlier, year-ago quarter, day-long, daylong, a year-long fight",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.push(include_str!("../../../tests/fixtures/article.txt").to_string());
+        v
+    }
+
+    #[test]
+    fn quarter_and_misc_gates_never_hide_a_match() {
+        for text in texts() {
+            let s = Scanned::new(&text);
+            for reference in [None, Some(Reference::from_date(NaiveDate::from_ymd_opt(2005, 3, 1).unwrap()))] {
+                let mut g = Grammar::new(&text, &s.low, &s.toks, reference);
+                for q in [None, Some((2004, 3))] {
+                    g.last_quarter = q;
+                    for i in 0..s.toks.len() {
+                        if !g.may_name_quarter(i) {
+                            assert!(g.p_quarter(i).is_none(), "{text:?} at token {i}");
+                        }
+                        if g.kind(i) == Some(Kind::Num) && !g.ordinal_suffix_after(i) {
+                            assert!(g.p_misc(i).is_none(), "{text:?} at token {i}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

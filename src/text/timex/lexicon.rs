@@ -66,6 +66,36 @@ pub fn unit(w: &str) -> Option<(Unit, bool)> {
     })
 }
 
+/// The words [`unit`] knows (keep the two in step).
+pub const UNIT_WORDS: [&str; 26] = [
+    "second",
+    "seconds",
+    "minute",
+    "min",
+    "minutes",
+    "mins",
+    "hour",
+    "hr",
+    "hours",
+    "hrs",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "quarter",
+    "quarters",
+    "year",
+    "years",
+    "decade",
+    "decades",
+    "century",
+    "centuries",
+    "weekend",
+    "weekends",
+];
+
 /// Month number of a full or abbreviated month name.
 pub fn month(w: &str) -> Option<u32> {
     Some(match w {
@@ -684,6 +714,19 @@ mod tests {
         let values: std::collections::BTreeSet<u32> =
             SMALL_NUMBER_WORDS.iter().filter_map(|w| small_number(w)).collect();
         assert_eq!(values.len(), SMALL_NUMBER_WORDS.len());
+    }
+
+    #[test]
+    fn unit_words_list_matches_the_function() {
+        for w in UNIT_WORDS {
+            assert!(unit(w).is_some(), "{w}");
+        }
+        // Every arm of `unit` is in the list: as many distinct words as the function has.
+        let distinct: std::collections::BTreeSet<&str> = UNIT_WORDS.iter().copied().collect();
+        assert_eq!(distinct.len(), 26);
+        for w in ["secs", "sec", "yr", "yrs", "wk", "weekday", "quarterly", "daily", ""] {
+            assert!(unit(w).is_none(), "{w}");
+        }
     }
 
     #[test]

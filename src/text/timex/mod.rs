@@ -28,7 +28,7 @@ mod grammar;
 pub(crate) mod lexicon;
 pub(crate) mod scan;
 
-pub use dateline::infer_dateline_date;
+pub use dateline::{infer_dateline_date, infer_dateline_date_scanned};
 pub use scan::Scanned;
 
 use chrono::{Datelike, NaiveDate};
