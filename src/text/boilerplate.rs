@@ -671,23 +671,42 @@ fn repeat_key(t: &str) -> String {
     String::from_utf8(key).unwrap_or_default()
 }
 
-/// A summary of [`repeat_key`]`(t)`: the number and the sum of the key's bytes other than its
-/// spaces. Equal keys have equal summaries, so keys are only built where summaries meet, and an
-/// ASCII paragraph is summed in one pass without building anything.
+/// A summary of [`repeat_key`]`(t)`: the number and the sum of the key's ASCII bytes other than
+/// its spaces. Equal keys have equal summaries, so keys are only built where summaries meet.
+/// Those bytes are the ASCII bytes of `t` outside whitespace, lowercased, except for the only
+/// characters whose lowercase form adds ASCII ([`LOWERCASE_ADDS_ASCII`]), so most paragraphs
+/// are summed in one pass without building anything.
 fn repeat_summary(t: &str) -> (usize, u64) {
-    if !t.is_ascii() {
+    if !t.is_ascii() && t.contains(LOWERCASE_ADDS_ASCII) {
         return key_summary(&repeat_key(t));
     }
-    // Without early exits or branches the loop compiles to vector steps.
-    t.bytes().fold((0, 0), |(count, sum), byte| {
-        let kept = !matches!(byte, b'\t'..=b'\r' | b' ');
-        (count + usize::from(kept), sum + u64::from(byte.to_ascii_lowercase()) * u64::from(kept))
-    })
+    let (mut count, mut sum) = (0, 0);
+    // Narrow sums over short blocks, without branches: the loop compiles to vector steps.
+    for block in t.as_bytes().chunks(SUMMARY_BLOCK) {
+        let (mut block_count, mut block_sum) = (0u32, 0u32);
+        for &byte in block {
+            let kept = u32::from(byte < 0x80 && byte != b' ' && !(b'\t'..=b'\r').contains(&byte));
+            block_count += kept;
+            block_sum += kept * u32::from(byte | (u8::from(byte.is_ascii_uppercase()) << 5));
+        }
+        count += block_count as usize;
+        sum += u64::from(block_sum);
+    }
+    (count, sum)
 }
+
+/// Bytes summed in one block by [`repeat_summary`].
+const SUMMARY_BLOCK: usize = 64;
+
+/// The non-ASCII characters whose lowercase form holds an ASCII character: İ gives "i" and a
+/// combining dot, the Kelvin sign "k".
+const LOWERCASE_ADDS_ASCII: [char; 2] = ['\u{130}', '\u{212A}'];
 
 /// The summary of a built key (see [`repeat_summary`]).
 fn key_summary(key: &str) -> (usize, u64) {
-    key.bytes().filter(|&byte| byte != b' ').fold((0, 0), |(count, sum), byte| (count + 1, sum + u64::from(byte)))
+    key.bytes()
+        .filter(|&byte| byte.is_ascii() && byte != b' ')
+        .fold((0, 0), |(count, sum), byte| (count + 1, sum + u64::from(byte)))
 }
 
 /// Classifies every paragraph of `text` as body or boilerplate.
@@ -800,9 +819,20 @@ mod tests {
             "line\r\nbreak",
             "\u{1C}\u{1F}x",
             "a\u{A0}b\u{2003}c",
+            "£5 off Ünïcode\u{85}NEL \u{2028} ΣΑΣ",
+            &"Long ASCII paragraph, with Capitals and punctuation! ".repeat(5),
         ] {
             assert_eq!(repeat_summary(t), key_summary(&repeat_key(t)), "{t:?}");
         }
+    }
+
+    #[test]
+    fn only_the_listed_characters_lowercase_to_ascii() {
+        let adding: Vec<char> = (0x80..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.to_lowercase().any(|lower| lower.is_ascii()))
+            .collect();
+        assert_eq!(adding, LOWERCASE_ADDS_ASCII);
     }
 
     #[test]
