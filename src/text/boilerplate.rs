@@ -671,24 +671,81 @@ fn repeat_key(t: &str) -> String {
     String::from_utf8(key).unwrap_or_default()
 }
 
+/// A summary of [`repeat_key`]`(t)`: the number and the sum of the key's ASCII bytes other than
+/// its spaces. Equal keys have equal summaries, so keys are only built where summaries meet.
+/// Those bytes are the ASCII bytes of `t` outside whitespace, lowercased, except for the only
+/// characters whose lowercase form adds ASCII ([`LOWERCASE_ADDS_ASCII`]), so most paragraphs
+/// are summed in one pass without building anything.
+fn repeat_summary(t: &str) -> (usize, u64) {
+    if !t.is_ascii() && t.contains(LOWERCASE_ADDS_ASCII) {
+        return key_summary(&repeat_key(t));
+    }
+    let (mut count, mut sum) = (0, 0);
+    // Narrow sums over short blocks, without branches: the loop compiles to vector steps.
+    for block in t.as_bytes().chunks(SUMMARY_BLOCK) {
+        let (mut block_count, mut block_sum) = (0u32, 0u32);
+        for &byte in block {
+            let kept = u32::from(byte < 0x80 && byte != b' ' && !(b'\t'..=b'\r').contains(&byte));
+            block_count += kept;
+            block_sum += kept * u32::from(byte | (u8::from(byte.is_ascii_uppercase()) << 5));
+        }
+        count += block_count as usize;
+        sum += u64::from(block_sum);
+    }
+    (count, sum)
+}
+
+/// Bytes summed in one block by [`repeat_summary`].
+const SUMMARY_BLOCK: usize = 64;
+
+/// The non-ASCII characters whose lowercase form holds an ASCII character: İ gives "i" and a
+/// combining dot, the Kelvin sign "k".
+const LOWERCASE_ADDS_ASCII: [char; 2] = ['\u{130}', '\u{212A}'];
+
+/// The summary of a built key (see [`repeat_summary`]).
+fn key_summary(key: &str) -> (usize, u64) {
+    key.bytes()
+        .filter(|&byte| byte.is_ascii() && byte != b' ')
+        .fold((0, 0), |(count, sum), byte| (count + 1, sum + u64::from(byte)))
+}
+
 /// Classifies every paragraph of `text` as body or boilerplate.
 pub fn classify(text: &str) -> Vec<Paragraph> {
+    let ranges = split_paragraphs(text);
+    // Per summary of a repeat key, the last paragraph with it; per paragraph, the one before it
+    // with the same summary: the chain of paragraphs whose keys can equal a paragraph's.
     // A fast hash: SipHash's resistance to chosen keys buys nothing for one page's paragraphs.
-    let mut seen = rustc_hash::FxHashSet::<String>::default();
-    split_paragraphs(text)
-        .into_iter()
-        .map(|range| {
-            let t = text.get(range.clone()).unwrap_or("");
-            let mut verdict = classify_one(t);
-            // Repeated lines are page furniture (a second gallery title, a
-            // sign-off); long repeated paragraphs keep their first copy.
+    let mut last_with = rustc_hash::FxHashMap::<(usize, u64), usize>::default();
+    let mut earlier_with: Vec<Option<usize>> = Vec::with_capacity(ranges.len());
+    // Repeat keys, built on first need.
+    let mut keys: Vec<Option<String>> = vec![None; ranges.len()];
+    let mut out = Vec::with_capacity(ranges.len());
+    for (index, range) in ranges.into_iter().enumerate() {
+        let t = text.get(range.clone()).unwrap_or("");
+        let mut verdict = classify_one(t);
+        let earlier = last_with.insert(repeat_summary(t), index);
+        earlier_with.push(earlier);
+        // Repeated lines are page furniture (a second gallery title, a
+        // sign-off); long repeated paragraphs keep their first copy.
+        if earlier.is_some() && verdict == Verdict::Body {
             let key = repeat_key(t);
-            if !seen.insert(key) && verdict == Verdict::Body {
-                verdict = Verdict::Boilerplate(Reason::Repeated);
+            let mut candidate = earlier;
+            while let Some(other) = candidate {
+                let Some(other_key) = keys.get_mut(other) else { break };
+                let other_text = out.get(other).map_or("", |p: &Paragraph| text.get(p.range.clone()).unwrap_or(""));
+                if *other_key.get_or_insert_with(|| repeat_key(other_text)) == key {
+                    verdict = Verdict::Boilerplate(Reason::Repeated);
+                    break;
+                }
+                candidate = earlier_with.get(other).copied().flatten();
             }
-            Paragraph { range, verdict }
-        })
-        .collect()
+            if let Some(slot) = keys.get_mut(index) {
+                *slot = Some(key);
+            }
+        }
+        out.push(Paragraph { range, verdict });
+    }
+    out
 }
 
 /// The media item of a numbered gallery caption ("12/30 ... EPA").
@@ -748,6 +805,55 @@ mod tests {
 
     fn verdicts(text: &str) -> Vec<(String, Verdict)> {
         classify(text).into_iter().map(|p| (text[p.range].to_string(), p.verdict)).collect()
+    }
+
+    #[test]
+    fn repeat_summaries_are_those_of_the_keys() {
+        for t in [
+            "",
+            " ",
+            "  In  Pictures:\tThe\u{0B}Valley ",
+            "Über  ALLES",
+            "KELVIN \u{212A} and \u{130}",
+            "ΣΑΣ σας",
+            "line\r\nbreak",
+            "\u{1C}\u{1F}x",
+            "a\u{A0}b\u{2003}c",
+            "£5 off Ünïcode\u{85}NEL \u{2028} ΣΑΣ",
+            &"Long ASCII paragraph, with Capitals and punctuation! ".repeat(5),
+        ] {
+            assert_eq!(repeat_summary(t), key_summary(&repeat_key(t)), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_listed_characters_lowercase_to_ascii() {
+        let adding: Vec<char> = (0x80..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.to_lowercase().any(|lower| lower.is_ascii()))
+            .collect();
+        assert_eq!(adding, LOWERCASE_ADDS_ASCII);
+    }
+
+    #[test]
+    fn repeats_are_found_as_by_their_keys() {
+        let text = "Share this\n\nA story.\n\nB story.\n\nshare  THIS\n\nA   story.\n\n                    A story!\n\nb story.\n\nÜber alles\n\nüBER ALLES\n\nB story.\n\nab story\n\nba story";
+        let mut seen = std::collections::HashSet::new();
+        let expected: Vec<Verdict> = split_paragraphs(text)
+            .into_iter()
+            .map(|range| {
+                let t = &text[range];
+                let verdict = classify_one(t);
+                if !seen.insert(repeat_key(t)) && verdict == Verdict::Body {
+                    Verdict::Boilerplate(Reason::Repeated)
+                } else {
+                    verdict
+                }
+            })
+            .collect();
+        let found: Vec<Verdict> = classify(text).into_iter().map(|p| p.verdict).collect();
+        assert_eq!(found, expected);
+        assert!(found.iter().filter(|v| **v == Verdict::Boilerplate(Reason::Repeated)).count() >= 4);
     }
 
     #[test]

@@ -39,6 +39,15 @@ fn lines(raw: &str) -> impl Iterator<Item = &str> {
         if done {
             return None;
         }
+        // Most of a text is far from a line end: blocks without a byte that
+        // can start a separator are skipped whole, in a loop the compiler
+        // turns into a few vector steps.
+        while let Some(block) = bytes.get(at..at + SCAN_BLOCK) {
+            if block.iter().fold(0u8, |any, &byte| any | u8::from(may_start_separator(byte))) != 0 {
+                break;
+            }
+            at += SCAN_BLOCK;
+        }
         while at < bytes.len() {
             let separator = match bytes[at] {
                 b'\n' | b'\r' | 0x0B | 0x0C => 1,
@@ -56,6 +65,16 @@ fn lines(raw: &str) -> impl Iterator<Item = &str> {
         done = true;
         Some(&raw[start..])
     })
+}
+
+/// Bytes [`lines`] and [`is_tidy`] look at in one step.
+const SCAN_BLOCK: usize = 16;
+
+/// Whether a line separator can start at `byte`: `\n`, vertical tab, form
+/// feed, `\r`, or the lead byte of U+2028 and U+2029.
+#[inline]
+fn may_start_separator(byte: u8) -> bool {
+    byte.wrapping_sub(b'\n') < 4 || byte == 0xE2
 }
 
 fn flush_block(block: &mut Vec<&str>, out: &mut Vec<String>) {
@@ -101,6 +120,9 @@ fn is_hard_wrapped(block: &[&str]) -> bool {
 /// Tidies one line: NFC, spaces of every kind folded to one, control and zero-width characters
 /// and soft hyphens removed, trimmed.
 pub fn tidy_inline(line: &str) -> String {
+    if is_tidy(line) {
+        return line.to_string();
+    }
     let mut pending_space = false;
     // Below U+0300 every character is its own NFC form with combining class 0 (its UTF-8 lead
     // byte is under 0xCC), so such a line needs no NFC check, and ASCII is handled bytewise.
@@ -164,6 +186,28 @@ pub fn tidy_inline(line: &str) -> String {
         }
     }
     out
+}
+
+/// Whether [`tidy_inline`] leaves `line` as it is, which most lines of
+/// scraped text are: no character from U+0300 on (which would need the NFC
+/// check), no control character, no space other than single plain ones
+/// between words, no soft hyphen.
+fn is_tidy(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return false };
+    if first == b' ' || last == b' ' {
+        return false;
+    }
+    // Without early exits the loops compile to vector steps.
+    let odd_byte = |byte: u8| byte < 0x20 || byte == 0x7F || byte >= 0xCC;
+    // U+0080 to U+00A0 (controls, NEL, no-break space) and U+00AD (soft
+    // hyphen) are the characters under U+0300 that tidying changes besides
+    // ASCII ones.
+    let odd_pair =
+        |lead: u8, next: u8| (lead == b' ' && next == b' ') || (lead == 0xC2 && (next <= 0xA0 || next == 0xAD));
+    let odd = bytes.iter().fold(0u8, |any, &byte| any | u8::from(odd_byte(byte)));
+    let odd_pairs = bytes.iter().zip(&bytes[1..]).fold(0u8, |any, (&lead, &next)| any | u8::from(odd_pair(lead, next)));
+    odd == 0 && odd_pairs == 0
 }
 
 /// Appends one character of a line being tidied: a space only between words, nothing for an
@@ -253,6 +297,56 @@ mod tests {
         let separators: &[char] = &['\n', '\r', '\u{2028}', '\u{2029}', '\u{0B}', '\u{0C}'];
         for raw in ["", "a", "a\n", "\r\nb\u{2028}c\u{2029}\u{0B}d\u{0C}", "\u{2026}x\u{2028}"] {
             assert_eq!(lines(raw).collect::<Vec<_>>(), raw.split(separators).collect::<Vec<_>>(), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn lines_already_tidy_are_recognised() {
+        let odd = [
+            "",
+            " ",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\rb",
+            "a\u{7F}b",
+            "a\u{85}b",
+            "a\u{A0}b",
+            "soft\u{AD}hyphen",
+            "\u{80}",
+            "\u{9F}x",
+            "e\u{301}",
+            "Привет мир",
+            "zero\u{200B}width",
+            "\u{FEFF}bom",
+            "a\u{2028}b",
+        ];
+        let plain =
+            ["a", "Plain words, single spaces.", "£5 off, ¡olé! ©2017 «quoted» ½", "x \u{A1} y", "\u{2FF}", "ab\u{AE}"];
+        let long = "The council met on Tuesday to discuss the bridge. ".repeat(9);
+        for line in odd.iter().chain(&plain).copied().chain([long.trim_end(), long.as_str()]) {
+            let mut expected = String::new();
+            let mut pending_space = false;
+            for c in line.nfc() {
+                push_tidy(c, &mut pending_space, &mut expected);
+            }
+            assert_eq!(tidy_inline(line), expected, "{line:?}");
+            if is_tidy(line) {
+                assert_eq!(expected, line, "{line:?}");
+            }
+        }
+        assert!(plain.iter().all(|line| is_tidy(line)));
+        assert!(odd.iter().all(|line| !is_tidy(line)));
+    }
+
+    #[test]
+    fn long_texts_split_into_the_same_lines() {
+        let separators: &[char] = &['\n', '\r', '\u{2028}', '\u{2029}', '\u{0B}', '\u{0C}'];
+        let body = "A line of text long enough to span several scan blocks, with “quotes” — and dashes.";
+        for separator in ["\n", "\r\n", "\u{2028}", "\u{0C}", "\n\n"] {
+            let raw = format!("{body}{separator}{body}{separator}{separator}{body} — end{separator}");
+            assert_eq!(lines(&raw).collect::<Vec<_>>(), raw.split(separators).collect::<Vec<_>>(), "{raw:?}");
         }
     }
 

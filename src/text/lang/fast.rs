@@ -106,14 +106,30 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
     let mut unique: Vec<(&'static str, usize)> = Vec::new();
     let mut shared = [0usize; 4];
     let (mut han, mut kana, mut letters) = (0usize, 0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphabetic() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        // ASCII letters are Latin: a block of ASCII is counted without
+        // decoding, in a loop the compiler turns into a few vector steps.
+        if let Some(block) = bytes.get(at..at + ASCII_BLOCK) {
+            if block.iter().fold(0, |any, byte| any | byte) < 0x80 {
+                let block_letters: usize = block.iter().map(|&byte| usize::from(is_ascii_letter(byte))).sum();
+                letters += block_letters;
+                shared[Shared::Latin as usize] += block_letters;
+                at += ASCII_BLOCK;
+                continue;
+            }
+        }
+        if byte.is_ascii() {
+            at += 1;
+            if byte.is_ascii_alphabetic() {
                 letters += 1;
                 shared[Shared::Latin as usize] += 1;
             }
             continue;
         }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else { break };
+        at += c.len_utf8();
         if !c.is_alphabetic() {
             continue;
         }
@@ -155,6 +171,15 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
     ScriptVerdict::Shared(SharedScript { script: best_shared, letters: shared_count })
 }
 
+/// Bytes of the ASCII blocks [`by_script`] counts at once.
+const ASCII_BLOCK: usize = 16;
+
+/// `byte.is_ascii_alphabetic()` for an ASCII byte, without branches.
+#[inline]
+fn is_ascii_letter(byte: u8) -> bool {
+    (byte | 0x20).wrapping_sub(b'a') < 26
+}
+
 /// The n-gram table, read in place from the bytes compiled into the binary
 /// but for the keys, which are copied once into an array that the standard
 /// binary search runs on (about a million instructions): no hash table or
@@ -167,6 +192,14 @@ pub(super) struct Model {
     /// Table indices of the languages of each shared script, in the order
     /// of [`Shared`].
     candidates: [Vec<usize>; 4],
+    /// Per table language, its lane in a [`ScoredTrigrams`] row, or
+    /// [`NO_LANE`] for a language no shared script has as a candidate.
+    lane_of: Vec<u8>,
+    /// The code of the language in each lane.
+    lane_codes: Vec<&'static str>,
+    /// The lanes of the candidates of each shared script, in the order of
+    /// [`Shared`]: consecutive, in the order of `candidates`.
+    candidate_lanes: [std::ops::Range<usize>; 4],
     /// The n-gram keys, sorted ascending.
     keys: Vec<u64>,
     /// Per key, then one more, the little-endian u32 start of its postings.
@@ -212,21 +245,57 @@ impl Model {
         if read_u32(offsets, count) != Some(postings_count as u32) {
             return None;
         }
-        let candidates = [Shared::Latin, Shared::Cyrillic, Shared::Arabic, Shared::Devanagari].map(|script| {
-            languages_of(script).iter().filter_map(|code| codes.iter().position(|known| known == code)).collect()
-        });
-        Some(Model { codes, candidates, keys, offsets, postings })
+        let candidates: [Vec<usize>; 4] =
+            [Shared::Latin, Shared::Cyrillic, Shared::Arabic, Shared::Devanagari].map(|script| {
+                languages_of(script).iter().filter_map(|code| codes.iter().position(|known| known == code)).collect()
+            });
+        // Candidates of every script side by side in one short row: no
+        // language is a candidate of two scripts, and the languages of the
+        // unique scripts are never scored at all.
+        let mut lane_of = vec![NO_LANE; codes.len()];
+        let mut lane_codes = Vec::new();
+        let mut candidate_lanes = [0..0, 0..0, 0..0, 0..0];
+        for (lanes, script_candidates) in candidate_lanes.iter_mut().zip(&candidates) {
+            let start = lane_codes.len();
+            for &language in script_candidates {
+                let lane = lane_of.get_mut(language)?;
+                if *lane != NO_LANE || lane_codes.len() >= ROW_LANES {
+                    return None;
+                }
+                *lane = lane_codes.len() as u8;
+                lane_codes.push(codes[language]);
+            }
+            *lanes = start..lane_codes.len();
+        }
+        Some(Model { codes, candidates, lane_of, lane_codes, candidate_lanes, keys, offsets, postings })
     }
 
-    /// Writes into `row` the score per language of `bigram` backing off to
-    /// its first character, computed from the postings.
-    fn back_off_row(&self, bigram: u64, row: &mut [u8]) {
-        row.fill(UNSEEN as u8);
-        for key in [bigram >> 21, bigram] {
-            for pair in self.postings(key).chunks_exact(2) {
-                if let Some(score) = row.get_mut(usize::from(pair[0])) {
-                    *score = pair[1];
-                }
+    /// The score per lane of `trigram`: lingua's back-off, the trigram's
+    /// score where a language has it, else its bigram prefix's, else its
+    /// first character's, else [`UNSEEN`]; 0 in the lanes past the
+    /// candidates.
+    fn scored_row(&self, trigram: u64) -> [u8; ROW_LANES] {
+        let mut row = self.back_off_row(trigram >> 21);
+        self.overwrite(&mut row, trigram);
+        row
+    }
+
+    /// The row of `bigram` backing off to its first character: the start
+    /// of the row of every trigram it begins.
+    fn back_off_row(&self, bigram: u64) -> [u8; ROW_LANES] {
+        let mut row = [0u8; ROW_LANES];
+        row[..self.lane_codes.len()].fill(UNSEEN as u8);
+        self.overwrite(&mut row, bigram >> 21);
+        self.overwrite(&mut row, bigram);
+        row
+    }
+
+    /// Writes the scores of `key`'s postings into the lanes of `row`.
+    fn overwrite(&self, row: &mut [u8; ROW_LANES], key: u64) {
+        for pair in self.postings(key).chunks_exact(2) {
+            let lane = self.lane_of.get(usize::from(pair[0])).copied().unwrap_or(NO_LANE);
+            if let Some(score) = row.get_mut(usize::from(lane)) {
+                *score = pair[1];
             }
         }
     }
@@ -298,83 +367,109 @@ pub(super) fn by_trigrams(text: &str, shared: &SharedScript) -> Option<Detection
 /// `settled` (see [`margin`]).
 pub(super) fn by_trigrams_until(text: &str, shared: &SharedScript, settled: f32) -> Option<Detection> {
     let model = MODEL.as_ref()?;
-    let candidates = model.candidates.get(shared.script as usize)?;
-    let mut totals = [0u32; LANES];
+    let lanes = model.candidate_lanes.get(shared.script as usize)?.clone();
+    let mut totals = [0u32; ROW_LANES];
     // Sums since the last check, in u16: twice the lanes per vector addition.
-    let mut recent = [0u16; LANES];
-    let mut window = [0u64; 3];
-    let mut in_word = 0usize;
+    let mut recent = [0u16; ROW_LANES];
     let mut trigrams = 0u32;
-    let mut lowered = Lowercase::new(text);
     SCORED_TRIGRAMS.with_borrow_mut(|scored| {
-        while let Some(c) = lowered.next() {
-            if !c.is_alphabetic() {
+        scored.make_room(text.len());
+        let bytes = text.as_bytes();
+        let mut window = [0u32; 3];
+        let mut in_word = 0usize;
+        let mut at = 0;
+        // Lowercase letters of a non-ASCII character still to score.
+        let mut lowered = ([0u32; 3], 0usize, 0usize);
+        loop {
+            // The next character lowercased, as `chars().flat_map(char::to_lowercase)`
+            // gives them, ASCII bytewise; 0 for anything but a letter.
+            let letter = if lowered.1 < lowered.2 {
+                lowered.1 += 1;
+                lowered.0[lowered.1 - 1]
+            } else {
+                let Some(&byte) = bytes.get(at) else { break };
+                if byte.is_ascii() {
+                    at += 1;
+                    if is_ascii_letter(byte) {
+                        u32::from(byte | 0x20)
+                    } else {
+                        0
+                    }
+                } else {
+                    let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else { break };
+                    at += c.len_utf8();
+                    lowered = lowercase_letters(c);
+                    continue;
+                }
+            };
+            if letter == 0 {
                 in_word = 0;
                 continue;
             }
-            window = [window[1], window[2], u64::from(u32::from(c))];
+            window = [window[1], window[2], letter];
             in_word += 1;
             if in_word < 3 {
                 continue;
             }
             trigrams += 1;
-            let trigram = (((window[0] << 21) | window[1]) << 21) | window[2];
             // Every lane, candidate or not: a loop of fixed length over the
             // whole row compiles to a few vector additions.
-            for (sum, score) in recent.iter_mut().zip(scored.row(model, trigram)) {
+            for (sum, score) in recent.iter_mut().zip(scored.row(model, window)) {
                 *sum += u16::from(*score);
             }
             if trigrams % CHECK_EVERY == 0 {
                 add_recent(&mut totals, &mut recent);
                 // Most texts are settled long before the sample ends.
-                if margin(&totals, candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
+                let candidates = totals.get(lanes.clone()).unwrap_or(&[]);
+                if margin(candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
                     break;
                 }
             }
         }
     });
     add_recent(&mut totals, &mut recent);
-    let (best, margin) = margin(&totals, candidates, trigrams)?;
-    Some(Detection { code: model.codes.get(best)?, confidence: 1.0 / (1.0 + (-margin).exp()) })
+    let (best, margin) = margin(totals.get(lanes.clone())?, trigrams)?;
+    Some(Detection { code: model.lane_codes.get(lanes.start + best)?, confidence: 1.0 / (1.0 + (-margin).exp()) })
+}
+
+/// The lowercase form of a non-ASCII character as (letters, 0, how many),
+/// 0 standing for a character that is no letter.
+#[cold]
+fn lowercase_letters(c: char) -> ([u32; 3], usize, usize) {
+    let mut letters = [0u32; 3];
+    let mut count = 0;
+    for (letter, lower) in letters.iter_mut().zip(c.to_lowercase()) {
+        *letter = if lower.is_alphabetic() { u32::from(lower) } else { 0 };
+        count += 1;
+    }
+    (letters, 0, count)
 }
 
 /// Moves the sums of the last trigrams into `totals`.
-fn add_recent(totals: &mut [u32; LANES], recent: &mut [u16; LANES]) {
+fn add_recent(totals: &mut [u32; ROW_LANES], recent: &mut [u16; ROW_LANES]) {
     for (total, sum) in totals.iter_mut().zip(recent.iter_mut()) {
         *total += u32::from(*sum);
         *sum = 0;
     }
 }
 
-/// The characters of a text lowercased, as `text.chars().flat_map(char::to_lowercase)`
-/// gives them, with a shortcut for ASCII.
-struct Lowercase<'a> {
-    chars: std::str::Chars<'a>,
-    /// The rest of a character that lowercases to several.
-    pending: Option<std::char::ToLowercase>,
-}
-
-impl<'a> Lowercase<'a> {
-    fn new(text: &'a str) -> Self {
-        Lowercase { chars: text.chars(), pending: None }
-    }
-
-    #[inline]
-    fn next(&mut self) -> Option<char> {
-        if let Some(pending) = &mut self.pending {
-            if let Some(c) = pending.next() {
-                return Some(c);
+/// Calls `each` on the characters of `text` lowercased, as
+/// `text.chars().flat_map(char::to_lowercase)` gives them: `Some` for a
+/// letter, `None` for anything else, until `each` returns true. The
+/// reference for [`by_trigrams_until`]'s reading of the text.
+#[cfg(test)]
+fn letters_lowercased(text: &str, mut each: impl FnMut(Option<char>) -> bool) {
+    for c in text.chars() {
+        let (letters, _, count) = if c.is_ascii() {
+            ([if c.is_ascii_alphabetic() { u32::from(c.to_ascii_lowercase()) } else { 0 }, 0, 0], 0, 1)
+        } else {
+            lowercase_letters(c)
+        };
+        for &letter in &letters[..count] {
+            if each(char::from_u32(letter).filter(|&letter| letter != '\0')) {
+                return;
             }
-            self.pending = None;
         }
-        let c = self.chars.next()?;
-        if c.is_ascii() {
-            return Some(c.to_ascii_lowercase());
-        }
-        let mut lower = c.to_lowercase();
-        let first = lower.next();
-        self.pending = Some(lower);
-        first
     }
 }
 
@@ -382,44 +477,100 @@ impl<'a> Lowercase<'a> {
 /// thousand trigrams over and over, and a row of final scores turns the
 /// scoring of a trigram into one vector addition.
 struct ScoredTrigrams {
-    /// Open-addressing table of (trigram key, index of its row in `rows`);
-    /// key 0 = empty (no trigram of letters packs to 0).
+    /// For each trigram of the letters `a` to `z` (most trigrams of most
+    /// texts), one more than the index of its row in `rows`; 0 = not met.
+    ascii: Vec<u32>,
+    /// Open-addressing table of (trigram key, index of its row in `rows`)
+    /// for the other trigrams; key 0 = empty (no trigram of letters packs
+    /// to 0).
     slots: Vec<(u64, u32)>,
-    /// One row per trigram, one byte per language: the score of the
-    /// trigram, else of its bigram prefix, else of its first character,
-    /// else [`UNSEEN`]; 0 in the lanes past the table's languages.
-    rows: Vec<[u8; LANES]>,
+    /// One row per trigram, one byte per lane (see [`Model::scored_row`]).
+    rows: Vec<[u8; ROW_LANES]>,
+    /// For each bigram of `a` to `z`, one more than the index of its row in
+    /// `bigram_rows`; 0 = not met. At most 676 rows: never emptied.
+    ascii_bigrams: Vec<u32>,
+    /// Back-off rows of bigrams (see [`Model::back_off_row`]).
+    bigram_rows: Vec<[u8; ROW_LANES]>,
 }
 
-/// Languages a row has room for: at least [`SUPPORTED`]'s, rounded up to
-/// whole 16-byte vectors; a table with more is refused.
+/// Languages a table may have: at least [`SUPPORTED`]'s; a table with more
+/// is refused.
 const LANES: usize = 80;
 
-// The u16 sums of [`by_trigrams_until`] cannot overflow between two checks.
+/// Lanes of a row: room for the candidates of all shared scripts, rounded
+/// up to whole 16-byte vectors; a table with more is refused.
+const ROW_LANES: usize = 64;
+
+/// The lane of a language that is no candidate.
+const NO_LANE: u8 = u8::MAX;
+
+// The u16 sums of a [`Scorer`] cannot overflow between two checks.
 const _: () = assert!(CHECK_EVERY as usize * 255 <= u16::MAX as usize && SUPPORTED.len() <= LANES);
 
-/// Slots of [`ScoredTrigrams`]; it is emptied when half full, which bounds
-/// it to about 1.8 MB per thread.
+/// Slots of [`ScoredTrigrams`]; it is emptied before it could pass half
+/// full, which bounds it to about 1.6 MB per thread.
 const SCORED_SLOT_BITS: u32 = 15;
+
+/// Trigrams of `a` to `z`.
+const ASCII_TRIGRAMS: usize = 26 * 26 * 26;
 
 thread_local! {
     static SCORED_TRIGRAMS: std::cell::RefCell<ScoredTrigrams> = const {
-        std::cell::RefCell::new(ScoredTrigrams { slots: Vec::new(), rows: Vec::new() })
+        std::cell::RefCell::new(ScoredTrigrams {
+            ascii: Vec::new(),
+            slots: Vec::new(),
+            rows: Vec::new(),
+            ascii_bigrams: Vec::new(),
+            bigram_rows: Vec::new(),
+        })
     };
 }
 
 impl ScoredTrigrams {
-    /// The row of final scores of `trigram`, computed on first sight.
-    fn row(&mut self, model: &Model, trigram: u64) -> &[u8; LANES] {
-        if self.slots.is_empty() || self.rows.len() >= (1 << SCORED_SLOT_BITS) / 2 {
+    /// Empties the cache unless `new` more rows fit (a text of `new` bytes
+    /// has fewer trigrams), so that [`Self::row`] never has to check.
+    fn make_room(&mut self, new: usize) {
+        if self.slots.is_empty() || self.rows.len().saturating_add(new) >= (1 << SCORED_SLOT_BITS) / 2 {
+            self.ascii.clear();
+            self.ascii.resize(ASCII_TRIGRAMS, 0);
             self.slots.clear();
             self.slots.resize(1 << SCORED_SLOT_BITS, (0, 0));
             self.rows.clear();
         }
-        let mask = self.slots.len() - 1;
+        if self.ascii_bigrams.is_empty() {
+            self.ascii_bigrams.resize(26 * 26, 0);
+        }
+    }
+
+    /// The row of final scores of the trigram of lowercase letters
+    /// `window`, computed on first sight.
+    #[inline]
+    fn row(&mut self, model: &Model, window: [u32; 3]) -> &[u8; ROW_LANES] {
+        let [a, b, c] = window.map(|letter| letter.wrapping_sub(u32::from(b'a')));
+        if a < 26 && b < 26 && c < 26 {
+            let at = ((a * 26 + b) * 26 + c) as usize;
+            if let Some(&found) = self.ascii.get(at) {
+                if let Some(index) = (found as usize).checked_sub(1).filter(|&index| index < self.rows.len()) {
+                    return &self.rows[index];
+                }
+                let index = self.push_row(model, window);
+                if let Some(entry) = self.ascii.get_mut(at) {
+                    *entry = index as u32 + 1;
+                }
+                return &self.rows[index];
+            }
+        }
+        self.row_by_hash(model, window)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn row_by_hash(&mut self, model: &Model, window: [u32; 3]) -> &[u8; ROW_LANES] {
+        let trigram = pack(window);
+        let mask = self.slots.len().wrapping_sub(1);
         let mut slot = hash(trigram, SCORED_SLOT_BITS);
         let found = loop {
-            let (key, row) = self.slots[slot & mask];
+            let Some(&(key, row)) = self.slots.get(slot & mask) else { break None };
             if key == 0 {
                 break None;
             }
@@ -431,20 +582,44 @@ impl ScoredTrigrams {
         if let Some(index) = found.filter(|&index| index < self.rows.len()) {
             return &self.rows[index];
         }
-        // Lingua's back-off: the trigram's score where a language has it,
-        // else its bigram prefix's, else its first character's.
-        let languages = model.codes.len().min(LANES);
-        let mut row = [0u8; LANES];
-        model.back_off_row(trigram >> 21, &mut row[..languages]);
-        for pair in model.postings(trigram).chunks_exact(2) {
-            if let Some(score) = row[..languages].get_mut(usize::from(pair[0])) {
-                *score = pair[1];
-            }
+        let index = self.push_row(model, window);
+        if let Some(entry) = self.slots.get_mut(slot & mask) {
+            *entry = (trigram, index as u32);
         }
-        self.slots[slot & mask] = (trigram, self.rows.len() as u32);
-        self.rows.push(row);
-        &self.rows[self.rows.len() - 1]
+        &self.rows[index]
     }
+
+    /// Appends the row of `window`, returning its index.
+    fn push_row(&mut self, model: &Model, window: [u32; 3]) -> usize {
+        let [a, b] = [window[0], window[1]].map(|letter| letter.wrapping_sub(u32::from(b'a')));
+        let bigram_at = (a < 26 && b < 26).then_some((a * 26 + b) as usize);
+        let row = match bigram_at.and_then(|at| Some((at, *self.ascii_bigrams.get(at)?))) {
+            // The many trigrams of one bigram of `a` to `z` share its back-off.
+            Some((at, found)) => {
+                let index = match (found as usize).checked_sub(1).filter(|&index| index < self.bigram_rows.len()) {
+                    Some(index) => index,
+                    None => {
+                        self.bigram_rows.push(model.back_off_row(pack(window) >> 21));
+                        if let Some(entry) = self.ascii_bigrams.get_mut(at) {
+                            *entry = self.bigram_rows.len() as u32;
+                        }
+                        self.bigram_rows.len() - 1
+                    }
+                };
+                let mut row = self.bigram_rows[index];
+                model.overwrite(&mut row, pack(window));
+                row
+            }
+            None => model.scored_row(pack(window)),
+        };
+        self.rows.push(row);
+        self.rows.len() - 1
+    }
+}
+
+/// The table key of a trigram: 21 bits per character, the first highest.
+fn pack(window: [u32; 3]) -> u64 {
+    (((u64::from(window[0]) << 21) | u64::from(window[1])) << 21) | u64::from(window[2])
 }
 
 /// How often (in trigrams) the scoring checks whether the text is settled.
@@ -460,19 +635,18 @@ pub(super) const SETTLED: f32 = 8.0;
 /// typical paragraph is decided on its first few dozen trigrams.
 pub(super) const PARAGRAPH_SETTLED: f32 = 3.0;
 
-/// The best candidate by `totals` and its margin over the runner-up; `None`
-/// before the first trigram.
-fn margin(totals: &[u32], candidates: &[usize], trigrams: u32) -> Option<(usize, f32)> {
+/// The best candidate by its total (its position in `totals`, the first on
+/// a tie) and its margin over the runner-up; `None` before the first trigram.
+fn margin(totals: &[u32], trigrams: u32) -> Option<(usize, f32)> {
     if trigrams == 0 {
         return None;
     }
     let (mut best, mut best_total, mut runner_up_total) = (None, u32::MAX, u32::MAX);
-    for &language in candidates {
-        let total = *totals.get(language)?;
+    for (candidate, &total) in totals.iter().enumerate() {
         if total < best_total {
             runner_up_total = best_total;
             best_total = total;
-            best = Some(language);
+            best = Some(candidate);
         } else if total < runner_up_total {
             runner_up_total = total;
         }
@@ -507,12 +681,123 @@ mod tests {
         assert!(Model::parse(truncated).is_none());
     }
 
+    const TRICKY: [&str; 9] = [
+        "Ünïcode İstanbul ΣΑΣ ABC xyz ǅ 123",
+        "",
+        "line one\r\nline two\r\n",
+        "KELVIN \u{212A} and \u{130}i, ß, ﬁ, Ǆ",
+        "Москва and London, القاهرة و बम्बई",
+        "a\u{301}b\u{200d}c 🙂 d-e_f 9g",
+        "東京は大きい 北京很大",
+        "\u{0}\u{7f}\u{80}\u{85} x",
+        "The quick brown fox jumps over the lazy dog again and again.",
+    ];
+
     #[test]
     fn lowercasing_matches_the_standard_library() {
-        let text = "Ünïcode İstanbul ΣΑΣ ABC xyz ǅ 123";
-        let mut lowered = Lowercase::new(text);
-        let ours: String = std::iter::from_fn(|| lowered.next()).collect();
-        assert_eq!(ours, text.chars().flat_map(char::to_lowercase).collect::<String>());
+        for text in TRICKY {
+            let mut ours = Vec::new();
+            letters_lowercased(text, |letter| {
+                ours.push(letter);
+                false
+            });
+            let expected: Vec<Option<char>> =
+                text.chars().flat_map(char::to_lowercase).map(|c| c.is_alphabetic().then_some(c)).collect();
+            assert_eq!(ours, expected, "{text:?}");
+        }
+    }
+
+    /// The scores as first written: the table's own language order, a
+    /// row per trigram looked up afresh, totals over all languages.
+    fn by_trigrams_reference(text: &str, shared: &SharedScript, settled: f32) -> Option<Detection> {
+        let model = MODEL.as_ref()?;
+        let candidates = model.candidates.get(shared.script as usize)?;
+        let mut totals = vec![0u32; model.codes.len()];
+        let (mut trigrams, mut in_word, mut window) = (0u32, 0usize, [0u64; 3]);
+        for c in text.chars().flat_map(char::to_lowercase) {
+            if !c.is_alphabetic() {
+                in_word = 0;
+                continue;
+            }
+            window = [window[1], window[2], u64::from(u32::from(c))];
+            in_word += 1;
+            if in_word < 3 {
+                continue;
+            }
+            trigrams += 1;
+            let trigram = (((window[0] << 21) | window[1]) << 21) | window[2];
+            let mut row = vec![UNSEEN as u8; model.codes.len()];
+            for key in [trigram >> 42, trigram >> 21, trigram] {
+                for pair in model.postings(key).chunks_exact(2) {
+                    if let Some(score) = row.get_mut(usize::from(pair[0])) {
+                        *score = pair[1];
+                    }
+                }
+            }
+            for (total, score) in totals.iter_mut().zip(&row) {
+                *total += u32::from(*score);
+            }
+            if trigrams % CHECK_EVERY == 0 {
+                let of_candidates: Vec<u32> = candidates.iter().map(|&c| totals[c]).collect();
+                if margin(&of_candidates, trigrams).is_some_and(|(_, m)| m >= settled) {
+                    break;
+                }
+            }
+        }
+        let of_candidates: Vec<u32> = candidates.iter().map(|&c| totals[c]).collect();
+        let (best, margin) = margin(&of_candidates, trigrams)?;
+        Some(Detection { code: model.codes[candidates[best]], confidence: 1.0 / (1.0 + (-margin).exp()) })
+    }
+
+    #[test]
+    fn scoring_matches_the_reference() {
+        let long = "The council met on Tuesday. Der Rat traf sich am Dienstag. Совет собрался во вторник. ";
+        let mut texts: Vec<String> = TRICKY.iter().map(|t| t.to_string()).collect();
+        texts.push(long.repeat(12));
+        texts.push("Zażółć gęślą jaźń, Ærø, Þingvellir, İzmir, çok güzel. ".repeat(6));
+        texts.push("naïve café résumé ".repeat(40));
+        for text in &texts {
+            for script in [Shared::Latin, Shared::Cyrillic, Shared::Arabic, Shared::Devanagari] {
+                let shared = SharedScript { script, letters: 1 };
+                for settled in [PARAGRAPH_SETTLED, SETTLED, f32::INFINITY] {
+                    assert_eq!(
+                        by_trigrams_until(text, &shared, settled),
+                        by_trigrams_reference(text, &shared, settled),
+                        "{script:?} {settled} {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// [`by_script`]'s counts as first written, a character at a time.
+    fn script_counts_reference(text: &str) -> ([usize; 4], usize) {
+        let mut shared = [0usize; 4];
+        let mut letters = 0;
+        for c in text.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            if let Script::Shared(script) = script(c) {
+                shared[script as usize] += 1;
+            }
+        }
+        (shared, letters)
+    }
+
+    #[test]
+    fn script_counts_match_the_character_loop() {
+        let mut texts: Vec<String> = TRICKY.iter().map(|t| t.to_string()).collect();
+        texts.push("abcdefghijklmnopqrstuvwxyz0123456789 Ünï ".repeat(5));
+        texts.push("x".repeat(33) + "é" + &"y".repeat(15));
+        for text in &texts {
+            let (shared, letters) = script_counts_reference(text);
+            match by_script(text) {
+                ScriptVerdict::Empty => assert!(letters == 0 || shared.iter().all(|&n| n == 0), "{text:?}"),
+                ScriptVerdict::Decided(_) => {}
+                ScriptVerdict::Shared(found) => {
+                    assert_eq!(found.letters, shared[found.script as usize], "{text:?}")
+                }
+            }
+        }
     }
 
     #[test]

@@ -231,7 +231,24 @@ fn sample(text: &str, max_bytes: usize) -> &str {
 
 /// The number of letters in `text`, counting stops at `enough`.
 fn letter_count(text: &str, enough: usize) -> usize {
-    text.chars().filter(|c| c.is_alphabetic()).take(enough).count()
+    let bytes = text.as_bytes();
+    let (mut letters, mut at) = (0, 0);
+    // ASCII bytewise: paragraphs are mostly ASCII, and most reach `enough`
+    // in their first words.
+    while let Some(&byte) = bytes.get(at) {
+        if letters >= enough {
+            break;
+        }
+        if byte.is_ascii() {
+            at += 1;
+            letters += usize::from(byte.is_ascii_alphabetic());
+            continue;
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else { break };
+        at += c.len_utf8();
+        letters += usize::from(c.is_alphabetic());
+    }
+    letters
 }
 
 #[cfg(test)]
@@ -320,6 +337,17 @@ mod tests {
         let german = "Die Beamten trafen sich am Dienstag erneut. ".repeat(100);
         let text = format!("{english}{german}");
         assert_eq!(code(&text), Some("en"));
+    }
+
+    #[test]
+    fn letter_count_matches_the_character_loop() {
+        for text in ["", "abc", "a1 b2\r\nc3", "Über-Straße 12", "Москва, 北京 🙂 x\u{301}y", "\u{85}\u{a0}z"]
+        {
+            for enough in [0, 1, 2, 5, 40, 1000] {
+                let expected = text.chars().filter(|c| c.is_alphabetic()).take(enough).count();
+                assert_eq!(letter_count(text, enough), expected, "{text:?} {enough}");
+            }
+        }
     }
 
     #[test]
