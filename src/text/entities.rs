@@ -53,9 +53,9 @@ pub struct Entity {
 pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) -> Vec<Entity> {
     // Every mention's word keys go into one buffer, and its words are slices of shared
     // lists: a few allocations per document instead of one per word.
-    let mut keys = String::new();
-    let mut key_spans: Vec<Range<usize>> = Vec::new();
-    let mut surface: Vec<&str> = Vec::new();
+    let mut keys = String::with_capacity(mentions.iter().map(|m| m.end.saturating_sub(m.start)).sum());
+    let mut key_spans: Vec<Range<usize>> = Vec::with_capacity(mentions.len() * 2);
+    let mut surface: Vec<&str> = Vec::with_capacity(mentions.len() * 2);
     let raw: Vec<RawCleaned> =
         mentions.iter().filter_map(|m| clean(text, m, &mut keys, &mut key_spans, &mut surface)).collect();
     let key_words: Vec<&str> = key_spans.iter().map(|r| keys.get(r.clone()).unwrap_or("")).collect();
@@ -78,7 +78,8 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
     // a title phrase tagged as a name inside a person's role ("US Secretary of Defence"
     // James Mattis) is part of the role, not an entity. The roles found here are kept for
     // the entities, which read them again at the same offsets.
-    let mut role_cache: FxHashMap<usize, Option<String>> = FxHashMap::default();
+    let mut role_cache: FxHashMap<usize, Option<String>> =
+        FxHashMap::with_capacity_and_hasher(cleaned.len(), Default::default());
     let mut roles: Vec<Range<usize>> = Vec::new();
     for c in cleaned.iter().filter(|c| c.kind == EntityKind::Per) {
         let found = role_words_before(text, c.span.start);
@@ -432,8 +433,10 @@ fn normalise_word(w: &str) -> String {
 fn push_key(w: &str, out: &mut String) {
     if w.is_ascii() {
         let start = out.len();
-        for piece in w.split('.') {
-            out.push_str(piece);
+        if w.bytes().any(|b| b == b'.') {
+            out.extend(w.chars().filter(|&c| c != '.'));
+        } else {
+            out.push_str(w);
         }
         if let Some(key) = out.get_mut(start..) {
             key.make_ascii_lowercase();
@@ -927,20 +930,19 @@ fn pronoun_after(text: &str, end: usize, person_starts: &[usize]) -> Option<Gend
     let after = text.get(end..stop)?;
     if after.is_ascii() {
         // The same words, split without decoding characters.
-        let bytes = after.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let start = i;
-            while bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
-                i += 1;
+        let mut rest = after.as_bytes();
+        while let Some(at) = rest.iter().position(u8::is_ascii_alphabetic) {
+            let word = rest.get(at..).unwrap_or(&[]);
+            let len = word.iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(word.len());
+            let (w, tail) = word.split_at(len);
+            // Every pronoun of [`pronoun_gender`] has 2 to 7 letters and starts with h or s.
+            let may_be_pronoun = (2..=7).contains(&len) && matches!(w.first().map(|b| b | 0x20), Some(b'h' | b's'));
+            if may_be_pronoun {
+                if let Some(g) = pronoun_gender(w) {
+                    return Some(g);
+                }
             }
-            if i == start {
-                i += 1;
-                continue;
-            }
-            if let Some(g) = bytes.get(start..i).and_then(pronoun_gender) {
-                return Some(g);
-            }
+            rest = tail;
         }
         return None;
     }

@@ -508,10 +508,22 @@ impl<'a> Doc<'a> {
         let from = self.tok_from(range.start);
         let to = self.tok_from(range.end).max(from);
         let mut out = Vec::with_capacity(to - from);
-        out.extend((from..to).filter(|&i| {
-            let t = self.toks[i];
-            t.end <= range.end && !self.in_quote(t.start)
-        }));
+        let Some(toks) = self.toks.get(from..to) else {
+            return out;
+        };
+        // [`Doc::in_quote`] for increasing positions: the spans are sorted and disjoint, so
+        // only the first one not yet passed can hold the next token.
+        let first = toks.first().map_or(0, |t| t.start);
+        let mut spans = self.spans.get(self.spans.partition_point(|s| s.end <= first)..).unwrap_or(&[]);
+        for (i, t) in (from..to).zip(toks) {
+            while spans.first().is_some_and(|s| s.end <= t.start) {
+                spans = spans.get(1..).unwrap_or(&[]);
+            }
+            let quoted = spans.first().is_some_and(|s| s.start <= t.start);
+            if t.end <= range.end && !quoted {
+                out.push(i);
+            }
+        }
         out
     }
 

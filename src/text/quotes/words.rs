@@ -225,30 +225,30 @@ pub(crate) struct WhitespaceWords<'a> {
     pos: usize,
 }
 
-impl<'a> WhitespaceWords<'a> {
-    /// The length of the whitespace character at byte `i`, or `None` for another one.
-    fn space_at(&self, i: usize) -> Option<Option<usize>> {
-        let b = *self.text.as_bytes().get(i)?;
-        Some(match CLASS[usize::from(b)] {
-            SPACE => Some(1),
-            NON_ASCII => {
-                let c = self.text.get(i..)?.chars().next()?;
-                c.is_whitespace().then_some(c.len_utf8())
-            }
-            _ => None,
-        })
-    }
-}
-
 impl<'a> Iterator for WhitespaceWords<'a> {
     type Item = &'a str;
 
+    #[inline]
     fn next(&mut self) -> Option<&'a str> {
-        while let Some(len) = self.space_at(self.pos)? {
-            self.pos += len;
-        }
-        let start = self.pos;
         let bytes = self.text.as_bytes();
+        let mut start = self.pos;
+        // Skip whitespace.
+        loop {
+            let b = *bytes.get(start)?;
+            if b.is_ascii() {
+                if CLASS[usize::from(b)] != SPACE {
+                    break;
+                }
+                start += 1;
+                continue;
+            }
+            let c = self.text.get(start..)?.chars().next()?;
+            if !c.is_whitespace() {
+                break;
+            }
+            start += c.len_utf8();
+        }
+        // The word runs to the next whitespace or the end.
         let mut end = start;
         while let Some(&b) = bytes.get(end) {
             if b.is_ascii() {
