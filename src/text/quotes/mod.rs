@@ -333,7 +333,21 @@ fn words_in(text: &str, range: &Range<usize>) -> usize {
 
 /// Whitespace-separated words of `s` holding a letter or digit.
 fn count_words(s: &str) -> usize {
-    whitespace_words(s).filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    if !s.is_ascii() {
+        return whitespace_words(s).filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    }
+    // ASCII: one pass over the bytes, counting a word at its first letter or digit.
+    let mut words = 0;
+    let mut counted = false;
+    for &b in s.as_bytes() {
+        if matches!(b, b'\t'..=b'\r' | b' ') {
+            counted = false;
+        } else if !counted && b.is_ascii_alphanumeric() {
+            words += 1;
+            counted = true;
+        }
+    }
+    words
 }
 
 /// Words that open an adverbial before the subject of a sentence.
@@ -440,21 +454,7 @@ impl<'a> Doc<'a> {
             b.push(p.start);
             b.push(p.end);
         }
-        // A sentence stop is a one-byte mark token; such bytes are far fewer than tokens.
-        // A dot inside a word ("U.S.") starts no token.
-        let mut k = 0;
-        for at in memchr::memchr3_iter(b'.', b'?', b'!', self.text.as_bytes()) {
-            k += self.toks.get(k..).map_or(0, |rest| rest.partition_point(|t| t.start < at));
-            let Some(t) = self.toks.get(k) else { break };
-            let stop = t.start == at && t.end == at + 1 && !t.word;
-            if stop && !self.in_quote(t.start) {
-                let next_is_space =
-                    self.text.get(t.end..).and_then(|s| s.chars().next()).is_none_or(char::is_whitespace);
-                if next_is_space && k + 1 < self.toks.len() {
-                    b.push(t.end);
-                }
-            }
-        }
+        self.push_sentence_stops(&mut b);
         // A quote ending with a full stop ends its sentence when a capital follows
         // ("… campaign.” Ohio Gov. John Kasich said …"); "…!” Smith said" does not.
         for sp in self.spans {
@@ -484,6 +484,25 @@ impl<'a> Doc<'a> {
         b.sort_unstable();
         b.dedup();
         b
+    }
+
+    /// Pushes onto `b` the end of every sentence stop outside quotes: a one-byte `.`, `?`
+    /// or `!` token followed by whitespace and some other token. Such bytes are far fewer
+    /// than tokens; a dot inside a word ("U.S.") starts no token.
+    fn push_sentence_stops(&self, b: &mut Vec<usize>) {
+        let mut k = 0;
+        for at in memchr::memchr3_iter(b'.', b'?', b'!', self.text.as_bytes()) {
+            k += self.toks.get(k..).map_or(0, |rest| rest.partition_point(|t| t.start < at));
+            let Some(t) = self.toks.get(k) else { break };
+            let stop = t.start == at && t.end == at + 1 && !t.word;
+            if stop && !self.in_quote(t.start) {
+                let next_is_space =
+                    self.text.get(t.end..).and_then(|s| s.chars().next()).is_none_or(char::is_whitespace);
+                if next_is_space && k + 1 < self.toks.len() {
+                    b.push(t.end);
+                }
+            }
+        }
     }
 
     /// Whether tokens `a` and `b` (in this order) are on one line.
