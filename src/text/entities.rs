@@ -13,9 +13,10 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::ner::{subtype, EntityKind, Mention, Subtype};
+use super::quotes::whitespace_words;
 
 /// A person's likely gender, when an honorific or a pronoun tells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,29 +53,41 @@ pub struct Entity {
 pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) -> Vec<Entity> {
     // Every mention's word keys go into one buffer, and its words are slices of shared
     // lists: a few allocations per document instead of one per word.
-    let mut keys = String::new();
-    let mut key_spans: Vec<Range<usize>> = Vec::new();
-    let mut surface: Vec<&str> = Vec::new();
+    let mut keys = String::with_capacity(mentions.iter().map(|m| m.end.saturating_sub(m.start)).sum());
+    let mut key_spans: Vec<Range<usize>> = Vec::with_capacity(mentions.len() * 2);
+    let mut surface: Vec<&str> = Vec::with_capacity(mentions.len() * 2);
     let raw: Vec<RawCleaned> =
         mentions.iter().filter_map(|m| clean(text, m, &mut keys, &mut key_spans, &mut surface)).collect();
     let key_words: Vec<&str> = key_spans.iter().map(|r| keys.get(r.clone()).unwrap_or("")).collect();
     let mut cleaned: Vec<Cleaned<'_>> = raw
         .into_iter()
-        .map(|r| Cleaned {
-            span: r.span,
-            kind: r.kind,
-            words: key_words.get(r.words.clone()).unwrap_or(&[]),
-            surface_words: surface.get(r.words).unwrap_or(&[]),
-            attributive: r.attributive,
+        .map(|r| {
+            let words = key_words.get(r.words.clone()).unwrap_or(&[]);
+            let surface_words = surface.get(r.words).unwrap_or(&[]);
+            Cleaned {
+                span: r.span,
+                kind: r.kind,
+                words,
+                words_hash: words_hash(words),
+                surface_words,
+                acronym: is_acronym(surface_words),
+                attributive: r.attributive,
+            }
         })
         .collect();
     // a title phrase tagged as a name inside a person's role ("US Secretary of Defence"
-    // James Mattis) is part of the role, not an entity
-    let roles: Vec<Range<usize>> = cleaned
-        .iter()
-        .filter(|c| c.kind == EntityKind::Per)
-        .filter_map(|c| role_words_before(text, c.span.start).map(|(s, _)| s..c.span.start))
-        .collect();
+    // James Mattis) is part of the role, not an entity. The roles found here are kept for
+    // the entities, which read them again at the same offsets.
+    let mut role_cache: FxHashMap<usize, Option<String>> =
+        FxHashMap::with_capacity_and_hasher(cleaned.len(), Default::default());
+    let mut roles: Vec<Range<usize>> = Vec::new();
+    for c in cleaned.iter().filter(|c| c.kind == EntityKind::Per) {
+        let found = role_words_before(text, c.span.start);
+        if let Some((s, _)) = &found {
+            roles.push(*s..c.span.start);
+        }
+        role_cache.entry(c.span.start).or_insert_with(|| found.map(|(_, words)| words.join(" ")));
+    }
     cleaned.retain(|c| {
         c.kind == EntityKind::Per
             || !c.words.iter().any(|w| is_title(w))
@@ -90,8 +103,9 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
     });
     let mut groups: Vec<Group> = Vec::new();
     // The acronyms each mention may be written as, found once rather than per look-up.
-    let acronym_forms: Vec<Vec<String>> = if cleaned.iter().any(|c| c.kind != EntityKind::Per && is_acronym(c)) {
-        cleaned.iter().map(|c| acronyms(c.surface_words)).collect()
+    // Only groups without a person compare acronyms, and such groups hold no person.
+    let acronym_forms: Vec<Vec<String>> = if cleaned.iter().any(|c| c.kind != EntityKind::Per && c.acronym) {
+        cleaned.iter().map(|c| if c.kind == EntityKind::Per { Vec::new() } else { acronyms(c.surface_words) }).collect()
     } else {
         Vec::new()
     };
@@ -110,6 +124,7 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
         title: title.as_ref(),
         lead_end: memchr::memmem::find(text.as_bytes(), b"\n\n").unwrap_or(text.len()),
         person_starts: &person_starts,
+        role_cache: &role_cache,
     };
     let mut entities: Vec<Entity> = groups.iter().map(|g| build(text, &cleaned, g, &facts)).collect();
     let max = entities.iter().map(|e| e.salience).fold(0.0f32, f32::max);
@@ -128,8 +143,12 @@ struct Cleaned<'a> {
     kind: EntityKind,
     /// Lower-cased words, dots removed ("U.N." -> "un").
     words: &'a [&'a str],
+    /// [`words_hash`] of `words`: most name comparisons fail on it.
+    words_hash: u64,
     /// Words in their written case, for acronym building.
     surface_words: &'a [&'a str],
+    /// [`is_acronym`] of `surface_words`.
+    acronym: bool,
     /// Followed by a noun that a person's name modifies ("the Assad regime").
     attributive: bool,
 }
@@ -389,6 +408,14 @@ fn is_acronym_skip(w: &str) -> bool {
 
 const ACRONYM_SKIP: &[&str] = &["of", "the", "for", "and", "on", "in", "de", "des", "du", "la", "le", "to", "&"];
 
+/// A hash of a mention's name keys: equal keys hash alike.
+fn words_hash(words: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = FxHasher::default();
+    words.hash(&mut h);
+    h.finish()
+}
+
 /// A word's key: lower case, dots removed, curly apostrophes straightened.
 fn normalise_word(w: &str) -> String {
     if w.is_ascii() {
@@ -405,7 +432,15 @@ fn normalise_word(w: &str) -> String {
 /// Appends [`normalise_word`] of `w` to `out`.
 fn push_key(w: &str, out: &mut String) {
     if w.is_ascii() {
-        out.extend(w.bytes().filter(|&b| b != b'.').map(|b| char::from(b.to_ascii_lowercase())));
+        let start = out.len();
+        if w.bytes().any(|b| b == b'.') {
+            out.extend(w.chars().filter(|&c| c != '.'));
+        } else {
+            out.push_str(w);
+        }
+        if let Some(key) = out.get_mut(start..) {
+            key.make_ascii_lowercase();
+        }
     } else {
         out.push_str(&normalise_word(w));
     }
@@ -453,18 +488,26 @@ fn clean<'a>(
     written: &mut Vec<&'a str>,
 ) -> Option<RawCleaned> {
     let (mut s, mut e) = (m.start, m.end);
-    let surface = text.get(s..e)?;
-    // possessive endings
-    for suffix in ["'s", "\u{2019}s", "'", "\u{2019}"] {
-        if surface.len() > suffix.len() && surface.ends_with(suffix) {
-            e -= suffix.len();
-            break;
-        }
+    let surface = text.get(s..e)?.as_bytes();
+    // possessive endings (a name ends with at most one of these)
+    let possessive = if surface.ends_with(b"'s") {
+        2
+    } else if surface.ends_with("\u{2019}s".as_bytes()) {
+        4
+    } else if surface.ends_with(b"'") {
+        1
+    } else if surface.ends_with("\u{2019}".as_bytes()) {
+        3
+    } else {
+        0
+    };
+    if possessive > 0 && surface.len() > possessive {
+        e -= possessive;
     }
     // a leading "the", honorifics and titles
     loop {
         let cur = text.get(s..e)?;
-        let first = cur.split_whitespace().next()?;
+        let first = whitespace_words(cur).next()?;
         if cur.len() == first.len() {
             break;
         }
@@ -481,10 +524,10 @@ fn clean<'a>(
     if cur.is_empty() {
         return None;
     }
-    let next = text.get(e..).unwrap_or("").split_whitespace().next().unwrap_or("");
+    let next = whitespace_words(text.get(e..).unwrap_or("")).next().unwrap_or("");
     let attributive = ATTRIBUTIVE.contains(&next.trim_end_matches(|c: char| !c.is_alphanumeric()));
     let first_word = written.len();
-    for w in cur.split_whitespace() {
+    for w in whitespace_words(cur) {
         let start = keys.len();
         push_key(w, keys);
         key_spans.push(start..keys.len());
@@ -513,11 +556,20 @@ fn acronyms(words: &[&str]) -> Vec<String> {
     v
 }
 
-fn is_acronym(c: &Cleaned<'_>) -> bool {
-    c.surface_words.len() == 1 && {
-        let w: String = c.surface_words[0].chars().filter(|&ch| ch != '.').collect();
-        (2..=8).contains(&w.chars().count()) && w.chars().all(|ch| ch.is_uppercase() || ch == '&')
+/// Whether a mention of these written words is an acronym: one word of 2 to 8 capitals
+/// (or `&`), dots aside.
+fn is_acronym(surface_words: &[&str]) -> bool {
+    let [w] = surface_words else {
+        return false;
+    };
+    let mut letters = 0;
+    for ch in w.chars().filter(|&ch| ch != '.') {
+        letters += 1;
+        if letters > 8 || !(ch.is_uppercase() || ch == '&') {
+            return false;
+        }
     }
+    letters >= 2
 }
 
 /// `acronym_forms` holds the [`acronyms`] of each of `all`, when some mention is an
@@ -527,10 +579,11 @@ fn find_group(groups: &[Group], all: &[Cleaned<'_>], acronym_forms: &[Vec<String
     // identical names merge whatever the tag, except people with non-people; a person's
     // short form ("Zorn") is left to the nearest-candidate rule below
     if let Some(g) = groups.iter().position(|g| {
+        let same = |o: &Cleaned<'_>| o.words_hash == c.words_hash && o.words == c.words;
         if c.kind == EntityKind::Per {
-            is_per(g) && all[g.longest].words == c.words
+            is_per(g) && same(&all[g.longest])
         } else {
-            g.members.iter().any(|&m| all[m].words == c.words && all[m].kind == c.kind)
+            g.members.iter().any(|&m| all[m].kind == c.kind && same(&all[m]))
         }
     }) {
         return Some(g);
@@ -557,7 +610,7 @@ fn find_group(groups: &[Group], all: &[Cleaned<'_>], acronym_forms: &[Vec<String
         }
     }
     // acronyms of longer names ("UN", "U.N." for "United Nations")
-    if c.kind != EntityKind::Per && is_acronym(c) {
+    if c.kind != EntityKind::Per && c.acronym {
         let a = c.words.first().copied().unwrap_or("");
         let candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| !is_per(&groups[g]))
@@ -615,6 +668,8 @@ struct DocFacts<'a> {
     lead_end: usize,
     /// Starts of the person mentions, sorted.
     person_starts: &'a [usize],
+    /// [`role_before`] at the starts of the person mentions.
+    role_cache: &'a FxHashMap<usize, Option<String>>,
 }
 
 fn build(text: &str, all: &[Cleaned<'_>], g: &Group, doc: &DocFacts) -> Entity {
@@ -629,7 +684,11 @@ fn build(text: &str, all: &[Cleaned<'_>], g: &Group, doc: &DocFacts) -> Entity {
     let mut pronoun_votes = (0usize, 0usize);
     if kind == EntityKind::Per {
         for m in &mentions {
-            if let Some(role) = role_before(text, m.start).or_else(|| role_in_apposition(text, m)) {
+            let before = match doc.role_cache.get(&m.start) {
+                Some(role) => role.clone(),
+                None => role_before(text, m.start),
+            };
+            if let Some(role) = before.or_else(|| role_in_apposition(text, m)) {
                 if !roles.contains(&role) {
                     roles.push(role);
                 }
@@ -695,9 +754,9 @@ impl<'a> Iterator for WordsBefore<'a> {
         let before = self.before;
         while self.end > 0 {
             let rest = before.get(..self.end)?;
-            match rest.char_indices().rfind(|&(_, c)| c.is_whitespace()) {
-                Some((i, c)) => {
-                    let word_start = i + c.len_utf8();
+            match last_space(rest) {
+                Some((i, len)) => {
+                    let word_start = i + len;
                     let end = std::mem::replace(&mut self.end, i);
                     if word_start < end {
                         return Some((self.base + word_start, before.get(word_start..end)?));
@@ -711,6 +770,28 @@ impl<'a> Iterator for WordsBefore<'a> {
         }
         None
     }
+}
+
+/// The offset and length of the last whitespace character of `s`, reading ASCII bytes
+/// without decoding.
+fn last_space(s: &str) -> Option<(usize, usize)> {
+    let bytes = s.as_bytes();
+    let mut end = bytes.len();
+    while let Some(&b) = end.checked_sub(1).and_then(|i| bytes.get(i)) {
+        if b.is_ascii() {
+            end -= 1;
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                return Some((end, 1));
+            }
+            continue;
+        }
+        let c = s.get(..end)?.chars().next_back()?;
+        end -= c.len_utf8();
+        if c.is_whitespace() {
+            return Some((end, c.len_utf8()));
+        }
+    }
+    None
 }
 
 /// A role written right before a name: capitalised words, titles, modifiers and
@@ -849,7 +930,21 @@ fn pronoun_after(text: &str, end: usize, person_starts: &[usize]) -> Option<Gend
     let after = text.get(end..stop)?;
     if after.is_ascii() {
         // The same words, split without decoding characters.
-        return after.as_bytes().split(|b| !b.is_ascii_alphabetic()).find_map(pronoun_gender);
+        let mut rest = after.as_bytes();
+        while let Some(at) = rest.iter().position(u8::is_ascii_alphabetic) {
+            let word = rest.get(at..).unwrap_or(&[]);
+            let len = word.iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(word.len());
+            let (w, tail) = word.split_at(len);
+            // Every pronoun of [`pronoun_gender`] has 2 to 7 letters and starts with h or s.
+            let may_be_pronoun = (2..=7).contains(&len) && matches!(w.first().map(|b| b | 0x20), Some(b'h' | b's'));
+            if may_be_pronoun {
+                if let Some(g) = pronoun_gender(w) {
+                    return Some(g);
+                }
+            }
+            rest = tail;
+        }
+        return None;
     }
     after.split(|c: char| !c.is_alphabetic()).find_map(|w| pronoun_gender(w.as_bytes()))
 }

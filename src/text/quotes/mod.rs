@@ -25,6 +25,7 @@ use lexicon::{
     SPEAKER_HEADS, TITLE_MODIFIERS, TITLE_WORDS, WEAK_VERBS,
 };
 pub use names::{candidate_entities, candidate_names, CandidateEntities};
+pub(crate) use words::whitespace_words;
 use words::{capitalised, norm, tokens, Tok};
 
 /// Coarse class of an entity, as far as attribution needs it.
@@ -238,6 +239,10 @@ pub fn find_quotes_with(
             text.get(i).is_some_and(|s| s.chars().any(char::is_alphanumeric))
         })
         .collect();
+    // Without a quoted span there is nothing to attribute.
+    if spans.is_empty() {
+        return Vec::new();
+    }
     let toks = tokens(text);
     let mut sorted: Vec<EntityMention> = mentions.to_vec();
     sorted.sort_by_key(|m| (m.start, m.end));
@@ -295,12 +300,20 @@ struct Lowered {
 impl Lowered {
     fn new(text: &str, toks: &[Tok]) -> Self {
         let mut other = Vec::new();
-        if !text.is_ascii() {
-            for (i, t) in toks.iter().enumerate() {
-                let w = t.text(text);
-                if !w.is_ascii() {
-                    other.push((i, w.to_lowercase()));
+        // A token is not ASCII when it holds a byte of 0x80 or more: visit those bytes
+        // (rare in English news) rather than every token.
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        while let Some(at) = bytes.get(from..).and_then(|rest| rest.iter().position(|b| !b.is_ascii())) {
+            let pos = from + at;
+            // Tokens are sorted and disjoint: the first one ending after `pos` may hold it.
+            let k = toks.partition_point(|t| t.end <= pos);
+            match toks.get(k) {
+                Some(t) if t.start <= pos => {
+                    other.push((k, t.text(text).to_lowercase()));
+                    from = t.end;
                 }
+                _ => from = pos + 1,
             }
         }
         Lowered { ascii: text.to_ascii_lowercase(), other }
@@ -315,7 +328,26 @@ const ANTECEDENT_WINDOW: usize = 3000;
 
 /// Words of `text[range]`.
 fn words_in(text: &str, range: &Range<usize>) -> usize {
-    text.get(range.clone()).map_or(0, |s| s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count())
+    text.get(range.clone()).map_or(0, count_words)
+}
+
+/// Whitespace-separated words of `s` holding a letter or digit.
+fn count_words(s: &str) -> usize {
+    if !s.is_ascii() {
+        return whitespace_words(s).filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    }
+    // ASCII: one pass over the bytes, counting a word at its first letter or digit.
+    let mut words = 0;
+    let mut counted = false;
+    for &b in s.as_bytes() {
+        if matches!(b, b'\t'..=b'\r' | b' ') {
+            counted = false;
+        } else if !counted && b.is_ascii_alphanumeric() {
+            words += 1;
+            counted = true;
+        }
+    }
+    words
 }
 
 /// Words that open an adverbial before the subject of a sentence.
@@ -422,17 +454,7 @@ impl<'a> Doc<'a> {
             b.push(p.start);
             b.push(p.end);
         }
-        let bytes = self.text.as_bytes();
-        for (i, t) in self.toks.iter().enumerate() {
-            let stop = t.end == t.start + 1 && matches!(bytes.get(t.start), Some(b'.' | b'?' | b'!'));
-            if !t.word && stop && !self.in_quote(t.start) {
-                let next_is_space =
-                    self.text.get(t.end..).and_then(|s| s.chars().next()).is_none_or(char::is_whitespace);
-                if next_is_space && i + 1 < self.toks.len() {
-                    b.push(t.end);
-                }
-            }
-        }
+        self.push_sentence_stops(&mut b);
         // A quote ending with a full stop ends its sentence when a capital follows
         // ("… campaign.” Ohio Gov. John Kasich said …"); "…!” Smith said" does not.
         for sp in self.spans {
@@ -464,6 +486,25 @@ impl<'a> Doc<'a> {
         b
     }
 
+    /// Pushes onto `b` the end of every sentence stop outside quotes: a one-byte `.`, `?`
+    /// or `!` token followed by whitespace and some other token. Such bytes are far fewer
+    /// than tokens; a dot inside a word ("U.S.") starts no token.
+    fn push_sentence_stops(&self, b: &mut Vec<usize>) {
+        let mut k = 0;
+        for at in memchr::memchr3_iter(b'.', b'?', b'!', self.text.as_bytes()) {
+            k += self.toks.get(k..).map_or(0, |rest| rest.partition_point(|t| t.start < at));
+            let Some(t) = self.toks.get(k) else { break };
+            let stop = t.start == at && t.end == at + 1 && !t.word;
+            if stop && !self.in_quote(t.start) {
+                let next_is_space =
+                    self.text.get(t.end..).and_then(|s| s.chars().next()).is_none_or(char::is_whitespace);
+                if next_is_space && k + 1 < self.toks.len() {
+                    b.push(t.end);
+                }
+            }
+        }
+    }
+
     /// Whether tokens `a` and `b` (in this order) are on one line.
     fn same_line(&self, a: usize, b: usize) -> bool {
         match (self.toks.get(a), self.toks.get(b)) {
@@ -486,10 +527,22 @@ impl<'a> Doc<'a> {
         let from = self.tok_from(range.start);
         let to = self.tok_from(range.end).max(from);
         let mut out = Vec::with_capacity(to - from);
-        out.extend((from..to).filter(|&i| {
-            let t = self.toks[i];
-            t.end <= range.end && !self.in_quote(t.start)
-        }));
+        let Some(toks) = self.toks.get(from..to) else {
+            return out;
+        };
+        // [`Doc::in_quote`] for increasing positions: the spans are sorted and disjoint, so
+        // only the first one not yet passed can hold the next token.
+        let first = toks.first().map_or(0, |t| t.start);
+        let mut spans = self.spans.get(self.spans.partition_point(|s| s.end <= first)..).unwrap_or(&[]);
+        for (i, t) in (from..to).zip(toks) {
+            while spans.first().is_some_and(|s| s.end <= t.start) {
+                spans = spans.get(1..).unwrap_or(&[]);
+            }
+            let quoted = spans.first().is_some_and(|s| s.start <= t.start);
+            if t.end <= range.end && !quoted {
+                out.push(i);
+            }
+        }
         out
     }
 
@@ -1345,16 +1398,15 @@ impl<'a> Doc<'a> {
     /// The kind of a quote.
     fn kind(&self, outer: &Range<usize>, inner: &Range<usize>, unit: &Range<usize>, attributed: bool) -> QuoteKind {
         let body = self.text.get(inner.clone()).unwrap_or("");
-        let n_words = body.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        let n_words = count_words(body);
         let ends_clause = body.ends_with(['.', ',', '?', '!', '…', ';', ':', '—']);
         let before = self.toks_in(unit.start..outer.start);
-        let opens_unit = before.is_empty()
-            || matches!(self.word(*before.last().unwrap_or(&0)), ":" | "," | "—" | "–")
-                && !self.toks_in(unit.start..outer.start).is_empty();
+        // (`before` is that same token list.)
+        let opens_unit = before.is_empty() || matches!(self.word(*before.last().unwrap_or(&0)), ":" | "," | "—" | "–");
         let full = ends_clause || (opens_unit && n_words > 3);
         if !attributed {
             // Titles and scare quotes: short, or every word capitalised.
-            let title_case = n_words > 0 && body.split_whitespace().filter(|w| w.len() > 3).all(capitalised);
+            let title_case = n_words > 0 && whitespace_words(body).filter(|w| w.len() > 3).all(capitalised);
             if n_words < 4 || (title_case && !ends_clause) {
                 return QuoteKind::Scare;
             }

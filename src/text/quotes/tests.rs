@@ -504,3 +504,88 @@ fn pronoun_look_ups_ignore_case_without_allocating() {
     assert_eq!(possessive("Their"), Some(PronounClass::Plural));
     assert_eq!(possessive("theirs"), None);
 }
+
+#[test]
+fn word_count_matches_split_whitespace() {
+    let reference = |s: &str| s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    for s in [
+        "",
+        " ",
+        "a",
+        "-- a b, c.",
+        "\u{b}x\u{c}y\rz\t\n!",
+        " ... 3 4,5 ?! ",
+        "Ça va, «non» ok",
+        "a\u{a0}b\u{3000}c\u{200b}d",
+        "“We expect a second round,” he said.",
+    ] {
+        assert_eq!(count_words(s), reference(s), "{s:?}");
+    }
+}
+
+/// Texts for holding the fast paths of the scanner to their plain versions.
+const FAST_PATH_TEXTS: &[&str] = &[
+    "",
+    "No quotes here. None at all!",
+    "“A nested ‘inner’ quote,” she said. Then: \"straight\" ones. U.S. aid? Yes.",
+    "Müller’s «non» „ja“ — “Ça va?” asked Zoë. “Étrange!” Ökonom said.\n\nNew para.",
+    "\"Unclosed quote. And 3.5 pc. Mr. Smith's dog! Why?\" he asked.",
+    "End with a stop.",
+    "..",
+    "“",
+];
+
+fn doc_for<'a>(text: &'a str, toks: &'a [Tok], spans: &'a [Range<usize>]) -> Doc<'a> {
+    Doc {
+        text,
+        toks,
+        spans,
+        mentions: &[],
+        roles: &[],
+        bounds: Vec::new(),
+        genders: HashMap::new(),
+        lowered: Lowered::new(text, toks),
+    }
+}
+
+#[test]
+fn fast_paths_match_the_token_walks_they_replace() {
+    for text in FAST_PATH_TEXTS {
+        let toks = tokens(text);
+        let spans = marks::quoted_spans(text, false);
+        let doc = doc_for(text, &toks, &spans);
+        // Non-ASCII tokens, lower-cased.
+        let other: Vec<(usize, String)> = toks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.text(text).is_ascii())
+            .map(|(i, t)| (i, t.text(text).to_lowercase()))
+            .collect();
+        assert_eq!(doc.lowered.other, other, "{text:?}");
+        // Sentence stops.
+        let mut stops = Vec::new();
+        doc.push_sentence_stops(&mut stops);
+        let mut reference = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            let stop = t.end == t.start + 1 && matches!(text.as_bytes().get(t.start), Some(b'.' | b'?' | b'!'));
+            if !t.word && stop && !doc.in_quote(t.start) {
+                let next_is_space = text.get(t.end..).and_then(|s| s.chars().next()).is_none_or(char::is_whitespace);
+                if next_is_space && i + 1 < toks.len() {
+                    reference.push(t.end);
+                }
+            }
+        }
+        assert_eq!(stops, reference, "{text:?}");
+        // Tokens outside quotes, for every range of token boundaries.
+        let mut cuts: Vec<usize> = toks.iter().flat_map(|t| [t.start, t.end]).collect();
+        cuts.extend([0, text.len()]);
+        for &a in &cuts {
+            for &b in &cuts {
+                let reference: Vec<usize> = (doc.tok_from(a)..doc.tok_from(b).max(doc.tok_from(a)))
+                    .filter(|&i| toks[i].end <= b && !doc.in_quote(toks[i].start))
+                    .collect();
+                assert_eq!(doc.toks_in(a..b), reference, "{text:?} {a}..{b}");
+            }
+        }
+    }
+}

@@ -87,6 +87,38 @@ fn curly_apostrophe_at(bytes: &[u8], i: usize) -> bool {
     bytes.get(i..i + 3) == Some("’".as_bytes())
 }
 
+/// Byte classes for the scanner's main loop: ASCII whitespace, letters and digits, other
+/// ASCII (a mark of its own), and the lead or continuation bytes of other characters.
+const SPACE: u8 = 0;
+const WORD: u8 = 1;
+const MARK: u8 = 2;
+const NON_ASCII: u8 = 3;
+static CLASS: [u8; 256] = {
+    let mut table = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() {
+            WORD
+        } else if matches!(c, b'\t'..=b'\r' | b' ') {
+            // What `char::is_whitespace` says of ASCII (vertical tab included).
+            SPACE
+        } else {
+            MARK
+        };
+        b += 1;
+    }
+    table
+};
+
+/// End of the run of ASCII letters and digits starting at byte `from`.
+fn ascii_word_end(bytes: &[u8], from: usize) -> usize {
+    match bytes.get(from..) {
+        Some(rest) => from + rest.iter().position(|&b| !ASCII_WORD_BYTE[usize::from(b)]).unwrap_or(rest.len()),
+        None => from,
+    }
+}
+
 /// Tokens of `text`.
 ///
 /// Reads ASCII bytes directly and decodes only other characters; the unit tests hold it
@@ -96,41 +128,38 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     let mut out = Vec::with_capacity(text.len() / 4 + 4);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let c_len = if b.is_ascii() {
-            if ASCII_WORD_BYTE[usize::from(b)] {
-                1
-            } else {
-                if !char::from(b).is_whitespace() {
-                    out.push(Tok { start: i, end: i + 1, word: false });
-                }
+        let c_len = match CLASS[usize::from(b)] {
+            SPACE => {
                 i += 1;
                 continue;
             }
-        } else {
-            let Some(c) = char_at(text, i) else { break };
-            let c_len = c.len_utf8();
-            if c.is_whitespace() {
-                i += c_len;
+            WORD => 1,
+            MARK => {
+                out.push(Tok { start: i, end: i + 1, word: false });
+                i += 1;
                 continue;
             }
-            if !is_word_char(c) {
-                out.push(Tok { start: i, end: i + c_len, word: false });
-                i += c_len;
-                continue;
+            _ => {
+                let Some(c) = char_at(text, i) else { break };
+                let c_len = c.len_utf8();
+                if c.is_whitespace() {
+                    i += c_len;
+                    continue;
+                }
+                if !is_word_char(c) {
+                    out.push(Tok { start: i, end: i + c_len, word: false });
+                    i += c_len;
+                    continue;
+                }
+                c_len
             }
-            c_len
         };
         let start = i;
         let mut end = i + c_len;
         // Extend over letters, digits and inner joiners followed by a letter or digit.
         loop {
             // Most of a word is ASCII letters and digits.
-            while let Some(&b) = bytes.get(end) {
-                if !ASCII_WORD_BYTE[usize::from(b)] {
-                    break;
-                }
-                end += 1;
-            }
+            end = ascii_word_end(bytes, end);
             let Some(&d) = bytes.get(end) else {
                 break;
             };
@@ -167,10 +196,11 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
         }
         out.push(Tok { start, end, word: true });
         i = end;
-        // Split a possessive 's off as its own word.
+        // Split a possessive 's off as its own word (only an apostrophe, straight or the
+        // curly one whose first byte is 0xE2, can open one).
         let apostrophe_len = match bytes.get(i) {
             Some(b'\'') => 1,
-            _ if curly_apostrophe_at(bytes, i) => 3,
+            Some(0xE2) if curly_apostrophe_at(bytes, i) => 3,
             _ => 0,
         };
         if apostrophe_len > 0 && lone_s_at(text, i + apostrophe_len) {
@@ -180,6 +210,63 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// The words of `s` as [`str::split_whitespace`] gives them, reading ASCII bytes without
+/// decoding: callers split many short names and quotes.
+pub(crate) fn whitespace_words(s: &str) -> WhitespaceWords<'_> {
+    WhitespaceWords { text: s, pos: 0 }
+}
+
+/// The iterator of [`whitespace_words`].
+pub(crate) struct WhitespaceWords<'a> {
+    text: &'a str,
+    /// Where the next word is looked for; always a character boundary.
+    pos: usize,
+}
+
+impl<'a> Iterator for WhitespaceWords<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let mut start = self.pos;
+        // Skip whitespace.
+        loop {
+            let b = *bytes.get(start)?;
+            if b.is_ascii() {
+                if CLASS[usize::from(b)] != SPACE {
+                    break;
+                }
+                start += 1;
+                continue;
+            }
+            let c = self.text.get(start..)?.chars().next()?;
+            if !c.is_whitespace() {
+                break;
+            }
+            start += c.len_utf8();
+        }
+        // The word runs to the next whitespace or the end.
+        let mut end = start;
+        while let Some(&b) = bytes.get(end) {
+            if b.is_ascii() {
+                if CLASS[usize::from(b)] == SPACE {
+                    break;
+                }
+                end += 1;
+                continue;
+            }
+            let Some(c) = self.text.get(end..).and_then(|s| s.chars().next()) else { break };
+            if c.is_whitespace() {
+                break;
+            }
+            end += c.len_utf8();
+        }
+        self.pos = end;
+        self.text.get(start..end)
+    }
 }
 
 /// Whether `w` starts with an upper-case letter.
@@ -287,6 +374,8 @@ mod tests {
         " ",
         "x",
         "É.",
+        "U.S.'s A.’s J.'S x.'s",
+        "it’’s ’’s a’\u{2019}s",
     ];
 
     #[test]
@@ -297,6 +386,20 @@ mod tests {
                 assert_eq!(tokens(t), reference_tokens(t), "{t:?}");
                 let rest = &text[end..];
                 assert_eq!(tokens(rest), reference_tokens(rest), "{rest:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn whitespace_words_match_split_whitespace() {
+        let extra = ["a\u{b}b\u{c}c\u{85}d\u{a0}e\u{2028}f\u{200b}g\u{feff}h\u{3000}i", "  ", "\u{a0}", "é ü\tß"];
+        for text in TRICKY.iter().copied().chain(extra) {
+            for (end, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                for t in [&text[..end], &text[end..]] {
+                    let fast: Vec<&str> = whitespace_words(t).collect();
+                    let reference: Vec<&str> = t.split_whitespace().collect();
+                    assert_eq!(fast, reference, "{t:?}");
+                }
             }
         }
     }
