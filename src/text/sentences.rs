@@ -46,7 +46,7 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
 fn no_newline_between(text: &str, a: &Token, b: &Token) -> bool {
     // Byte search: the gap is usually one space, too short for `str::contains`' set-up to pay.
     // Token offsets are character boundaries, so the bytes are the `str`'s.
-    !text.as_bytes().get(a.end..b.start).is_some_and(|gap| gap.iter().any(|&b| b == b'\n'))
+    !text.as_bytes().get(a.end..b.start).is_some_and(|gap| gap.contains(&b'\n'))
 }
 
 /// A necessary condition for [`ends_sentence`] from one byte: a terminal starts with `.`, `!`,
