@@ -9,6 +9,7 @@
 pub mod dedup;
 pub mod enrich;
 pub mod extract;
+mod json;
 pub mod offsets;
 pub mod parse;
 
@@ -340,13 +341,13 @@ impl Stages {
             return Outcome::Filtered;
         }
         let fingerprint = analysis.fingerprint;
-        let record = analysis.into_record();
         // Room for the whole line up front: the JSON is a few times the text's size, and growing
         // the buffer step by step copies it over and over.
-        let mut json = Vec::with_capacity(record.text.len() * 4 + 4096);
-        match serde_json::to_writer(&mut json, &record) {
-            Ok(()) => Outcome::Written(Written { id: record.id, json, fingerprint }),
-            Err(e) => fail(Some(record.id), "write", DocError::Read(e.to_string())),
+        let mut json = Vec::with_capacity(analysis.text.len() * 4 + 4096);
+        let id = analysis.record_id();
+        match analysis.write_record_json(&id, &mut json) {
+            Ok(()) => Outcome::Written(Written { id, json, fingerprint }),
+            Err(e) => fail(Some(id), "write", DocError::Read(e.to_string())),
         }
     }
 }

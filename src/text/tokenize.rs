@@ -59,16 +59,40 @@ impl Token {
 
 /// Splits `text` into tokens. Never fails and never panics; whitespace is never part of a token.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    tokenize_with(text, true)
+}
+
+/// [`tokenize`], with or without the shortcuts for plain ASCII words and punctuation (the
+/// tests check that both give the same tokens).
+#[inline(always)]
+fn tokenize_with(text: &str, shortcuts: bool) -> Vec<Token> {
+    // News text averages five to six bytes a token, spaces included.
+    let mut tokens = Vec::with_capacity(text.len() / 4 + 16);
     let bytes = text.as_bytes();
     let mut cursor = Cursor::new(text);
     while let Some(&byte) = bytes.get(cursor.pos) {
         let start = cursor.pos;
         // ASCII needs no decoding; the rest of the loop sees the same `char` either way.
         let c = if byte.is_ascii() {
-            if ASCII_CLASS[usize::from(byte)] == SPACE {
+            let class = ASCII_CLASS[usize::from(byte)];
+            if class == SPACE {
                 cursor.pos += 1;
                 continue;
+            }
+            if shortcuts {
+                let shortcut = if class == WORD {
+                    plain_word_end(bytes, start).map(|end| {
+                        let kind = if byte.is_ascii_digit() { TokenKind::Number } else { TokenKind::Word };
+                        Token { start, end, kind }
+                    })
+                } else {
+                    single_mark_kind(bytes, start).map(|kind| Token { start, end: start + 1, kind })
+                };
+                if let Some(token) = shortcut {
+                    cursor.pos = token.end;
+                    tokens.push(token);
+                    continue;
+                }
             }
             char::from(byte)
         } else {
@@ -113,6 +137,51 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         cursor.pos = end;
     }
     tokens
+}
+
+/// The end of the word starting at `start` when the general path is sure to end it there as
+/// one plain token: ASCII word characters up to a space, the end of the text, or a mark that
+/// can neither join (`-`, `'`, `.`, `:`, `/`, and `,` after a digit) nor continue an e-mail
+/// address or URL. Such a word has no apostrophe, so no clitic to split off either. `None`
+/// sends the word down the general path.
+fn plain_word_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut end = start + 1;
+    loop {
+        let Some(&byte) = bytes.get(end) else { return Some(end) };
+        if !byte.is_ascii() {
+            return None;
+        }
+        match ASCII_CLASS[usize::from(byte)] {
+            WORD => end += 1,
+            SPACE => return Some(end),
+            _ => {
+                let stops = match byte {
+                    b'-' | b'\'' | b'.' | b':' | b'/' | b'@' | b'_' | b'+' => false,
+                    b',' => !bytes.get(start).is_some_and(u8::is_ascii_digit),
+                    _ => true,
+                };
+                return stops.then_some(end);
+            }
+        }
+    }
+}
+
+/// The kind of the one-byte token an ASCII mark at `start` makes, when the general path is sure
+/// to make one: not a possible start of a run (`...`, `--`, `''`, `?!`), of `'n'`, or of a
+/// @handle or #tag.
+fn single_mark_kind(bytes: &[u8], start: usize) -> Option<TokenKind> {
+    let byte = *bytes.get(start)?;
+    let next = bytes.get(start + 1).copied();
+    let single = match byte {
+        b'\'' | b'`' | b'@' | b'#' => false,
+        b'.' | b'-' => next != Some(byte),
+        b'?' | b'!' => !matches!(next, Some(b'?' | b'!')),
+        _ => true,
+    };
+    if !single {
+        return None;
+    }
+    Some(if is_symbol(char::from(byte)) { TokenKind::Symbol } else { TokenKind::Punct })
 }
 
 /// A byte position in a string with char-aware stepping.
@@ -518,6 +587,74 @@ mod tests {
         assert_eq!(toks("ab_c@d.com"), ["ab_c@d.com"]);
         assert_eq!(toks("a\u{1}b c"), ["a\u{1}b", "c"]);
         assert_eq!(toks("café@été.fr"), ["café@été.fr"]);
+    }
+
+    /// Texts with every shortcut boundary: words before each ASCII byte, marks before each.
+    fn tricky_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m) for the three months.",
+            "http://x.org www.bbc.co.uk/news, https://a.b/c?d=e. wwwx. htt: h w ww. http:/",
+            "mail me@x.org, a_b@c.de or o'neil@x.org; @handle #tag a@b #1 x#y",
+            "Russia's don't they're rock 'n' roll ''quoted'' ``old'' O'Neill '",
+            "1,000.5 10:30 2017/04/12 3,a a,3 1.5m 1990s 1-0 a-b a--b a- -a",
+            "U.S. Mr. J. Smith etc. e.g. a.m. ... .. . -- --- ?! !? ?? !! ? !",
+            "naïve café Zürich’s “low level” — 北京 😀 x\u{a0}y a\u{301}b",
+            "tab\tnew\nline\r\ncarriage\u{b}\u{c} end",
+            "a\u{1}b \u{7f}z _x x_ +x x+ x= =x x< x> x| x~ x^ x` `x x* x\\ x& x$ x% x[ x] x{ x} x( x)",
+            "",
+            " ",
+            "a",
+            "1",
+            ".",
+            "-",
+            "?",
+            "'",
+            "x.",
+            "x,",
+            "1,",
+            "1,2",
+            "h",
+            "w",
+            "www",
+            "http",
+        ]
+        .map(String::from)
+        .to_vec();
+        for b in 0u8..128 {
+            let c = char::from(b);
+            for word in ["word", "Word", "42", "h", "w", "http", "www", "a1", "x"] {
+                texts.push(format!("{word}{c}"));
+                texts.push(format!("{word}{c} next"));
+                texts.push(format!("{word}{c}{c}x"));
+                texts.push(format!("{c}{word}"));
+                texts.push(format!("{c}{c}{word}"));
+                texts.push(format!("{word}{c}1"));
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn shortcuts_give_the_general_path_tokens() {
+        for text in tricky_texts() {
+            assert_eq!(tokenize_with(&text, true), tokenize_with(&text, false), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn shortcuts_agree_on_random_texts() {
+        let alphabet: Vec<char> = "aAhtpw:/.1,-'’@_+#?! \n\t\"()$%é“”…".chars().collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(state % 24) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            assert_eq!(tokenize_with(&text, true), tokenize_with(&text, false), "{text:?}");
+        }
     }
 
     #[test]
