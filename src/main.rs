@@ -4,6 +4,7 @@ use clap::Parser;
 
 // mimalloc's thread-local free lists suit the stages' many short-lived per-document buffers
 // better than glibc's arenas (fewer instructions per allocation, no lock on the worker pool).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
