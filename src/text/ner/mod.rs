@@ -360,7 +360,12 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             if !k.is_empty() {
                 k.push(' ');
             }
-            k.extend(w.chars().flat_map(char::to_lowercase));
+            if w.is_ascii() {
+                // the same as the general path for ASCII, without decoding characters
+                k.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                k.extend(w.chars().flat_map(char::to_lowercase));
+            }
         }
         k
     };
