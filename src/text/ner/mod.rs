@@ -147,6 +147,159 @@ impl WordRows {
     }
 }
 
+/// The word cache's index: word bytes -> id, by open addressing over a 64-bit hash of the
+/// bytes, every word kept once in one arena. A map with boxed string keys cost a hash, a
+/// pointer chase and a library string compare per token.
+struct WordIndex {
+    /// Per slot: 0 when empty, else the id plus one in the low half and the high half of
+    /// the word's hash in the high half, so most mismatches never touch the arena.
+    slots: Vec<u64>,
+    /// Per id: the word's hash, and its bytes' start and length in `arena`.
+    entries: Vec<(u64, u32, u32)>,
+    arena: Vec<u8>,
+}
+
+impl WordIndex {
+    /// Slots of a new or cleared table (a power of two).
+    const MIN_SLOTS: usize = 1 << 12;
+
+    fn new() -> WordIndex {
+        WordIndex { slots: vec![0; Self::MIN_SLOTS], entries: Vec::new(), arena: Vec::new() }
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn clear(&mut self) {
+        self.slots.clear();
+        self.slots.resize(Self::MIN_SLOTS, 0);
+        self.entries.clear();
+        self.arena.clear();
+    }
+
+    /// The first slot of hash `h` (the table's length is a power of two).
+    #[inline]
+    fn home(&self, h: u64) -> usize {
+        (h >> (64 - self.slots.len().trailing_zeros())) as usize
+    }
+
+    /// The id of `word`, or else the slot where it would go.
+    #[inline]
+    fn find(&self, word: &[u8], h: u64) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let tag = h >> 32;
+        let mut at = self.home(h);
+        loop {
+            let Some(&slot) = self.slots.get(at) else {
+                return Err(at); // not reached: `at` is masked
+            };
+            if slot == 0 {
+                return Err(at);
+            }
+            if slot >> 32 == tag {
+                let id = (slot as u32).wrapping_sub(1);
+                if let Some(&(_, start, len)) = self.entries.get(id as usize) {
+                    let stored = self.arena.get(start as usize..start as usize + len as usize);
+                    if stored.is_some_and(|s| same_bytes(s, word)) {
+                        return Ok(id);
+                    }
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Adds `word`, not yet in the table, at slot `at` from [`WordIndex::find`]; returns
+    /// its id, which is the number of words before it.
+    fn insert(&mut self, word: &[u8], h: u64, at: usize) -> u32 {
+        let id = self.entries.len() as u32;
+        self.entries.push((h, self.arena.len() as u32, word.len() as u32));
+        self.arena.extend_from_slice(word);
+        if let Some(slot) = self.slots.get_mut(at) {
+            *slot = (h >> 32) << 32 | u64::from(id + 1);
+        }
+        // at most half full, so probe runs stay short
+        if self.entries.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        id
+    }
+
+    /// Doubles the slots and places every word again.
+    fn grow(&mut self) {
+        let n = self.slots.len() * 2;
+        self.slots.clear();
+        self.slots.resize(n, 0);
+        let mask = n - 1;
+        for (id, &(h, ..)) in self.entries.iter().enumerate() {
+            let mut at = (h >> (64 - n.trailing_zeros())) as usize;
+            while self.slots.get(at).is_some_and(|&s| s != 0) {
+                at = (at + 1) & mask;
+            }
+            if let Some(slot) = self.slots.get_mut(at) {
+                *slot = (h >> 32) << 32 | (id as u64 + 1);
+            }
+        }
+    }
+}
+
+/// A 64-bit hash of a word's bytes, read eight at a time.
+#[inline]
+fn word_hash(word: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (word.len() as u64).wrapping_mul(K);
+    let mut chunks = word.chunks_exact(8);
+    for c in &mut chunks {
+        h = (h.rotate_left(23) ^ chunk_u64(c)).wrapping_mul(K);
+    }
+    if !chunks.remainder().is_empty() {
+        h = (h.rotate_left(23) ^ tail_u64(word)).wrapping_mul(K);
+    }
+    // the multiply carries every input bit into the high bits, which pick the slot
+    h
+}
+
+/// An eight-byte chunk as a number.
+#[inline]
+fn chunk_u64(c: &[u8]) -> u64 {
+    c.try_into().map_or(0, u64::from_le_bytes)
+}
+
+/// A number made of the bytes past the last whole eight-byte chunk of `b`, by loads that
+/// may overlap (a variable-length copy would call the library). Among byte strings of one
+/// length, equal values mean equal tails: the loads cover every tail byte.
+#[inline]
+fn tail_u64(b: &[u8]) -> u64 {
+    let n = b.len();
+    if n >= 8 {
+        return b.get(n - 8..).map_or(0, chunk_u64);
+    }
+    let u32_at = |i: usize| b.get(i..i + 4).and_then(|c| c.try_into().ok()).map_or(0, u32::from_le_bytes);
+    let byte_at = |i: usize| b.get(i).copied().map_or(0, u64::from);
+    match n {
+        4.. => u64::from(u32_at(0)) | u64::from(u32_at(n - 4)) << 32,
+        1.. => byte_at(0) | byte_at(n / 2) << 8 | byte_at(n - 1) << 16,
+        0 => 0,
+    }
+}
+
+/// Whether two byte strings are equal, compared eight bytes at a time inline (words are
+/// short: a library call costs more than the compare).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if chunk_u64(x) != chunk_u64(y) {
+            return false;
+        }
+    }
+    tail_u64(a) == tail_u64(b)
+}
+
 /// Adds `row` to `acc`.
 #[inline]
 fn add_into(acc: &mut [i32; ROW], row: &[i32; ROW]) {
@@ -162,7 +315,7 @@ pub struct Tagger<'m> {
     decoder: Decoder,
     extractor: Extractor,
     /// Word -> index in `rows`.
-    word_index: FxHashMap<Box<str>, u32>,
+    word_index: WordIndex,
     rows: Vec<WordRows>,
     /// The word-intrinsic information of each word of `rows`, by the same index.
     infos: Vec<TokInfo>,
@@ -199,7 +352,7 @@ impl<'m> Tagger<'m> {
             model,
             decoder: Decoder::new(&model.transitions),
             extractor: Extractor::new(model.bits),
-            word_index: FxHashMap::default(),
+            word_index: WordIndex::new(),
             rows: Vec::new(),
             infos: Vec::new(),
             lower_ids: Vec::new(),
@@ -266,17 +419,17 @@ impl<'m> Tagger<'m> {
         self.extractor.start_document();
         self.word_ids.clear();
         for &w in words {
-            let id = match self.word_index.get(w) {
-                Some(&id) => id,
-                None => {
+            let h = word_hash(w.as_bytes());
+            let id = match self.word_index.find(w.as_bytes(), h) {
+                Ok(id) => id,
+                Err(at) => {
                     let info = self.extractor.token_info(w, lex);
-                    let id = self.rows.len() as u32;
                     self.rows.push(WordRows::new(model, &info.tok, &mut self.feature_ids));
                     let next = self.lower_index.len() as u32;
                     self.lower_ids.push(*self.lower_index.entry(info.lower_plain).or_insert(next));
                     self.infos.push(info);
-                    self.word_index.insert(w.into(), id);
-                    id
+                    debug_assert_eq!(self.word_index.len() + 1, self.rows.len());
+                    self.word_index.insert(w.as_bytes(), h, at)
                 }
             };
             let (Some(info), Some(&lower_id)) = (self.infos.get(id as usize), self.lower_ids.get(id as usize)) else {
@@ -673,6 +826,54 @@ mod tests {
             }
         }
         assert!(!tagger.rows.is_empty() && tagger.rows.len() < 60, "one entry per word type");
+    }
+
+    #[test]
+    fn word_index_finds_exactly_the_words_inserted() {
+        let mut index = WordIndex::new();
+        // empty, non-ASCII, lengths around the eight-byte steps, shared prefixes, and
+        // enough words to grow the table several times
+        let mut words: Vec<String> =
+            ["", "a", "A", "Zürich", "Zurich", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgh\0"]
+                .iter()
+                .map(|w| w.to_string())
+                .collect();
+        words.extend((0..20_000).map(|i| format!("w{i}")));
+        words.push("abcdefghijklmnop".into());
+        words.push("abcdefghijklmnoq".into());
+        for round in 0..2 {
+            for (i, w) in words.iter().enumerate() {
+                let h = word_hash(w.as_bytes());
+                match index.find(w.as_bytes(), h) {
+                    Ok(id) => assert_eq!((round, id as usize), (1, i), "{w:?}"),
+                    Err(at) => {
+                        assert_eq!(round, 0, "{w:?}");
+                        assert_eq!(index.insert(w.as_bytes(), h, at) as usize, i);
+                    }
+                }
+            }
+        }
+        assert_eq!(index.len(), words.len());
+        assert!(index.find(b"abcdefgh\0\0", word_hash(b"abcdefgh\0\0")).is_err(), "zero padding is not a match");
+        assert!(index.find(b"w20000", word_hash(b"w20000")).is_err());
+        index.clear();
+        assert!(index.find(b"a", word_hash(b"a")).is_err());
+        assert_eq!(index.len(), 0);
+    }
+
+    #[test]
+    fn byte_compare_sees_every_byte() {
+        // every length up to 20, each byte position changed in turn
+        for n in 0..20usize {
+            let a: Vec<u8> = (0..n as u8).map(|i| i + 1).collect();
+            assert!(same_bytes(&a, &a.clone()));
+            for i in 0..n {
+                let mut b = a.clone();
+                b[i] ^= 0x40;
+                assert!(!same_bytes(&a, &b), "length {n}, byte {i}");
+            }
+            assert!(!same_bytes(&a, &a[..n.saturating_sub(1)]) || n == 0);
+        }
     }
 
     #[test]
