@@ -125,15 +125,26 @@ fn hash_key(key: &[u8]) -> u64 {
     hash_finish(h, key.len())
 }
 
+/// What the ASCII fast path learns about a word besides its lowercased form.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Lowered {
+    /// `hash_key` of the lowercased form.
+    hash: u64,
+    shape: Shape,
+    /// The first eight bytes of the lowercased form, zeros above.
+    first: u64,
+}
+
 /// The ASCII word `text[start..end]` lowercased into `key` and hashed in
 /// the same pass, eight bytes at a time, with its [`Shape`]; `None` if it is
-/// not ASCII. The hash equals `hash_key` of the lowercased bytes.
-fn lower_ascii(text: &[u8], start: usize, end: usize, key: &mut Vec<u8>) -> Option<(u64, Shape)> {
+/// not ASCII.
+fn lower_ascii(text: &[u8], start: usize, end: usize, key: &mut Vec<u8>) -> Option<Lowered> {
     key.clear();
     let len = end.checked_sub(start).filter(|_| end <= text.len())?;
     let mut h = 0u64;
     // `several`: more than one letter so far (no popcount on baseline x86-64).
     let (mut several, mut any_lower, mut first) = (false, false, 0u8);
+    let mut first_chunk = 0u64;
     let mut at = 0;
     while at < len {
         let chunk = load(text, start + at, len - at);
@@ -153,6 +164,9 @@ fn lower_ascii(text: &[u8], start: usize, end: usize, key: &mut Vec<u8>) -> Opti
         // Capitals get bit 5: the 0x80 marks shifted down by two.
         let lowered = chunk | (upper >> 2);
         h = hash_step(h, lowered);
+        if at == 0 {
+            first_chunk = lowered;
+        }
         key.extend_from_slice(&lowered.to_le_bytes());
         at += 8;
     }
@@ -163,20 +177,35 @@ fn lower_ascii(text: &[u8], start: usize, end: usize, key: &mut Vec<u8>) -> Opti
         FIRST_UPPER => HAS_LETTER | FIRST_UPPER,
         _ => HAS_LETTER,
     };
-    Some((hash_finish(h, len), Shape(shape)))
+    Some(Lowered { hash: hash_finish(h, len), shape: Shape(shape), first: first_chunk })
 }
 
-/// One slot of the type table: the type's full hash and its id.
+/// Forms up to this many bytes are checked in the slot alone.
+const INLINE: usize = 7;
+
+/// The head of a slot: the first [`INLINE`] bytes of the form (from
+/// `first`, its first eight bytes) and its length, capped at 255, in the
+/// top byte. Equal heads mean equal forms for forms up to [`INLINE`] bytes.
+fn slot_head(first: u64, len: usize) -> u64 {
+    (first & ((1u64 << (8 * INLINE)) - 1)) | ((len.min(255) as u64) << 56)
+}
+
+/// One slot of the type table: the low bits of the type's hash, its id,
+/// and the head of its form. Most words are short, so the head alone tells
+/// whether a slot holds the word: a lookup then reads one cache line, not
+/// also the type's span and its bytes, which for a rare word are cache
+/// misses of their own.
 #[derive(Clone, Copy)]
 struct Slot {
-    hash: u64,
+    hash: u32,
     id: u32,
+    head: u64,
 }
 
-const EMPTY: Slot = Slot { hash: 0, id: NONE };
+const EMPTY: Slot = Slot { hash: 0, id: NONE, head: 0 };
 
 /// The per-thread cache of word types: an open-addressing table keyed by
-/// the 64-bit hash of the lowercased form, the forms themselves in one
+/// the hash of the lowercased form, the forms themselves in one
 /// arena for the exact check, and what is known about each type in flat
 /// arrays indexed by its id.
 struct Vocab {
@@ -219,20 +248,23 @@ impl Vocab {
     /// The type id of the word `text[start..end]` and, for ASCII words, its
     /// shape (else `None`: the caller works it out if it needs it).
     fn id(&mut self, text: &str, start: usize, end: usize) -> (u32, Option<Shape>) {
-        let (hash, shape) = match lower_ascii(text.as_bytes(), start, end, &mut self.key) {
-            Some((hash, shape)) => (hash, Some(shape)),
+        let (lowered, shape) = match lower_ascii(text.as_bytes(), start, end, &mut self.key) {
+            Some(lowered) => (lowered, Some(lowered.shape)),
             None => {
                 let lower = lowercase_into(text.get(start..end).unwrap_or(""), &mut self.lower);
                 self.key.clear();
                 self.key.extend_from_slice(lower.as_bytes());
-                (hash_key(&self.key), None)
+                let first = load(&self.key, 0, self.key.len().min(8));
+                (Lowered { hash: hash_key(&self.key), shape: Shape::default(), first }, None)
             }
         };
-        (self.find_or_insert(hash & self.hash_bits), shape)
+        let head = slot_head(lowered.first, self.key.len());
+        (self.find_or_insert((lowered.hash & self.hash_bits) as u32, head), shape)
     }
 
-    /// The id of the type in `self.key`, whose hash is `hash`.
-    fn find_or_insert(&mut self, hash: u64) -> u32 {
+    /// The id of the type in `self.key`, whose hash (low bits) is `hash`
+    /// and whose slot head is `head`.
+    fn find_or_insert(&mut self, hash: u32, head: u64) -> u32 {
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
         loop {
@@ -240,7 +272,10 @@ impl Vocab {
             if slot.id == NONE {
                 break;
             }
-            if slot.hash == hash && self.form(slot.id) == Some(self.key.as_slice()) {
+            if slot.hash == hash
+                && slot.head == head
+                && (self.key.len() <= INLINE || self.form(slot.id) == Some(self.key.as_slice()))
+            {
                 return slot.id;
             }
             at = (at + 1) & mask;
@@ -263,7 +298,7 @@ impl Vocab {
         self.bytes.extend_from_slice(&self.key);
         self.spans.push((start, end));
         if let Some(slot) = self.slots.get_mut(at) {
-            *slot = Slot { hash, id };
+            *slot = Slot { hash, id, head };
         }
         if 2 * self.info.len() > self.slots.len() {
             self.grow();
@@ -499,10 +534,11 @@ mod tests {
             // Alone (the word ends the text) and followed by more text, ASCII or not.
             for after in ["", " The rest of the TEXT", "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}", "Q"] {
                 let text = format!("x{word}{after}");
-                let (hash, shape) = lower_ascii(text.as_bytes(), 1, 1 + word.len(), &mut key).unwrap();
+                let lowered = lower_ascii(text.as_bytes(), 1, 1 + word.len(), &mut key).unwrap();
                 assert_eq!(key, lower.as_bytes(), "{word:?}");
-                assert_eq!(hash, hash_key(lower.as_bytes()), "{word:?}");
-                assert_eq!(shape, Shape::from_parts(word_shape(&word)), "{word:?}");
+                assert_eq!(lowered.hash, hash_key(lower.as_bytes()), "{word:?}");
+                assert_eq!(lowered.shape, Shape::from_parts(word_shape(&word)), "{word:?}");
+                assert_eq!(lowered.first, load(lower.as_bytes(), 0, lower.len().min(8)), "{word:?}");
             }
         }
         let text = "Z\u{fc}rich abcdefgh\u{e9}";
@@ -520,6 +556,13 @@ mod tests {
         let mut words = ascii_words();
         words
             .extend(["Z\u{fc}rich", "Z\u{dc}RICH", "Don\u{2019}t", "don't", "\u{3a3}\u{39f}\u{3a3}"].map(String::from));
+        // Forms that share their slot head: the same first seven bytes and
+        // length, or lengths past the 255 the head keeps.
+        words.extend(
+            ["abcdefg", "abcdefgh", "abcdefgi", "ABCDEFGI", "abcdef", "abcdef\u{e9}", "abcdefg\u{e9}"]
+                .map(String::from),
+        );
+        words.extend([format!("{}x", "q".repeat(300)), format!("{}y", "q".repeat(300)), "q".repeat(556)]);
         let mut seen: Vec<String> = Vec::new();
         for _ in 0..2 {
             for word in &words {
