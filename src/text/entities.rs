@@ -542,18 +542,33 @@ fn acronyms(words: &[&str]) -> Vec<String> {
     if words.len() < 2 {
         return Vec::new();
     }
-    let initials = |skip: bool| -> String {
-        words
-            .iter()
-            .filter(|w| !(skip && is_acronym_skip(w)))
-            .flat_map(|w| w.split('-'))
-            .filter_map(|w| w.chars().next())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let mut v = vec![initials(true), initials(false)];
-    v.dedup();
-    v
+    let all = initials(words, false);
+    // Most names hold no skipped word: then both forms are the same and one is built.
+    if !words.iter().any(|w| is_acronym_skip(w)) {
+        return vec![all];
+    }
+    let kept = initials(words, true);
+    if kept == all {
+        vec![kept]
+    } else {
+        vec![kept, all]
+    }
+}
+
+/// The lower-cased first letters of `words` and of their hyphenated parts, without the
+/// [`is_acronym_skip`] words when `skip`.
+fn initials(words: &[&str], skip: bool) -> String {
+    let mut out = String::with_capacity(words.len() + 2);
+    for w in words.iter().filter(|w| !(skip && is_acronym_skip(w))) {
+        for c in w.split('-').filter_map(|part| part.chars().next()) {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
 }
 
 /// Whether a mention of these written words is an acronym: one word of 2 to 8 capitals
@@ -1101,6 +1116,44 @@ mod tests {
         assert_eq!(e.gender, Some(Gender::Female));
         assert_eq!(e.mentions.len(), 4);
         assert!(e.mentions.iter().all(|m| !text[m.clone()].ends_with("'s")));
+    }
+
+    /// [`acronyms`] as first written: both forms built by char iterators, then deduplicated.
+    fn acronyms_by_iterators(words: &[&str]) -> Vec<String> {
+        if words.len() < 2 {
+            return Vec::new();
+        }
+        let initials = |skip: bool| -> String {
+            words
+                .iter()
+                .filter(|w| !(skip && is_acronym_skip(w)))
+                .flat_map(|w| w.split('-'))
+                .filter_map(|w| w.chars().next())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let mut v = vec![initials(true), initials(false)];
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn acronyms_equal_the_iterator_form() {
+        let cases: &[&[&str]] = &[
+            &[],
+            &["Solo"],
+            &["United", "Nations"],
+            &["Bank", "of", "England"],
+            &["OF", "The", "&"],
+            &["the", "of"],
+            &["Al-Qaeda", "in", "Iraq"],
+            &["-lead", "x--y", ""],
+            &["\u{c9}cole", "de", "\u{130}stanbul", "\u{df}tra\u{df}e"],
+            &["D\u{c9}S", "\u{c9}tats-Unis"],
+        ];
+        for words in cases {
+            assert_eq!(acronyms(words), acronyms_by_iterators(words), "{words:?}");
+        }
     }
 
     #[test]

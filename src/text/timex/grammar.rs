@@ -46,6 +46,42 @@ fn hit(end: usize, kind: TimexKind, value: String) -> Option<Hit> {
     Some(Hit { end, kind, value, modifier: None, topic: None })
 }
 
+/// Patterns of [`Grammar::at`] that a word other than a month, weekday or number can start:
+/// bits of [`lead_patterns`].
+const LEADS_WEEKDAY: u8 = 1;
+const LEADS_MONTH: u8 = 2;
+const LEADS_DEICTIC: u8 = 4;
+const LEADS_RELATIVE: u8 = 8;
+const LEADS_YEAR: u8 = 16;
+const LEADS_TIME: u8 = 32;
+const LEADS_EDGE: u8 = 64;
+
+/// The patterns the lower-case token `w` may start, in one look-up rather than a chain of
+/// comparisons per pattern.
+fn lead_patterns(w: &str) -> u8 {
+    const W: u8 = LEADS_WEEKDAY;
+    const M: u8 = LEADS_MONTH;
+    const D: u8 = LEADS_DEICTIC;
+    const R: u8 = LEADS_RELATIVE;
+    const Y: u8 = LEADS_YEAR;
+    const E: u8 = LEADS_EDGE;
+    match w {
+        "the" => M | R | Y | E,
+        "last" | "this" => W | M | D | R,
+        "next" | "past" | "coming" => W | M | R,
+        "early" | "late" => W | M | D | R | Y,
+        "mid" => M | R | Y,
+        "end" => M | E,
+        "earlier" | "later" => D | R,
+        "today" | "yesterday" | "tomorrow" | "tonight" => D,
+        "current" | "previous" | "latest" | "following" => R,
+        "fiscal" | "fy" | "'" | "\u{2019}" => Y,
+        "noon" | "midday" | "midnight" => LEADS_TIME,
+        "year" | "around" | "beginning" | "start" | "middle" | "close" => E,
+        _ => 0,
+    }
+}
+
 pub(super) struct Grammar<'a> {
     text: &'a str,
     /// `text` with ASCII letters lower-cased: same byte offsets.
@@ -182,72 +218,28 @@ impl<'a> Grammar<'a> {
     fn at(&self, i: usize) -> Option<Hit> {
         // Each pattern only where its first token can be: cheap checks that
         // keep the common words ("the", numbers) from running every pattern.
-        let w = self.w(i);
         let num = self.kind(i) == Some(Kind::Num);
+        // A number's digits are none of the lead words: skip the look-up for them.
+        let lead = if num { 0 } else { lead_patterns(self.w(i)) };
         let flags = self.t.get(i).map_or(0, |t| t.flags);
         let month = flags & scan::MONTH != 0;
         let wday = flags & scan::WEEKDAY != 0;
         let named = month || wday;
         let cands = [
             (num || named).then(|| self.p_abs_date(i)).flatten(),
-            (wday || matches!(w, "last" | "next" | "this" | "past" | "coming" | "early" | "late"))
-                .then(|| self.p_weekday(i))
-                .flatten(),
-            (month
-                || matches!(
-                    w,
-                    "the" | "last" | "next" | "this" | "past" | "coming" | "early" | "late" | "mid" | "end"
-                ))
-            .then(|| self.p_month(i))
-            .flatten(),
-            matches!(
-                w,
-                "early"
-                    | "late"
-                    | "earlier"
-                    | "later"
-                    | "today"
-                    | "yesterday"
-                    | "tomorrow"
-                    | "tonight"
-                    | "this"
-                    | "last"
-            )
-            .then(|| self.p_deictic(i))
-            .flatten(),
-            matches!(
-                w,
-                "the"
-                    | "early"
-                    | "earlier"
-                    | "late"
-                    | "later"
-                    | "mid"
-                    | "this"
-                    | "current"
-                    | "last"
-                    | "past"
-                    | "previous"
-                    | "latest"
-                    | "next"
-                    | "coming"
-                    | "following"
-            )
-            .then(|| self.p_relative(i))
-            .flatten(),
+            (wday || lead & LEADS_WEEKDAY != 0).then(|| self.p_weekday(i)).flatten(),
+            (month || lead & LEADS_MONTH != 0).then(|| self.p_month(i)).flatten(),
+            (lead & LEADS_DEICTIC != 0).then(|| self.p_deictic(i)).flatten(),
+            (lead & LEADS_RELATIVE != 0).then(|| self.p_relative(i)).flatten(),
             (!named).then(|| self.p_ago(i)).flatten(),
             (!named).then(|| self.p_duration(i)).flatten(),
-            (num || matches!(w, "the" | "early" | "late" | "mid" | "fiscal" | "fy" | "'" | "\u{2019}"))
-                .then(|| self.p_year(i))
-                .flatten(),
+            (num || lead & LEADS_YEAR != 0).then(|| self.p_year(i)).flatten(),
             (!named && self.may_name_quarter(i)).then(|| self.p_quarter(i)).flatten(),
-            (num || matches!(w, "noon" | "midday" | "midnight")).then(|| self.p_time(i)).flatten(),
+            (num || lead & LEADS_TIME != 0).then(|| self.p_time(i)).flatten(),
             (!named && !num).then(|| self.p_set(i)).flatten(),
             (!named && !num).then(|| self.p_ref(i)).flatten(),
             (self.cap(i) && !named).then(|| self.p_holiday(i)).flatten(),
-            matches!(w, "year" | "the" | "around" | "end" | "beginning" | "start" | "middle" | "close")
-                .then(|| self.p_edge(i))
-                .flatten(),
+            (lead & LEADS_EDGE != 0).then(|| self.p_edge(i)).flatten(),
             (!named && (!num || self.ordinal_suffix_after(i))).then(|| self.p_misc(i)).flatten(),
         ];
         let mut best: Option<Hit> = None;
@@ -2314,6 +2306,64 @@ mod tests {
                     None => false,
                 }
             }
+        }
+    }
+
+    /// The lead-word gates of `Grammar::at` as they were written, one chain per pattern.
+    fn lead_patterns_by_chains(w: &str) -> u8 {
+        let mut bits = 0;
+        if matches!(w, "last" | "next" | "this" | "past" | "coming" | "early" | "late") {
+            bits |= LEADS_WEEKDAY;
+        }
+        if matches!(w, "the" | "last" | "next" | "this" | "past" | "coming" | "early" | "late" | "mid" | "end") {
+            bits |= LEADS_MONTH;
+        }
+        if matches!(
+            w,
+            "early" | "late" | "earlier" | "later" | "today" | "yesterday" | "tomorrow" | "tonight" | "this" | "last"
+        ) {
+            bits |= LEADS_DEICTIC;
+        }
+        if matches!(
+            w,
+            "the"
+                | "early"
+                | "earlier"
+                | "late"
+                | "later"
+                | "mid"
+                | "this"
+                | "current"
+                | "last"
+                | "past"
+                | "previous"
+                | "latest"
+                | "next"
+                | "coming"
+                | "following"
+        ) {
+            bits |= LEADS_RELATIVE;
+        }
+        if matches!(w, "the" | "early" | "late" | "mid" | "fiscal" | "fy" | "'" | "\u{2019}") {
+            bits |= LEADS_YEAR;
+        }
+        if matches!(w, "noon" | "midday" | "midnight") {
+            bits |= LEADS_TIME;
+        }
+        if matches!(w, "year" | "the" | "around" | "end" | "beginning" | "start" | "middle" | "close") {
+            bits |= LEADS_EDGE;
+        }
+        bits
+    }
+
+    #[test]
+    fn lead_patterns_match_the_per_pattern_chains() {
+        let words = "the last next this past coming early late mid end earlier later today yesterday \
+                     tomorrow tonight current previous latest following fiscal fy ' \u{2019} noon midday \
+                     midnight year around beginning start middle close The LAST ends years midnights \
+                     a 2005 , - \u{a0} caf\u{e9} x";
+        for w in words.split(' ').chain(["", "\u{2019}s", "fy'"]) {
+            assert_eq!(lead_patterns(w), lead_patterns_by_chains(w), "{w:?}");
         }
     }
 
