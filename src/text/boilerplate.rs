@@ -421,7 +421,8 @@ const DATE_WORDS: &[&str] = &[
 /// Whether a short line holds only a date or time ("Wednesday 12 April 2017
 /// 18:30 BST", "Updated: 4/12/2017").
 pub(crate) fn is_dateline(t: &str) -> bool {
-    if t.chars().count() > 70 {
+    // A character takes at most four bytes: a longer text has more than 70 without counting.
+    if t.len() > 70 * 4 || t.chars().count() > 70 {
         return false;
     }
     let words = || {
@@ -611,10 +612,33 @@ impl<'a> Lowered<'a> {
         }
     }
 
-    /// `to_lowercase(text).contains(needle)`.
+    /// `to_lowercase(text).contains(needle)` for a lowercase ASCII `needle`.
     fn contains(&self, needle: &str) -> bool {
-        self.get().contains(needle)
+        if self.ascii {
+            contains_ascii_ci(self.text.as_bytes(), needle.as_bytes())
+        } else {
+            self.get().contains(needle)
+        }
     }
+}
+
+/// Lowercase ASCII letters from the rarest to the most common in English text: the rarest
+/// letter of a needle finds the fewest places to compare.
+const LETTERS_RAREST_FIRST: &[u8; 26] = b"zqxjkvbpygfwmucldrhsnioate";
+
+/// `haystack.to_ascii_lowercase()` contains `needle` (lowercase ASCII), without building the
+/// lowercase copy: only where the needle's rarest letter occurs, in either case, is it compared.
+fn contains_ascii_ci(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(anchor) = LETTERS_RAREST_FIRST.iter().find_map(|letter| needle.iter().position(|byte| byte == letter))
+    else {
+        return needle.is_empty() || haystack.windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle));
+    };
+    let letter = needle[anchor];
+    memchr::memchr2_iter(letter, letter.to_ascii_uppercase(), haystack).any(|at| {
+        at.checked_sub(anchor)
+            .and_then(|start| haystack.get(start..start + needle.len()))
+            .is_some_and(|window| window.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// What two paragraphs share when one repeats the other: the words lowercased, single spaced.
@@ -682,12 +706,13 @@ fn repeat_summary(t: &str) -> (usize, u64) {
     }
     let (mut count, mut sum) = (0, 0);
     // Narrow sums over short blocks, without branches: the loop compiles to vector steps.
+    // u16 sums hold a block (at most 64 * 127) and take twice the lanes of u32 per vector step.
     for block in t.as_bytes().chunks(SUMMARY_BLOCK) {
-        let (mut block_count, mut block_sum) = (0u32, 0u32);
+        let (mut block_count, mut block_sum) = (0u16, 0u16);
         for &byte in block {
-            let kept = u32::from(byte < 0x80 && byte != b' ' && !(b'\t'..=b'\r').contains(&byte));
-            block_count += kept;
-            block_sum += kept * u32::from(byte | (u8::from(byte.is_ascii_uppercase()) << 5));
+            let kept = u8::from(byte < 0x80 && byte != b' ' && !(b'\t'..=b'\r').contains(&byte));
+            block_count += u16::from(kept);
+            block_sum += u16::from(kept * (byte | (u8::from(byte.is_ascii_uppercase()) << 5)));
         }
         count += block_count as usize;
         sum += u64::from(block_sum);
@@ -697,6 +722,9 @@ fn repeat_summary(t: &str) -> (usize, u64) {
 
 /// Bytes summed in one block by [`repeat_summary`].
 const SUMMARY_BLOCK: usize = 64;
+
+// The u16 sums of a block cannot overflow.
+const _: () = assert!(SUMMARY_BLOCK * 0x7F <= u16::MAX as usize);
 
 /// The non-ASCII characters whose lowercase form holds an ASCII character: İ gives "i" and a
 /// combining dot, the Kelvin sign "k".
@@ -861,6 +889,52 @@ mod tests {
         assert_eq!(repeat_key("  In  Pictures:\tThe\u{0B}Valley "), "in pictures: the valley");
         assert_eq!(repeat_key("Über  ALLES"), "über alles");
         assert_eq!(repeat_key(""), "");
+    }
+
+    #[test]
+    fn case_blind_search_agrees_with_lowercasing() {
+        let haystacks = [
+            "",
+            "k",
+            "Cookie",
+            "We use COOKIES to improve browsing.",
+            "cooki",
+            "okie cookie",
+            "All Rights Reserved 2024",
+            "all rights reserve",
+            "reserved rights all",
+            "kkkk cookiecookie",
+            "Kelvin: 3 K, 12 km",
+        ];
+        let needles = ["cookie", "all rights reserved", "use", "agree", "k", "12 k", "3 ", "", "zzz"];
+        for haystack in haystacks {
+            for needle in needles {
+                assert_eq!(
+                    contains_ascii_ci(haystack.as_bytes(), needle.as_bytes()),
+                    haystack.to_ascii_lowercase().contains(needle),
+                    "{haystack:?} {needle:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lowered_contains_agrees_on_ascii_and_other_text() {
+        for text in ["Cookie policy", "Ünsere Cookie-Richtlinie", "KELVIN \u{212A}OOKIE", "plain text"] {
+            let lowered = Lowered::new(text);
+            for needle in ["cookie", "policy", "richtlinie", "kookie"] {
+                assert_eq!(lowered.contains(needle), text.to_lowercase().contains(needle), "{text:?} {needle:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_paragraphs_are_no_datelines() {
+        let long = "Monday 12 April 2017 ".repeat(20);
+        assert!(!is_dateline(&long));
+        assert!(is_dateline("Monday 12 April 2017"));
+        let wide = "é".repeat(71);
+        assert!(!is_dateline(&wide));
     }
 
     #[test]
