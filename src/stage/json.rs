@@ -56,7 +56,7 @@ impl Analysis {
         }
         if !self.skipped.is_empty() {
             out.extend_from_slice(b",\"skipped\":");
-            write_str_list(out, self.skipped.iter().copied());
+            write_str_list(out, self.skipped.iter().copied())?;
         }
         write_opt_str(out, b",\"title\":", self.title.as_deref());
         write_opt_str(out, b",\"url\":", self.url.as_deref());
@@ -65,20 +65,17 @@ impl Analysis {
         write_opt_str(out, b",\"published_from\":", self.published_from);
         if !self.byline.is_empty() {
             out.extend_from_slice(b",\"byline\":");
-            write_str_list(out, self.byline.iter().map(String::as_str));
+            write_str_list(out, self.byline.iter().map(String::as_str))?;
         }
         out.extend_from_slice(b",\"text\":");
         write_str(out, text);
         out.extend_from_slice(b",\"paragraphs\":");
-        write_ranges(out, &map, &self.paragraphs);
+        write_ranges(out, &map, &self.paragraphs)?;
         out.extend_from_slice(b",\"sentences\":");
-        write_ranges(out, &map, &self.sentences);
+        write_ranges(out, &map, &self.sentences)?;
 
-        out.extend_from_slice(b",\"entities\":[");
-        for (i, entity) in self.entities.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"entities\":");
+        write_array(out, self.entities.iter().enumerate(), |out, (i, entity)| {
             out.extend_from_slice(b"{\"id\":\"E");
             write_usize(out, i + 1);
             out.extend_from_slice(b"\",\"type\":");
@@ -87,15 +84,13 @@ impl Analysis {
             out.extend_from_slice(b",\"name\":");
             write_str(out, &entity.name);
             out.extend_from_slice(b",\"roles\":");
-            write_str_list(out, entity.roles.iter().map(String::as_str));
-            out.extend_from_slice(b",\"mentions\":[");
-            for (m, mention) in entity.mentions.iter().enumerate() {
-                if m > 0 {
-                    out.push(b',');
-                }
+            write_str_list(out, entity.roles.iter().map(String::as_str))?;
+            out.extend_from_slice(b",\"mentions\":");
+            write_array(out, &entity.mentions, |out, mention| {
                 write_span(out, &map, text, mention);
-            }
-            out.extend_from_slice(b"],\"salience\":");
+                Ok(())
+            })?;
+            out.extend_from_slice(b",\"salience\":");
             write_f32(out, entity.salience)?;
             if let Some(geo) = &entity.geo {
                 out.extend_from_slice(b",\"geo\":");
@@ -106,13 +101,11 @@ impl Analysis {
                 write_f32(out, tone)?;
             }
             out.push(b'}');
-        }
+            Ok(())
+        })?;
 
-        out.extend_from_slice(b"],\"quotes\":[");
-        for (i, quote) in self.quotes.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"quotes\":");
+        write_array(out, &self.quotes, |out, quote| {
             out.push(b'{');
             write_span_fields(out, &map, text, &quote.range);
             out.extend_from_slice(b",\"kind\":");
@@ -135,13 +128,11 @@ impl Analysis {
                 write_f32(out, tone)?;
             }
             out.push(b'}');
-        }
+            Ok(())
+        })?;
 
-        out.extend_from_slice(b"],\"dates\":[");
-        for (i, date) in self.dates.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"dates\":");
+        write_array(out, &self.dates, |out, date| {
             out.push(b'{');
             write_span_fields(out, &map, text, &(date.start..date.end));
             out.extend_from_slice(b",\"type\":");
@@ -149,13 +140,11 @@ impl Analysis {
             out.extend_from_slice(b",\"value\":");
             write_str(out, &date.value);
             out.push(b'}');
-        }
+            Ok(())
+        })?;
 
-        out.extend_from_slice(b"],\"amounts\":[");
-        for (i, amount) in self.amounts.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"amounts\":");
+        write_array(out, &self.amounts, |out, amount| {
             out.push(b'{');
             write_span_fields(out, &map, text, &(amount.start..amount.end));
             out.extend_from_slice(b",\"value\":");
@@ -170,29 +159,26 @@ impl Analysis {
             write_opt_str(out, b",\"modifier\":", modifier);
             write_opt_str(out, b",\"count_of\":", amount.count_of.map(|c| c.as_str()));
             out.push(b'}');
-        }
+            Ok(())
+        })?;
 
-        out.extend_from_slice(b"],\"media\":[");
-        for (i, media) in self.media.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"media\":");
+        write_array(out, &self.media, |out, media| {
             write_media(out, media);
-        }
+            Ok(())
+        })?;
 
-        out.extend_from_slice(b"],\"keywords\":[");
-        for (i, keyword) in self.keywords.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"keywords\":");
+        write_array(out, &self.keywords, |out, keyword| {
             out.extend_from_slice(b"{\"text\":");
             write_str(out, &keyword.text);
             out.extend_from_slice(b",\"score\":");
             write_f32(out, keyword.score)?;
             out.push(b'}');
-        }
+            Ok(())
+        })?;
 
-        out.extend_from_slice(b"],\"tone\":");
+        out.extend_from_slice(b",\"tone\":");
         match &self.tone {
             Some(tone) => {
                 out.extend_from_slice(b"{\"score\":");
@@ -210,20 +196,18 @@ impl Analysis {
         out.extend_from_slice(b",\"focus\":");
         write_serde(out, &self.focus)?;
 
-        out.extend_from_slice(b",\"removed\":[");
-        for (i, removed) in self.removed.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        out.extend_from_slice(b",\"removed\":");
+        write_array(out, &self.removed, |out, removed| {
             out.extend_from_slice(b"{\"text\":");
             write_str(out, &removed.text);
             out.extend_from_slice(b",\"reason\":");
             write_str(out, &removed.reason);
             out.push(b'}');
-        }
+            Ok(())
+        })?;
 
         let words = self.word_count();
-        out.extend_from_slice(b"],\"stats\":{\"words\":");
+        out.extend_from_slice(b",\"stats\":{\"words\":");
         write_usize(out, words);
         out.extend_from_slice(b",\"sentences\":");
         write_usize(out, self.sentences.len());
@@ -245,20 +229,16 @@ impl Analysis {
 }
 
 /// `[[start,end],...]` in code points.
-fn write_ranges(out: &mut Vec<u8>, map: &OffsetMap<'_>, ranges: &[Range<usize>]) {
-    out.push(b'[');
-    for (i, range) in ranges.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+fn write_ranges(out: &mut Vec<u8>, map: &OffsetMap<'_>, ranges: &[Range<usize>]) -> WriteResult {
+    write_array(out, ranges, |out, range| {
         let [start, end] = map.range(range);
         out.push(b'[');
         write_usize(out, start);
         out.push(b',');
         write_usize(out, end);
         out.push(b']');
-    }
-    out.push(b']');
+        Ok(())
+    })
 }
 
 /// A [`crate::model::Span`] object.
@@ -323,15 +303,31 @@ fn write_opt_str(out: &mut Vec<u8>, key: &[u8], value: Option<&str>) {
     }
 }
 
-fn write_str_list<'s>(out: &mut Vec<u8>, items: impl Iterator<Item = &'s str>) {
+fn write_str_list<'s>(out: &mut Vec<u8>, items: impl Iterator<Item = &'s str>) -> WriteResult {
+    write_array(out, items, |out, item| {
+        write_str(out, item);
+        Ok(())
+    })
+}
+
+/// What the writers return: only the parts handed to `serde_json` can fail.
+type WriteResult = Result<(), serde_json::Error>;
+
+/// `[...]`, with `each` writing one element.
+fn write_array<T>(
+    out: &mut Vec<u8>,
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut Vec<u8>, T) -> WriteResult,
+) -> WriteResult {
     out.push(b'[');
-    for (i, item) in items.enumerate() {
+    for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_str(out, item);
+        each(out, item)?;
     }
     out.push(b']');
+    Ok(())
 }
 
 fn write_serde<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), serde_json::Error> {
@@ -350,19 +346,9 @@ fn write_usize(out: &mut Vec<u8>, value: usize) {
     write_u64(out, value as u64);
 }
 
-/// Decimal digits, as `serde_json` writes integers.
-fn write_u64(out: &mut Vec<u8>, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+/// Decimal digits, with the `itoa` formatter `serde_json` itself writes integers with.
+fn write_u64(out: &mut Vec<u8>, value: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
 /// What a byte becomes inside a JSON string: 0 for itself, else the letter after the
