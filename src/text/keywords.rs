@@ -377,8 +377,7 @@ fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32], buffers: &mut Candi
     let CandidateBuffers { cands, single, bigrams, longer } = buffers;
     // Adjacent pairs inside a chunk, for the phrase bigram probabilities:
     // only those with a stopword, the only ones asked for.
-    bigrams.clear();
-    bigrams.reserve(occs.len());
+    reset(bigrams, occs.len());
     for i in 1..occs.len() {
         let (a, b) = (&occs[i - 1], &occs[i]);
         if a.chunk == b.chunk && (a.stop || b.stop) {
@@ -393,8 +392,7 @@ fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32], buffers: &mut Candi
     cands.reserve(2 * occs.len());
     single.clear();
     single.resize(n_terms, NONE);
-    longer.clear();
-    longer.reserve(occs.len());
+    reset(longer, occs.len());
     for start in 0..occs.len() {
         if occs[start].stop {
             continue;
@@ -448,6 +446,18 @@ fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32], buffers: &mut Candi
             let score = prod / (1.0 + sum);
             cands.push(Cand { tf: 1, score, first: start, len, key });
         }
+    }
+}
+
+/// Empties `map` for about `needed` entries. A map kept from a much longer
+/// document is replaced: its probes would spread over a table many times
+/// the size this document needs, missing the cache.
+fn reset<K: std::hash::Hash + Eq, V>(map: &mut FxHashMap<K, V>, needed: usize) {
+    if map.capacity() > 2 * needed + 64 {
+        *map = FxHashMap::with_capacity_and_hasher(needed, Default::default());
+    } else {
+        map.clear();
+        map.reserve(needed);
     }
 }
 
