@@ -26,6 +26,7 @@
 //! so the best phrase scores 1 and the rest decrease towards 0.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -192,7 +193,9 @@ pub fn keywords_with(
     // Occurrences come in sentence order.
     let n_sentences = (last.sentence + 1) as f32;
     let Some((tf, term_score)) = term_scores(&terms, n_sentences) else { return Vec::new() };
-    let cands = candidates(&terms, &tf, &term_score);
+    let mut buffers = CANDIDATE_BUFFERS.take();
+    candidates(&terms, &tf, &term_score, &mut buffers);
+    let cands = &buffers.cands;
     let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
     // (score, first word, length, candidate): the first three order them.
     let mut ranked: Vec<(f32, usize, usize, usize)> = cands
@@ -246,10 +249,14 @@ pub fn keywords_with(
         chosen.push((score, padded, key_chars, c.form(text, &terms)));
     }
     let best = chosen.first().map_or(1.0, |c| c.0).max(f32::MIN_POSITIVE);
-    chosen
+    let listed = chosen
         .into_iter()
         .map(|(s, _, _, form)| Keyword { text: form.to_string(), score: 1.0 / (1.0 + (s.max(best) / best).ln()) })
-        .collect()
+        .collect();
+    if buffers.cands.capacity() <= MAX_KEPT_CANDIDATES {
+        CANDIDATE_BUFFERS.set(buffers);
+    }
+    listed
 }
 
 /// Each term's occurrence count and score (lower is better; stopwords get
@@ -321,15 +328,15 @@ fn term_scores(terms: &Terms, n_sentences: f32) -> Option<(Vec<u32>, Vec<f32>)> 
     let max_tf = content.iter().copied().fold(1.0f32, f32::max);
 
     // Only non-stopword terms are scored: the phrase score reads no other.
+    let tf_of = &tf;
     let term_score: Vec<f32> = (0..n_terms)
         .map(|t| {
             if terms.stop[t] {
                 return 0.0;
             }
             let tf = tf[t] as f32;
-            let case = (upper[t] as f32).max(acronym[t] as f32) / (1.0 + tf.ln());
-            let median = median(&sentences_of[sentence_start[t]..sentence_start[t + 1]]);
-            let position = (3.0 + median).ln().ln();
+            let case = (upper[t] as f32).max(acronym[t] as f32) / (1.0 + ln_count(tf_of[t]));
+            let position = position(&sentences_of[sentence_start[t]..sentence_start[t + 1]]);
             let freq = tf / (mean + sd).max(f32::EPSILON);
             let rel = 1.0 + (dl[t] + dr[t]) * tf / max_tf;
             let different = n_sentences_of[t] as f32 / n_sentences;
@@ -339,15 +346,38 @@ fn term_scores(terms: &Terms, n_sentences: f32) -> Option<(Vec<u32>, Vec<f32>)> 
     Some((tf, term_score))
 }
 
-/// The candidate phrases in order of first occurrence, each scored at it.
+/// What [`candidates`] fills, kept per thread from one document to the next
+/// so that each document neither allocates nor first touches it afresh.
+#[derive(Default)]
+struct CandidateBuffers {
+    /// The candidates.
+    cands: Vec<Cand>,
+    /// Per term: its single-word candidate, or `NONE`.
+    single: Vec<u32>,
+    /// Adjacent pairs with a stopword and their counts.
+    bigrams: FxHashMap<u64, u32>,
+    /// Phrases of several words: their candidate.
+    longer: FxHashMap<[u32; MAX_NGRAM], u32>,
+}
+
+/// Past this many candidates a document's buffers are not kept for the next.
+const MAX_KEPT_CANDIDATES: usize = 1 << 16;
+
+thread_local! {
+    static CANDIDATE_BUFFERS: RefCell<CandidateBuffers> = RefCell::default();
+}
+
+/// The candidate phrases in order of first occurrence, each scored at it,
+/// into `buffers.cands`.
 #[inline(never)]
-fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32]) -> Vec<Cand> {
+fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32], buffers: &mut CandidateBuffers) {
     let occs = &terms.occs;
     let n_terms = terms.stop.len();
     let term = |i: usize| occs[i].term as usize;
+    let CandidateBuffers { cands, single, bigrams, longer } = buffers;
     // Adjacent pairs inside a chunk, for the phrase bigram probabilities:
     // only those with a stopword, the only ones asked for.
-    let mut bigrams: FxHashMap<u64, u32> = FxHashMap::with_capacity_and_hasher(occs.len(), Default::default());
+    reset(bigrams, occs.len());
     for i in 1..occs.len() {
         let (a, b) = (&occs[i - 1], &occs[i]);
         if a.chunk == b.chunk && (a.stop || b.stop) {
@@ -358,10 +388,11 @@ fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32]) -> Vec<Cand> {
 
     // Candidate phrases, keyed by their term ids (no strings until ranked):
     // single words by term, longer phrases through a map.
-    let mut cands: Vec<Cand> = Vec::with_capacity(2 * occs.len());
-    let mut single: Vec<u32> = vec![NONE; n_terms];
-    let mut longer: FxHashMap<[u32; MAX_NGRAM], u32> =
-        FxHashMap::with_capacity_and_hasher(occs.len(), Default::default());
+    cands.clear();
+    cands.reserve(2 * occs.len());
+    single.clear();
+    single.resize(n_terms, NONE);
+    reset(longer, occs.len());
     for start in 0..occs.len() {
         if occs[start].stop {
             continue;
@@ -416,7 +447,18 @@ fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32]) -> Vec<Cand> {
             cands.push(Cand { tf: 1, score, first: start, len, key });
         }
     }
-    cands
+}
+
+/// Empties `map` for about `needed` entries. A map kept from a much longer
+/// document is replaced: its probes would spread over a table many times
+/// the size this document needs, missing the cache.
+fn reset<K: std::hash::Hash + Eq, V>(map: &mut FxHashMap<K, V>, needed: usize) {
+    if map.capacity() > 2 * needed + 64 {
+        *map = FxHashMap::with_capacity_and_hasher(needed, Default::default());
+    } else {
+        map.clear();
+        map.reserve(needed);
+    }
 }
 
 /// Two term ids as one map key.
@@ -520,6 +562,54 @@ fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>]) -
         }
     }
     terms
+}
+
+/// Counts and twice the median sentence index below these are looked up.
+const LN_TABLE: usize = 256;
+const POSITION_TABLE: usize = 1024;
+
+/// `ln` of small counts and the position feature of small medians, worked
+/// out once: `logf` was a visible share of the run. The same calls on the
+/// same inputs, so the same bits.
+struct LnTables {
+    /// `ln(n)` at `n`.
+    ln: [f32; LN_TABLE],
+    /// `ln(ln(3 + k / 2))` at `k`.
+    position: [f32; POSITION_TABLE],
+}
+
+fn ln_tables() -> &'static LnTables {
+    static CELL: OnceLock<LnTables> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let mut tables = LnTables { ln: [0.0; LN_TABLE], position: [0.0; POSITION_TABLE] };
+        for (n, v) in tables.ln.iter_mut().enumerate() {
+            *v = (n as f32).ln();
+        }
+        for (k, v) in tables.position.iter_mut().enumerate() {
+            *v = (3.0 + k as f32 / 2.0).ln().ln();
+        }
+        tables
+    })
+}
+
+/// `(n as f32).ln()`.
+fn ln_count(n: u32) -> f32 {
+    ln_tables().ln.get(n as usize).copied().unwrap_or_else(|| (n as f32).ln())
+}
+
+/// The position feature of a term: `ln(ln(3 + median))` of its sorted
+/// sentence indices.
+fn position(sorted: &[usize]) -> f32 {
+    // Twice the median is an integer: the table's index.
+    let twice = match sorted.len() {
+        0 => Some(0),
+        n if n % 2 == 1 => sorted[n / 2].checked_mul(2),
+        n => sorted[n / 2 - 1].checked_add(sorted[n / 2]),
+    };
+    match twice.and_then(|k| ln_tables().position.get(k)) {
+        Some(&v) => v,
+        None => (3.0 + median(sorted)).ln().ln(),
+    }
 }
 
 fn median(sorted: &[usize]) -> f32 {
@@ -1054,6 +1144,22 @@ mod tests {
             for max in [1, 5, 10, 40] {
                 assert_eq!(run(text, max), reference::keywords(text, &tokens, &sentences, max), "{text:?} {max}");
             }
+        }
+    }
+
+    #[test]
+    fn looked_up_logarithms_are_the_computed_ones() {
+        for n in (0..2 * LN_TABLE as u32).chain([u32::MAX]) {
+            assert_eq!(ln_count(n).to_bits(), (n as f32).ln().to_bits(), "{n}");
+        }
+        let mut sorted: Vec<usize> = Vec::new();
+        for i in 0..3 * POSITION_TABLE {
+            let expected = (3.0 + median(&sorted)).ln().ln();
+            assert_eq!(position(&sorted).to_bits(), expected.to_bits(), "{sorted:?}");
+            sorted.push(i / 3);
+        }
+        for odd in [vec![usize::MAX], vec![1, usize::MAX, usize::MAX], vec![usize::MAX - 1, usize::MAX]] {
+            assert_eq!(position(&odd).to_bits(), (3.0 + median(&odd)).ln().ln().to_bits(), "{odd:?}");
         }
     }
 

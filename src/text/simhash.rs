@@ -360,12 +360,53 @@ pub struct SimhashIndex {
     /// `first_seq + i`.
     entries: VecDeque<Entry>,
     first_seq: u64,
-    /// Per band: band value -> (sequence number, fingerprint) of the entries
-    /// having it.
+    /// Per band: band value -> the entries having it.
     /// There are `max_distance + 1` bands.
-    /// Buckets hold the fingerprint too, so that a query scans contiguous
-    /// memory instead of chasing entries.
-    bands: Vec<HashMap<u64, VecDeque<(u64, u64)>>>,
+    bands: Vec<HashMap<u64, Bucket>>,
+}
+
+/// The entries sharing one band value, oldest first. The fingerprints are
+/// kept apart from the sequence numbers, which only a match needs: a query
+/// reads nothing but a run of fingerprints, half the memory of pairs.
+#[derive(Debug, Clone, Default)]
+struct Bucket {
+    hashes: VecDeque<u64>,
+    seqs: VecDeque<u64>,
+}
+
+impl Bucket {
+    fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    fn push_back(&mut self, seq: u64, hash: u64) {
+        self.hashes.push_back(hash);
+        self.seqs.push_back(seq);
+    }
+
+    fn pop_front(&mut self) {
+        self.hashes.pop_front();
+        self.seqs.pop_front();
+    }
+
+    /// Pushes `(distance, seq)` of each entry within `max_distance` of `hash` onto `hits`.
+    fn matches(&self, hash: u64, max_distance: u32, hits: &mut Vec<(u32, u64)>) {
+        let (front, back) = self.hashes.as_slices();
+        for (offset, part) in [(0, front), (front.len(), back)] {
+            for (i, &other) in part.iter().enumerate() {
+                let d = distance(hash, other);
+                if d <= max_distance {
+                    if let Some(&seq) = self.seqs.get(offset + i) {
+                        hits.push((d, seq));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Most entries a bucket keeps; past it the bucket forgets its oldest. Random fingerprints put
@@ -429,12 +470,8 @@ impl SimhashIndex {
         let mut hits: Vec<(u32, u64)> = Vec::new();
         let n = self.bands.len();
         for (band, map) in self.bands.iter().enumerate() {
-            let Some(seqs) = map.get(&band_value(hash, band, n)) else { continue };
-            for &(seq, other) in seqs {
-                let d = distance(hash, other);
-                if d <= self.max_distance {
-                    hits.push((d, seq));
-                }
+            if let Some(bucket) = map.get(&band_value(hash, band, n)) {
+                bucket.matches(hash, self.max_distance, &mut hits);
             }
         }
         hits.sort_unstable();
@@ -466,7 +503,7 @@ impl SimhashIndex {
             if bucket.len() >= MAX_BUCKET {
                 bucket.pop_front();
             }
-            bucket.push_back((seq, hash));
+            bucket.push_back(seq, hash);
         }
         self.entries.push_back(Entry { id: id.into(), hash });
     }
@@ -488,14 +525,14 @@ impl SimhashIndex {
         let n = self.bands.len();
         for (band, map) in self.bands.iter_mut().enumerate() {
             let key = band_value(entry.hash, band, n);
-            if let Some(seqs) = map.get_mut(&key) {
+            if let Some(bucket) = map.get_mut(&key) {
                 // Buckets are filled in insertion order and the evicted entry is the
                 // oldest of all, so it is at the front of its bucket, unless the bucket
                 // already forgot it.
-                if seqs.front().is_some_and(|&(s, _)| s == seq) {
-                    seqs.pop_front();
+                if bucket.seqs.front() == Some(&seq) {
+                    bucket.pop_front();
                 }
-                if seqs.is_empty() {
+                if bucket.is_empty() {
                     map.remove(&key);
                 }
             }
@@ -791,6 +828,37 @@ mod tests {
                 index.insert(i.to_string(), h);
                 all.push((i.to_string(), h));
             }
+        }
+    }
+
+    #[test]
+    fn banded_lookup_equals_a_scan_of_the_kept_entries_after_evictions() {
+        // Evictions and a bucket cap make the buckets' ring buffers wrap around.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state = mix(state);
+            state
+        };
+        let capacity = 60;
+        let mut index = SimhashIndex::try_new(capacity, 7).unwrap();
+        let mut all: Vec<(String, u64)> = Vec::new();
+        for i in 0..400 {
+            let h = match all.last() {
+                Some(&(_, base)) if i % 3 != 0 => base ^ (1 << (next() % 64)) ^ (1 << (next() % 64)),
+                _ => next() & 0x0f0f_0f0f_0f0f_0f0f,
+            };
+            let kept = &all[all.len().saturating_sub(capacity)..];
+            let mut expected: Vec<(u32, String)> = kept
+                .iter()
+                .filter(|(_, e)| distance(*e, h) <= 7)
+                .map(|(id, e)| (distance(*e, h), id.clone()))
+                .collect();
+            let mut got: Vec<(u32, String)> = index.query(h).into_iter().map(|d| (d.distance, d.id)).collect();
+            expected.sort();
+            got.sort();
+            assert_eq!(got, expected, "i={i}");
+            index.insert(i.to_string(), h);
+            all.push((i.to_string(), h));
         }
     }
 

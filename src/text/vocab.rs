@@ -135,12 +135,12 @@ struct Lowered {
     first: u64,
 }
 
-/// The ASCII word `text[start..end]` lowercased into `key` and hashed in
-/// the same pass, eight bytes at a time, with its [`Shape`]; `None` if it is
-/// not ASCII.
-fn lower_ascii(text: &[u8], start: usize, end: usize, key: &mut Vec<u8>) -> Option<Lowered> {
-    key.clear();
+/// The ASCII word `text[start..end]` lowercased onto the end of `keys` and
+/// hashed in the same pass, eight bytes at a time, with its [`Shape`];
+/// `None` (and `keys` as it was) if it is not ASCII.
+fn lower_ascii(text: &[u8], start: usize, end: usize, keys: &mut Vec<u8>) -> Option<Lowered> {
     let len = end.checked_sub(start).filter(|_| end <= text.len())?;
+    let base = keys.len();
     let mut h = 0u64;
     // `several`: more than one letter so far (no popcount on baseline x86-64).
     let (mut several, mut any_lower, mut first) = (false, false, 0u8);
@@ -149,6 +149,7 @@ fn lower_ascii(text: &[u8], start: usize, end: usize, key: &mut Vec<u8>) -> Opti
     while at < len {
         let chunk = load(text, start + at, len - at);
         if chunk & HIGH_BITS != 0 {
+            keys.truncate(base);
             return None;
         }
         let upper = in_range(chunk, b'A', b'Z');
@@ -167,10 +168,10 @@ fn lower_ascii(text: &[u8], start: usize, end: usize, key: &mut Vec<u8>) -> Opti
         if at == 0 {
             first_chunk = lowered;
         }
-        key.extend_from_slice(&lowered.to_le_bytes());
+        keys.extend_from_slice(&lowered.to_le_bytes());
         at += 8;
     }
-    key.truncate(len);
+    keys.truncate(base + len);
     let shape = match first {
         0 => 0,
         FIRST_UPPER if several && !any_lower => HAS_LETTER | FIRST_UPPER | ACRONYM,
@@ -217,8 +218,11 @@ struct Vocab {
     info: Vec<TypeInfo>,
     /// Document-local id of each type while a document is interned, else `NONE`.
     local: Vec<u32>,
-    /// The lowercased form of the word being looked up.
-    key: Vec<u8>,
+    /// The lowercased forms of the document's words, one after the other,
+    /// while it is interned (kept to reuse the allocation).
+    keys: Vec<u8>,
+    /// The document's words, lowered and hashed, waiting for their ids.
+    pending: Vec<Pending>,
     /// Reused buffer for lowercasing words that are not ASCII.
     lower: String,
     /// Bits of the hash that the table sees: all but in the tests that force collisions.
@@ -233,7 +237,8 @@ impl Default for Vocab {
             spans: Vec::new(),
             info: Vec::new(),
             local: Vec::new(),
-            key: Vec::new(),
+            keys: Vec::new(),
+            pending: Vec::new(),
             lower: String::new(),
             hash_bits: u64::MAX,
         }
@@ -244,27 +249,81 @@ thread_local! {
     static VOCAB: RefCell<Vocab> = RefCell::new(Vocab::default());
 }
 
+/// A word token lowercased and hashed, waiting for its type id.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    /// Index of the token.
+    token: usize,
+    /// The bits of the hash that the table sees.
+    hash: u32,
+    head: u64,
+    /// Its lowercased form is `keys[key_start..key_start + key_len]`.
+    key_start: usize,
+    key_len: usize,
+}
+
+/// Buffers past this many bytes are not kept for the next document.
+const MAX_KEPT_KEYS: usize = 1 << 20;
+
 impl Vocab {
-    /// The type id of the word `text[start..end]` and, for ASCII words, its
-    /// shape (else `None`: the caller works it out if it needs it).
-    fn id(&mut self, text: &str, start: usize, end: usize) -> (u32, Option<Shape>) {
-        let (lowered, shape) = match lower_ascii(text.as_bytes(), start, end, &mut self.key) {
+    /// Lowercases the word `text[start..end]` onto the end of `self.keys`:
+    /// its hash (the bits the table sees), its slot head and, for ASCII
+    /// words, its shape (else `None`: the caller works it out if it needs it).
+    fn lower(&mut self, text: &str, start: usize, end: usize) -> (u32, u64, Option<Shape>) {
+        let base = self.keys.len();
+        let (lowered, shape) = match lower_ascii(text.as_bytes(), start, end, &mut self.keys) {
             Some(lowered) => (lowered, Some(lowered.shape)),
             None => {
                 let lower = lowercase_into(text.get(start..end).unwrap_or(""), &mut self.lower);
-                self.key.clear();
-                self.key.extend_from_slice(lower.as_bytes());
-                let first = load(&self.key, 0, self.key.len().min(8));
-                (Lowered { hash: hash_key(&self.key), shape: Shape::default(), first }, None)
+                self.keys.extend_from_slice(lower.as_bytes());
+                let key = self.keys.get(base..).unwrap_or(&[]);
+                let first = load(key, 0, key.len().min(8));
+                (Lowered { hash: hash_key(key), shape: Shape::default(), first }, None)
             }
         };
-        let head = slot_head(lowered.first, self.key.len());
-        (self.find_or_insert((lowered.hash & self.hash_bits) as u32, head), shape)
+        let len = self.keys.len() - base;
+        ((lowered.hash & self.hash_bits) as u32, slot_head(lowered.first, len), shape)
     }
 
-    /// The id of the type in `self.key`, whose hash (low bits) is `hash`
-    /// and whose slot head is `head`.
-    fn find_or_insert(&mut self, hash: u32, head: u64) -> u32 {
+    /// The type id of the word `text[start..end]` and, for ASCII words, its
+    /// shape: one word at a time, as the tests want it.
+    #[cfg(test)]
+    fn id(&mut self, text: &str, start: usize, end: usize) -> (u32, Option<Shape>) {
+        self.keys.clear();
+        let (hash, head, shape) = self.lower(text, start, end);
+        let keys = std::mem::take(&mut self.keys);
+        let id = self.find_or_insert(hash, head, &keys);
+        self.keys = keys;
+        (id, shape)
+    }
+
+    /// Reads, for each pending word, the slot where its probe starts and
+    /// what a hit there goes on to read: the type's local id and, for a form
+    /// longer than the slot head, its span and first byte. These reads do
+    /// not depend on one another, so their cache misses (the table is far
+    /// larger than the caches) overlap; the probes, each branching on what
+    /// it read, would take them one after the other. Returns a value made of
+    /// what was read, for `black_box`, so that the reads are not optimised
+    /// away.
+    fn warm(&self, pending: &[Pending]) -> u64 {
+        let Some(last) = self.spans.len().checked_sub(1) else { return 0 };
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut sink = 0u64;
+        for p in pending {
+            let id = self.slots.get(p.hash as usize & mask).map_or(0, |s| s.id as usize).min(last);
+            // Type 0 (the first word of the stream) stands in for short forms: its span is cached.
+            let form_id = if p.key_len > INLINE { id } else { 0 };
+            let (start, _) = self.spans.get(form_id).copied().unwrap_or_default();
+            let byte = self.bytes.get(start as usize).copied().unwrap_or(0);
+            let local = self.local.get(id).copied().unwrap_or(0);
+            sink = sink.wrapping_add(u64::from(byte) ^ u64::from(local));
+        }
+        sink
+    }
+
+    /// The id of the type `key` (a lowercased form), whose hash (low bits)
+    /// is `hash` and whose slot head is `head`.
+    fn find_or_insert(&mut self, hash: u32, head: u64, key: &[u8]) -> u32 {
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
         loop {
@@ -272,10 +331,7 @@ impl Vocab {
             if slot.id == NONE {
                 break;
             }
-            if slot.hash == hash
-                && slot.head == head
-                && (self.key.len() <= INLINE || self.form(slot.id) == Some(self.key.as_slice()))
-            {
+            if slot.hash == hash && slot.head == head && (key.len() <= INLINE || self.form(slot.id) == Some(key)) {
                 return slot.id;
             }
             at = (at + 1) & mask;
@@ -284,7 +340,7 @@ impl Vocab {
         let (Ok(id), Ok(start), Ok(end)) = (
             u32::try_from(self.info.len()),
             u32::try_from(self.bytes.len()),
-            u32::try_from(self.bytes.len() + self.key.len()),
+            u32::try_from(self.bytes.len() + key.len()),
         ) else {
             return NONE;
         };
@@ -292,10 +348,10 @@ impl Vocab {
             return NONE;
         }
         // The key is the lowercase of a `str`, so valid UTF-8.
-        let key = std::str::from_utf8(&self.key).unwrap_or("");
-        self.info.push(TypeInfo { stop: keywords::is_stop_term(key), tone: tone::type_entry(key) });
+        let form = std::str::from_utf8(key).unwrap_or("");
+        self.info.push(TypeInfo { stop: keywords::is_stop_term(form), tone: tone::type_entry(form) });
         self.local.push(NONE);
-        self.bytes.extend_from_slice(&self.key);
+        self.bytes.extend_from_slice(key);
         self.spans.push((start, end));
         if let Some(slot) = self.slots.get_mut(at) {
             *slot = Slot { hash, id, head };
@@ -384,21 +440,34 @@ impl DocWords {
             if vocab.info.len() >= MAX_CACHED_TYPES || vocab.bytes.len() >= MAX_CACHED_BYTES {
                 vocab.clear();
             }
-            let mut token_type = Vec::with_capacity(tokens.len());
+            let mut token_type = vec![NONE; tokens.len()];
             let mut shapes = Vec::with_capacity(tokens.len());
-            let mut globals: Vec<u32> = Vec::with_capacity(tokens.len() / 2);
-            for tok in tokens {
+            // First every word is lowercased and hashed, then the table is
+            // read for all of them at once, and only then are they looked up:
+            // see `Vocab::warm`.
+            let mut pending = std::mem::take(&mut vocab.pending);
+            pending.clear();
+            vocab.keys.clear();
+            for (token, tok) in tokens.iter().enumerate() {
                 if !matches!(tok.kind, TokenKind::Word | TokenKind::Number | TokenKind::Hashtag) {
-                    token_type.push(NONE);
                     shapes.push(Shape::default());
                     continue;
                 }
-                let (global, shape) = vocab.id(text, tok.start, tok.end);
+                let key_start = vocab.keys.len();
+                let (hash, head, shape) = vocab.lower(text, tok.start, tok.end);
                 shapes.push(match (tok.kind, shape) {
                     (TokenKind::Word, Some(shape)) => shape,
                     (TokenKind::Word, None) => Shape::from_parts(word_shape(tok.as_str(text))),
                     _ => Shape::default(),
                 });
+                pending.push(Pending { token, hash, head, key_start, key_len: vocab.keys.len() - key_start });
+            }
+            std::hint::black_box(vocab.warm(&pending));
+            let keys = std::mem::take(&mut vocab.keys);
+            let mut globals: Vec<u32> = Vec::with_capacity(pending.len() / 2);
+            for p in &pending {
+                let key = keys.get(p.key_start..p.key_start + p.key_len).unwrap_or(&[]);
+                let global = vocab.find_or_insert(p.hash, p.head, key);
                 let local = match vocab.local.get_mut(global as usize) {
                     Some(slot) if *slot == NONE => {
                         *slot = globals.len() as u32;
@@ -408,7 +477,15 @@ impl DocWords {
                     Some(slot) => *slot,
                     None => NONE,
                 };
-                token_type.push(local);
+                if let Some(t) = token_type.get_mut(p.token) {
+                    *t = local;
+                }
+            }
+            if keys.capacity() <= MAX_KEPT_KEYS {
+                vocab.keys = keys;
+            }
+            if pending.capacity() <= MAX_KEPT_KEYS / std::mem::size_of::<Pending>() {
+                vocab.pending = pending;
             }
             let mut info = Vec::with_capacity(globals.len());
             for &global in &globals {
@@ -489,6 +566,40 @@ mod tests {
     }
 
     #[test]
+    fn a_table_growing_mid_document_keeps_first_occurrence_order() {
+        // Enough new types to grow the table while one document is interned,
+        // after the reads that warm it, mixed with repeats, long forms and
+        // forms that are not ASCII.
+        let words: Vec<String> = (0..6000)
+            .map(|i| match i % 4 {
+                0 => format!("w{i}"),
+                1 => format!("Longer{i}word"),
+                2 => format!("\u{e9}t\u{e9}{i}"),
+                _ => "the".to_string(),
+            })
+            .collect();
+        let text = words.join(" ");
+        let tokens = tokenize(&text);
+        for _ in 0..2 {
+            let doc = DocWords::new(&text, &tokens);
+            let mut seen: Vec<String> = Vec::new();
+            let mut buf = String::new();
+            for (i, tok) in tokens.iter().enumerate() {
+                let Some(id) = doc.type_of(i) else { continue };
+                let key = lowercase_into(tok.as_str(&text), &mut buf).into_owned();
+                match seen.iter().position(|k| *k == key) {
+                    Some(p) => assert_eq!(p, id, "{key}"),
+                    None => {
+                        assert_eq!(id, seen.len(), "{key}");
+                        seen.push(key);
+                    }
+                }
+            }
+            assert_eq!(doc.types(), seen.len());
+        }
+    }
+
+    #[test]
     fn word_shapes() {
         for (word, shape) in [
             ("pier", Some((false, false))),
@@ -528,24 +639,30 @@ mod tests {
 
     #[test]
     fn ascii_fast_path_equals_the_plain_computation() {
-        let mut key = Vec::new();
+        // The key goes onto the end of what the buffer holds.
+        let prefix = b"earlier words".to_vec();
         for word in ascii_words() {
             let lower = word.to_ascii_lowercase();
             // Alone (the word ends the text) and followed by more text, ASCII or not.
             for after in ["", " The rest of the TEXT", "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}", "Q"] {
                 let text = format!("x{word}{after}");
-                let lowered = lower_ascii(text.as_bytes(), 1, 1 + word.len(), &mut key).unwrap();
-                assert_eq!(key, lower.as_bytes(), "{word:?}");
+                let mut keys = prefix.clone();
+                let lowered = lower_ascii(text.as_bytes(), 1, 1 + word.len(), &mut keys).unwrap();
+                assert_eq!(keys, [prefix.as_slice(), lower.as_bytes()].concat(), "{word:?}");
                 assert_eq!(lowered.hash, hash_key(lower.as_bytes()), "{word:?}");
                 assert_eq!(lowered.shape, Shape::from_parts(word_shape(&word)), "{word:?}");
                 assert_eq!(lowered.first, load(lower.as_bytes(), 0, lower.len().min(8)), "{word:?}");
             }
         }
+        // Not ASCII (also past the first eight bytes) or an odd span: `None`, and the buffer as it was.
         let text = "Z\u{fc}rich abcdefgh\u{e9}";
-        assert_eq!(lower_ascii(text.as_bytes(), 0, 7, &mut key), None);
-        assert_eq!(lower_ascii(text.as_bytes(), 8, text.len(), &mut key), None);
-        assert!(lower_ascii(text.as_bytes(), 8, 16, &mut key).is_some());
-        assert_eq!(lower_ascii(text.as_bytes(), 3, 1, &mut key), None);
+        let mut keys = prefix.clone();
+        assert_eq!(lower_ascii(text.as_bytes(), 0, 7, &mut keys), None);
+        assert_eq!(lower_ascii(text.as_bytes(), 8, text.len(), &mut keys), None);
+        assert_eq!(lower_ascii(text.as_bytes(), 3, 1, &mut keys), None);
+        assert_eq!(lower_ascii(text.as_bytes(), 8, text.len() + 1, &mut keys), None);
+        assert_eq!(keys, prefix);
+        assert!(lower_ascii(text.as_bytes(), 8, 16, &mut keys).is_some());
     }
 
     #[test]
