@@ -46,6 +46,17 @@ fn hit(end: usize, kind: TimexKind, value: String) -> Option<Hit> {
     Some(Hit { end, kind, value, modifier: None, topic: None })
 }
 
+/// Keeps `candidate` when it ends later than `best`: of two matches of one length the one
+/// found first wins.
+#[inline]
+fn keep_longer(best: &mut Option<Hit>, candidate: Option<Hit>) {
+    if let Some(c) = candidate {
+        if best.as_ref().is_none_or(|b| c.end > b.end) {
+            *best = Some(c);
+        }
+    }
+}
+
 /// Patterns of [`Grammar::at`] that a word other than a month, weekday or number can start:
 /// bits of [`lead_patterns`].
 const LEADS_WEEKDAY: u8 = 1;
@@ -225,28 +236,50 @@ impl<'a> Grammar<'a> {
         let month = flags & scan::MONTH != 0;
         let wday = flags & scan::WEEKDAY != 0;
         let named = month || wday;
-        let cands = [
-            (num || named).then(|| self.p_abs_date(i)).flatten(),
-            (wday || lead & LEADS_WEEKDAY != 0).then(|| self.p_weekday(i)).flatten(),
-            (month || lead & LEADS_MONTH != 0).then(|| self.p_month(i)).flatten(),
-            (lead & LEADS_DEICTIC != 0).then(|| self.p_deictic(i)).flatten(),
-            (lead & LEADS_RELATIVE != 0).then(|| self.p_relative(i)).flatten(),
-            (!named).then(|| self.p_ago(i)).flatten(),
-            (!named).then(|| self.p_duration(i)).flatten(),
-            (num || lead & LEADS_YEAR != 0).then(|| self.p_year(i)).flatten(),
-            (!named && self.may_name_quarter(i)).then(|| self.p_quarter(i)).flatten(),
-            (num || lead & LEADS_TIME != 0).then(|| self.p_time(i)).flatten(),
-            (!named && !num).then(|| self.p_set(i)).flatten(),
-            (!named && !num).then(|| self.p_ref(i)).flatten(),
-            (self.cap(i) && !named).then(|| self.p_holiday(i)).flatten(),
-            (lead & LEADS_EDGE != 0).then(|| self.p_edge(i)).flatten(),
-            (!named && (!num || self.ordinal_suffix_after(i))).then(|| self.p_misc(i)).flatten(),
-        ];
+        // Patterns in order of preference: a later one wins only by a strictly longer match.
+        // Tried one after another rather than collected first, so a pattern whose gate is
+        // closed costs a branch and no candidate is moved.
         let mut best: Option<Hit> = None;
-        for c in cands.into_iter().flatten() {
-            if best.as_ref().is_none_or(|b| c.end > b.end) {
-                best = Some(c);
-            }
+        if num || named {
+            keep_longer(&mut best, self.p_abs_date(i));
+        }
+        if wday || lead & LEADS_WEEKDAY != 0 {
+            keep_longer(&mut best, self.p_weekday(i));
+        }
+        if month || lead & LEADS_MONTH != 0 {
+            keep_longer(&mut best, self.p_month(i));
+        }
+        if lead & LEADS_DEICTIC != 0 {
+            keep_longer(&mut best, self.p_deictic(i));
+        }
+        if lead & LEADS_RELATIVE != 0 {
+            keep_longer(&mut best, self.p_relative(i));
+        }
+        if !named {
+            keep_longer(&mut best, self.p_ago(i));
+            keep_longer(&mut best, self.p_duration(i));
+        }
+        if num || lead & LEADS_YEAR != 0 {
+            keep_longer(&mut best, self.p_year(i));
+        }
+        if !named && self.may_name_quarter(i) {
+            keep_longer(&mut best, self.p_quarter(i));
+        }
+        if num || lead & LEADS_TIME != 0 {
+            keep_longer(&mut best, self.p_time(i));
+        }
+        if !named && !num {
+            keep_longer(&mut best, self.p_set(i));
+            keep_longer(&mut best, self.p_ref(i));
+        }
+        if self.cap(i) && !named {
+            keep_longer(&mut best, self.p_holiday(i));
+        }
+        if lead & LEADS_EDGE != 0 {
+            keep_longer(&mut best, self.p_edge(i));
+        }
+        if !named && (!num || self.ordinal_suffix_after(i)) {
+            keep_longer(&mut best, self.p_misc(i));
         }
         best
     }
