@@ -304,8 +304,7 @@ impl Lowered {
         // (rare in English news) rather than every token.
         let bytes = text.as_bytes();
         let mut from = 0;
-        while let Some(at) = bytes.get(from..).and_then(|rest| rest.iter().position(|b| !b.is_ascii())) {
-            let pos = from + at;
+        while let Some(pos) = next_non_ascii(bytes, from) {
             // Tokens are sorted and disjoint: the first one ending after `pos` may hold it.
             let k = toks.partition_point(|t| t.end <= pos);
             match toks.get(k) {
@@ -318,6 +317,20 @@ impl Lowered {
         }
         Lowered { ascii: text.to_ascii_lowercase(), other }
     }
+}
+
+/// The first byte at or after `from` that is not ASCII: eight bytes at a time while the text
+/// lasts, as most of an English text is ASCII.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(Ok(chunk)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
+        let high = u64::from_le_bytes(chunk) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return Some(at + (high.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes.get(at..)?.iter().position(|b| !b.is_ascii()).map(|k| at + k)
 }
 
 /// Longest mention (bytes) looked for around a speaker phrase.

@@ -589,3 +589,16 @@ fn fast_paths_match_the_token_walks_they_replace() {
         }
     }
 }
+
+#[test]
+fn non_ascii_search_matches_a_byte_search() {
+    let texts =
+        ["", "a", "abcdefgh", "abcdefghé", "é", "“Yes,” she said — plainly. naïve café 日本", "12345678\u{80}abc"];
+    for text in texts {
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() + 1 {
+            let slow = bytes.get(from..).and_then(|rest| rest.iter().position(|b| !b.is_ascii())).map(|k| from + k);
+            assert_eq!(next_non_ascii(bytes, from), slow, "{text:?} from {from}");
+        }
+    }
+}
