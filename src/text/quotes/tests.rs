@@ -518,8 +518,16 @@ fn word_count_matches_split_whitespace() {
         "Ça va, «non» ok",
         "a\u{a0}b\u{3000}c\u{200b}d",
         "“We expect a second round,” he said.",
+        "one two three four fünf",
+        "one two three fünf four",
+        "a b c d\u{a0}e f",
+        "a\u{a0}b c d e f",
+        "x y z \u{2003} w v",
+        "é",
     ] {
-        assert_eq!(count_words(s), reference(s), "{s:?}");
+        for cap in 0..7 {
+            assert_eq!(count_words_up_to(s, cap), reference(s).min(cap), "{s:?} up to {cap}");
+        }
     }
 }
 

@@ -104,12 +104,16 @@ pub(super) struct Grammar<'a> {
     last_quarter: Option<(i32, u32)>,
     /// The last [`Grammar::qty_at`] asked and its answer.
     last_qty: Cell<Option<(usize, QtyAt)>>,
+    /// The last [`Grammar::may_name_quarter`] look-up: the token asked from and the first token
+    /// at or after it with the quarter bit (`t.len()` for none). Runs ask from increasing tokens,
+    /// so each token is looked at about once.
+    next_quarter_word: Cell<Option<(usize, usize)>>,
 }
 
 impl<'a> Grammar<'a> {
     /// `low` is `text` with ASCII letters lower-cased, `t` its tokens.
     pub(super) fn new(text: &'a str, low: &'a str, t: &'a [Tok], r: Option<Reference>) -> Self {
-        Grammar { text, low, t, r, last_quarter: None, last_qty: Cell::new(None) }
+        Grammar { text, low, t, r, last_quarter: None, last_qty: Cell::new(None), next_quarter_word: Cell::new(None) }
     }
 
     pub(super) fn run(mut self) -> Vec<Timex> {
@@ -154,7 +158,11 @@ impl<'a> Grammar<'a> {
     }
 
     fn is(&self, i: usize, s: &str) -> bool {
-        self.w(i) == s
+        // Most comparisons fail on the length, which needs no slicing.
+        match self.t.get(i) {
+            Some(t) => t.end.checked_sub(t.start) == Some(s.len()) && t.w(self.low) == s,
+            None => s.is_empty(),
+        }
     }
 
     /// Whether token `i` has any of the scanner's word-list `bits`.
@@ -1300,7 +1308,17 @@ impl<'a> Grammar<'a> {
     /// Whether [`Grammar::p_quarter`] may match at `i`: it ends on "quarter", "half" or
     /// "period" (or "quarters" after "two") at most [`QUARTER_REACH`] tokens on.
     fn may_name_quarter(&self, i: usize) -> bool {
-        self.t.get(i..).unwrap_or(&[]).iter().take(QUARTER_REACH + 1).any(|t| t.flags & scan::QUARTER != 0)
+        let found = match self.next_quarter_word.get() {
+            // No token in `asked..found` has the bit, so none in `i..found` either.
+            Some((asked, found)) if asked <= i && i <= found => found,
+            _ => {
+                let rest = self.t.get(i..).unwrap_or(&[]);
+                let found = i + rest.iter().position(|t| t.flags & scan::QUARTER != 0).unwrap_or(rest.len());
+                self.next_quarter_word.set(Some((i, found)));
+                found
+            }
+        };
+        found < self.t.len() && found <= i + QUARTER_REACH
     }
 
     /// Whether a number at `i` is written as an ordinal ("20th"): the only way
@@ -2455,6 +2473,26 @@ mod gate_tests {
         .collect();
         v.push(include_str!("../../../tests/fixtures/article.txt").to_string());
         v
+    }
+
+    #[test]
+    fn quarter_gate_equals_a_scan_of_the_next_tokens() {
+        for text in texts() {
+            let s = Scanned::new(&text);
+            let by_scan = |i: usize| {
+                s.toks.get(i..).unwrap_or(&[]).iter().take(QUARTER_REACH + 1).any(|t| t.flags & scan::QUARTER != 0)
+            };
+            let n = s.toks.len();
+            // Forwards (as a run asks), backwards, and jumping about.
+            let orders: [Vec<usize>; 3] =
+                [(0..n + 2).collect(), (0..n + 2).rev().collect(), (0..n + 2).map(|k| (k * 7919) % (n + 2)).collect()];
+            for order in orders {
+                let g = Grammar::new(&text, &s.low, &s.toks, None);
+                for i in order {
+                    assert_eq!(g.may_name_quarter(i), by_scan(i), "{text:?} at token {i}");
+                }
+            }
+        }
     }
 
     #[test]
