@@ -147,6 +147,8 @@ fn tokenize_with(text: &str, shortcuts: bool) -> Vec<Token> {
 fn plain_word_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut end = start + 1;
     loop {
+        // Letters and digits are word bytes: skip them eight at a time.
+        end = ascii_alnum_run_end(bytes, end);
         let Some(&byte) = bytes.get(end) else { return Some(end) };
         if !byte.is_ascii() {
             return None;
@@ -164,6 +166,41 @@ fn plain_word_end(bytes: &[u8], start: usize) -> Option<usize> {
             }
         }
     }
+}
+
+/// The end of the run of ASCII letters and digits starting at byte `from` (`from` itself when
+/// there is none): eight bytes at a time while the text lasts, then one at a time.
+pub(crate) fn ascii_alnum_run_end(bytes: &[u8], from: usize) -> usize {
+    let mut end = from;
+    while let Some(Ok(chunk)) = bytes.get(end..end + 8).map(<[u8; 8]>::try_from) {
+        let others = !ascii_alnum_bytes(u64::from_le_bytes(chunk)) & HIGH_BITS;
+        if others != 0 {
+            return end + (others.trailing_zeros() / 8) as usize;
+        }
+        end += 8;
+    }
+    while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+        end += 1;
+    }
+    end
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of each byte of the result is set where the byte of `x` is an ASCII letter or digit;
+/// the other bits are clear. Per byte, on the low seven bits, adding `0x80 - lo` sets bit 7
+/// from `lo` on and adding `0x7F - hi` past `hi` (no carry can cross a byte); a letter is
+/// tested with bit 5 set, which folds the capitals onto the small letters.
+fn ascii_alnum_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const fn each(b: u8) -> u64 {
+        u64::from_le_bytes([b; 8])
+    }
+    let m = x & LOW7;
+    let folded = m | each(0x20);
+    let letter = (folded + each(0x80 - b'a')) & !(folded + each(0x7F - b'z'));
+    let digit = (m + each(0x80 - b'0')) & !(m + each(0x7F - b'9'));
+    (letter | digit) & !x & HIGH_BITS
 }
 
 /// The kind of the one-byte token an ASCII mark at `start` makes, when the general path is sure
@@ -491,6 +528,30 @@ fn starts_rock_n_roll(text: &str, start: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alnum_runs_match_a_byte_loop() {
+        let by_bytes = |bytes: &[u8], from: usize| {
+            let mut end = from;
+            while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                end += 1;
+            }
+            end
+        };
+        for len in 0..20 {
+            for pos in 0..len.max(1) {
+                for b in 0..=255u8 {
+                    let mut v: Vec<u8> = (0..len).map(|k| b"aZ09mzAQ"[k % 8]).collect();
+                    if let Some(slot) = v.get_mut(pos) {
+                        *slot = b;
+                    }
+                    for from in 0..=len + 1 {
+                        assert_eq!(ascii_alnum_run_end(&v, from), by_bytes(&v, from), "{v:?} from {from}");
+                    }
+                }
+            }
+        }
+    }
 
     fn toks(text: &str) -> Vec<&str> {
         tokenize(text).iter().map(|t| t.as_str(text)).collect()

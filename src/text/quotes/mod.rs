@@ -304,8 +304,7 @@ impl Lowered {
         // (rare in English news) rather than every token.
         let bytes = text.as_bytes();
         let mut from = 0;
-        while let Some(at) = bytes.get(from..).and_then(|rest| rest.iter().position(|b| !b.is_ascii())) {
-            let pos = from + at;
+        while let Some(pos) = next_non_ascii(bytes, from) {
             // Tokens are sorted and disjoint: the first one ending after `pos` may hold it.
             let k = toks.partition_point(|t| t.end <= pos);
             match toks.get(k) {
@@ -320,31 +319,55 @@ impl Lowered {
     }
 }
 
+/// The first byte at or after `from` that is not ASCII: eight bytes at a time while the text
+/// lasts, as most of an English text is ASCII.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(Ok(chunk)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
+        let high = u64::from_le_bytes(chunk) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return Some(at + (high.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes.get(at..)?.iter().position(|b| !b.is_ascii()).map(|k| at + k)
+}
+
 /// Longest mention (bytes) looked for around a speaker phrase.
 const MAX_MENTION: usize = 400;
 
 /// How far back (bytes) a pronoun looks for its antecedent: a few paragraphs.
 const ANTECEDENT_WINDOW: usize = 3000;
 
-/// Words of `text[range]`.
+/// The most words a quote's tests ever count to: they only ask for none, up to three, or more.
+const WORDS_ENOUGH: usize = 4;
+
+/// Words of `text[range]`, up to [`WORDS_ENOUGH`].
 fn words_in(text: &str, range: &Range<usize>) -> usize {
-    text.get(range.clone()).map_or(0, count_words)
+    text.get(range.clone()).map_or(0, |s| count_words_up_to(s, WORDS_ENOUGH))
 }
 
-/// Whitespace-separated words of `s` holding a letter or digit.
-fn count_words(s: &str) -> usize {
-    if !s.is_ascii() {
-        return whitespace_words(s).filter(|w| w.chars().any(char::is_alphanumeric)).count();
-    }
-    // ASCII: one pass over the bytes, counting a word at its first letter or digit.
+/// Whitespace-separated words of `s` holding a letter or digit, counted up to `cap`: long
+/// quotes need not be read to their end.
+fn count_words_up_to(s: &str, cap: usize) -> usize {
+    // One pass over ASCII bytes, counting a word at its first letter or digit. Words found
+    // before the first other byte are words of the general split too (ASCII whitespace is
+    // whitespace, and what follows cannot undo a counted word), so reaching `cap` there is
+    // exact; a non-ASCII byte before that sends the whole text down the general path.
     let mut words = 0;
     let mut counted = false;
     for &b in s.as_bytes() {
+        if !b.is_ascii() {
+            return whitespace_words(s).filter(|w| w.chars().any(char::is_alphanumeric)).take(cap).count();
+        }
         if matches!(b, b'\t'..=b'\r' | b' ') {
             counted = false;
         } else if !counted && b.is_ascii_alphanumeric() {
             words += 1;
             counted = true;
+            if words >= cap {
+                return cap;
+            }
         }
     }
     words
@@ -1398,7 +1421,7 @@ impl<'a> Doc<'a> {
     /// The kind of a quote.
     fn kind(&self, outer: &Range<usize>, inner: &Range<usize>, unit: &Range<usize>, attributed: bool) -> QuoteKind {
         let body = self.text.get(inner.clone()).unwrap_or("");
-        let n_words = count_words(body);
+        let n_words = count_words_up_to(body, WORDS_ENOUGH);
         let ends_clause = body.ends_with(['.', ',', '?', '!', '…', ';', ':', '—']);
         let before = self.toks_in(unit.start..outer.start);
         // (`before` is that same token list.)

@@ -518,8 +518,16 @@ fn word_count_matches_split_whitespace() {
         "Ça va, «non» ok",
         "a\u{a0}b\u{3000}c\u{200b}d",
         "“We expect a second round,” he said.",
+        "one two three four fünf",
+        "one two three fünf four",
+        "a b c d\u{a0}e f",
+        "a\u{a0}b c d e f",
+        "x y z \u{2003} w v",
+        "é",
     ] {
-        assert_eq!(count_words(s), reference(s), "{s:?}");
+        for cap in 0..7 {
+            assert_eq!(count_words_up_to(s, cap), reference(s).min(cap), "{s:?} up to {cap}");
+        }
     }
 }
 
@@ -586,6 +594,19 @@ fn fast_paths_match_the_token_walks_they_replace() {
                     .collect();
                 assert_eq!(doc.toks_in(a..b), reference, "{text:?} {a}..{b}");
             }
+        }
+    }
+}
+
+#[test]
+fn non_ascii_search_matches_a_byte_search() {
+    let texts =
+        ["", "a", "abcdefgh", "abcdefghé", "é", "“Yes,” she said — plainly. naïve café 日本", "12345678\u{80}abc"];
+    for text in texts {
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() + 1 {
+            let slow = bytes.get(from..).and_then(|rest| rest.iter().position(|b| !b.is_ascii())).map(|k| from + k);
+            assert_eq!(next_non_ascii(bytes, from), slow, "{text:?} from {from}");
         }
     }
 }

@@ -37,17 +37,6 @@ const LONGEST_ABBREVIATION: usize = {
     longest
 };
 
-/// Which bytes are ASCII letters and digits, for the scanner's inner loop.
-static ASCII_WORD_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
-
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
@@ -111,14 +100,6 @@ static CLASS: [u8; 256] = {
     table
 };
 
-/// End of the run of ASCII letters and digits starting at byte `from`.
-fn ascii_word_end(bytes: &[u8], from: usize) -> usize {
-    match bytes.get(from..) {
-        Some(rest) => from + rest.iter().position(|&b| !ASCII_WORD_BYTE[usize::from(b)]).unwrap_or(rest.len()),
-        None => from,
-    }
-}
-
 /// Tokens of `text`.
 ///
 /// Reads ASCII bytes directly and decodes only other characters; the unit tests hold it
@@ -159,7 +140,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
         // Extend over letters, digits and inner joiners followed by a letter or digit.
         loop {
             // Most of a word is ASCII letters and digits.
-            end = ascii_word_end(bytes, end);
+            end = crate::text::tokenize::ascii_alnum_run_end(bytes, end);
             let Some(&d) = bytes.get(end) else {
                 break;
             };

@@ -46,6 +46,17 @@ fn hit(end: usize, kind: TimexKind, value: String) -> Option<Hit> {
     Some(Hit { end, kind, value, modifier: None, topic: None })
 }
 
+/// Keeps `candidate` when it ends later than `best`: of two matches of one length the one
+/// found first wins.
+#[inline]
+fn keep_longer(best: &mut Option<Hit>, candidate: Option<Hit>) {
+    if let Some(c) = candidate {
+        if best.as_ref().is_none_or(|b| c.end > b.end) {
+            *best = Some(c);
+        }
+    }
+}
+
 /// Patterns of [`Grammar::at`] that a word other than a month, weekday or number can start:
 /// bits of [`lead_patterns`].
 const LEADS_WEEKDAY: u8 = 1;
@@ -93,12 +104,16 @@ pub(super) struct Grammar<'a> {
     last_quarter: Option<(i32, u32)>,
     /// The last [`Grammar::qty_at`] asked and its answer.
     last_qty: Cell<Option<(usize, QtyAt)>>,
+    /// The last [`Grammar::may_name_quarter`] look-up: the token asked from and the first token
+    /// at or after it with the quarter bit (`t.len()` for none). Runs ask from increasing tokens,
+    /// so each token is looked at about once.
+    next_quarter_word: Cell<Option<(usize, usize)>>,
 }
 
 impl<'a> Grammar<'a> {
     /// `low` is `text` with ASCII letters lower-cased, `t` its tokens.
     pub(super) fn new(text: &'a str, low: &'a str, t: &'a [Tok], r: Option<Reference>) -> Self {
-        Grammar { text, low, t, r, last_quarter: None, last_qty: Cell::new(None) }
+        Grammar { text, low, t, r, last_quarter: None, last_qty: Cell::new(None), next_quarter_word: Cell::new(None) }
     }
 
     pub(super) fn run(mut self) -> Vec<Timex> {
@@ -143,7 +158,11 @@ impl<'a> Grammar<'a> {
     }
 
     fn is(&self, i: usize, s: &str) -> bool {
-        self.w(i) == s
+        // Most comparisons fail on the length, which needs no slicing.
+        match self.t.get(i) {
+            Some(t) => t.end.checked_sub(t.start) == Some(s.len()) && t.w(self.low) == s,
+            None => s.is_empty(),
+        }
     }
 
     /// Whether token `i` has any of the scanner's word-list `bits`.
@@ -225,28 +244,50 @@ impl<'a> Grammar<'a> {
         let month = flags & scan::MONTH != 0;
         let wday = flags & scan::WEEKDAY != 0;
         let named = month || wday;
-        let cands = [
-            (num || named).then(|| self.p_abs_date(i)).flatten(),
-            (wday || lead & LEADS_WEEKDAY != 0).then(|| self.p_weekday(i)).flatten(),
-            (month || lead & LEADS_MONTH != 0).then(|| self.p_month(i)).flatten(),
-            (lead & LEADS_DEICTIC != 0).then(|| self.p_deictic(i)).flatten(),
-            (lead & LEADS_RELATIVE != 0).then(|| self.p_relative(i)).flatten(),
-            (!named).then(|| self.p_ago(i)).flatten(),
-            (!named).then(|| self.p_duration(i)).flatten(),
-            (num || lead & LEADS_YEAR != 0).then(|| self.p_year(i)).flatten(),
-            (!named && self.may_name_quarter(i)).then(|| self.p_quarter(i)).flatten(),
-            (num || lead & LEADS_TIME != 0).then(|| self.p_time(i)).flatten(),
-            (!named && !num).then(|| self.p_set(i)).flatten(),
-            (!named && !num).then(|| self.p_ref(i)).flatten(),
-            (self.cap(i) && !named).then(|| self.p_holiday(i)).flatten(),
-            (lead & LEADS_EDGE != 0).then(|| self.p_edge(i)).flatten(),
-            (!named && (!num || self.ordinal_suffix_after(i))).then(|| self.p_misc(i)).flatten(),
-        ];
+        // Patterns in order of preference: a later one wins only by a strictly longer match.
+        // Tried one after another rather than collected first, so a pattern whose gate is
+        // closed costs a branch and no candidate is moved.
         let mut best: Option<Hit> = None;
-        for c in cands.into_iter().flatten() {
-            if best.as_ref().is_none_or(|b| c.end > b.end) {
-                best = Some(c);
-            }
+        if num || named {
+            keep_longer(&mut best, self.p_abs_date(i));
+        }
+        if wday || lead & LEADS_WEEKDAY != 0 {
+            keep_longer(&mut best, self.p_weekday(i));
+        }
+        if month || lead & LEADS_MONTH != 0 {
+            keep_longer(&mut best, self.p_month(i));
+        }
+        if lead & LEADS_DEICTIC != 0 {
+            keep_longer(&mut best, self.p_deictic(i));
+        }
+        if lead & LEADS_RELATIVE != 0 {
+            keep_longer(&mut best, self.p_relative(i));
+        }
+        if !named {
+            keep_longer(&mut best, self.p_ago(i));
+            keep_longer(&mut best, self.p_duration(i));
+        }
+        if num || lead & LEADS_YEAR != 0 {
+            keep_longer(&mut best, self.p_year(i));
+        }
+        if !named && self.may_name_quarter(i) {
+            keep_longer(&mut best, self.p_quarter(i));
+        }
+        if num || lead & LEADS_TIME != 0 {
+            keep_longer(&mut best, self.p_time(i));
+        }
+        if !named && !num {
+            keep_longer(&mut best, self.p_set(i));
+            keep_longer(&mut best, self.p_ref(i));
+        }
+        if self.cap(i) && !named {
+            keep_longer(&mut best, self.p_holiday(i));
+        }
+        if lead & LEADS_EDGE != 0 {
+            keep_longer(&mut best, self.p_edge(i));
+        }
+        if !named && (!num || self.ordinal_suffix_after(i)) {
+            keep_longer(&mut best, self.p_misc(i));
         }
         best
     }
@@ -1267,7 +1308,17 @@ impl<'a> Grammar<'a> {
     /// Whether [`Grammar::p_quarter`] may match at `i`: it ends on "quarter", "half" or
     /// "period" (or "quarters" after "two") at most [`QUARTER_REACH`] tokens on.
     fn may_name_quarter(&self, i: usize) -> bool {
-        self.t.get(i..).unwrap_or(&[]).iter().take(QUARTER_REACH + 1).any(|t| t.flags & scan::QUARTER != 0)
+        let found = match self.next_quarter_word.get() {
+            // No token in `asked..found` has the bit, so none in `i..found` either.
+            Some((asked, found)) if asked <= i && i <= found => found,
+            _ => {
+                let rest = self.t.get(i..).unwrap_or(&[]);
+                let found = i + rest.iter().position(|t| t.flags & scan::QUARTER != 0).unwrap_or(rest.len());
+                self.next_quarter_word.set(Some((i, found)));
+                found
+            }
+        };
+        found < self.t.len() && found <= i + QUARTER_REACH
     }
 
     /// Whether a number at `i` is written as an ordinal ("20th"): the only way
@@ -2422,6 +2473,26 @@ mod gate_tests {
         .collect();
         v.push(include_str!("../../../tests/fixtures/article.txt").to_string());
         v
+    }
+
+    #[test]
+    fn quarter_gate_equals_a_scan_of_the_next_tokens() {
+        for text in texts() {
+            let s = Scanned::new(&text);
+            let by_scan = |i: usize| {
+                s.toks.get(i..).unwrap_or(&[]).iter().take(QUARTER_REACH + 1).any(|t| t.flags & scan::QUARTER != 0)
+            };
+            let n = s.toks.len();
+            // Forwards (as a run asks), backwards, and jumping about.
+            let orders: [Vec<usize>; 3] =
+                [(0..n + 2).collect(), (0..n + 2).rev().collect(), (0..n + 2).map(|k| (k * 7919) % (n + 2)).collect()];
+            for order in orders {
+                let g = Grammar::new(&text, &s.low, &s.toks, None);
+                for i in order {
+                    assert_eq!(g.may_name_quarter(i), by_scan(i), "{text:?} at token {i}");
+                }
+            }
+        }
     }
 
     #[test]
