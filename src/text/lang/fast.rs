@@ -428,52 +428,47 @@ fn score_text_in(
     let mut window = [0u32; 3];
     let mut in_word = 0usize;
     let mut at = 0;
-    // Lowercase letters of a non-ASCII character still to score.
-    let mut lowered = ([0u32; 3], 0usize, 0usize);
-    loop {
-        // The next character lowercased, as `chars().flat_map(char::to_lowercase)`
-        // gives them, ASCII bytewise; 0 for anything but a letter.
-        let letter = if lowered.1 < lowered.2 {
-            lowered.1 += 1;
-            lowered.0[lowered.1 - 1]
-        } else {
-            let Some(&byte) = bytes.get(at) else { break };
-            if byte.is_ascii() {
-                at += 1;
-                if is_ascii_letter(byte) {
-                    u32::from(byte | 0x20)
-                } else {
-                    0
-                }
+    // One character of the text lowercased, as `chars().flat_map(char::to_lowercase)` gives
+    // them; 0 for anything but a letter. Ends the text's loop once the scores are settled.
+    macro_rules! take_letter {
+        ($text:lifetime, $letter:expr) => {{
+            let letter: u32 = $letter;
+            if letter == 0 {
+                in_word = 0;
             } else {
-                let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else { break };
-                at += c.len_utf8();
-                lowered = lowercase_letters(c);
-                continue;
+                window = [window[1], window[2], letter];
+                in_word += 1;
+                if in_word >= 3 {
+                    trigrams += 1;
+                    // Every lane, candidate or not: a loop of fixed length over the
+                    // whole row compiles to a few vector additions.
+                    for (sum, score) in recent.iter_mut().zip(scored.row(model, window)) {
+                        *sum += u16::from(*score);
+                    }
+                    if trigrams % CHECK_EVERY == 0 {
+                        add_recent(&mut totals, &mut recent);
+                        // Most texts are settled long before the sample ends.
+                        let candidates = totals.get(lanes.clone()).unwrap_or(&[]);
+                        if margin_value(candidates, trigrams).is_some_and(|m| m >= settled) {
+                            break $text;
+                        }
+                    }
+                }
             }
-        };
-        if letter == 0 {
-            in_word = 0;
+        }};
+    }
+    'text: while let Some(&byte) = bytes.get(at) {
+        // ASCII bytewise.
+        if byte.is_ascii() {
+            at += 1;
+            take_letter!('text, if is_ascii_letter(byte) { u32::from(byte | 0x20) } else { 0 });
             continue;
         }
-        window = [window[1], window[2], letter];
-        in_word += 1;
-        if in_word < 3 {
-            continue;
-        }
-        trigrams += 1;
-        // Every lane, candidate or not: a loop of fixed length over the
-        // whole row compiles to a few vector additions.
-        for (sum, score) in recent.iter_mut().zip(scored.row(model, window)) {
-            *sum += u16::from(*score);
-        }
-        if trigrams % CHECK_EVERY == 0 {
-            add_recent(&mut totals, &mut recent);
-            // Most texts are settled long before the sample ends.
-            let candidates = totals.get(lanes.clone()).unwrap_or(&[]);
-            if margin_value(candidates, trigrams).is_some_and(|m| m >= settled) {
-                break;
-            }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else { break };
+        at += c.len_utf8();
+        let (letters, _, count) = lowercase_letters(c);
+        for &letter in letters.get(..count).unwrap_or_default() {
+            take_letter!('text, letter);
         }
     }
     add_recent(&mut totals, &mut recent);
