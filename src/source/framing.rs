@@ -77,6 +77,8 @@ struct ChunkReader<R> {
     transcoder: Option<Decoder>,
     /// Bytes read ahead to sniff, handed out first.
     lookahead: Option<Vec<u8>>,
+    /// The last chunk handed out when it is not a slice of `buf` (read ahead, or transcoded).
+    out: Vec<u8>,
     done: bool,
 }
 
@@ -100,28 +102,24 @@ impl<R: AsyncRead + Unpin> ChunkReader<R> {
                 transcoder = Some(encoding.new_decoder_without_bom_handling());
             }
         }
-        let mut chunks = ChunkReader { reader, buf, transcoder, lookahead: None, done: false };
-        let first = chunks.transcode(&first, false);
-        chunks.lookahead = Some(first);
-        Ok(chunks)
-    }
-
-    fn transcode(&mut self, bytes: &[u8], last: bool) -> Vec<u8> {
-        let Some(decoder) = self.transcoder.as_mut() else { return bytes.to_vec() };
-        let mut out = String::with_capacity(decoder.max_utf8_buffer_length(bytes.len()).unwrap_or(bytes.len() * 3));
-        let _ = decoder.decode_to_string(bytes, &mut out, last);
-        out.into_bytes()
+        let first = match transcoder.as_mut() {
+            Some(decoder) => transcode(decoder, &first, false),
+            None => first,
+        };
+        Ok(ChunkReader { reader, buf, transcoder, lookahead: Some(first), out: Vec::new(), done: false })
     }
 
     fn peek(&self) -> &[u8] {
         self.lookahead.as_deref().unwrap_or(&[])
     }
 
-    /// The next chunk, or `None` at the end.
-    async fn next(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+    /// The next chunk, or `None` at the end. A chunk read as it is stays in the read buffer:
+    /// the lines are copied out of it once, by the framing.
+    async fn next(&mut self) -> std::io::Result<Option<&[u8]>> {
         if let Some(first) = self.lookahead.take() {
             if !first.is_empty() {
-                return Ok(Some(first));
+                self.out = first;
+                return Ok(Some(&self.out));
             }
         }
         if self.done {
@@ -130,12 +128,28 @@ impl<R: AsyncRead + Unpin> ChunkReader<R> {
         let n = self.reader.read(&mut self.buf).await?;
         if n == 0 {
             self.done = true;
-            let tail = if self.transcoder.is_some() { self.transcode(&[], true) } else { Vec::new() };
-            return Ok((!tail.is_empty()).then_some(tail));
+            self.out = match self.transcoder.as_mut() {
+                Some(decoder) => transcode(decoder, &[], true),
+                None => Vec::new(),
+            };
+            return Ok((!self.out.is_empty()).then_some(&self.out));
         }
-        let raw = self.buf[..n].to_vec();
-        Ok(Some(self.transcode(&raw, false)))
+        let raw = self.buf.get(..n).unwrap_or_default();
+        match self.transcoder.as_mut() {
+            Some(decoder) => {
+                self.out = transcode(decoder, raw, false);
+                Ok(Some(&self.out))
+            }
+            None => Ok(Some(raw)),
+        }
     }
+}
+
+/// UTF-8 of the next piece of a UTF-16 input.
+fn transcode(decoder: &mut Decoder, bytes: &[u8], last: bool) -> Vec<u8> {
+    let mut out = String::with_capacity(decoder.max_utf8_buffer_length(bytes.len()).unwrap_or(bytes.len() * 3));
+    let _ = decoder.decode_to_string(bytes, &mut out, last);
+    out.into_bytes()
 }
 
 /// Frames one input. `hint` is the format the file name implies.
@@ -172,7 +186,7 @@ where
                         return;
                     }
                 };
-                let mut rest = &chunk[..];
+                let mut rest = chunk;
                 loop {
                     let (piece, complete) = match memchr::memchr(b'\n', rest) {
                         Some(pos) => (&rest[..pos], true),
@@ -211,7 +225,7 @@ where
                     Ok(Some(chunk)) => {
                         size += chunk.len() as u64;
                         if size <= limit {
-                            bytes.extend_from_slice(&chunk);
+                            bytes.extend_from_slice(chunk);
                         } else {
                             bytes = Vec::new();
                         }

@@ -5,7 +5,7 @@
 //! This writer produces the same bytes (field order, escapes, number formats: the tests compare
 //! it with `serde_json` on [`Analysis::into_record`]'s output) without the intermediate record.
 //! Floats go through `serde_json` itself, so their formatting cannot drift; small, rare parts
-//! (the source, focus places, meta) are serialised by `serde_json` into the same buffer.
+//! (the source, paragraph languages, meta) are serialised by `serde_json` into the same buffer.
 
 use std::ops::Range;
 
@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::offsets::OffsetMap;
 use super::{Analysis, WORDS_PER_MINUTE};
-use crate::model::{Geo, Media};
+use crate::model::{FocusPlace, Geo, Media};
 
 impl Analysis {
     /// The record's id: the input's, else the start of the content hash.
@@ -194,7 +194,16 @@ impl Analysis {
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"focus\":");
-        write_serde(out, &self.focus)?;
+        match &self.focus {
+            Some(focus) => {
+                out.extend_from_slice(b"{\"countries\":");
+                write_array(out, &focus.countries, write_focus_place)?;
+                out.extend_from_slice(b",\"cities\":");
+                write_array(out, &focus.cities, write_focus_place)?;
+                out.push(b'}');
+            }
+            None => out.extend_from_slice(b"null"),
+        }
 
         out.extend_from_slice(b",\"removed\":");
         write_array(out, &self.removed, |out, removed| {
@@ -275,6 +284,17 @@ fn write_geo(out: &mut Vec<u8>, geo: &Geo) -> Result<(), serde_json::Error> {
     }
     out.extend_from_slice(b",\"feature_class\":");
     write_str(out, &geo.feature_class);
+    out.push(b'}');
+    Ok(())
+}
+
+fn write_focus_place(out: &mut Vec<u8>, place: &FocusPlace) -> WriteResult {
+    out.extend_from_slice(b"{\"name\":");
+    write_str(out, &place.name);
+    out.extend_from_slice(b",\"geo\":");
+    write_geo(out, &place.geo)?;
+    out.extend_from_slice(b",\"score\":");
+    write_f32(out, place.score)?;
     out.push(b'}');
     Ok(())
 }
@@ -631,7 +651,10 @@ mod tests {
             }),
             focus: Some(Focus {
                 countries: vec![FocusPlace { name: "Switzerland".into(), geo: geo(None, Some(8_000_000)), score: 1.0 }],
-                cities: vec![],
+                cities: vec![
+                    FocusPlace { name: "Zürich \"city\"".into(), geo: geo(Some("ZH"), None), score: 0.333_333_34 },
+                    FocusPlace { name: "Bern".into(), geo: geo(None, None), score: f32::NAN },
+                ],
             }),
             fingerprint: Some(42),
             paragraph_langs: vec![ParagraphLang { paragraph: 1, code: "de".into(), confidence: 0.5 }],
