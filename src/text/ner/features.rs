@@ -131,6 +131,9 @@ pub(crate) struct Tok {
     clusters: [u16; N_GRAN],
     gaz: [u8; 4],
     gaz_words: u8,
+    /// The gazetteer mask of the word as a phrase of its own (0 when it is none), looked up
+    /// once per word rather than per token.
+    gaz_one: u8,
     doc: u8,
 }
 
@@ -513,6 +516,9 @@ impl Extractor {
         }
         tok.clusters = lex.clusters.get(&lower_plain).copied().unwrap_or([NO_CLUSTER; N_GRAN]);
         tok.gaz_words = lex.words.get(&lower_plain).copied().unwrap_or(0);
+        if tok.gaz_words != 0 {
+            tok.gaz_one = lex.phrases.get(&phrase_hash(&[lower_plain])).copied().unwrap_or(0);
+        }
         TokInfo { tok, lower_plain }
     }
 
@@ -533,8 +539,14 @@ impl Extractor {
                     break;
                 }
                 h = mix(h, self.lookup[j - 1]);
-                let Some(&mask) = lex.phrases.get(&h) else {
-                    continue;
+                // (a mask of 0 marks nothing, as no entry does)
+                let mask = if len == 1 {
+                    self.toks[i].gaz_one
+                } else {
+                    let Some(&mask) = lex.phrases.get(&h) else {
+                        continue;
+                    };
+                    mask
                 };
                 for k in 0..4 {
                     if mask & (1 << k) == 0 {

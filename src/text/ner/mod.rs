@@ -150,31 +150,49 @@ impl WordRows {
 /// The word cache's index: word bytes -> id, by open addressing over a 64-bit hash of the
 /// bytes, every word kept once in one arena. A map with boxed string keys cost a hash, a
 /// pointer chase and a library string compare per token.
+///
+/// A look-up reads one slot and one arena record (id, length and bytes side by side), two
+/// cache misses at most, and both can be prefetched ahead ([`WordIndex::prefetch_slot`],
+/// [`WordIndex::prefetch_record`]): the look-ups were the tagger's largest wait on memory.
 struct WordIndex {
-    /// Per slot: 0 when empty, else the id plus one in the low half and the high half of
-    /// the word's hash in the high half, so most mismatches never touch the arena.
+    /// Per slot: 0 when empty, else the offset of the word's record in `arena` plus one in
+    /// the low half and the high half of the word's hash in the high half, so most
+    /// mismatches never touch the arena.
     slots: Vec<u64>,
-    /// Per id: the word's hash, and its bytes' start and length in `arena`.
-    entries: Vec<(u64, u32, u32)>,
+    /// Per id: the word's hash, to place it again when the table grows.
+    hashes: Vec<u64>,
+    /// Per word in id order, a record: its id and its length (`u32`, little-endian), then
+    /// its bytes.
     arena: Vec<u8>,
 }
+
+/// Bytes of a record's head in `WordIndex::arena`: the id and the length.
+const RECORD_HEAD: usize = 8;
 
 impl WordIndex {
     /// Slots of a new or cleared table (a power of two).
     const MIN_SLOTS: usize = 1 << 12;
+    /// Arena bytes beyond which [`WordIndex::is_full`] says so: record offsets must fit the
+    /// low half of a slot.
+    const MAX_ARENA: usize = 1 << 31;
 
     fn new() -> WordIndex {
-        WordIndex { slots: vec![0; Self::MIN_SLOTS], entries: Vec::new(), arena: Vec::new() }
+        WordIndex { slots: vec![0; Self::MIN_SLOTS], hashes: Vec::new(), arena: Vec::new() }
     }
 
     fn len(&self) -> usize {
-        self.entries.len()
+        self.hashes.len()
+    }
+
+    /// Whether the arena is too large to take another word.
+    fn is_full(&self) -> bool {
+        self.arena.len() >= Self::MAX_ARENA
     }
 
     fn clear(&mut self) {
         self.slots.clear();
         self.slots.resize(Self::MIN_SLOTS, 0);
-        self.entries.clear();
+        self.hashes.clear();
         self.arena.clear();
     }
 
@@ -182,6 +200,37 @@ impl WordIndex {
     #[inline]
     fn home(&self, h: u64) -> usize {
         (h >> (64 - self.slots.len().trailing_zeros())) as usize
+    }
+
+    /// The id and bytes of the record at `offset` of the arena.
+    #[inline]
+    fn record(&self, offset: usize) -> Option<(u32, &[u8])> {
+        let head = self.arena.get(offset..offset + RECORD_HEAD)?;
+        let id = u32::from_le_bytes(head.get(..4)?.try_into().ok()?);
+        let len = u32::from_le_bytes(head.get(4..)?.try_into().ok()?) as usize;
+        let start = offset + RECORD_HEAD;
+        Some((id, self.arena.get(start..start + len)?))
+    }
+
+    /// Starts loading the first slot of hash `h` (no effect on any result).
+    #[inline]
+    fn prefetch_slot(&self, h: u64) {
+        if let Some(slot) = self.slots.get(self.home(h)) {
+            model::prefetch(slot);
+        }
+    }
+
+    /// Starts loading the record the first slot of hash `h` points to, if its hash matches
+    /// (best read once that slot is cached; no effect on any result).
+    #[inline]
+    fn prefetch_record(&self, h: u64) {
+        if let Some(&slot) = self.slots.get(self.home(h)) {
+            if slot != 0 && slot >> 32 == h >> 32 {
+                if let Some(head) = self.arena.get((slot as u32).wrapping_sub(1) as usize) {
+                    model::prefetch(head);
+                }
+            }
+        }
     }
 
     /// The id of `word`, or else the slot where it would go.
@@ -198,10 +247,8 @@ impl WordIndex {
                 return Err(at);
             }
             if slot >> 32 == tag {
-                let id = (slot as u32).wrapping_sub(1);
-                if let Some(&(_, start, len)) = self.entries.get(id as usize) {
-                    let stored = self.arena.get(start as usize..start as usize + len as usize);
-                    if stored.is_some_and(|s| same_bytes(s, word)) {
+                if let Some((id, stored)) = self.record((slot as u32).wrapping_sub(1) as usize) {
+                    if same_bytes(stored, word) {
                         return Ok(id);
                     }
                 }
@@ -211,16 +258,23 @@ impl WordIndex {
     }
 
     /// Adds `word`, not yet in the table, at slot `at` from [`WordIndex::find`]; returns
-    /// its id, which is the number of words before it.
+    /// its id, which is the number of words before it. A word whose record starts past what
+    /// a slot can hold gets its id and no slot (it is not found again, and so is added
+    /// again; the caller empties a [`WordIndex::is_full`] table between documents).
     fn insert(&mut self, word: &[u8], h: u64, at: usize) -> u32 {
-        let id = self.entries.len() as u32;
-        self.entries.push((h, self.arena.len() as u32, word.len() as u32));
+        let id = self.hashes.len() as u32;
+        let offset = self.arena.len() as u64;
+        self.hashes.push(h);
+        self.arena.extend_from_slice(&id.to_le_bytes());
+        self.arena.extend_from_slice(&(word.len() as u32).to_le_bytes());
         self.arena.extend_from_slice(word);
-        if let Some(slot) = self.slots.get_mut(at) {
-            *slot = (h >> 32) << 32 | u64::from(id + 1);
+        if offset < u64::from(u32::MAX) {
+            if let Some(slot) = self.slots.get_mut(at) {
+                *slot = (h >> 32) << 32 | (offset + 1);
+            }
         }
         // at most half full, so probe runs stay short
-        if self.entries.len() * 2 > self.slots.len() {
+        if self.hashes.len() * 2 > self.slots.len() {
             self.grow();
         }
         id
@@ -232,14 +286,19 @@ impl WordIndex {
         self.slots.clear();
         self.slots.resize(n, 0);
         let mask = n - 1;
-        for (id, &(h, ..)) in self.entries.iter().enumerate() {
+        let mut offset = 0usize;
+        for &h in &self.hashes {
+            let len = self.record(offset).map_or(0, |(_, w)| w.len());
             let mut at = (h >> (64 - n.trailing_zeros())) as usize;
             while self.slots.get(at).is_some_and(|&s| s != 0) {
                 at = (at + 1) & mask;
             }
-            if let Some(slot) = self.slots.get_mut(at) {
-                *slot = (h >> 32) << 32 | (id as u64 + 1);
+            if offset < u32::MAX as usize {
+                if let Some(slot) = self.slots.get_mut(at) {
+                    *slot = (h >> 32) << 32 | (offset as u64 + 1);
+                }
             }
+            offset += RECORD_HEAD + len;
         }
     }
 }
@@ -332,6 +391,8 @@ pub struct Tagger<'m> {
     edge_rows: [[i32; ROW]; NEIGHBOURS.len()],
     /// The document's words as indices in `rows`.
     word_ids: Vec<u32>,
+    /// The [`word_hash`] of each word of the document.
+    word_hashes: Vec<u64>,
     sentences: Vec<Range<usize>>,
     emit: Vec<i32>,
     back: Vec<u8>,
@@ -361,6 +422,7 @@ impl<'m> Tagger<'m> {
             feature_ends: Vec::new(),
             edge_rows,
             word_ids: Vec::new(),
+            word_hashes: Vec::new(),
             sentences: Vec::new(),
             emit: Vec::new(),
             back: Vec::new(),
@@ -410,16 +472,29 @@ impl<'m> Tagger<'m> {
     /// [`Extractor::extract`]'s features, with the word-intrinsic part of each token read
     /// from the per-word cache.
     fn emissions(&mut self, words: &[&str], sentences: &[Range<usize>]) {
-        if self.rows.len() > CACHE_WORDS {
+        if self.rows.len() > CACHE_WORDS || self.word_index.is_full() {
             self.clear_cache();
         }
         let model = self.model;
         let lex = &model.lexicon;
         let shift = 64 - model.bits;
-        self.extractor.start_document();
+        // the look-ups of a document's words, every one a likely cache miss in a table larger
+        // than the processor's caches, overlap: each word's slot is prefetched
+        // `2 * LOOKAHEAD` words ahead and its record `LOOKAHEAD` words ahead
+        const LOOKAHEAD: usize = 8;
+        self.word_hashes.clear();
+        self.word_hashes.extend(words.iter().map(|w| word_hash(w.as_bytes())));
+        for &h in self.word_hashes.iter().take(2 * LOOKAHEAD) {
+            self.word_index.prefetch_slot(h);
+        }
         self.word_ids.clear();
-        for &w in words {
-            let h = word_hash(w.as_bytes());
+        for (i, (&w, &h)) in words.iter().zip(&self.word_hashes).enumerate() {
+            if let Some(&ahead) = self.word_hashes.get(i + 2 * LOOKAHEAD) {
+                self.word_index.prefetch_slot(ahead);
+            }
+            if let Some(&ahead) = self.word_hashes.get(i + LOOKAHEAD) {
+                self.word_index.prefetch_record(ahead);
+            }
             let id = match self.word_index.find(w.as_bytes(), h) {
                 Ok(id) => id,
                 Err(at) => {
@@ -432,11 +507,18 @@ impl<'m> Tagger<'m> {
                     self.word_index.insert(w.as_bytes(), h, at)
                 }
             };
+            // read by `push_token` below, after the misses of the following words started
+            if let Some(info) = self.infos.get(id as usize) {
+                model::prefetch_all(info);
+            }
+            self.word_ids.push(id);
+        }
+        self.extractor.start_document();
+        for &id in &self.word_ids {
             let (Some(info), Some(&lower_id)) = (self.infos.get(id as usize), self.lower_ids.get(id as usize)) else {
                 continue;
             };
             self.extractor.push_token(info, lower_id);
-            self.word_ids.push(id);
         }
         self.extractor.analyse(sentences, lex);
         self.emit.clear();

@@ -258,6 +258,30 @@ pub(crate) fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
+/// [`prefetch`] of every cache line `value` spans (a value larger than a line, or one that
+/// straddles two).
+#[inline]
+pub(crate) fn prefetch_all<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let start = std::ptr::from_ref(value).cast::<i8>();
+        let last = std::mem::size_of::<T>().saturating_sub(1);
+        // the first byte of each line after the first, then the last byte
+        let mut at = 0usize;
+        while at < last {
+            // SAFETY: as in `prefetch`; the address lies within `value` (`at` < its size),
+            // and `wrapping_add` computes it without any access
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(at)) };
+            at += 64;
+        }
+        // SAFETY: as above, `last` is within `value`
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(last)) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// Reads `stored` sparse weight rows from `b` at `pos` into `weights`; returns the position
 /// after them. A loop of its own with the position in a register: the weights are most of
 /// the file, and decoding them through [`Reader`] kept its state in memory.
