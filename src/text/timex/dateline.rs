@@ -60,10 +60,14 @@ fn head_of(text: &str) -> &str {
 
 /// The stated date of `head`, whose lower-cased copy is `low` and tokens `toks`.
 fn in_head(head: &str, low: &str, toks: &[Tok]) -> Option<StatedDate> {
-    // Most heads have no place for a dateline or a label: then only an expression at the very
-    // start can count, and the grammar need not run over the rest.
+    // Most heads have no place for a dateline or a label word: then only an expression at the
+    // start of a line can count (an empty line before it is a label, see `is_label`), and
+    // when no later line starts with a token a date can start at, only the very first token
+    // is worth trying and the grammar need not run over the rest.
     let grammar = Grammar::new(head, low, toks, None);
-    if has_label_word(low, toks) || may_follow_place(head, toks) {
+    let later_line_may_start_a_date =
+        toks.iter().enumerate().skip(1).any(|(k, t)| t.newline_before && grammar.triggers_at(k));
+    if later_line_may_start_a_date || has_label_word(low, toks) || may_follow_place(head, toks) {
         grammar.run().iter().find_map(|t| stated(head, t))
     } else {
         grammar.at_first_token().and_then(|t| stated(head, &t))
@@ -193,6 +197,14 @@ fn is_dateline(before: &str, after: &str) -> bool {
 mod tests {
     use super::*;
     use crate::text::timex::find;
+
+    #[test]
+    fn reads_a_date_that_starts_a_later_line() {
+        let d = infer_dateline_date("Syria talks\n\n12 April 2017 - Talks resumed in Geneva.");
+        assert_eq!(d, Some(StatedDate { year: Some(2017), month: 4, day: 12 }));
+        // the same date inside a line is no dateline
+        assert_eq!(infer_dateline_date("Syria talks\n\nOn 12 April 2017 talks resumed."), None);
+    }
 
     #[test]
     fn reads_agency_dateline_without_inventing_a_year() {

@@ -141,6 +141,11 @@ impl<'a> Grammar<'a> {
         out
     }
 
+    /// Whether an expression may start at token `i` (the grammar's own cheap gate).
+    pub(super) fn triggers_at(&self, i: usize) -> bool {
+        self.trigger(i)
+    }
+
     /// The expression [`Grammar::run`] would report first if it starts at the first token.
     pub(super) fn at_first_token(&self) -> Option<Timex> {
         if self.t.is_empty() || !self.trigger(0) {
