@@ -424,6 +424,13 @@ fn score_text_in(
     // scalars).
     let mut recent = [0u16; ROW_LANES];
     let mut trigrams = 0u32;
+    // u32::MAX in the lanes that are no candidates of this text's script: OR-ed into the totals
+    // for the checks, so that they run over the whole fixed-length row (a few vector steps) and
+    // those lanes, never below the best, change neither the best nor the runner-up.
+    let mut not_candidate = [u32::MAX; ROW_LANES];
+    if let Some(candidates) = not_candidate.get_mut(lanes.clone()) {
+        candidates.fill(0);
+    }
     let bytes = text.as_bytes();
     let mut window = [0u32; 3];
     let mut in_word = 0usize;
@@ -448,8 +455,11 @@ fn score_text_in(
                     if trigrams % CHECK_EVERY == 0 {
                         add_recent(&mut totals, &mut recent);
                         // Most texts are settled long before the sample ends.
-                        let candidates = totals.get(lanes.clone()).unwrap_or(&[]);
-                        if margin_value(candidates, trigrams).is_some_and(|m| m >= settled) {
+                        let mut candidates = totals;
+                        for (total, mask) in candidates.iter_mut().zip(&not_candidate) {
+                            *total |= mask;
+                        }
+                        if margin_value(&candidates, trigrams).is_some_and(|m| m >= settled) {
                             break $text;
                         }
                     }
@@ -716,7 +726,8 @@ fn margin_value(totals: &[u32], trigrams: u32) -> Option<f32> {
     let runner_up_total = if ties > 1 {
         best_total
     } else {
-        totals.iter().fold(u32::MAX, |least, &total| if total > best_total { least.min(total) } else { least })
+        // A select, then a min: a fold with the comparison inside its closure stayed scalar.
+        totals.iter().map(|&total| if total > best_total { total } else { u32::MAX }).fold(u32::MAX, u32::min)
     };
     Some(margin_between(best_total, runner_up_total, trigrams))
 }
