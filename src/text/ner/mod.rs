@@ -22,10 +22,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use crate::text::tokenize::Token;
-use features::{
-    left_pair_features, neighbour_features, own_features, position_features, right_pair_features, Extractor, TokInfo,
-    NEIGHBOURS,
-};
+use features::{neighbour_features, own_features, position_features, Extractor, TokInfo, MAX_SENTENCE_IDS, NEIGHBOURS};
 use model::{Model, ROW};
 pub use tags::EntityKind;
 use tags::{Decoder, N_TAGS};
@@ -359,14 +356,6 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     tail_u64(a) == tail_u64(b)
 }
 
-/// Adds `row` to `acc`.
-#[inline]
-fn add_into(acc: &mut [i32; ROW], row: &[i32; ROW]) {
-    for (a, &r) in acc.iter_mut().zip(row) {
-        *a += r;
-    }
-}
-
 /// A reusable tagger over one model: holds the buffers a document needs and the summed
 /// rows of the words it has seen.
 pub struct Tagger<'m> {
@@ -383,10 +372,11 @@ pub struct Tagger<'m> {
     lower_ids: Vec<u32>,
     /// `lower_plain` -> lower-case form id.
     lower_index: features::IdMap<u32>,
-    /// Scratch: feature ids of a new word, or the context feature ids of a sentence.
+    /// Scratch: feature ids of a new word.
     feature_ids: Vec<u32>,
-    /// Scratch: the end in `feature_ids` of each token's context features.
-    feature_ends: Vec<u32>,
+    /// Scratch: the context feature ids of each token of a sentence, and how many each has.
+    sentence_ids: Vec<[u32; MAX_SENTENCE_IDS]>,
+    sentence_counts: Vec<u8>,
     /// What a neighbour past the sentence's edge contributes, per offset.
     edge_rows: [[i32; ROW]; NEIGHBOURS.len()],
     /// The document's words as indices in `rows`.
@@ -419,7 +409,8 @@ impl<'m> Tagger<'m> {
             lower_ids: Vec::new(),
             lower_index: features::IdMap::default(),
             feature_ids: Vec::new(),
-            feature_ends: Vec::new(),
+            sentence_ids: Vec::new(),
+            sentence_counts: Vec::new(),
             edge_rows,
             word_ids: Vec::new(),
             word_hashes: Vec::new(),
@@ -477,7 +468,6 @@ impl<'m> Tagger<'m> {
         }
         let model = self.model;
         let lex = &model.lexicon;
-        let shift = 64 - model.bits;
         // the look-ups of a document's words, every one a likely cache miss in a table larger
         // than the processor's caches, overlap: each word's slot is prefetched
         // `2 * LOOKAHEAD` words ahead and its record `LOOKAHEAD` words ahead
@@ -525,7 +515,6 @@ impl<'m> Tagger<'m> {
         self.emit.reserve(sentences.iter().map(|s| s.len()).sum::<usize>() * N_TAGS);
         let rows = &self.rows;
         let extractor = &self.extractor;
-        let (ids_buf, ends) = (&mut self.feature_ids, &mut self.feature_ends);
         for (si, s) in sentences.iter().enumerate() {
             let caps = extractor.caps_sentence(si);
             let Some(ids) = self.word_ids.get(s.clone()) else {
@@ -534,40 +523,39 @@ impl<'m> Tagger<'m> {
             let word = |k: usize| ids.get(k).and_then(|&id| rows.get(id as usize));
             // first the ids of every token's context features, each row prefetched, then
             // the sums: the rows' cache misses overlap instead of coming one at a time
-            ids_buf.clear();
-            ends.clear();
-            for (k, i) in s.clone().enumerate() {
-                let (Some(t), Some(w)) = (extractor.at(i, s, 0), word(k)) else {
-                    break;
-                };
+            for (k, w) in ids.iter().filter_map(|&id| rows.get(id as usize)).enumerate() {
                 w.prefetch(usize::from(k == 0) * 2 + usize::from(caps));
-                let mut push = |f| {
-                    model.prefetch_row(f);
-                    ids_buf.push(f);
-                };
-                // the pairs with the adjacent words: their conjunction features are looked
-                // up directly (a cache of pairs missed the processor's caches more often
-                // than the weight table does)
-                left_pair_features(shift, extractor.at(i, s, -1), t, &mut push);
-                right_pair_features(shift, t, extractor.at(i, s, 1), &mut push);
-                extractor.context_features(i, s.clone(), caps, &mut push);
-                ends.push(ids_buf.len() as u32);
             }
-            let mut from = 0usize;
-            for (k, &end) in ends.iter().enumerate() {
-                let Some(w) = word(k) else {
+            if self.sentence_ids.len() < ids.len() {
+                self.sentence_ids.resize(ids.len(), [0; MAX_SENTENCE_IDS]);
+                self.sentence_counts.resize(ids.len(), 0);
+            }
+            // the pairs with the adjacent words: their conjunction features are looked up
+            // directly (a cache of pairs missed the processor's caches more often than the
+            // weight table does)
+            extractor.sentence_ids(s.clone(), caps, &mut self.sentence_ids, &mut self.sentence_counts, |f| {
+                model.prefetch_row(f)
+            });
+            // the rows of the words at offsets -2..=2, slid along the sentence
+            let mut window = [None, None, word(0), word(1), word(2)];
+            let token_ids = self.sentence_ids.iter().zip(&self.sentence_counts);
+            for (k, (context, &count)) in token_ids.take(ids.len()).enumerate() {
+                let Some(w) = window[2] else {
                     break;
                 };
-                let mut acc = w.own[usize::from(k == 0) * 2 + usize::from(caps)];
-                model.add_rows(ids_buf.get(from..end as usize).unwrap_or(&[]), &mut acc);
-                from = end as usize;
-                // the neighbours' own rows, in the order of NEIGHBOURS
-                let near = [k.checked_sub(1).and_then(word), word(k + 1), k.checked_sub(2).and_then(word), word(k + 2)];
-                for (n, (at, edge)) in near.iter().zip(self.edge_rows.iter().enumerate()) {
-                    add_into(&mut acc, n.map_or(edge, |n| &n.as_neighbour[at]));
-                }
+                // its own rows, then the neighbours' in the order of NEIGHBOURS
+                let [e1, e2, e3, e4] = &self.edge_rows;
+                let fixed = [
+                    &w.own[usize::from(k == 0) * 2 + usize::from(caps)],
+                    window[1].map_or(e1, |n| &n.as_neighbour[0]),
+                    window[3].map_or(e2, |n| &n.as_neighbour[1]),
+                    window[0].map_or(e3, |n| &n.as_neighbour[2]),
+                    window[4].map_or(e4, |n| &n.as_neighbour[3]),
+                ];
+                let scores = model.emission_with(context.get(..usize::from(count)).unwrap_or(&[]), &fixed);
                 self.emit.push(0);
-                self.emit.extend_from_slice(&acc);
+                self.emit.extend_from_slice(&scores);
+                window = [window[1], window[2], window[3], window[4], word(k + 3)];
             }
         }
     }
