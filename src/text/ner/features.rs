@@ -55,11 +55,17 @@ pub fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
 /// Combines two hashes (order matters).
 #[inline]
 pub fn mix(a: u64, b: u64) -> u64 {
+    let x = mix_unfolded(a, b);
+    x ^ (x >> 32)
+}
+
+/// [`mix`] without its last step, which folds the high half into the low half and so
+/// leaves the high 32 bits as they are.
+#[inline]
+fn mix_unfolded(a: u64, b: u64) -> u64 {
     let mut x = a ^ b.rotate_left(29).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     x ^= x >> 32;
-    x = x.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    x ^= x >> 32;
-    x
+    x.wrapping_mul(0xD6E8_FEB8_6659_FD93)
 }
 
 /// The lower-cased form used for lookups: lower case, typographic apostrophes and quotes
@@ -663,10 +669,27 @@ impl Extractor {
         caps_sentence: bool,
         out: &mut [[u32; MAX_SENTENCE_IDS]],
         counts: &mut [u8],
+        prefetch: impl FnMut(u32),
+    ) {
+        if self.bits <= 32 {
+            self.sentence_ids_in::<true>(s, caps_sentence, out, counts, prefetch);
+        } else {
+            self.sentence_ids_in::<false>(s, caps_sentence, out, counts, prefetch);
+        }
+    }
+
+    /// [`Extractor::sentence_ids`], with ids computed by [`high_feature_id`] if `HIGH`.
+    #[inline(always)]
+    fn sentence_ids_in<const HIGH: bool>(
+        &self,
+        s: Range<usize>,
+        caps_sentence: bool,
+        out: &mut [[u32; MAX_SENTENCE_IDS]],
+        counts: &mut [u8],
         mut prefetch: impl FnMut(u32),
     ) {
         let shift = 64 - self.bits;
-        let id = |tmpl: u64, v: u64| feature_id(shift, tmpl, v);
+        let id = |tmpl: u64, v: u64| if HIGH { high_feature_id(shift, tmpl, v) } else { feature_id(shift, tmpl, v) };
         let (Some(toks), Some(groups)) = (self.toks.get(s.clone()), self.ctx_group.get(s.clone())) else {
             return;
         };
@@ -806,6 +829,15 @@ pub(crate) const NEIGHBOURS: [isize; 4] = [-1, 1, -2, 2];
 #[inline]
 fn feature_id(shift: u32, tmpl: u64, v: u64) -> u32 {
     (mix(tmpl.wrapping_mul(0x9E37_79B9_7F4A_7C15), v) >> shift) as u32
+}
+
+/// [`feature_id`] for a `shift` of 32 or more (a table of at most 2^32 rows, which is any
+/// table a `u32` id indexes): the id is then within the high half of the hash, which the
+/// last step of [`mix`] leaves as it is.
+#[inline]
+fn high_feature_id(shift: u32, tmpl: u64, v: u64) -> u32 {
+    debug_assert!(shift >= 32);
+    (mix_unfolded(tmpl.wrapping_mul(0x9E37_79B9_7F4A_7C15), v) >> shift) as u32
 }
 
 /// What a neighbour outside the sentence reads as.
@@ -989,6 +1021,18 @@ mod tests {
         ex.sentence_ids(3..3, false, &mut out, &mut counts, |_| {});
         ex.sentence_ids(28..40, false, &mut out, &mut counts, |_| {});
         assert_eq!(counts, [0, 0]);
+    }
+
+    #[test]
+    fn high_feature_ids_equal_the_full_ones() {
+        let mut x = 0x1234_5678_9abc_def0u64;
+        for i in 0..2000u64 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            for bits in [8u32, 14, 18, 24, 31, 32] {
+                let shift = 64 - bits;
+                assert_eq!(high_feature_id(shift, i % 100, x), feature_id(shift, i % 100, x), "{bits} {x}");
+            }
+        }
     }
 
     #[test]
