@@ -75,6 +75,9 @@ pub struct Mention {
 /// Word types remembered before the cache is emptied (at the start of a document), which
 /// keeps a long-running tagger's memory flat.
 const CACHE_WORDS: usize = 1 << 16;
+/// Words the cache holds without growing: [`CACHE_WORDS`] and the new words of the
+/// document that passes it (more only for a document of more new words than this margin).
+const CACHE_ROOM: usize = CACHE_WORDS + (1 << 12);
 
 /// A word's features that depend on that word alone, summed once per word type. Each
 /// summed row is one cache line, which is what a token reads of its own word and of each
@@ -404,9 +407,11 @@ impl<'m> Tagger<'m> {
             decoder: Decoder::new(&model.transitions),
             extractor: Extractor::new(model.bits),
             word_index: WordIndex::new(),
-            rows: Vec::new(),
-            infos: Vec::new(),
-            lower_ids: Vec::new(),
+            // the cache's whole size at once (the pages are only touched as words arrive):
+            // grown by doubling, its rows were copied again and again
+            rows: Vec::with_capacity(CACHE_ROOM),
+            infos: Vec::with_capacity(CACHE_ROOM),
+            lower_ids: Vec::with_capacity(CACHE_ROOM),
             lower_index: features::IdMap::default(),
             feature_ids: Vec::new(),
             sentence_ids: Vec::new(),
