@@ -582,21 +582,6 @@ impl<'m> Tagger<'m> {
 /// "Italy" for a team and a country in one story.)
 fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
     type HashMap<K, V> = FxHashMap<K, V>;
-    let key = |r: &Range<usize>| -> String {
-        let mut k = String::new();
-        for w in words.get(r.clone()).unwrap_or(&[]) {
-            if !k.is_empty() {
-                k.push(' ');
-            }
-            if w.is_ascii() {
-                // the same as the general path for ASCII, without decoding characters
-                k.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else {
-                k.extend(w.chars().flat_map(char::to_lowercase));
-            }
-        }
-        k
-    };
     // "Mr X": an honorific is never part of a name, and makes the name a person's
     for (r, kind) in phrases.iter_mut() {
         if r.end - r.start >= 2 && words.get(r.start).is_some_and(|w| is_honorific(w)) {
@@ -606,18 +591,43 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             *kind = EntityKind::Per;
         }
     }
-    let mut votes: HashMap<String, [usize; 4]> = HashMap::default();
-    let mut person_last: HashMap<String, usize> = HashMap::default();
-    for (r, kind) in phrases.iter() {
-        votes.entry(key(r)).or_default()[kind.index()] += 1;
+    // the lower-case keys of every phrase and of its last word, written once into one
+    // string (a string of its own per look-up cost an allocation each)
+    let mut arena = String::new();
+    let mut spans: Vec<(Range<usize>, Range<usize>)> = Vec::with_capacity(phrases.len());
+    let push_key = |arena: &mut String, r: Range<usize>| -> Range<usize> {
+        let start = arena.len();
+        for (n, w) in words.get(r).unwrap_or(&[]).iter().enumerate() {
+            if n > 0 {
+                arena.push(' ');
+            }
+            if w.is_ascii() {
+                // the same as the general path for ASCII, without decoding characters
+                arena.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                arena.extend(w.chars().flat_map(char::to_lowercase));
+            }
+        }
+        start..arena.len()
+    };
+    for (r, _) in phrases.iter() {
+        let whole = push_key(&mut arena, r.clone());
+        let last = if r.end - r.start >= 2 { push_key(&mut arena, r.end - 1..r.end) } else { whole.clone() };
+        spans.push((whole, last));
+    }
+    let key = |span: &Range<usize>| arena.get(span.clone()).unwrap_or("");
+    let mut votes: HashMap<&str, [usize; 4]> = HashMap::default();
+    let mut person_last: HashMap<&str, usize> = HashMap::default();
+    for ((r, kind), (whole, last)) in phrases.iter().zip(&spans) {
+        votes.entry(key(whole)).or_default()[kind.index()] += 1;
         if *kind == EntityKind::Per && r.end - r.start >= 2 {
-            *person_last.entry(key(&(r.end - 1..r.end))).or_default() += 1;
+            *person_last.entry(key(last)).or_default() += 1;
         }
     }
-    let person_alone = |k: &str, votes: &HashMap<String, [usize; 4]>| {
+    let person_alone = |k: &str, votes: &HashMap<&str, [usize; 4]>| {
         votes.get(k).is_some_and(|v| v[EntityKind::Per.index()] >= 2 && v.iter().sum::<usize>() == v[0])
     };
-    for (r, kind) in phrases.iter_mut() {
+    for ((r, kind), (whole, last)) in phrases.iter_mut().zip(&spans) {
         if *kind == EntityKind::Per {
             continue;
         }
@@ -625,15 +635,15 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             // a longer phrase ending in a name that is otherwise always a person's
             // ("State Rex Tillerson" when "Tillerson" is a person throughout): the last
             // two words are the person
-            if person_alone(&key(&(r.end - 1..r.end)), &votes) {
+            if person_alone(key(last), &votes) {
                 r.start = r.start.max(r.end - 2);
                 *kind = EntityKind::Per;
             }
             continue;
         }
-        let k = key(r);
-        let never_person = votes.get(&k).is_none_or(|v| v[EntityKind::Per.index()] == 0);
-        if never_person && person_last.get(&k).is_some_and(|&c| c > 0) {
+        let k = key(whole);
+        let never_person = votes.get(k).is_none_or(|v| v[EntityKind::Per.index()] == 0);
+        if never_person && person_last.get(k).is_some_and(|&c| c > 0) {
             *kind = EntityKind::Per;
         }
     }
@@ -831,6 +841,46 @@ mod tests {
         harmonise(&words, &mut phrases);
         assert_eq!(phrases[1].1, EntityKind::Per);
         assert_eq!(phrases[2].1, EntityKind::Loc, "unrelated names keep their class");
+    }
+
+    #[test]
+    fn harmonising_reads_keys_case_blind_and_strips_honorifics() {
+        // "ÖDÖN" matches "Ödön" as a key; "Mr Brandt" loses its honorific and is a person;
+        // "State Rex Tillerson" ends in a name that is a person's throughout
+        let words = [
+            "Zé",
+            "Ödön",
+            "met",
+            "ÖDÖN",
+            ".",
+            "Mr",
+            "Brandt",
+            "and",
+            "Rex",
+            "Tillerson",
+            ",",
+            "Tillerson",
+            ",",
+            "State",
+            "Rex",
+            "Tillerson",
+            ".",
+            "Tillerson",
+        ];
+        let mut phrases = vec![
+            (0..2, EntityKind::Per),
+            (3..4, EntityKind::Org),
+            (5..7, EntityKind::Org),
+            (8..10, EntityKind::Per),
+            (11..12, EntityKind::Per),
+            (13..16, EntityKind::Org),
+            (17..18, EntityKind::Per),
+        ];
+        harmonise(&words, &mut phrases);
+        assert_eq!(phrases[1], (3..4, EntityKind::Per), "a bare family name in capitals");
+        assert_eq!(phrases[2], (6..7, EntityKind::Per));
+        assert_eq!(phrases[5], (14..16, EntityKind::Per));
+        harmonise(&words, &mut []);
     }
 
     #[test]
