@@ -310,6 +310,7 @@ impl Extractor {
     /// the id of its lower-case form: within a document, two tokens must have the same id
     /// exactly when their `lower_plain` hashes are equal (ids are best kept small: they
     /// index an array).
+    #[inline]
     pub(crate) fn push_token(&mut self, t: &TokInfo, lower_id: u32) {
         self.toks.push(t.tok);
         self.lookup.push(t.lower_plain);
