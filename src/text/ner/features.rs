@@ -72,6 +72,12 @@ fn mix_unfolded(a: u64, b: u64) -> u64 {
 /// folded to ASCII. Written into `out`.
 pub fn normalise_lower(word: &str, out: &mut String) {
     out.clear();
+    if word.is_ascii() && !word.contains('`') {
+        // most words: one copy lower-cased in place, as the loop below would write it
+        out.push_str(word);
+        out.make_ascii_lowercase();
+        return;
+    }
     for c in word.chars() {
         match c {
             '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
@@ -1058,5 +1064,11 @@ mod tests {
         let mut s = String::new();
         normalise_lower("Russia\u{2019}S", &mut s);
         assert_eq!(s, "russia's");
+        for (w, lower) in
+            [("O`Neil", "o'neil"), ("MCDONALD'S", "mcdonald's"), ("", ""), ("Ärzte", "ärzte"), ("a1-B", "a1-b")]
+        {
+            normalise_lower(w, &mut s);
+            assert_eq!(s, lower);
+        }
     }
 }
