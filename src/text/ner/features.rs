@@ -55,17 +55,29 @@ pub fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
 /// Combines two hashes (order matters).
 #[inline]
 pub fn mix(a: u64, b: u64) -> u64 {
+    let x = mix_unfolded(a, b);
+    x ^ (x >> 32)
+}
+
+/// [`mix`] without its last step, which folds the high half into the low half and so
+/// leaves the high 32 bits as they are.
+#[inline]
+fn mix_unfolded(a: u64, b: u64) -> u64 {
     let mut x = a ^ b.rotate_left(29).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     x ^= x >> 32;
-    x = x.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    x ^= x >> 32;
-    x
+    x.wrapping_mul(0xD6E8_FEB8_6659_FD93)
 }
 
 /// The lower-cased form used for lookups: lower case, typographic apostrophes and quotes
 /// folded to ASCII. Written into `out`.
 pub fn normalise_lower(word: &str, out: &mut String) {
     out.clear();
+    if word.is_ascii() && !word.contains('`') {
+        // most words: one copy lower-cased in place, as the loop below would write it
+        out.push_str(word);
+        out.make_ascii_lowercase();
+        return;
+    }
     for c in word.chars() {
         match c {
             '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
@@ -142,6 +154,10 @@ const MAX_DOC_CONTEXTS: usize = 8;
 
 const BOUNDARY_BEFORE: u64 = 0x0B05;
 const BOUNDARY_AFTER: u64 = 0x0E05;
+
+/// Most ids [`Extractor::sentence_ids`] gives a token: ten every token has, a sentence in
+/// capitals' one, sixteen of gazetteer matches and eight of other contexts.
+pub(crate) const MAX_SENTENCE_IDS: usize = 35;
 
 /// Turns documents into feature ids; keeps its buffers between calls.
 pub struct Extractor {
@@ -300,6 +316,7 @@ impl Extractor {
     /// the id of its lower-case form: within a document, two tokens must have the same id
     /// exactly when their `lower_plain` hashes are equal (ids are best kept small: they
     /// index an array).
+    #[inline]
     pub(crate) fn push_token(&mut self, t: &TokInfo, lower_id: u32) {
         self.toks.push(t.tok);
         self.lookup.push(t.lower_plain);
@@ -643,6 +660,138 @@ impl Extractor {
             }
         }
     }
+
+    /// The ids of every token of sentence `s` (a valid range of the pushed tokens) from
+    /// [`left_pair_features`], [`right_pair_features`] and [`Extractor::context_features`],
+    /// the same ids in another order: token `k` of the sentence gets `out[k][..counts[k]]`
+    /// (`out` and `counts` hold at least one entry per token; tokens past either's end get
+    /// nothing). `prefetch` sees every id as soon as it is known.
+    ///
+    /// One pass over the sentence that hashes each word pair once: the pair with the right
+    /// neighbour of one token is the pair with the left neighbour of the next (templates 9
+    /// and 8, 22 and 21), and the shape trigram (23) extends the left shape pair (21).
+    pub(crate) fn sentence_ids(
+        &self,
+        s: Range<usize>,
+        caps_sentence: bool,
+        out: &mut [[u32; MAX_SENTENCE_IDS]],
+        counts: &mut [u8],
+        prefetch: impl FnMut(u32),
+    ) {
+        if self.bits <= 32 {
+            self.sentence_ids_in::<true>(s, caps_sentence, out, counts, prefetch);
+        } else {
+            self.sentence_ids_in::<false>(s, caps_sentence, out, counts, prefetch);
+        }
+    }
+
+    /// [`Extractor::sentence_ids`], with ids computed by [`high_feature_id`] if `HIGH`.
+    #[inline(always)]
+    fn sentence_ids_in<const HIGH: bool>(
+        &self,
+        s: Range<usize>,
+        caps_sentence: bool,
+        out: &mut [[u32; MAX_SENTENCE_IDS]],
+        counts: &mut [u8],
+        mut prefetch: impl FnMut(u32),
+    ) {
+        let shift = 64 - self.bits;
+        let id = |tmpl: u64, v: u64| if HIGH { high_feature_id(shift, tmpl, v) } else { feature_id(shift, tmpl, v) };
+        let (Some(toks), Some(groups)) = (self.toks.get(s.clone()), self.ctx_group.get(s.clone())) else {
+            return;
+        };
+        let Some(first) = toks.first() else {
+            return;
+        };
+        let caps = u64::from(caps_sentence);
+        // the pairs of the previous token with this one (the sentence's start for the first)
+        let mut lower_left = mix(BOUNDARY_BEFORE, first.lower);
+        let mut shape_left = mix(BOUNDARY_BEFORE, first.shape);
+        let toks_out = toks.iter().zip(groups).zip(out.iter_mut().zip(counts.iter_mut()));
+        for (k, ((t, &group), (ids, count))) in toks_out.enumerate() {
+            let l = k.checked_sub(1).and_then(|j| toks.get(j));
+            let r = toks.get(k + 1);
+            let lower_l = l.map_or(BOUNDARY_BEFORE, |l| l.lower);
+            let lower_r = r.map_or(BOUNDARY_AFTER, |r| r.lower);
+            let shape_r = r.map_or(BOUNDARY_AFTER, |r| r.shape);
+            let lower_right = mix(t.lower, lower_r);
+            let shape_right = mix(t.shape, shape_r);
+            let cluster_l = u64::from(l.map_or(NO_CLUSTER - 1, |l| l.clusters[2]));
+            // the templates every token has
+            ids[0] = id(8, lower_left);
+            ids[1] = id(21, shape_left);
+            ids[2] = id(24, mix(lower_l, t.shape));
+            ids[3] = id(48, mix(cluster_l, u64::from(t.clusters[2])));
+            ids[4] = id(9, lower_right);
+            ids[5] = id(22, shape_right);
+            ids[6] = id(25, mix(t.shape, lower_r));
+            ids[7] = id(23, mix(shape_left, shape_r));
+            let case_class = t.flags & (F_INIT_CAP | F_ALL_CAPS | F_LOWER);
+            let first_caps = u64::from(k == 0) * 2 + caps;
+            ids[8] = match doc_case_index(t.doc, case_class, first_caps).and_then(|i| self.doc_case_ids.get(i)) {
+                Some(&f) => f,
+                None => id(80, doc_case_value(t.doc, case_class, first_caps)),
+            };
+            ids[9] = id(82, mix(u64::from(t.doc), u64::from(t.clusters[1])));
+            lower_left = lower_right;
+            shape_left = shape_right;
+            let mut n = 10usize;
+            let mut push = |f: u32| {
+                if let Some(slot) = ids.get_mut(n) {
+                    *slot = f;
+                    n += 1;
+                }
+            };
+            if caps_sentence {
+                push(id(81, mix(t.lower, u64::from(t.doc))));
+            }
+            let any_gaz = |t: Option<&Tok>| t.is_some_and(|t| t.gaz != [0; 4]);
+            if any_gaz(Some(t)) || any_gaz(l) || any_gaz(r) {
+                for k in 0..4 {
+                    let g = t.gaz[k] & 7;
+                    if g != 0 {
+                        push(id(50 + k as u64, u64::from(g)));
+                        push(id(54 + k as u64, mix(u64::from(g), u64::from((t.gaz[k] >> 3).min(4)))));
+                    }
+                    for (n, tmpl) in [(l, 60u64), (r, 64)] {
+                        if let Some(n) = n {
+                            let g = n.gaz[k] & 7;
+                            if g != 0 {
+                                push(id(tmpl + k as u64, u64::from(g)));
+                            }
+                        }
+                    }
+                }
+            }
+            if t.flags & (F_INIT_CAP | F_ALL_CAPS | F_MIXED) != 0 {
+                let (a, b) = group;
+                let occ = self.doc_ctx.get(a as usize..b as usize).unwrap_or(&[]);
+                let i = s.start + k;
+                let (mut seen_l, mut seen_r) = ([0u64; 4], [0u64; 4]);
+                let (mut nl, mut nr) = (0, 0);
+                for &(_, _, pos, left, right) in occ {
+                    if pos as usize == i {
+                        continue;
+                    }
+                    if nl < 4 && left != lower_l && !seen_l[..nl].contains(&left) {
+                        seen_l[nl] = left;
+                        nl += 1;
+                        push(id(90, left));
+                    }
+                    if nr < 4 && right != lower_r && !seen_r[..nr].contains(&right) {
+                        seen_r[nr] = right;
+                        nr += 1;
+                        push(id(91, right));
+                    }
+                }
+            }
+            let ids = ids.get(..n).unwrap_or(&[]);
+            for &f in ids {
+                prefetch(f);
+            }
+            *count = ids.len() as u8;
+        }
+    }
 }
 
 /// The features of a token that depend on its word, its position in the sentence and the
@@ -687,6 +836,15 @@ pub(crate) const NEIGHBOURS: [isize; 4] = [-1, 1, -2, 2];
 #[inline]
 fn feature_id(shift: u32, tmpl: u64, v: u64) -> u32 {
     (mix(tmpl.wrapping_mul(0x9E37_79B9_7F4A_7C15), v) >> shift) as u32
+}
+
+/// [`feature_id`] for a `shift` of 32 or more (a table of at most 2^32 rows, which is any
+/// table a `u32` id indexes): the id is then within the high half of the hash, which the
+/// last step of [`mix`] leaves as it is.
+#[inline]
+fn high_feature_id(shift: u32, tmpl: u64, v: u64) -> u32 {
+    debug_assert!(shift >= 32);
+    (mix_unfolded(tmpl.wrapping_mul(0x9E37_79B9_7F4A_7C15), v) >> shift) as u32
 }
 
 /// What a neighbour outside the sentence reads as.
@@ -819,6 +977,72 @@ mod tests {
     }
 
     #[test]
+    fn sentence_ids_equal_the_pair_and_context_features() {
+        let mut lex = Lexicon::default();
+        let mut s = String::new();
+        let hs: Vec<u64> = ["port", "ellery"].iter().map(|w| lookup_hash(w, &mut s)).collect();
+        lex.phrases.insert(phrase_hash(&hs), class_bit(EntityKind::Loc));
+        lex.phrases.insert(phrase_hash(&hs[1..]), class_bit(EntityKind::Per));
+        for &h in &hs {
+            lex.words.insert(h, class_bit(EntityKind::Loc) | class_bit(EntityKind::Per));
+        }
+        // a headline in capitals, gazetteer matches, a capitalised word in many contexts,
+        // non-ASCII words, one-word sentences
+        let words = [
+            "PORT", "ELLERY", "VISITS", "NEW", "YORK", "Ellery", "met", "Zé", "Ödön", "in", "Port", "Ellery", ".",
+            "Ellery", "said", "Ellery", "and", "Ellery", "or", "Ellery", "by", "Ellery", "to", "Ellery", "x", "Ellery",
+            ".", "Ödön", "?",
+        ];
+        let sentences = [0..5, 5..13, 13..27, 27..28, 28..29];
+        let mut ex = Extractor::new(18);
+        let mut doc = DocFeatures::default();
+        ex.extract(&words, &sentences, &lex, &mut doc);
+        let mut checked = 0;
+        for (si, s) in sentences.iter().enumerate() {
+            let caps = ex.caps_sentence(si);
+            let mut out = vec![[0u32; MAX_SENTENCE_IDS]; s.len()];
+            let mut counts = vec![0u8; s.len()];
+            let mut prefetched = Vec::new();
+            ex.sentence_ids(s.clone(), caps, &mut out, &mut counts, |f| prefetched.push(f));
+            let mut all = Vec::new();
+            for (k, i) in s.clone().enumerate() {
+                let mut expected = Vec::new();
+                let mut push = |f: u32| expected.push(f);
+                let t = &ex.toks[i];
+                left_pair_features(64 - 18, ex.at(i, s, -1), t, &mut push);
+                right_pair_features(64 - 18, t, ex.at(i, s, 1), &mut push);
+                ex.context_features(i, s.clone(), caps, &mut push);
+                let mut got = out[k][..usize::from(counts[k])].to_vec();
+                all.extend_from_slice(&got);
+                expected.sort_unstable();
+                got.sort_unstable();
+                assert_eq!(got, expected, "token {i} ({})", words[i]);
+                checked += 1;
+            }
+            assert_eq!(prefetched, all, "every id is prefetched");
+        }
+        assert_eq!(checked, words.len());
+        // nothing for an empty or out-of-range sentence
+        let mut out = vec![[0u32; MAX_SENTENCE_IDS]; 2];
+        let mut counts = vec![0u8; 2];
+        ex.sentence_ids(3..3, false, &mut out, &mut counts, |_| {});
+        ex.sentence_ids(28..40, false, &mut out, &mut counts, |_| {});
+        assert_eq!(counts, [0, 0]);
+    }
+
+    #[test]
+    fn high_feature_ids_equal_the_full_ones() {
+        let mut x = 0x1234_5678_9abc_def0u64;
+        for i in 0..2000u64 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            for bits in [8u32, 14, 18, 24, 31, 32] {
+                let shift = 64 - bits;
+                assert_eq!(high_feature_id(shift, i % 100, x), feature_id(shift, i % 100, x), "{bits} {x}");
+            }
+        }
+    }
+
+    #[test]
     fn doc_case_table_equals_the_hashed_feature() {
         let ex = Extractor::new(18);
         let mut seen = std::collections::HashSet::new();
@@ -840,5 +1064,11 @@ mod tests {
         let mut s = String::new();
         normalise_lower("Russia\u{2019}S", &mut s);
         assert_eq!(s, "russia's");
+        for (w, lower) in
+            [("O`Neil", "o'neil"), ("MCDONALD'S", "mcdonald's"), ("", ""), ("Ärzte", "ärzte"), ("a1-B", "a1-b")]
+        {
+            normalise_lower(w, &mut s);
+            assert_eq!(s, lower);
+        }
     }
 }

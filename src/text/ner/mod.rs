@@ -22,10 +22,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use crate::text::tokenize::Token;
-use features::{
-    left_pair_features, neighbour_features, own_features, position_features, right_pair_features, Extractor, TokInfo,
-    NEIGHBOURS,
-};
+use features::{neighbour_features, own_features, position_features, Extractor, TokInfo, MAX_SENTENCE_IDS, NEIGHBOURS};
 use model::{Model, ROW};
 pub use tags::EntityKind;
 use tags::{Decoder, N_TAGS};
@@ -78,6 +75,9 @@ pub struct Mention {
 /// Word types remembered before the cache is emptied (at the start of a document), which
 /// keeps a long-running tagger's memory flat.
 const CACHE_WORDS: usize = 1 << 16;
+/// Words the cache holds without growing: [`CACHE_WORDS`] and the new words of the
+/// document that passes it (more only for a document of more new words than this margin).
+const CACHE_ROOM: usize = CACHE_WORDS + (1 << 12);
 
 /// A word's features that depend on that word alone, summed once per word type. Each
 /// summed row is one cache line, which is what a token reads of its own word and of each
@@ -359,14 +359,6 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     tail_u64(a) == tail_u64(b)
 }
 
-/// Adds `row` to `acc`.
-#[inline]
-fn add_into(acc: &mut [i32; ROW], row: &[i32; ROW]) {
-    for (a, &r) in acc.iter_mut().zip(row) {
-        *a += r;
-    }
-}
-
 /// A reusable tagger over one model: holds the buffers a document needs and the summed
 /// rows of the words it has seen.
 pub struct Tagger<'m> {
@@ -383,10 +375,11 @@ pub struct Tagger<'m> {
     lower_ids: Vec<u32>,
     /// `lower_plain` -> lower-case form id.
     lower_index: features::IdMap<u32>,
-    /// Scratch: feature ids of a new word, or the context feature ids of a sentence.
+    /// Scratch: feature ids of a new word.
     feature_ids: Vec<u32>,
-    /// Scratch: the end in `feature_ids` of each token's context features.
-    feature_ends: Vec<u32>,
+    /// Scratch: the context feature ids of each token of a sentence, and how many each has.
+    sentence_ids: Vec<[u32; MAX_SENTENCE_IDS]>,
+    sentence_counts: Vec<u8>,
     /// What a neighbour past the sentence's edge contributes, per offset.
     edge_rows: [[i32; ROW]; NEIGHBOURS.len()],
     /// The document's words as indices in `rows`.
@@ -414,12 +407,15 @@ impl<'m> Tagger<'m> {
             decoder: Decoder::new(&model.transitions),
             extractor: Extractor::new(model.bits),
             word_index: WordIndex::new(),
-            rows: Vec::new(),
-            infos: Vec::new(),
-            lower_ids: Vec::new(),
+            // the cache's whole size at once (the pages are only touched as words arrive):
+            // grown by doubling, its rows were copied again and again
+            rows: Vec::with_capacity(CACHE_ROOM),
+            infos: Vec::with_capacity(CACHE_ROOM),
+            lower_ids: Vec::with_capacity(CACHE_ROOM),
             lower_index: features::IdMap::default(),
             feature_ids: Vec::new(),
-            feature_ends: Vec::new(),
+            sentence_ids: Vec::new(),
+            sentence_counts: Vec::new(),
             edge_rows,
             word_ids: Vec::new(),
             word_hashes: Vec::new(),
@@ -477,7 +473,6 @@ impl<'m> Tagger<'m> {
         }
         let model = self.model;
         let lex = &model.lexicon;
-        let shift = 64 - model.bits;
         // the look-ups of a document's words, every one a likely cache miss in a table larger
         // than the processor's caches, overlap: each word's slot is prefetched
         // `2 * LOOKAHEAD` words ahead and its record `LOOKAHEAD` words ahead
@@ -525,7 +520,6 @@ impl<'m> Tagger<'m> {
         self.emit.reserve(sentences.iter().map(|s| s.len()).sum::<usize>() * N_TAGS);
         let rows = &self.rows;
         let extractor = &self.extractor;
-        let (ids_buf, ends) = (&mut self.feature_ids, &mut self.feature_ends);
         for (si, s) in sentences.iter().enumerate() {
             let caps = extractor.caps_sentence(si);
             let Some(ids) = self.word_ids.get(s.clone()) else {
@@ -534,40 +528,39 @@ impl<'m> Tagger<'m> {
             let word = |k: usize| ids.get(k).and_then(|&id| rows.get(id as usize));
             // first the ids of every token's context features, each row prefetched, then
             // the sums: the rows' cache misses overlap instead of coming one at a time
-            ids_buf.clear();
-            ends.clear();
-            for (k, i) in s.clone().enumerate() {
-                let (Some(t), Some(w)) = (extractor.at(i, s, 0), word(k)) else {
-                    break;
-                };
+            for (k, w) in ids.iter().filter_map(|&id| rows.get(id as usize)).enumerate() {
                 w.prefetch(usize::from(k == 0) * 2 + usize::from(caps));
-                let mut push = |f| {
-                    model.prefetch_row(f);
-                    ids_buf.push(f);
-                };
-                // the pairs with the adjacent words: their conjunction features are looked
-                // up directly (a cache of pairs missed the processor's caches more often
-                // than the weight table does)
-                left_pair_features(shift, extractor.at(i, s, -1), t, &mut push);
-                right_pair_features(shift, t, extractor.at(i, s, 1), &mut push);
-                extractor.context_features(i, s.clone(), caps, &mut push);
-                ends.push(ids_buf.len() as u32);
             }
-            let mut from = 0usize;
-            for (k, &end) in ends.iter().enumerate() {
-                let Some(w) = word(k) else {
+            if self.sentence_ids.len() < ids.len() {
+                self.sentence_ids.resize(ids.len(), [0; MAX_SENTENCE_IDS]);
+                self.sentence_counts.resize(ids.len(), 0);
+            }
+            // the pairs with the adjacent words: their conjunction features are looked up
+            // directly (a cache of pairs missed the processor's caches more often than the
+            // weight table does)
+            extractor.sentence_ids(s.clone(), caps, &mut self.sentence_ids, &mut self.sentence_counts, |f| {
+                model.prefetch_row(f)
+            });
+            // the rows of the words at offsets -2..=2, slid along the sentence
+            let mut window = [None, None, word(0), word(1), word(2)];
+            let token_ids = self.sentence_ids.iter().zip(&self.sentence_counts);
+            for (k, (context, &count)) in token_ids.take(ids.len()).enumerate() {
+                let Some(w) = window[2] else {
                     break;
                 };
-                let mut acc = w.own[usize::from(k == 0) * 2 + usize::from(caps)];
-                model.add_rows(ids_buf.get(from..end as usize).unwrap_or(&[]), &mut acc);
-                from = end as usize;
-                // the neighbours' own rows, in the order of NEIGHBOURS
-                let near = [k.checked_sub(1).and_then(word), word(k + 1), k.checked_sub(2).and_then(word), word(k + 2)];
-                for (n, (at, edge)) in near.iter().zip(self.edge_rows.iter().enumerate()) {
-                    add_into(&mut acc, n.map_or(edge, |n| &n.as_neighbour[at]));
-                }
+                // its own rows, then the neighbours' in the order of NEIGHBOURS
+                let [e1, e2, e3, e4] = &self.edge_rows;
+                let fixed = [
+                    &w.own[usize::from(k == 0) * 2 + usize::from(caps)],
+                    window[1].map_or(e1, |n| &n.as_neighbour[0]),
+                    window[3].map_or(e2, |n| &n.as_neighbour[1]),
+                    window[0].map_or(e3, |n| &n.as_neighbour[2]),
+                    window[4].map_or(e4, |n| &n.as_neighbour[3]),
+                ];
+                let scores = model.emission_with(context.get(..usize::from(count)).unwrap_or(&[]), &fixed);
                 self.emit.push(0);
-                self.emit.extend_from_slice(&acc);
+                self.emit.extend_from_slice(&scores);
+                window = [window[1], window[2], window[3], window[4], word(k + 3)];
             }
         }
     }
@@ -589,21 +582,6 @@ impl<'m> Tagger<'m> {
 /// "Italy" for a team and a country in one story.)
 fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
     type HashMap<K, V> = FxHashMap<K, V>;
-    let key = |r: &Range<usize>| -> String {
-        let mut k = String::new();
-        for w in words.get(r.clone()).unwrap_or(&[]) {
-            if !k.is_empty() {
-                k.push(' ');
-            }
-            if w.is_ascii() {
-                // the same as the general path for ASCII, without decoding characters
-                k.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else {
-                k.extend(w.chars().flat_map(char::to_lowercase));
-            }
-        }
-        k
-    };
     // "Mr X": an honorific is never part of a name, and makes the name a person's
     for (r, kind) in phrases.iter_mut() {
         if r.end - r.start >= 2 && words.get(r.start).is_some_and(|w| is_honorific(w)) {
@@ -613,18 +591,43 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             *kind = EntityKind::Per;
         }
     }
-    let mut votes: HashMap<String, [usize; 4]> = HashMap::default();
-    let mut person_last: HashMap<String, usize> = HashMap::default();
-    for (r, kind) in phrases.iter() {
-        votes.entry(key(r)).or_default()[kind.index()] += 1;
+    // the lower-case keys of every phrase and of its last word, written once into one
+    // string (a string of its own per look-up cost an allocation each)
+    let mut arena = String::new();
+    let mut spans: Vec<(Range<usize>, Range<usize>)> = Vec::with_capacity(phrases.len());
+    let push_key = |arena: &mut String, r: Range<usize>| -> Range<usize> {
+        let start = arena.len();
+        for (n, w) in words.get(r).unwrap_or(&[]).iter().enumerate() {
+            if n > 0 {
+                arena.push(' ');
+            }
+            if w.is_ascii() {
+                // the same as the general path for ASCII, without decoding characters
+                arena.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                arena.extend(w.chars().flat_map(char::to_lowercase));
+            }
+        }
+        start..arena.len()
+    };
+    for (r, _) in phrases.iter() {
+        let whole = push_key(&mut arena, r.clone());
+        let last = if r.end - r.start >= 2 { push_key(&mut arena, r.end - 1..r.end) } else { whole.clone() };
+        spans.push((whole, last));
+    }
+    let key = |span: &Range<usize>| arena.get(span.clone()).unwrap_or("");
+    let mut votes: HashMap<&str, [usize; 4]> = HashMap::default();
+    let mut person_last: HashMap<&str, usize> = HashMap::default();
+    for ((r, kind), (whole, last)) in phrases.iter().zip(&spans) {
+        votes.entry(key(whole)).or_default()[kind.index()] += 1;
         if *kind == EntityKind::Per && r.end - r.start >= 2 {
-            *person_last.entry(key(&(r.end - 1..r.end))).or_default() += 1;
+            *person_last.entry(key(last)).or_default() += 1;
         }
     }
-    let person_alone = |k: &str, votes: &HashMap<String, [usize; 4]>| {
+    let person_alone = |k: &str, votes: &HashMap<&str, [usize; 4]>| {
         votes.get(k).is_some_and(|v| v[EntityKind::Per.index()] >= 2 && v.iter().sum::<usize>() == v[0])
     };
-    for (r, kind) in phrases.iter_mut() {
+    for ((r, kind), (whole, last)) in phrases.iter_mut().zip(&spans) {
         if *kind == EntityKind::Per {
             continue;
         }
@@ -632,15 +635,15 @@ fn harmonise(words: &[&str], phrases: &mut [(Range<usize>, EntityKind)]) {
             // a longer phrase ending in a name that is otherwise always a person's
             // ("State Rex Tillerson" when "Tillerson" is a person throughout): the last
             // two words are the person
-            if person_alone(&key(&(r.end - 1..r.end)), &votes) {
+            if person_alone(key(last), &votes) {
                 r.start = r.start.max(r.end - 2);
                 *kind = EntityKind::Per;
             }
             continue;
         }
-        let k = key(r);
-        let never_person = votes.get(&k).is_none_or(|v| v[EntityKind::Per.index()] == 0);
-        if never_person && person_last.get(&k).is_some_and(|&c| c > 0) {
+        let k = key(whole);
+        let never_person = votes.get(k).is_none_or(|v| v[EntityKind::Per.index()] == 0);
+        if never_person && person_last.get(k).is_some_and(|&c| c > 0) {
             *kind = EntityKind::Per;
         }
     }
@@ -838,6 +841,46 @@ mod tests {
         harmonise(&words, &mut phrases);
         assert_eq!(phrases[1].1, EntityKind::Per);
         assert_eq!(phrases[2].1, EntityKind::Loc, "unrelated names keep their class");
+    }
+
+    #[test]
+    fn harmonising_reads_keys_case_blind_and_strips_honorifics() {
+        // "ÖDÖN" matches "Ödön" as a key; "Mr Brandt" loses its honorific and is a person;
+        // "State Rex Tillerson" ends in a name that is a person's throughout
+        let words = [
+            "Zé",
+            "Ödön",
+            "met",
+            "ÖDÖN",
+            ".",
+            "Mr",
+            "Brandt",
+            "and",
+            "Rex",
+            "Tillerson",
+            ",",
+            "Tillerson",
+            ",",
+            "State",
+            "Rex",
+            "Tillerson",
+            ".",
+            "Tillerson",
+        ];
+        let mut phrases = vec![
+            (0..2, EntityKind::Per),
+            (3..4, EntityKind::Org),
+            (5..7, EntityKind::Org),
+            (8..10, EntityKind::Per),
+            (11..12, EntityKind::Per),
+            (13..16, EntityKind::Org),
+            (17..18, EntityKind::Per),
+        ];
+        harmonise(&words, &mut phrases);
+        assert_eq!(phrases[1], (3..4, EntityKind::Per), "a bare family name in capitals");
+        assert_eq!(phrases[2], (6..7, EntityKind::Per));
+        assert_eq!(phrases[5], (14..16, EntityKind::Per));
+        harmonise(&words, &mut []);
     }
 
     #[test]
