@@ -45,7 +45,8 @@ fn stopwords() -> &'static FxHashSet<&'static str> {
 
 /// Whether `word` (lowercase; curly apostrophes allowed) is an English stopword.
 pub fn is_stopword(word: &str) -> bool {
-    if word.contains('\u{2019}') {
+    // The curly apostrophe is not ASCII: most words need no search for it.
+    if !word.is_ascii() && word.contains('\u{2019}') {
         return stopwords().contains(word.replace('\u{2019}', "'").as_str());
     }
     stopwords().contains(word)
@@ -309,28 +310,26 @@ fn extract(
     candidates(terms, buffers);
     let cands = &buffers.cands;
     let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
-    // (score, first word, length, candidate): the first three order them.
+    // (rank key, score, candidate).
     let ranked = &mut buffers.ranked;
     ranked.clear();
-    ranked.extend(
-        cands
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.len == 1 || c.tf as f32 >= min_phrase_tf)
-            .map(|(i, c)| (c.score(terms, term_score) / c.tf as f32, c.first, c.len, i))
-            .filter(|(s, ..)| s.is_finite()),
-    );
-    // Distinct candidates never compare equal, so the unstable sort is
+    for (i, c) in cands.iter().enumerate() {
+        if c.len == 1 || c.tf as f32 >= min_phrase_tf {
+            let score = c.score(terms, term_score) / c.tf as f32;
+            if score.is_finite() {
+                ranked.push((rank_key(score, c.first, c.len), score, i));
+            }
+        }
+    }
+    // Distinct candidates never have the same key, so the unstable sort is
     // deterministic. Usually only the first few are looked at: those are
     // sorted first, the rest only if the loop below gets there.
-    let by_rank = |a: &(f32, usize, usize, usize), b: &(f32, usize, usize, usize)| {
-        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-    };
+    let by_rank = |r: &(u128, f32, usize)| r.0;
     let head = ranked.len().min(max.saturating_mul(4).saturating_add(16));
     if head < ranked.len() {
-        ranked.select_nth_unstable_by(head, by_rank);
+        ranked.select_nth_unstable_by_key(head, by_rank);
     }
-    ranked[..head].sort_unstable_by(by_rank);
+    ranked[..head].sort_unstable_by_key(by_rank);
 
     // Chosen phrases: score, key padded with a space each side (for
     // `part_of`), its length in chars, and the written form.
@@ -342,10 +341,11 @@ fn extract(
             break;
         }
         if r == head {
-            ranked[head..].sort_unstable_by(by_rank);
+            ranked[head..].sort_unstable_by_key(by_rank);
         }
-        let (score, _, len, i) = ranked[r];
+        let (_, score, i) = ranked[r];
         let Some(c) = cands.get(i) else { continue };
+        let len = c.len;
         padded.clear();
         padded.push(' ');
         for (k, &t) in c.key.iter().take(len).enumerate() {
@@ -423,15 +423,21 @@ fn term_scores(terms: &Terms, n_sentences: f32, buffers: &mut ScoreBuffers) -> b
     let n_terms = terms.stop.len();
     let tf = &terms.tf;
 
-    // Frequency normalisation over non-stopword terms, summed in term order.
-    let content = || (0..n_terms).filter(|&t| !terms.stop[t]).map(|t| tf[t] as f32);
-    let n_content = content().count();
+    // Frequency normalisation over non-stopword terms, summed in term order
+    // (from 0.0 where `Iterator::sum` starts from -0.0: the same sums, since
+    // there is at least one term and every term adds at least +0.0).
+    let content = || terms.stop.iter().zip(tf).filter(|(stop, _)| !**stop).map(|(_, &tf)| tf as f32);
+    let (mut n_content, mut total, mut max_tf) = (0usize, 0.0f32, 1.0f32);
+    for tf in content() {
+        n_content += 1;
+        total += tf;
+        max_tf = max_tf.max(tf);
+    }
     if n_content == 0 {
         return false;
     }
-    let mean = content().sum::<f32>() / n_content as f32;
-    let sd = (content().map(|tf| (tf - mean).powi(2)).sum::<f32>() / n_content as f32).sqrt();
-    let max_tf = content().fold(1.0f32, f32::max);
+    let mean = total / n_content as f32;
+    let sd = (content().map(|tf| (tf - mean).powi(2)).fold(0.0f32, |a, b| a + b) / n_content as f32).sqrt();
 
     let ScoreBuffers { term_score, seen_left, seen_right, sentences } = buffers;
     term_score.clear();
@@ -490,7 +496,18 @@ struct CandidateBuffers {
     /// (`NONE` for a missing third word): their candidate.
     longer: FxHashMap<u128, u32>,
     /// The listable candidates in rank order (see `extract`).
-    ranked: Vec<(f32, usize, usize, usize)>,
+    ranked: Vec<(u128, f32, usize)>,
+}
+
+/// The order of listable candidates as one integer: by score (lower is
+/// better, in the order of `f32::total_cmp`), then by first occurrence,
+/// then by length. A candidate is the only one with its first word and
+/// length, so keys are distinct.
+fn rank_key(score: f32, first: usize, len: usize) -> u128 {
+    let bits = score.to_bits();
+    // Negative scores in reverse, below the positive ones, as `total_cmp` has them.
+    let ordered = if bits >> 31 == 1 { !bits } else { bits | 1 << 31 };
+    (u128::from(ordered) << 96) | ((first as u128) << 32) | len as u128
 }
 
 /// The terms of a phrase of several words as one map key.
@@ -1273,9 +1290,28 @@ mod tests {
     }
 
     #[test]
+    fn rank_keys_order_as_the_comparisons() {
+        let scores = [0.0f32, -0.0, 1.5, -1.5, f32::MIN_POSITIVE, f32::MAX, -f32::MAX, 1e-30, -1e-30, 0.25];
+        let mut all = Vec::new();
+        for &s in &scores {
+            for first in [0usize, 1, 7, usize::MAX] {
+                for len in 1..=MAX_NGRAM {
+                    all.push((s, first, len));
+                }
+            }
+        }
+        for a in &all {
+            for b in &all {
+                let expected = a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2));
+                assert_eq!(rank_key(a.0, a.1, a.2).cmp(&rank_key(b.0, b.1, b.2)), expected, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
     fn stopwords_load() {
         assert!(is_stopword("the") && is_stopword("n't") && is_stopword("don\u{2019}t"));
-        assert!(!is_stopword("pier"));
+        assert!(!is_stopword("pier") && is_stopword("it\u{2019}s") && !is_stopword("pi\u{e9}r"));
     }
 
     #[test]
