@@ -177,7 +177,7 @@ impl Cand {
     /// than their forms tallied for every candidate.
     fn form<'t>(&self, text: &'t str, tokens: &[Token], terms: &Terms) -> &'t str {
         let key = &self.key[..self.len.clamp(1, MAX_NGRAM)];
-        let mut forms: Vec<(&str, usize)> = Vec::new();
+        let mut forms: Vec<(&str, usize)> = Vec::with_capacity(4);
         // The occurrences of its first word, in text order.
         let mut at = self.first;
         while let Some(window) = terms.occs.get(at..at + key.len()) {
@@ -213,6 +213,11 @@ impl Cand {
     /// terms only, so it is computed at its first occurrence, and only for
     /// the phrases that can be listed.
     fn score(&self, terms: &Terms, term_score: &[f32]) -> f32 {
+        if self.len == 1 {
+            // The loop below for one word: `1 * s / (1 + (0 + s))`, the same bits.
+            let s = term_score.get(self.key[0] as usize).copied().unwrap_or(f32::NAN);
+            return s / (1.0 + s);
+        }
         let occs = &terms.occs;
         let tf = &terms.tf;
         let Some(words) = occs.get(self.first..self.first + self.len) else { return f32::NAN };
@@ -333,7 +338,7 @@ fn extract(
 
     // Chosen phrases: score, key padded with a space each side (for
     // `part_of`), its length in chars, and the written form.
-    let mut chosen: Vec<(f32, String, usize, &str)> = Vec::new();
+    let mut chosen: Vec<(f32, String, usize, &str)> = Vec::with_capacity(max.min(ranked.len()));
     let mut buf = String::new();
     let mut padded = String::new();
     for r in 0..ranked.len() {
@@ -439,6 +444,7 @@ fn term_scores(terms: &Terms, n_sentences: f32, buffers: &mut ScoreBuffers) -> b
     let mean = total / n_content as f32;
     let sd = (content().map(|tf| (tf - mean).powi(2)).fold(0.0f32, |a, b| a + b) / n_content as f32).sqrt();
 
+    let tables = ln_tables();
     let ScoreBuffers { term_score, seen_left, seen_right, sentences } = buffers;
     term_score.clear();
     term_score.resize(n_terms, 0.0);
@@ -475,8 +481,8 @@ fn term_scores(terms: &Terms, n_sentences: f32, buffers: &mut ScoreBuffers) -> b
         }
         let tf_t = tf[t];
         let tf = tf_t as f32;
-        let case = (upper as f32).max(acronym as f32) / (1.0 + ln_count(tf_t));
-        let position = position(sentences);
+        let case = (upper as f32).max(acronym as f32) / (1.0 + tables.ln_count(tf_t));
+        let position = tables.position(sentences);
         let freq = tf / (mean + sd).max(f32::EPSILON);
         let rel = 1.0 + (left.dispersion() + right.dispersion()) * tf / max_tf;
         let different = sentences.len() as f32 / n_sentences;
@@ -669,22 +675,37 @@ fn ln_tables() -> &'static LnTables {
 }
 
 /// `(n as f32).ln()`.
+#[cfg(test)]
 fn ln_count(n: u32) -> f32 {
-    ln_tables().ln.get(n as usize).copied().unwrap_or_else(|| (n as f32).ln())
+    ln_tables().ln_count(n)
 }
 
 /// The position feature of a term: `ln(ln(3 + median))` of its sorted
 /// sentence indices.
+#[cfg(test)]
 fn position(sorted: &[usize]) -> f32 {
-    // Twice the median is an integer: the table's index.
-    let twice = match sorted.len() {
-        0 => Some(0),
-        n if n % 2 == 1 => sorted[n / 2].checked_mul(2),
-        n => sorted[n / 2 - 1].checked_add(sorted[n / 2]),
-    };
-    match twice.and_then(|k| ln_tables().position.get(k)) {
-        Some(&v) => v,
-        None => (3.0 + median(sorted)).ln().ln(),
+    ln_tables().position(sorted)
+}
+
+impl LnTables {
+    /// `(n as f32).ln()`.
+    fn ln_count(&self, n: u32) -> f32 {
+        self.ln.get(n as usize).copied().unwrap_or_else(|| (n as f32).ln())
+    }
+
+    /// The position feature of a term: `ln(ln(3 + median))` of its sorted
+    /// sentence indices.
+    fn position(&self, sorted: &[usize]) -> f32 {
+        // Twice the median is an integer: the table's index.
+        let twice = match sorted.len() {
+            0 => Some(0),
+            n if n % 2 == 1 => sorted[n / 2].checked_mul(2),
+            n => sorted[n / 2 - 1].checked_add(sorted[n / 2]),
+        };
+        match twice.and_then(|k| self.position.get(k)) {
+            Some(&v) => v,
+            None => (3.0 + median(sorted)).ln().ln(),
+        }
     }
 }
 
@@ -725,7 +746,18 @@ fn similar(a: &str, a_chars: usize, b: &str, b_chars: usize) -> bool {
 /// pier"): a better-ranked phrase stands for its parts. Both are padded with
 /// a space each side, so that one substring test covers every position.
 fn part_of_padded(short: &str, long: &str) -> bool {
-    long.contains(short)
+    let (short, long) = (short.as_bytes(), long.as_bytes());
+    if short.len() >= long.len() {
+        return short == long;
+    }
+    // A match starts where the first byte of `short` (a space) is in
+    // `long`: at its few word boundaries, where a general substring search
+    // would first set itself up.
+    let Some(&lead) = short.first() else { return true };
+    long.iter()
+        .enumerate()
+        .take(long.len() - short.len() + 1)
+        .any(|(at, &b)| b == lead && long.get(at..at + short.len()) == Some(short))
 }
 
 /// Edit similarity `1 - levenshtein / max_len` over chars.
@@ -1319,6 +1351,18 @@ mod tests {
         assert!(part_of("stone", "stone pier") && part_of("pier", "new stone pier"));
         assert!(part_of("b", "a b c") && !part_of("stone pier", "stone"));
         assert!(!part_of("pie", "stone pier"));
+        for (short, long) in [
+            (" a ", " a "),
+            (" a b ", " a "),
+            (" b ", " a b "),
+            (" é ", " café é "),
+            ("", " a "),
+            ("x", "ax"),
+            (" ab ", " a ab "),
+            (" a a ", " a a a "),
+        ] {
+            assert_eq!(part_of_padded(short, long), long.contains(short), "{short:?} {long:?}");
+        }
     }
 
     #[test]
