@@ -327,14 +327,11 @@ fn extract(
         }
     }
     // Distinct candidates never have the same key, so the unstable sort is
-    // deterministic. Usually only the first few are looked at: those are
-    // sorted first, the rest only if the loop below gets there.
-    let by_rank = |r: &(u128, f32, usize)| r.0;
-    let head = ranked.len().min(max.saturating_mul(4).saturating_add(16));
-    if head < ranked.len() {
-        ranked.select_nth_unstable_by_key(head, by_rank);
-    }
-    ranked[..head].sort_unstable_by_key(by_rank);
+    // deterministic. Usually only the first few are looked at: they are put
+    // in order a batch at a time, each batch twice the last, when the loop
+    // below gets there.
+    let mut sorted_to = 0;
+    let mut batch = max.saturating_add(max / 2).saturating_add(4);
 
     // Chosen phrases: score, key padded with a space each side (for
     // `part_of`), its length in chars, and the written form.
@@ -345,8 +342,9 @@ fn extract(
         if chosen.len() >= max {
             break;
         }
-        if r == head {
-            ranked[head..].sort_unstable_by_key(by_rank);
+        if r == sorted_to {
+            sorted_to = sort_next_batch(&mut ranked[r..], batch) + r;
+            batch = batch.saturating_mul(2);
         }
         let (_, score, i) = ranked[r];
         let Some(c) = cands.get(i) else { continue };
@@ -505,6 +503,20 @@ struct CandidateBuffers {
     ranked: Vec<(u128, f32, usize)>,
 }
 
+/// Puts the `batch` smallest of `ranked` (by key) first, in order; returns
+/// how many that is.
+fn sort_next_batch(ranked: &mut [(u128, f32, usize)], batch: usize) -> usize {
+    let by_rank = |r: &(u128, f32, usize)| r.0;
+    let n = ranked.len().min(batch.max(1));
+    if n < ranked.len() {
+        ranked.select_nth_unstable_by_key(n, by_rank);
+    }
+    if let Some(first) = ranked.get_mut(..n) {
+        first.sort_unstable_by_key(by_rank);
+    }
+    n
+}
+
 /// The order of listable candidates as one integer: by score (lower is
 /// better, in the order of `f32::total_cmp`), then by first occurrence,
 /// then by length. A candidate is the only one with its first word and
@@ -583,7 +595,10 @@ fn reset<K: std::hash::Hash + Eq, V>(map: &mut FxHashMap<K, V>, needed: usize) {
 /// punctuation, symbols and sentence ends, into `terms`.
 #[inline(never)]
 fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>], terms: &mut Terms) {
-    let Terms { occs, stop, first: first_of, next, tf, last, term_of } = terms;
+    // Filled as locals, which the compiler keeps apart from the stores into
+    // them (through `terms` it reloads every vector at each word).
+    let Terms { mut occs, mut stop, first: mut first_of, mut next, mut tf, mut last, mut term_of } =
+        std::mem::take(terms);
     occs.clear();
     occs.reserve(tokens.len());
     next.clear();
@@ -644,6 +659,7 @@ fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>], t
             first = false;
         }
     }
+    *terms = Terms { occs, stop, first: first_of, next, tf, last, term_of };
 }
 
 /// Counts and twice the median sentence index below these are looked up.
@@ -1318,6 +1334,24 @@ mod tests {
         {
             let (na, nb) = (a.chars().count(), b.chars().count());
             assert_eq!(similar(a, na, b, nb), similarity(a, b) > DEDUP_SIMILARITY, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn batches_sort_the_whole_list() {
+        for n in [0usize, 1, 2, 5, 17, 100] {
+            let mut ranked: Vec<(u128, f32, usize)> =
+                (0..n).map(|i| ((i as u128 * 7919) % 101 + (i as u128) * 1000, 0.0, i)).collect();
+            let mut expected = ranked.clone();
+            expected.sort_by_key(|r| r.0);
+            let (mut sorted_to, mut batch) = (0, 3);
+            for r in 0..ranked.len() {
+                if r == sorted_to {
+                    sorted_to = sort_next_batch(&mut ranked[r..], batch) + r;
+                    batch *= 2;
+                }
+            }
+            assert_eq!(ranked, expected, "{n}");
         }
     }
 
