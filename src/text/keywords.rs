@@ -45,7 +45,8 @@ fn stopwords() -> &'static FxHashSet<&'static str> {
 
 /// Whether `word` (lowercase; curly apostrophes allowed) is an English stopword.
 pub fn is_stopword(word: &str) -> bool {
-    if word.contains('\u{2019}') {
+    // The curly apostrophe is not ASCII: most words need no search for it.
+    if !word.is_ascii() && word.contains('\u{2019}') {
         return stopwords().contains(word.replace('\u{2019}', "'").as_str());
     }
     stopwords().contains(word)
@@ -75,25 +76,28 @@ const DEDUP_SIMILARITY: f32 = 0.8;
 const NONE: u32 = u32::MAX;
 
 /// One word occurrence.
+#[derive(Clone, Copy)]
 struct Occ {
-    /// Term id: index of its type (lowercased form, curly apostrophes
-    /// straightened) in order of first occurrence.
-    term: u32,
     /// Index of its sentence.
     sentence: usize,
     /// Index of its chunk: a run of words without punctuation in between.
     chunk: usize,
+    /// Index of its token.
+    token: usize,
+    /// Term id: index of its type (lowercased form, curly apostrophes
+    /// straightened) in order of first occurrence.
+    term: u32,
     stop: bool,
     /// Capitalised, not at the start of its sentence.
     upper: bool,
     /// All capitals, more than one letter ("UN", "NATO").
     acronym: bool,
-    /// Byte span of the word.
-    start: usize,
-    end: usize,
 }
 
-/// The document's words inside its sentences.
+/// The document's words inside its sentences, and per-term tallies made in
+/// the same pass. Kept per thread from one document to the next (see
+/// [`Scratch`]), so its vectors are cleared, not allocated.
+#[derive(Default)]
 struct Terms {
     occs: Vec<Occ>,
     /// Per term: whether it is a stopword or a single character.
@@ -102,13 +106,52 @@ struct Terms {
     first: Vec<usize>,
     /// Per occurrence: index of the next occurrence of its term, or `NONE`.
     next: Vec<u32>,
+    /// Per term: its number of occurrences.
+    tf: Vec<u32>,
+    /// Per term: its latest occurrence so far (only while filling).
+    last: Vec<u32>,
+    /// Per word type of the document: its term id, or `NONE` (only while filling).
+    term_of: Vec<u32>,
 }
 
 impl Terms {
     /// The term's lowercased form.
-    fn name<'a>(&self, text: &'a str, term: u32, buf: &'a mut String) -> Cow<'a, str> {
-        let occ = self.first.get(term as usize).and_then(|&i| self.occs.get(i));
-        lowercase_into(occ.and_then(|o| text.get(o.start..o.end)).unwrap_or(""), buf)
+    fn name<'a>(&self, text: &'a str, tokens: &[Token], term: u32, buf: &'a mut String) -> Cow<'a, str> {
+        let token = self.first.get(term as usize).and_then(|&i| self.occs.get(i)).and_then(|o| tokens.get(o.token));
+        lowercase_into(token.and_then(|t| text.get(t.start..t.end)).unwrap_or(""), buf)
+    }
+
+    /// The occurrences of `term`, in text order, by index.
+    fn occurrences_of(&self, term: usize) -> impl Iterator<Item = usize> + '_ {
+        let first = self.first.get(term).copied();
+        std::iter::successors(first, |&at| self.next.get(at).filter(|&&n| n != NONE).map(|&n| n as usize))
+    }
+
+    /// How often the term `a` is directly followed by the term `b` inside a
+    /// chunk, counted over the occurrences of `a`.
+    fn followed_by(&self, a: usize, b: u32) -> u32 {
+        let occs = &self.occs;
+        let mut n = 0;
+        for at in self.occurrences_of(a) {
+            if let (Some(o), Some(p)) = (occs.get(at), occs.get(at + 1)) {
+                n += u32::from(p.term == b && p.chunk == o.chunk);
+            }
+        }
+        n
+    }
+
+    /// How often the term `b` directly follows the term `a` inside a chunk,
+    /// counted over the occurrences of `b`: the same number as
+    /// `followed_by(a, b)`, walking the other term's occurrences.
+    fn preceded_by(&self, b: usize, a: u32) -> u32 {
+        let occs = &self.occs;
+        let mut n = 0;
+        for at in self.occurrences_of(b) {
+            if let (Some(o), Some(p)) = (occs.get(at), at.checked_sub(1).and_then(|i| occs.get(i))) {
+                n += u32::from(p.term == a && p.chunk == o.chunk);
+            }
+        }
+        n
     }
 }
 
@@ -122,7 +165,6 @@ pub(crate) fn is_stop_term(lower: &str) -> bool {
 /// A candidate phrase.
 struct Cand {
     tf: u32,
-    score: f32,
     /// Index of its first occurrence's first word.
     first: usize,
     len: usize,
@@ -133,16 +175,17 @@ impl Cand {
     /// Most frequent written form; ties: the first seen. Only the few listed
     /// phrases need it, so their occurrences are found again here rather
     /// than their forms tallied for every candidate.
-    fn form<'t>(&self, text: &'t str, terms: &Terms) -> &'t str {
+    fn form<'t>(&self, text: &'t str, tokens: &[Token], terms: &Terms) -> &'t str {
         let key = &self.key[..self.len.clamp(1, MAX_NGRAM)];
-        let mut forms: Vec<(&str, usize)> = Vec::new();
+        let mut forms: Vec<(&str, usize)> = Vec::with_capacity(4);
         // The occurrences of its first word, in text order.
         let mut at = self.first;
         while let Some(window) = terms.occs.get(at..at + key.len()) {
             let next = terms.next.get(at).map_or(NONE, |&n| n);
             if let (Some(first), Some(last)) = (window.first(), window.last()) {
                 if first.chunk == last.chunk && window.iter().zip(key).all(|(o, &t)| o.term == t) {
-                    if let Some(form) = text.get(first.start..last.end) {
+                    let span = tokens.get(first.token).zip(tokens.get(last.token)).map(|(a, b)| a.start..b.end);
+                    if let Some(form) = span.and_then(|span| text.get(span)) {
                         match forms.iter_mut().find(|(f, _)| *f == form) {
                             Some((_, n)) => *n += 1,
                             None => forms.push((form, 1)),
@@ -163,6 +206,44 @@ impl Cand {
         }
         best.0
     }
+
+    /// YAKE's phrase score before the division by its frequency: the product
+    /// of its terms' scores over one plus their sum, inner stopwords weighed
+    /// by the probability of their two bigrams. It depends on the phrase's
+    /// terms only, so it is computed at its first occurrence, and only for
+    /// the phrases that can be listed.
+    fn score(&self, terms: &Terms, term_score: &[f32]) -> f32 {
+        if self.len == 1 {
+            // The loop below for one word: `1 * s / (1 + (0 + s))`, the same bits.
+            let s = term_score.get(self.key[0] as usize).copied().unwrap_or(f32::NAN);
+            return s / (1.0 + s);
+        }
+        let occs = &terms.occs;
+        let tf = &terms.tf;
+        let Some(words) = occs.get(self.first..self.first + self.len) else { return f32::NAN };
+        let (mut prod, mut sum) = (1.0f32, 0.0f32);
+        for (k, o) in words.iter().enumerate() {
+            let t = o.term as usize;
+            if !o.stop {
+                let s = term_score.get(t).copied().unwrap_or(f32::NAN);
+                prod *= s;
+                sum += s;
+            } else if let (Some(prev), Some(next)) = (k.checked_sub(1).and_then(|k| words.get(k)), words.get(k + 1)) {
+                // An inner stopword costs in proportion to how rarely its
+                // neighbours go with it ("Secretary of State" cheap,
+                // "approved the new" dear), as in the paper. Only inner
+                // words are stopwords, so both neighbours are in the phrase.
+                let (a, b) = (prev.term as usize, next.term as usize);
+                let tf_of = |t: usize| tf.get(t).map_or(0.0, |&n| n as f32);
+                let p_prev = terms.followed_by(a, o.term) as f32 / tf_of(a);
+                let p_next = terms.preceded_by(b, o.term) as f32 / tf_of(b);
+                let miss = 1.0 - p_prev * p_next;
+                prod *= 1.0 + miss;
+                sum -= miss;
+            }
+        }
+        prod / (1.0 + sum)
+    }
 }
 
 /// Up to `max` keyphrases of `text`, most relevant first. `tokens` is
@@ -173,6 +254,24 @@ pub fn keywords(text: &str, tokens: &[Token], sentences: &[Range<usize>], max: u
         return Vec::new();
     }
     keywords_with(text, tokens, &DocWords::new(text, tokens), sentences, max)
+}
+
+/// What one document's extraction fills, kept per thread from one document
+/// to the next so that each document neither allocates nor first touches
+/// it afresh.
+#[derive(Default)]
+struct Scratch {
+    terms: Terms,
+    scores: ScoreBuffers,
+    cands: CandidateBuffers,
+}
+
+/// Past this many occurrences or candidates a document's buffers are not
+/// kept for the next.
+const MAX_KEPT: usize = 1 << 16;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
 }
 
 /// [`keywords`] with the words already interned: `words` is
@@ -187,55 +286,76 @@ pub fn keywords_with(
     if max == 0 {
         return Vec::new();
     }
-    let terms = occurrences(tokens, words, sentences);
-    let occs = &terms.occs;
-    let Some(last) = occs.last() else { return Vec::new() };
+    let mut scratch = SCRATCH.take();
+    let listed = extract(text, tokens, words, sentences, max, &mut scratch);
+    if scratch.terms.occs.capacity() <= MAX_KEPT && scratch.cands.cands.capacity() <= MAX_KEPT {
+        SCRATCH.set(scratch);
+    }
+    listed
+}
+
+fn extract(
+    text: &str,
+    tokens: &[Token],
+    words: &DocWords,
+    sentences: &[Range<usize>],
+    max: usize,
+    scratch: &mut Scratch,
+) -> Vec<Keyword> {
+    let Scratch { terms, scores, cands: buffers } = scratch;
+    occurrences(tokens, words, sentences, terms);
+    let terms = &*terms;
+    let Some(last) = terms.occs.last() else { return Vec::new() };
     // Occurrences come in sentence order.
     let n_sentences = (last.sentence + 1) as f32;
-    let Some((tf, term_score)) = term_scores(&terms, n_sentences) else { return Vec::new() };
-    let mut buffers = CANDIDATE_BUFFERS.take();
-    candidates(&terms, &tf, &term_score, &mut buffers);
+    if !term_scores(terms, n_sentences, scores) {
+        return Vec::new();
+    }
+    let term_score = &scores.term_score;
+    candidates(terms, buffers);
     let cands = &buffers.cands;
     let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
-    // (score, first word, length, candidate): the first three order them.
-    let mut ranked: Vec<(f32, usize, usize, usize)> = cands
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.len == 1 || c.tf as f32 >= min_phrase_tf)
-        .map(|(i, c)| (c.score / c.tf as f32, c.first, c.len, i))
-        .filter(|(s, ..)| s.is_finite())
-        .collect();
-    // Distinct candidates never compare equal, so the unstable sort is
-    // deterministic. Usually only the first few are looked at: those are
-    // sorted first, the rest only if the loop below gets there.
-    let by_rank = |a: &(f32, usize, usize, usize), b: &(f32, usize, usize, usize)| {
-        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-    };
-    let head = ranked.len().min(max.saturating_mul(4).saturating_add(16));
-    if head < ranked.len() {
-        ranked.select_nth_unstable_by(head, by_rank);
+    // (rank key, score, candidate).
+    let ranked = &mut buffers.ranked;
+    ranked.clear();
+    for (i, c) in cands.iter().enumerate() {
+        if c.len == 1 || c.tf as f32 >= min_phrase_tf {
+            let score = c.score(terms, term_score) / c.tf as f32;
+            if score.is_finite() {
+                ranked.push((rank_key(score, c.first, c.len), score, i));
+            }
+        }
     }
-    ranked[..head].sort_unstable_by(by_rank);
+    // Distinct candidates never have the same key, so the unstable sort is
+    // deterministic. Usually only the first few are looked at: they are put
+    // in order a batch at a time, each batch twice the last, when the loop
+    // below gets there.
+    let mut sorted_to = 0;
+    let mut batch = max.saturating_add(max / 2).saturating_add(4);
 
     // Chosen phrases: score, key padded with a space each side (for
     // `part_of`), its length in chars, and the written form.
-    let mut chosen: Vec<(f32, String, usize, &str)> = Vec::new();
+    let mut chosen: Vec<(f32, String, usize, &str)> = Vec::with_capacity(max.min(ranked.len()));
     let mut buf = String::new();
+    let mut padded = String::new();
     for r in 0..ranked.len() {
         if chosen.len() >= max {
             break;
         }
-        if r == head {
-            ranked[head..].sort_unstable_by(by_rank);
+        if r == sorted_to {
+            sorted_to = sort_next_batch(&mut ranked[r..], batch) + r;
+            batch = batch.saturating_mul(2);
         }
-        let (score, _, len, i) = ranked[r];
+        let (_, score, i) = ranked[r];
         let Some(c) = cands.get(i) else { continue };
-        let mut padded = String::from(" ");
+        let len = c.len;
+        padded.clear();
+        padded.push(' ');
         for (k, &t) in c.key.iter().take(len).enumerate() {
             if k > 0 {
                 padded.push(' ');
             }
-            padded.push_str(&terms.name(text, t, &mut buf));
+            padded.push_str(&terms.name(text, tokens, t, &mut buf));
         }
         padded.push(' ');
         let key = &padded[1..padded.len() - 1];
@@ -246,146 +366,180 @@ pub fn keywords_with(
         }) {
             continue;
         }
-        chosen.push((score, padded, key_chars, c.form(text, &terms)));
+        chosen.push((score, padded.clone(), key_chars, c.form(text, tokens, terms)));
     }
     let best = chosen.first().map_or(1.0, |c| c.0).max(f32::MIN_POSITIVE);
-    let listed = chosen
+    chosen
         .into_iter()
         .map(|(s, _, _, form)| Keyword { text: form.to_string(), score: 1.0 / (1.0 + (s.max(best) / best).ln()) })
-        .collect();
-    if buffers.cands.capacity() <= MAX_KEPT_CANDIDATES {
-        CANDIDATE_BUFFERS.set(buffers);
-    }
-    listed
+        .collect()
 }
 
-/// Each term's occurrence count and score (lower is better; stopwords get
-/// none), or `None` without any non-stopword.
+/// What [`term_scores`] fills.
+#[derive(Default)]
+struct ScoreBuffers {
+    /// Per term: its score (lower is better; stopwords get 0).
+    term_score: Vec<f32>,
+    /// Per term: the term whose left (right) neighbours were last counted
+    /// with it, to count distinct neighbours without sorting.
+    seen_left: Vec<u32>,
+    seen_right: Vec<u32>,
+    /// The distinct sentences of the term being scored.
+    sentences: Vec<usize>,
+}
+
+/// Distinct neighbours and co-occurrences of one term on one side.
+#[derive(Clone, Copy, Default)]
+struct Neighbours {
+    distinct: u32,
+    total: u32,
+}
+
+impl Neighbours {
+    /// Counts `n` (a neighbour's term) as a neighbour of `t`.
+    fn add(&mut self, seen_with: &mut [u32], n: u32, t: u32) {
+        self.total += 1;
+        if let Some(last) = seen_with.get_mut(n as usize).filter(|last| **last != t) {
+            *last = t;
+            self.distinct += 1;
+        }
+    }
+
+    /// Distinct neighbours over total co-occurrences: near 1 when every
+    /// neighbour is different (a term that goes with anything), lower when
+    /// it keeps the same company.
+    fn dispersion(self) -> f32 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        self.distinct as f32 / self.total as f32
+    }
+}
+
+/// Each term's score into `buffers.term_score`; false without any
+/// non-stopword. Each non-stopword term's occurrences are walked once, in
+/// text order, for its sentences and its neighbours; stopwords are not
+/// scored, since the phrase score reads no stopword's score.
 #[inline(never)]
-fn term_scores(terms: &Terms, n_sentences: f32) -> Option<(Vec<u32>, Vec<f32>)> {
+fn term_scores(terms: &Terms, n_sentences: f32, buffers: &mut ScoreBuffers) -> bool {
     let occs = &terms.occs;
     let n_terms = terms.stop.len();
-    // Term statistics, in flat per-term arrays.
-    let mut tf = vec![0u32; n_terms];
-    let mut upper = vec![0u32; n_terms];
-    let mut acronym = vec![0u32; n_terms];
-    // Distinct sentences per term.
-    let mut n_sentences_of = vec![0usize; n_terms];
-    let mut last_sentence = vec![usize::MAX; n_terms];
-    // Co-occurrences as (term << 32 | neighbour), with the neighbour on the
-    // left and on the right.
-    let mut left: Vec<u64> = Vec::with_capacity(WINDOW * occs.len());
-    let mut right: Vec<u64> = Vec::with_capacity(WINDOW * occs.len());
-    for (i, o) in occs.iter().enumerate() {
-        let t = o.term as usize;
-        tf[t] += 1;
-        upper[t] += u32::from(o.upper);
-        acronym[t] += u32::from(o.acronym);
-        if last_sentence[t] != o.sentence {
-            last_sentence[t] = o.sentence;
-            n_sentences_of[t] += 1;
-        }
-        if o.stop {
+    let tf = &terms.tf;
+
+    // Frequency normalisation over non-stopword terms, summed in term order
+    // (from 0.0 where `Iterator::sum` starts from -0.0: the same sums, since
+    // there is at least one term and every term adds at least +0.0).
+    let content = || terms.stop.iter().zip(tf).filter(|(stop, _)| !**stop).map(|(_, &tf)| tf as f32);
+    let (mut n_content, mut total, mut max_tf) = (0usize, 0.0f32, 1.0f32);
+    for tf in content() {
+        n_content += 1;
+        total += tf;
+        max_tf = max_tf.max(tf);
+    }
+    if n_content == 0 {
+        return false;
+    }
+    let mean = total / n_content as f32;
+    let sd = (content().map(|tf| (tf - mean).powi(2)).fold(0.0f32, |a, b| a + b) / n_content as f32).sqrt();
+
+    let tables = ln_tables();
+    let ScoreBuffers { term_score, seen_left, seen_right, sentences } = buffers;
+    term_score.clear();
+    term_score.resize(n_terms, 0.0);
+    seen_left.clear();
+    seen_left.resize(n_terms, NONE);
+    seen_right.clear();
+    seen_right.resize(n_terms, NONE);
+    for (t, score) in term_score.iter_mut().enumerate() {
+        if terms.stop[t] {
             continue;
         }
-        // Co-occurrence with non-stopwords within the window, same sentence.
-        for p in &occs[i.saturating_sub(WINDOW)..i] {
-            if p.sentence == o.sentence && !p.stop {
-                left.push(pair(o.term, p.term));
-                right.push(pair(p.term, o.term));
+        let term = t as u32;
+        let (mut upper, mut acronym) = (0u32, 0u32);
+        let (mut left, mut right) = (Neighbours::default(), Neighbours::default());
+        sentences.clear();
+        for i in terms.occurrences_of(t) {
+            let Some(o) = occs.get(i) else { break };
+            upper += u32::from(o.upper);
+            acronym += u32::from(o.acronym);
+            if sentences.last() != Some(&o.sentence) {
+                sentences.push(o.sentence);
+            }
+            // Co-occurrence with non-stopwords within the window, same sentence.
+            for p in &occs[i.saturating_sub(WINDOW)..i] {
+                if p.sentence == o.sentence && !p.stop {
+                    left.add(seen_left, p.term, term);
+                }
+            }
+            for p in occs.get(i + 1..).unwrap_or(&[]).iter().take(WINDOW) {
+                if p.sentence == o.sentence && !p.stop {
+                    right.add(seen_right, p.term, term);
+                }
             }
         }
+        let tf_t = tf[t];
+        let tf = tf_t as f32;
+        let case = (upper as f32).max(acronym as f32) / (1.0 + tables.ln_count(tf_t));
+        let position = tables.position(sentences);
+        let freq = tf / (mean + sd).max(f32::EPSILON);
+        let rel = 1.0 + (left.dispersion() + right.dispersion()) * tf / max_tf;
+        let different = sentences.len() as f32 / n_sentences;
+        *score = (rel * position) / (case + freq / rel + different / rel);
     }
-    // Each term's distinct sentences, sorted, as slices of one array.
-    let mut sentence_start = Vec::with_capacity(n_terms + 1);
-    let mut total = 0usize;
-    for &n in &n_sentences_of {
-        sentence_start.push(total);
-        total += n;
-    }
-    sentence_start.push(total);
-    let mut sentences_of = vec![0usize; total];
-    let mut fill = sentence_start.clone();
-    last_sentence.iter_mut().for_each(|s| *s = usize::MAX);
-    for o in occs {
-        let t = o.term as usize;
-        if last_sentence[t] != o.sentence {
-            last_sentence[t] = o.sentence;
-            sentences_of[fill[t]] = o.sentence;
-            fill[t] += 1;
-        }
-    }
-    let dl = dispersions(&left, n_terms);
-    let dr = dispersions(&right, n_terms);
-
-    // Frequency normalisation over non-stopword terms.
-    let content: Vec<f32> = (0..n_terms).filter(|&t| !terms.stop[t]).map(|t| tf[t] as f32).collect();
-    if content.is_empty() {
-        return None;
-    }
-    let mean = content.iter().sum::<f32>() / content.len() as f32;
-    let sd = (content.iter().map(|tf| (tf - mean).powi(2)).sum::<f32>() / content.len() as f32).sqrt();
-    let max_tf = content.iter().copied().fold(1.0f32, f32::max);
-
-    // Only non-stopword terms are scored: the phrase score reads no other.
-    let tf_of = &tf;
-    let term_score: Vec<f32> = (0..n_terms)
-        .map(|t| {
-            if terms.stop[t] {
-                return 0.0;
-            }
-            let tf = tf[t] as f32;
-            let case = (upper[t] as f32).max(acronym[t] as f32) / (1.0 + ln_count(tf_of[t]));
-            let position = position(&sentences_of[sentence_start[t]..sentence_start[t + 1]]);
-            let freq = tf / (mean + sd).max(f32::EPSILON);
-            let rel = 1.0 + (dl[t] + dr[t]) * tf / max_tf;
-            let different = n_sentences_of[t] as f32 / n_sentences;
-            (rel * position) / (case + freq / rel + different / rel)
-        })
-        .collect();
-    Some((tf, term_score))
+    true
 }
 
-/// What [`candidates`] fills, kept per thread from one document to the next
-/// so that each document neither allocates nor first touches it afresh.
+/// What [`candidates`] fills.
 #[derive(Default)]
 struct CandidateBuffers {
     /// The candidates.
     cands: Vec<Cand>,
     /// Per term: its single-word candidate, or `NONE`.
     single: Vec<u32>,
-    /// Adjacent pairs with a stopword and their counts.
-    bigrams: FxHashMap<u64, u32>,
-    /// Phrases of several words: their candidate.
-    longer: FxHashMap<[u32; MAX_NGRAM], u32>,
+    /// Phrases of several words, by their terms packed in one integer
+    /// (`NONE` for a missing third word): their candidate.
+    longer: FxHashMap<u128, u32>,
+    /// The listable candidates in rank order (see `extract`).
+    ranked: Vec<(u128, f32, usize)>,
 }
 
-/// Past this many candidates a document's buffers are not kept for the next.
-const MAX_KEPT_CANDIDATES: usize = 1 << 16;
-
-thread_local! {
-    static CANDIDATE_BUFFERS: RefCell<CandidateBuffers> = RefCell::default();
+/// Puts the `batch` smallest of `ranked` (by key) first, in order; returns
+/// how many that is.
+fn sort_next_batch(ranked: &mut [(u128, f32, usize)], batch: usize) -> usize {
+    let by_rank = |r: &(u128, f32, usize)| r.0;
+    let n = ranked.len().min(batch.max(1));
+    if n < ranked.len() {
+        ranked.select_nth_unstable_by_key(n, by_rank);
+    }
+    if let Some(first) = ranked.get_mut(..n) {
+        first.sort_unstable_by_key(by_rank);
+    }
+    n
 }
 
-/// The candidate phrases in order of first occurrence, each scored at it,
-/// into `buffers.cands`.
+/// The order of listable candidates as one integer: by score (lower is
+/// better, in the order of `f32::total_cmp`), then by first occurrence,
+/// then by length. A candidate is the only one with its first word and
+/// length, so keys are distinct.
+fn rank_key(score: f32, first: usize, len: usize) -> u128 {
+    let bits = score.to_bits();
+    // Negative scores in reverse, below the positive ones, as `total_cmp` has them.
+    let ordered = if bits >> 31 == 1 { !bits } else { bits | 1 << 31 };
+    (u128::from(ordered) << 96) | ((first as u128) << 32) | len as u128
+}
+
+/// The terms of a phrase of several words as one map key.
+fn phrase_key(key: &[u32; MAX_NGRAM]) -> u128 {
+    key.iter().fold(0u128, |acc, &t| (acc << 32) | u128::from(t))
+}
+
+/// The candidate phrases in order of first occurrence, with their counts,
+/// into `buffers.cands`; unscored, since most are never listed.
 #[inline(never)]
-fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32], buffers: &mut CandidateBuffers) {
+fn candidates(terms: &Terms, buffers: &mut CandidateBuffers) {
     let occs = &terms.occs;
     let n_terms = terms.stop.len();
-    let term = |i: usize| occs[i].term as usize;
-    let CandidateBuffers { cands, single, bigrams, longer } = buffers;
-    // Adjacent pairs inside a chunk, for the phrase bigram probabilities:
-    // only those with a stopword, the only ones asked for.
-    reset(bigrams, occs.len());
-    for i in 1..occs.len() {
-        let (a, b) = (&occs[i - 1], &occs[i]);
-        if a.chunk == b.chunk && (a.stop || b.stop) {
-            *bigrams.entry(pair(a.term, b.term)).or_default() += 1;
-        }
-    }
-    let bigram = |a: usize, b: usize| bigrams.get(&pair(a as u32, b as u32)).map_or(0.0, |&n| n as f32);
-
+    let CandidateBuffers { cands, single, longer, .. } = buffers;
     // Candidate phrases, keyed by their term ids (no strings until ranked):
     // single words by term, longer phrases through a map.
     cands.clear();
@@ -394,57 +548,33 @@ fn candidates(terms: &Terms, tf: &[u32], term_score: &[f32], buffers: &mut Candi
     single.resize(n_terms, NONE);
     reset(longer, occs.len());
     for start in 0..occs.len() {
-        if occs[start].stop {
+        let o = &occs[start];
+        if o.stop {
             continue;
         }
-        for len in 1..=MAX_NGRAM {
-            let end = start + len;
-            if end > occs.len() || occs[end - 1].chunk != occs[start].chunk {
-                break;
+        let next = cands.len() as u32;
+        if let Some(slot) = single.get_mut(o.term as usize) {
+            match cands.get_mut(*slot as usize) {
+                Some(c) => c.tf += 1,
+                None => {
+                    *slot = next;
+                    cands.push(Cand { tf: 1, first: start, len: 1, key: [o.term, NONE, NONE] });
+                }
             }
-            if occs[end - 1].stop {
+        }
+        let mut key = [o.term, NONE, NONE];
+        for len in 2..=MAX_NGRAM {
+            let Some(last) = occs.get(start + len - 1).filter(|p| p.chunk == o.chunk) else { break };
+            key[len - 1] = last.term;
+            if last.stop {
                 continue;
-            }
-            let mut key = [NONE; MAX_NGRAM];
-            for (k, o) in key.iter_mut().zip(&occs[start..end]) {
-                *k = o.term;
             }
             let next = cands.len() as u32;
-            let existing = if len == 1 {
-                let slot = &mut single[term(start)];
-                let found = *slot;
-                if found == NONE {
-                    *slot = next;
-                }
-                found
-            } else {
-                *longer.entry(key).or_insert(next)
-            };
-            if let Some(c) = cands.get_mut(existing as usize).filter(|_| existing != next) {
-                c.tf += 1;
-                continue;
+            let existing = *longer.entry(phrase_key(&key)).or_insert(next);
+            match cands.get_mut(existing as usize).filter(|_| existing != next) {
+                Some(c) => c.tf += 1,
+                None => cands.push(Cand { tf: 1, first: start, len, key }),
             }
-            // The score depends on the phrase's terms only, so it is computed
-            // at its first occurrence.
-            let (mut prod, mut sum) = (1.0f32, 0.0f32);
-            for i in start..end {
-                if !occs[i].stop {
-                    prod *= term_score[term(i)];
-                    sum += term_score[term(i)];
-                } else {
-                    // An inner stopword costs in proportion to how rarely its
-                    // neighbours go with it ("Secretary of State" cheap,
-                    // "approved the new" dear), as in the paper.
-                    let (a, w, b) = (term(i - 1), term(i), term(i + 1));
-                    let p_prev = bigram(a, w) / tf[a] as f32;
-                    let p_next = bigram(w, b) / tf[b] as f32;
-                    let miss = 1.0 - p_prev * p_next;
-                    prod *= 1.0 + miss;
-                    sum -= miss;
-                }
-            }
-            let score = prod / (1.0 + sum);
-            cands.push(Cand { tf: 1, score, first: start, len, key });
         }
     }
 }
@@ -461,66 +591,30 @@ fn reset<K: std::hash::Hash + Eq, V>(map: &mut FxHashMap<K, V>, needed: usize) {
     }
 }
 
-/// Two term ids as one map key.
-fn pair(a: u32, b: u32) -> u64 {
-    (u64::from(a) << 32) | u64::from(b)
-}
-
-/// Per term, distinct neighbours over total co-occurrences (see
-/// [`dispersion`]), from `(term << 32 | neighbour)` pairs. Linear: the pairs
-/// are grouped by term with a counting sort, and a neighbour is new to the
-/// term when it was last seen with another term.
-fn dispersions(pairs: &[u64], n_terms: usize) -> Vec<f32> {
-    let split = |p: u64| ((p >> 32) as usize, (p & u64::from(u32::MAX)) as usize);
-    let mut start = vec![0usize; n_terms + 1];
-    for &p in pairs {
-        if let Some(n) = start.get_mut(split(p).0 + 1) {
-            *n += 1;
-        }
-    }
-    for t in 0..n_terms {
-        start[t + 1] += start[t];
-    }
-    let mut grouped = vec![0usize; pairs.len()];
-    let mut fill = start.clone();
-    for &p in pairs {
-        let (t, n) = split(p);
-        if let Some(at) = fill.get_mut(t) {
-            if let Some(slot) = grouped.get_mut(*at) {
-                *slot = n;
-            }
-            *at += 1;
-        }
-    }
-    let mut seen_with = vec![usize::MAX; n_terms];
-    (0..n_terms)
-        .map(|t| {
-            let neighbours = &grouped[start[t]..start[t + 1]];
-            if neighbours.is_empty() {
-                return 0.0;
-            }
-            let mut distinct = 0usize;
-            for &n in neighbours {
-                if let Some(last) = seen_with.get_mut(n).filter(|last| **last != t) {
-                    *last = t;
-                    distinct += 1;
-                }
-            }
-            distinct as f32 / neighbours.len() as f32
-        })
-        .collect()
-}
-
 /// Word occurrences inside the sentences, with chunk boundaries at
-/// punctuation, symbols and sentence ends.
+/// punctuation, symbols and sentence ends, into `terms`.
 #[inline(never)]
-fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>]) -> Terms {
-    let mut terms =
-        Terms { occs: Vec::with_capacity(tokens.len()), stop: Vec::new(), first: Vec::new(), next: Vec::new() };
-    // Per term: its latest occurrence so far.
-    let mut last: Vec<u32> = Vec::new();
-    // Term id of each of the document's word types, on first occurrence.
-    let mut term_of = vec![NONE; words.types()];
+fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>], terms: &mut Terms) {
+    // Filled as locals, which the compiler keeps apart from the stores into
+    // them (through `terms` it reloads every vector at each word).
+    let Terms { mut occs, mut stop, first: mut first_of, mut next, mut tf, mut last, mut term_of } =
+        std::mem::take(terms);
+    occs.clear();
+    occs.reserve(tokens.len());
+    next.clear();
+    next.reserve(tokens.len());
+    // At most one term per word type.
+    let n_types = words.types();
+    first_of.clear();
+    first_of.reserve(n_types);
+    tf.clear();
+    tf.reserve(n_types);
+    last.clear();
+    last.reserve(n_types);
+    stop.clear();
+    stop.reserve(n_types);
+    term_of.clear();
+    term_of.resize(n_types, NONE);
     let mut chunk = 0usize;
     let mut ti = 0usize;
     for (si, sent) in sentences.iter().enumerate() {
@@ -530,7 +624,7 @@ fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>]) -
         let mut first = true;
         chunk += 1;
         while ti < tokens.len() && tokens[ti].end <= sent.end {
-            let (index, tok) = (ti, tokens[ti]);
+            let index = ti;
             ti += 1;
             let shape = words.shape(index).get();
             let slot = words.type_of(index).and_then(|ty| Some((ty, term_of.get_mut(ty)?)));
@@ -540,28 +634,32 @@ fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>]) -
                 first = false;
                 continue;
             };
-            let at = terms.occs.len();
+            let at = occs.len();
             if *slot == NONE {
-                *slot = terms.stop.len() as u32;
-                terms.stop.push(words.info(ty).is_some_and(|i| i.stop));
-                terms.first.push(at);
+                *slot = stop.len() as u32;
+                stop.push(words.info(ty).is_some_and(|i| i.stop));
+                first_of.push(at);
                 last.push(NONE);
+                tf.push(0);
             }
             let term = *slot;
             if let Some(prev) = last.get_mut(term as usize) {
-                if let Some(link) = terms.next.get_mut(*prev as usize) {
+                if let Some(link) = next.get_mut(*prev as usize) {
                     *link = at as u32;
                 }
                 *prev = at as u32;
             }
-            terms.next.push(NONE);
-            let stop = terms.stop[term as usize];
+            if let Some(n) = tf.get_mut(term as usize) {
+                *n += 1;
+            }
+            next.push(NONE);
+            let is_stop = stop.get(term as usize).copied().unwrap_or(true);
             let upper = !first && first_upper && !acronym;
-            terms.occs.push(Occ { term, sentence: si, chunk, stop, upper, acronym, start: tok.start, end: tok.end });
+            occs.push(Occ { sentence: si, chunk, token: index, term, stop: is_stop, upper, acronym });
             first = false;
         }
     }
-    terms
+    *terms = Terms { occs, stop, first: first_of, next, tf, last, term_of };
 }
 
 /// Counts and twice the median sentence index below these are looked up.
@@ -593,22 +691,37 @@ fn ln_tables() -> &'static LnTables {
 }
 
 /// `(n as f32).ln()`.
+#[cfg(test)]
 fn ln_count(n: u32) -> f32 {
-    ln_tables().ln.get(n as usize).copied().unwrap_or_else(|| (n as f32).ln())
+    ln_tables().ln_count(n)
 }
 
 /// The position feature of a term: `ln(ln(3 + median))` of its sorted
 /// sentence indices.
+#[cfg(test)]
 fn position(sorted: &[usize]) -> f32 {
-    // Twice the median is an integer: the table's index.
-    let twice = match sorted.len() {
-        0 => Some(0),
-        n if n % 2 == 1 => sorted[n / 2].checked_mul(2),
-        n => sorted[n / 2 - 1].checked_add(sorted[n / 2]),
-    };
-    match twice.and_then(|k| ln_tables().position.get(k)) {
-        Some(&v) => v,
-        None => (3.0 + median(sorted)).ln().ln(),
+    ln_tables().position(sorted)
+}
+
+impl LnTables {
+    /// `(n as f32).ln()`.
+    fn ln_count(&self, n: u32) -> f32 {
+        self.ln.get(n as usize).copied().unwrap_or_else(|| (n as f32).ln())
+    }
+
+    /// The position feature of a term: `ln(ln(3 + median))` of its sorted
+    /// sentence indices.
+    fn position(&self, sorted: &[usize]) -> f32 {
+        // Twice the median is an integer: the table's index.
+        let twice = match sorted.len() {
+            0 => Some(0),
+            n if n % 2 == 1 => sorted[n / 2].checked_mul(2),
+            n => sorted[n / 2 - 1].checked_add(sorted[n / 2]),
+        };
+        match twice.and_then(|k| self.position.get(k)) {
+            Some(&v) => v,
+            None => (3.0 + median(sorted)).ln().ln(),
+        }
     }
 }
 
@@ -649,7 +762,18 @@ fn similar(a: &str, a_chars: usize, b: &str, b_chars: usize) -> bool {
 /// pier"): a better-ranked phrase stands for its parts. Both are padded with
 /// a space each side, so that one substring test covers every position.
 fn part_of_padded(short: &str, long: &str) -> bool {
-    long.contains(short)
+    let (short, long) = (short.as_bytes(), long.as_bytes());
+    if short.len() >= long.len() {
+        return short == long;
+    }
+    // A match starts where the first byte of `short` (a space) is in
+    // `long`: at its few word boundaries, where a general substring search
+    // would first set itself up.
+    let Some(&lead) = short.first() else { return true };
+    long.iter()
+        .enumerate()
+        .take(long.len() - short.len() + 1)
+        .any(|(at, &b)| b == lead && long.get(at..at + short.len()) == Some(short))
 }
 
 /// Edit similarity `1 - levenshtein / max_len` over chars.
@@ -769,10 +893,11 @@ mod tests {
         let text = "The UN met in Zürich. Pier and PIER and pier, ZÜRICH and zürich. Don\u{2019}t DON'T.";
         let tokens = tokenize(text);
         let sentences = split_sentences(text, &tokens);
-        let terms = occurrences(&tokens, &DocWords::new(text, &tokens), &sentences);
+        let mut terms = Terms::default();
+        occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
         let mut buf = String::new();
         let names: Vec<String> =
-            (0..terms.stop.len()).map(|t| terms.name(text, t as u32, &mut buf).into_owned()).collect();
+            (0..terms.stop.len()).map(|t| terms.name(text, &tokens, t as u32, &mut buf).into_owned()).collect();
         let id = |w: &str| names.iter().position(|n| n == w).unwrap() as u32;
         let of = |w: &str| terms.occs.iter().filter(|o| o.term == id(w)).collect::<Vec<_>>();
         assert_eq!(of("pier").len(), 3);
@@ -793,14 +918,53 @@ mod tests {
     }
 
     #[test]
-    fn flat_dispersions_match_per_term_lists() {
-        let lists: Vec<Vec<usize>> = vec![vec![], vec![3, 1, 3, 3], vec![0], vec![2, 2], vec![4, 0, 1, 2]];
-        let mut pairs: Vec<u64> =
-            lists.iter().enumerate().flat_map(|(t, l)| l.iter().map(move |&n| pair(t as u32, n as u32))).collect();
-        pairs.reverse();
-        let flat = dispersions(&pairs, lists.len());
+    fn counted_dispersions_match_sorted_lists() {
+        let lists: Vec<Vec<u32>> = vec![vec![], vec![3, 1, 3, 3], vec![0], vec![2, 2], vec![4, 0, 1, 2]];
+        let mut seen_with = vec![NONE; lists.len()];
         for (t, list) in lists.iter().enumerate() {
-            assert_eq!(flat[t], dispersion(&mut list.clone()), "{t}");
+            let mut counted = Neighbours::default();
+            for &n in list {
+                counted.add(&mut seen_with, n, t as u32);
+            }
+            let mut sorted: Vec<usize> = list.iter().map(|&n| n as usize).collect();
+            assert_eq!(counted.dispersion(), dispersion(&mut sorted), "{t}");
+        }
+    }
+
+    #[test]
+    fn bigram_counts_agree_both_ways() {
+        let text = "Secretary of State met the Secretary of Defence. Of State of mind, state of the art of state.";
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        let mut terms = Terms::default();
+        occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
+        let n_terms = terms.stop.len();
+        for a in 0..n_terms {
+            for b in 0..n_terms {
+                let expected = terms
+                    .occs
+                    .windows(2)
+                    .filter(|w| w[0].term as usize == a && w[1].term as usize == b && w[0].chunk == w[1].chunk)
+                    .count() as u32;
+                assert_eq!(terms.followed_by(a, b as u32), expected, "{a} {b}");
+                assert_eq!(terms.preceded_by(b, a as u32), expected, "{a} {b}");
+            }
+        }
+        let tf: Vec<usize> = (0..n_terms).map(|t| terms.occurrences_of(t).count()).collect();
+        assert_eq!(tf, terms.tf.iter().map(|&n| n as usize).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn buffers_kept_from_a_longer_document_change_nothing() {
+        let long = format!("{STORY} {STORY} Other towns built stone piers long ago.");
+        for text in [STORY, long.as_str(), "", "Pier.", STORY] {
+            let fresh = {
+                let tokens = tokenize(text);
+                let sentences = split_sentences(text, &tokens);
+                let words = DocWords::new(text, &tokens);
+                extract(text, &tokens, &words, &sentences, 10, &mut Scratch::default())
+            };
+            assert_eq!(run(text, 10), fresh, "{text:?}");
         }
     }
 
@@ -1174,9 +1338,46 @@ mod tests {
     }
 
     #[test]
+    fn batches_sort_the_whole_list() {
+        for n in [0usize, 1, 2, 5, 17, 100] {
+            let mut ranked: Vec<(u128, f32, usize)> =
+                (0..n).map(|i| ((i as u128 * 7919) % 101 + (i as u128) * 1000, 0.0, i)).collect();
+            let mut expected = ranked.clone();
+            expected.sort_by_key(|r| r.0);
+            let (mut sorted_to, mut batch) = (0, 3);
+            for r in 0..ranked.len() {
+                if r == sorted_to {
+                    sorted_to = sort_next_batch(&mut ranked[r..], batch) + r;
+                    batch *= 2;
+                }
+            }
+            assert_eq!(ranked, expected, "{n}");
+        }
+    }
+
+    #[test]
+    fn rank_keys_order_as_the_comparisons() {
+        let scores = [0.0f32, -0.0, 1.5, -1.5, f32::MIN_POSITIVE, f32::MAX, -f32::MAX, 1e-30, -1e-30, 0.25];
+        let mut all = Vec::new();
+        for &s in &scores {
+            for first in [0usize, 1, 7, usize::MAX] {
+                for len in 1..=MAX_NGRAM {
+                    all.push((s, first, len));
+                }
+            }
+        }
+        for a in &all {
+            for b in &all {
+                let expected = a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2));
+                assert_eq!(rank_key(a.0, a.1, a.2).cmp(&rank_key(b.0, b.1, b.2)), expected, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
     fn stopwords_load() {
         assert!(is_stopword("the") && is_stopword("n't") && is_stopword("don\u{2019}t"));
-        assert!(!is_stopword("pier"));
+        assert!(!is_stopword("pier") && is_stopword("it\u{2019}s") && !is_stopword("pi\u{e9}r"));
     }
 
     #[test]
@@ -1184,6 +1385,18 @@ mod tests {
         assert!(part_of("stone", "stone pier") && part_of("pier", "new stone pier"));
         assert!(part_of("b", "a b c") && !part_of("stone pier", "stone"));
         assert!(!part_of("pie", "stone pier"));
+        for (short, long) in [
+            (" a ", " a "),
+            (" a b ", " a "),
+            (" b ", " a b "),
+            (" é ", " café é "),
+            ("", " a "),
+            ("x", "ax"),
+            (" ab ", " a ab "),
+            (" a a ", " a a a "),
+        ] {
+            assert_eq!(part_of_padded(short, long), long.contains(short), "{short:?} {long:?}");
+        }
     }
 
     #[test]
