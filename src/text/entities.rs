@@ -944,24 +944,49 @@ fn pronoun_after(text: &str, end: usize, person_starts: &[usize]) -> Option<Gend
     }
     let after = text.get(end..stop)?;
     if after.is_ascii() {
-        // The same words, split without decoding characters.
-        let mut rest = after.as_bytes();
-        while let Some(at) = rest.iter().position(u8::is_ascii_alphabetic) {
-            let word = rest.get(at..).unwrap_or(&[]);
-            let len = word.iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(word.len());
-            let (w, tail) = word.split_at(len);
-            // Every pronoun of [`pronoun_gender`] has 2 to 7 letters and starts with h or s.
-            let may_be_pronoun = (2..=7).contains(&len) && matches!(w.first().map(|b| b | 0x20), Some(b'h' | b's'));
-            if may_be_pronoun {
-                if let Some(g) = pronoun_gender(w) {
+        return ascii_pronoun_gender(after.as_bytes());
+    }
+    after.split(|c: char| !c.is_alphabetic()).find_map(|w| pronoun_gender(w.as_bytes()))
+}
+
+/// The gender of the first pronoun among the words (runs of letters) of the ASCII bytes
+/// `after`. Every pronoun of [`pronoun_gender`] has 2 to 7 letters and starts with h or s,
+/// so eight bytes at a time only the words starting with one of those letters are found
+/// (with bit masks, as in [`crate::text::tokenize`]) and looked at.
+fn ascii_pronoun_gender(after: &[u8]) -> Option<Gender> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn each(b: u8) -> u64 {
+        u64::from_le_bytes([b; 8])
+    }
+    // Bit 7 of each byte set where the byte of `x` (7 bits, no carry crosses a byte) is zero.
+    let zero = |y: u64| !(y + each(0x7F)) & HIGH;
+    // Whether the byte before the current chunk was a letter.
+    let mut letter_before = false;
+    for (n, chunk) in after.chunks(8).enumerate() {
+        let mut padded = [0u8; 8];
+        if let Some(head) = padded.get_mut(..chunk.len()) {
+            head.copy_from_slice(chunk);
+        }
+        let x = u64::from_le_bytes(padded);
+        // Lower case folded onto upper case letters; bytes of 0x80 and up are no letters.
+        let folded = (x & each(0x7F)) | each(0x20);
+        let letter = (folded + each(0x80 - b'a')) & !(folded + each(0x7F - b'z')) & !x & HIGH;
+        let starts = letter & !((letter << 8) | (u64::from(letter_before) << 7));
+        letter_before = letter >> 63 != 0;
+        let mut candidates = starts & (zero(folded ^ each(b'h')) | zero(folded ^ each(b's')));
+        while candidates != 0 {
+            let at = n * 8 + (candidates.trailing_zeros() / 8) as usize;
+            candidates &= candidates - 1;
+            let word = after.get(at..).unwrap_or(&[]);
+            let len = word.iter().take(8).take_while(|b| b.is_ascii_alphabetic()).count();
+            if (2..=7).contains(&len) {
+                if let Some(g) = word.get(..len).and_then(pronoun_gender) {
                     return Some(g);
                 }
             }
-            rest = tail;
         }
-        return None;
     }
-    after.split(|c: char| !c.is_alphabetic()).find_map(|w| pronoun_gender(w.as_bytes()))
+    None
 }
 
 /// The gender of a personal pronoun ("he", "Her"). Words with letters outside ASCII are
@@ -1074,6 +1099,41 @@ mod tests {
                 let mut pushed = String::from("x");
                 push_key(w, &mut pushed);
                 assert_eq!(pushed, format!("x{}", reference(w)), "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pronoun_masks_find_the_first_pronoun_as_a_word_split_does() {
+        let reference = |after: &[u8]| {
+            after.split(|b| !b.is_ascii_alphabetic()).find_map(|w| match w.to_ascii_lowercase().as_slice() {
+                b"he" | b"him" | b"his" | b"himself" => Some(Gender::Male),
+                b"she" | b"her" | b"hers" | b"herself" => Some(Gender::Female),
+                _ => None,
+            })
+        };
+        let texts = [
+            "",
+            "h",
+            "he",
+            "She",
+            "xhe he",
+            "hershey hers",
+            "the shell: HIMSELF",
+            "1234567he, 12345678she",
+            "abcdefgHIS",
+            "abcdefg his",
+            "abcdefgh-her",
+            "selves himselfx herself",
+            "s h e h i m",
+            "\u{7f}he@she[him`her{hers",
+            "said Smith, adding that his own",
+            "Hhe Sshe hHe sShe",
+        ];
+        for text in texts {
+            for start in 0..=text.len() {
+                let after = &text.as_bytes()[start..];
+                assert_eq!(ascii_pronoun_gender(after), reference(after), "{:?}", &text[start..]);
             }
         }
     }
