@@ -53,11 +53,13 @@ pub struct Entity {
 pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) -> Vec<Entity> {
     // Every mention's word keys go into one buffer, and its words are slices of shared
     // lists: a few allocations per document instead of one per word.
-    let mut keys = String::with_capacity(mentions.iter().map(|m| m.end.saturating_sub(m.start)).sum());
+    let mut keys = Vec::with_capacity(mentions.iter().map(|m| m.end.saturating_sub(m.start)).sum());
     let mut key_spans: Vec<Range<usize>> = Vec::with_capacity(mentions.len() * 2);
     let mut surface: Vec<&str> = Vec::with_capacity(mentions.len() * 2);
     let raw: Vec<RawCleaned> =
         mentions.iter().filter_map(|m| clean(text, m, &mut keys, &mut key_spans, &mut surface)).collect();
+    // Only whole UTF-8 strings were pushed: the check cannot fail.
+    let keys = String::from_utf8(keys).unwrap_or_default();
     let key_words: Vec<&str> = key_spans.iter().map(|r| keys.get(r.clone()).unwrap_or("")).collect();
     let mut cleaned: Vec<Cleaned<'_>> = raw
         .into_iter()
@@ -109,12 +111,26 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
     } else {
         Vec::new()
     };
+    // The groups holding a member of each name hash: a mention's identical names are looked
+    // for there rather than in every member of every group.
+    let mut groups_by_name: FxHashMap<u64, Vec<usize>> =
+        FxHashMap::with_capacity_and_hasher(cleaned.len(), Default::default());
     for &i in &order {
         let c = &cleaned[i];
-        let target = find_group(&groups, &cleaned, &acronym_forms, c);
-        match target {
-            Some(g) => groups[g].add(i, &cleaned),
-            None => groups.push(Group::new(i, &cleaned)),
+        let target = find_group(&groups, &cleaned, &acronym_forms, &groups_by_name, c);
+        let g = match target {
+            Some(g) => {
+                groups[g].add(i, &cleaned);
+                g
+            }
+            None => {
+                groups.push(Group::new(i, &cleaned));
+                groups.len() - 1
+            }
+        };
+        let with_name = groups_by_name.entry(c.words_hash).or_default();
+        if !with_name.contains(&g) {
+            with_name.push(g);
         }
     }
     let mut person_starts: Vec<usize> =
@@ -430,19 +446,13 @@ fn normalise_word(w: &str) -> String {
 }
 
 /// Appends [`normalise_word`] of `w` to `out`.
-fn push_key(w: &str, out: &mut String) {
+fn push_key(w: &str, out: &mut Vec<u8>) {
     if w.is_ascii() {
-        let start = out.len();
-        if w.bytes().any(|b| b == b'.') {
-            out.extend(w.chars().filter(|&c| c != '.'));
-        } else {
-            out.push_str(w);
-        }
-        if let Some(key) = out.get_mut(start..) {
-            key.make_ascii_lowercase();
-        }
+        // Byte by byte into room reserved up front: cheaper for a short word than copying it
+        // and lower-casing the copy.
+        out.extend(w.bytes().filter(|&b| b != b'.').map(|b| b.to_ascii_lowercase()));
     } else {
-        out.push_str(&normalise_word(w));
+        out.extend_from_slice(normalise_word(w).as_bytes());
     }
 }
 
@@ -483,7 +493,7 @@ fn person_key(w: &str) -> &str {
 fn clean<'a>(
     text: &'a str,
     m: &Mention,
-    keys: &mut String,
+    keys: &mut Vec<u8>,
     key_spans: &mut Vec<Range<usize>>,
     written: &mut Vec<&'a str>,
 ) -> Option<RawCleaned> {
@@ -589,18 +599,30 @@ fn is_acronym(surface_words: &[&str]) -> bool {
 
 /// `acronym_forms` holds the [`acronyms`] of each of `all`, when some mention is an
 /// acronym (only then are they read).
-fn find_group(groups: &[Group], all: &[Cleaned<'_>], acronym_forms: &[Vec<String>], c: &Cleaned<'_>) -> Option<usize> {
+/// `groups_by_name` lists, per [`words_hash`], the groups with a member of that hash.
+fn find_group(
+    groups: &[Group],
+    all: &[Cleaned<'_>],
+    acronym_forms: &[Vec<String>],
+    groups_by_name: &FxHashMap<u64, Vec<usize>>,
+    c: &Cleaned<'_>,
+) -> Option<usize> {
     let is_per = |g: &Group| g.per;
     // identical names merge whatever the tag, except people with non-people; a person's
-    // short form ("Zorn") is left to the nearest-candidate rule below
-    if let Some(g) = groups.iter().position(|g| {
+    // short form ("Zorn") is left to the nearest-candidate rule below. The first such group:
+    // any has a member of the mention's hash (its longest one, for a person).
+    let identical = |g: &Group| {
         let same = |o: &Cleaned<'_>| o.words_hash == c.words_hash && o.words == c.words;
         if c.kind == EntityKind::Per {
             is_per(g) && same(&all[g.longest])
         } else {
             g.members.iter().any(|&m| all[m].kind == c.kind && same(&all[m]))
         }
-    }) {
+    };
+    let first_identical = groups_by_name
+        .get(&c.words_hash)
+        .and_then(|with_name| with_name.iter().copied().filter(|&g| groups.get(g).is_some_and(identical)).min());
+    if let Some(g) = first_identical {
         return Some(g);
     }
     // part of a person's name: "Tillerson" in "Rex Tillerson"; a one-word mention of
@@ -1096,9 +1118,9 @@ mod tests {
             for w in text.split_whitespace().chain(["", ".", "U.N.", "A".repeat(40).as_str()]) {
                 assert_eq!(normalise_word(w), reference(w), "{w:?}");
                 assert_eq!(with_key(w, str::to_string), reference(w), "{w:?}");
-                let mut pushed = String::from("x");
+                let mut pushed = b"x".to_vec();
                 push_key(w, &mut pushed);
-                assert_eq!(pushed, format!("x{}", reference(w)), "{w:?}");
+                assert_eq!(pushed, format!("x{}", reference(w)).into_bytes(), "{w:?}");
             }
         }
     }
