@@ -34,20 +34,24 @@ enum Output {
     Blocking(BlockingWriter),
 }
 
+/// A writer that blocks, written from blocking tasks.
+type Blocking = Box<dyn Write + Send>;
+
 /// A blocking writer and the buffer of its last write, or the task that has them.
 enum BlockingWriter {
     Idle {
-        writer: Box<dyn Write + Send>,
+        writer: Blocking,
         spare: Vec<u8>,
     },
-    Busy(JoinHandle<(Box<dyn Write + Send>, Vec<u8>, std::io::Result<()>)>),
+    /// The task gives back the writer, the buffer it wrote, and how the write went.
+    Busy(JoinHandle<(Blocking, Vec<u8>, std::io::Result<()>)>),
     /// A write task failed to come back (the runtime is shutting down, or it panicked).
     Gone,
 }
 
 impl BlockingWriter {
     /// Waits for the write in flight, if any, and returns the writer with a spare buffer.
-    async fn idle(&mut self) -> std::io::Result<(Box<dyn Write + Send>, Vec<u8>)> {
+    async fn idle(&mut self) -> std::io::Result<(Blocking, Vec<u8>)> {
         match std::mem::replace(self, BlockingWriter::Gone) {
             BlockingWriter::Idle { writer, spare } => Ok((writer, spare)),
             BlockingWriter::Busy(task) => {
@@ -91,7 +95,7 @@ impl JsonlSink {
     }
 
     /// A blocking writer, written from a blocking task.
-    fn from_blocking_writer(writer: Box<dyn Write + Send>) -> Self {
+    fn from_blocking_writer(writer: Blocking) -> Self {
         Self::with_output(Output::Blocking(BlockingWriter::Idle { writer, spare: Vec::new() }))
     }
 
