@@ -52,11 +52,12 @@ pub fn run(config: &ExtractConfig, reference_date: Option<&str>, analysis: &mut 
     if config.entities {
         find_entities(analysis);
     }
-    if config.quotes {
-        find_quotes(analysis, config.scare_quotes);
-    }
-    // Dates and amounts read the same tokens: scan the text once for both.
+    // Dates and amounts read the same tokens: scan the text once for both. Quotes read its
+    // lower-cased copy.
     let scanned = (config.dates || config.amounts).then(|| timex::Scanned::new(&analysis.text));
+    if config.quotes {
+        find_quotes(analysis, config.scare_quotes, scanned.as_ref().map(|s| s.low.as_str()));
+    }
     if let Some(scanned) = &scanned {
         if config.dates {
             find_dates(analysis, scanned, reference_date);
@@ -87,7 +88,8 @@ fn find_entities(analysis: &mut Analysis) {
         .collect();
 }
 
-fn find_quotes(analysis: &mut Analysis, keep_scare: bool) {
+/// `low` is the text with its ASCII letters lower-cased, when the caller has it.
+fn find_quotes(analysis: &mut Analysis, keep_scare: bool, low: Option<&str>) {
     let mut mentions = Vec::new();
     for (index, entity) in analysis.entities.iter().enumerate() {
         let kind = match entity.kind {
@@ -105,7 +107,10 @@ fn find_quotes(analysis: &mut Analysis, keep_scare: bool) {
         }
     }
     let roles: Vec<Vec<String>> = analysis.entities.iter().map(|e| e.roles.clone()).collect();
-    let found = quotes::find_quotes(&analysis.text, &mentions, &roles);
+    let found = match low {
+        Some(low) => quotes::find_quotes_lowered(&analysis.text, low, &mentions, &roles),
+        None => quotes::find_quotes(&analysis.text, &mentions, &roles),
+    };
     let mut out = Vec::with_capacity(found.len());
     for quote in found {
         let kind = match quote.kind {

@@ -438,24 +438,32 @@ pub(crate) fn is_dateline(t: &str) -> bool {
     let mut has_anchor = false;
     for w in words() {
         total += 1;
-        let lw = w.to_lowercase();
+        // Most words are short and ASCII: lower-cased on the stack rather than into a String.
+        let mut stack = [0u8; 24];
+        let heap;
+        let lw: &str = match stack.get_mut(..w.len()).filter(|_| w.is_ascii()) {
+            Some(buf) => {
+                buf.copy_from_slice(w.as_bytes());
+                buf.make_ascii_lowercase();
+                std::str::from_utf8(buf).unwrap_or_default()
+            }
+            None => {
+                heap = w.to_lowercase();
+                &heap
+            }
+        };
         let numeric = w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '.' | '-'));
         let ordinal = ["st", "nd", "rd", "th"]
             .iter()
             .any(|s| lw.strip_suffix(s).is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit())));
-        if MONTHS.contains(&lw.as_str()) || numeric && w.len() == 4 {
+        if MONTHS.contains(&lw) || numeric && w.len() == 4 {
             has_anchor = true;
         }
         // "23.10.2018": a day-first date with dots.
         if numeric && (w.contains(['/', '-']) || w.matches('.').count() == 2) && w.len() >= 6 {
             has_anchor = true;
         }
-        if numeric
-            || ordinal
-            || MONTHS.contains(&lw.as_str())
-            || DAYS.contains(&lw.as_str())
-            || DATE_WORDS.contains(&lw.as_str())
-        {
+        if numeric || ordinal || MONTHS.contains(&lw) || DAYS.contains(&lw) || DATE_WORDS.contains(&lw) {
             date_like += 1;
         } else if (total - date_like) * 10 > words_in_all * 2 {
             return false;
@@ -468,8 +476,17 @@ pub(crate) fn is_dateline(t: &str) -> bool {
 /// the caller).
 fn classify_one(t: &str) -> Verdict {
     use Verdict::Boilerplate as B;
-    let n = t.chars().count();
     let lower = Lowered::new(t);
+    // The characters: as many as the bytes in ASCII. Only compared with limits of at most 500,
+    // which a text of more than four times as many bytes exceeds whatever its characters: such
+    // a text is not counted.
+    let n = if lower.ascii {
+        t.len()
+    } else if t.len() > 4 * 500 {
+        usize::MAX
+    } else {
+        t.chars().count()
+    };
     if slide_number(t).is_some() {
         return B(Reason::GalleryCaption);
     }
@@ -587,25 +604,39 @@ fn classify_one(t: &str) -> Verdict {
 }
 
 /// A paragraph and, made on first need, its lowercase form. The tests on the lowercase form
-/// look for lowercase ASCII, which an ASCII paragraph answers without lowercasing it.
+/// look for lowercase ASCII, which a paragraph answers without lowercasing it unless it holds
+/// one of the few characters whose lowercase form adds ASCII ([`LOWERCASE_ADDS_ASCII`]): any
+/// other character lowercases to characters outside ASCII, which no ASCII needle matches.
 struct Lowered<'a> {
     text: &'a str,
     ascii: bool,
+    /// Whether the text holds a character of [`LOWERCASE_ADDS_ASCII`], looked up on first need.
+    adds_ascii: std::cell::OnceCell<bool>,
     lower: std::cell::OnceCell<String>,
 }
 
 impl<'a> Lowered<'a> {
     fn new(text: &'a str) -> Self {
-        Lowered { text, ascii: text.is_ascii(), lower: std::cell::OnceCell::new() }
+        Lowered {
+            text,
+            ascii: text.is_ascii(),
+            adds_ascii: std::cell::OnceCell::new(),
+            lower: std::cell::OnceCell::new(),
+        }
     }
 
     fn get(&self) -> &str {
         self.lower.get_or_init(|| if self.ascii { self.text.to_ascii_lowercase() } else { self.text.to_lowercase() })
     }
 
+    /// Whether a test for lowercase ASCII can read the text itself, case-blind.
+    fn ascii_tests_hold(&self) -> bool {
+        self.ascii || !*self.adds_ascii.get_or_init(|| holds_lowercase_adding_ascii(self.text))
+    }
+
     /// `to_lowercase(text).starts_with(prefix)` for a lowercase ASCII `prefix`.
     fn starts_with(&self, prefix: &str) -> bool {
-        if self.ascii {
+        if self.ascii_tests_hold() {
             starts_with_ci(self.text, prefix)
         } else {
             self.get().starts_with(prefix)
@@ -614,7 +645,7 @@ impl<'a> Lowered<'a> {
 
     /// `to_lowercase(text).contains(needle)` for a lowercase ASCII `needle`.
     fn contains(&self, needle: &str) -> bool {
-        if self.ascii {
+        if self.ascii_tests_hold() {
             contains_ascii_ci(self.text.as_bytes(), needle.as_bytes())
         } else {
             self.get().contains(needle)
@@ -695,46 +726,60 @@ fn repeat_key(t: &str) -> String {
     String::from_utf8(key).unwrap_or_default()
 }
 
-/// A summary of [`repeat_key`]`(t)`: the number and the sum of the key's ASCII bytes other than
-/// its spaces. Equal keys have equal summaries, so keys are only built where summaries meet.
-/// Those bytes are the ASCII bytes of `t` outside whitespace, lowercased, except for the only
-/// characters whose lowercase form adds ASCII ([`LOWERCASE_ADDS_ASCII`]), so most paragraphs
-/// are summed in one pass without building anything.
-fn repeat_summary(t: &str) -> (usize, u64) {
-    if !t.is_ascii() && t.contains(LOWERCASE_ADDS_ASCII) {
+/// A summary of [`repeat_key`]`(t)`: the first and the last [`SUMMARY_BYTES`] of the key's ASCII
+/// bytes other than its spaces. Equal keys have equal summaries, so keys are only built where
+/// summaries meet. Those bytes are the ASCII bytes of `t` outside whitespace, lowercased, except
+/// for the only characters whose lowercase form adds ASCII ([`LOWERCASE_ADDS_ASCII`]), so most
+/// paragraphs are summarised from a few bytes at either end, without building anything or
+/// reading the middle.
+fn repeat_summary(t: &str) -> Summary {
+    if holds_lowercase_adding_ascii(t) {
         return key_summary(&repeat_key(t));
     }
-    let (mut count, mut sum) = (0, 0);
-    // Narrow sums over short blocks, without branches: the loop compiles to vector steps.
-    // u16 sums hold a block (at most 64 * 127) and take twice the lanes of u32 per vector step.
-    for block in t.as_bytes().chunks(SUMMARY_BLOCK) {
-        let (mut block_count, mut block_sum) = (0u16, 0u16);
-        for &byte in block {
-            let kept = u8::from(byte < 0x80 && byte != b' ' && !(b'\t'..=b'\r').contains(&byte));
-            block_count += u16::from(kept);
-            block_sum += u16::from(kept * (byte | (u8::from(byte.is_ascii_uppercase()) << 5)));
-        }
-        count += block_count as usize;
-        sum += u64::from(block_sum);
-    }
-    (count, sum)
+    key_summary(t)
 }
 
-/// Bytes summed in one block by [`repeat_summary`].
-const SUMMARY_BLOCK: usize = 64;
+/// What [`repeat_summary`] gives: the first and the last bytes it reads, zero-padded.
+type Summary = ([u8; SUMMARY_BYTES], [u8; SUMMARY_BYTES]);
 
-// The u16 sums of a block cannot overflow.
-const _: () = assert!(SUMMARY_BLOCK * 0x7F <= u16::MAX as usize);
+/// Bytes read at either end by [`repeat_summary`].
+const SUMMARY_BYTES: usize = 16;
 
 /// The non-ASCII characters whose lowercase form holds an ASCII character: İ gives "i" and a
 /// combining dot, the Kelvin sign "k".
 const LOWERCASE_ADDS_ASCII: [char; 2] = ['\u{130}', '\u{212A}'];
 
-/// The summary of a built key (see [`repeat_summary`]).
-fn key_summary(key: &str) -> (usize, u64) {
-    key.bytes()
-        .filter(|&byte| byte.is_ascii() && byte != b' ')
-        .fold((0, 0), |(count, sum), byte| (count + 1, sum + u64::from(byte)))
+/// `t.contains(LOWERCASE_ADDS_ASCII)`, by a vectorised search for the first bytes of the
+/// characters rather than decoding every character.
+fn holds_lowercase_adding_ascii(t: &str) -> bool {
+    let [a, b] = LOWERCASE_ADDS_ASCII.map(|c| c.encode_utf8(&mut [0; 4]).as_bytes().first().copied().unwrap_or(0));
+    memchr::memchr2_iter(a, b, t.as_bytes())
+        .any(|at| t.get(at..).is_some_and(|rest| rest.starts_with(LOWERCASE_ADDS_ASCII)))
+}
+
+/// The summary of a built key, or of a text whose ASCII bytes outside whitespace, lowercased,
+/// are those of its key (see [`repeat_summary`]).
+fn key_summary(key: &str) -> Summary {
+    let kept = |byte: u8| byte.is_ascii() && !matches!(byte, b'\t'..=b'\r' | b' ');
+    let (mut head, mut tail) = ([0u8; SUMMARY_BYTES], [0u8; SUMMARY_BYTES]);
+    // Plain loops that stop once the array is full: most of a paragraph is never read.
+    let mut n = 0;
+    for &byte in key.as_bytes() {
+        if kept(byte) {
+            let Some(slot) = head.get_mut(n) else { break };
+            *slot = byte.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    let mut n = 0;
+    for &byte in key.as_bytes().iter().rev() {
+        if kept(byte) {
+            let Some(slot) = tail.get_mut(n) else { break };
+            *slot = byte.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    (head, tail)
 }
 
 /// Classifies every paragraph of `text` as body or boilerplate.
@@ -743,7 +788,7 @@ pub fn classify(text: &str) -> Vec<Paragraph> {
     // Per summary of a repeat key, the last paragraph with it; per paragraph, the one before it
     // with the same summary: the chain of paragraphs whose keys can equal a paragraph's.
     // A fast hash: SipHash's resistance to chosen keys buys nothing for one page's paragraphs.
-    let mut last_with = rustc_hash::FxHashMap::<(usize, u64), usize>::default();
+    let mut last_with = rustc_hash::FxHashMap::<Summary, usize>::default();
     let mut earlier_with: Vec<Option<usize>> = Vec::with_capacity(ranges.len());
     // Repeat keys, built on first need.
     let mut keys: Vec<Option<String>> = vec![None; ranges.len()];
@@ -849,8 +894,31 @@ mod tests {
             "a\u{A0}b\u{2003}c",
             "£5 off Ünïcode\u{85}NEL \u{2028} ΣΑΣ",
             &"Long ASCII paragraph, with Capitals and punctuation! ".repeat(5),
+            "Ünïcode before the first sixteen ASCII bytes and after the last ones ÄÖÜ",
+            "exactly sixteen!",
+            "x",
         ] {
             assert_eq!(repeat_summary(t), key_summary(&repeat_key(t)), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn paragraphs_sharing_their_ends_are_compared_whole() {
+        let first = "The council met again on Tuesday: one middle, and the same end of it all";
+        let second = "The council met again on Tuesday: another middle, and the same end of it all";
+        assert_eq!(repeat_summary(first), repeat_summary(second));
+        let text =
+            format!("{first}\n\n{second}\n\nTHE COUNCIL met again  on Tuesday: one middle, and the same end of it all");
+        let verdicts: Vec<Verdict> = classify(&text).into_iter().map(|p| p.verdict).collect();
+        assert_eq!(verdicts, [Verdict::Body, Verdict::Body, Verdict::Boilerplate(Reason::Repeated)]);
+    }
+
+    #[test]
+    fn the_byte_search_finds_the_characters_that_lowercase_to_ascii() {
+        for t in
+            ["", "plain", "İ", "x\u{212A}", "“quoted” ’ Ä \u{2129}\u{212B}", "\u{131}\u{12F}", "a\u{130}b", "Ünïcode"]
+        {
+            assert_eq!(holds_lowercase_adding_ascii(t), t.contains(LOWERCASE_ADDS_ASCII), "{t:?}");
         }
     }
 
@@ -920,11 +988,39 @@ mod tests {
 
     #[test]
     fn lowered_contains_agrees_on_ascii_and_other_text() {
-        for text in ["Cookie policy", "Ünsere Cookie-Richtlinie", "KELVIN \u{212A}OOKIE", "plain text"] {
+        let texts = [
+            "Cookie policy",
+            "Ünsere Cookie-Richtlinie",
+            "KELVIN \u{212A}OOKIE",
+            "\u{212A}ookie",
+            "plain text",
+            "ÉCOPYRIGHT © Über",
+            "Copyright © 2017 Zeitung für Ärzte",
+            "İstanbul copyright",
+            "\u{130}nfo: read more",
+            "ΣΑΣ share this ΣΣ",
+            "Share\u{a0}this 日本語",
+            "",
+        ];
+        for text in texts {
             let lowered = Lowered::new(text);
-            for needle in ["cookie", "policy", "richtlinie", "kookie"] {
-                assert_eq!(lowered.contains(needle), text.to_lowercase().contains(needle), "{text:?} {needle:?}");
+            for needle in
+                ["cookie", "policy", "richtlinie", "kookie", "copyright", "i", "istanbul", "nfo", "share this", ""]
+            {
+                let lower = text.to_lowercase();
+                assert_eq!(lowered.contains(needle), lower.contains(needle), "{text:?} {needle:?}");
+                assert_eq!(lowered.starts_with(needle), lower.starts_with(needle), "{text:?} {needle:?}");
             }
+        }
+    }
+
+    #[test]
+    fn long_texts_classify_as_when_counted() {
+        // The character count is skipped past 2000 bytes; such texts meet no length limit.
+        for text in ["Share this ".repeat(200), "© ".repeat(700), "é".repeat(1001), "cookie use ".repeat(190)] {
+            assert!(text.len() > 2000);
+            assert!(text.chars().count() > 500);
+            assert_eq!(classify_one(&text), Verdict::Body, "{:?}", &text[..20]);
         }
     }
 
@@ -1069,6 +1165,12 @@ mod tests {
             "Publié le 12 mars 2020 à 10:15",
             "Ünïcode 12 März 2020 Straße",
             "23.10.2018",
+            "WEDNESDAY 12 APRIL 2017 18:30 BST",
+            "VERÖFFENTLICHT 12 MÄRZ 2020 UM 10:15 UHR",
+            "Aktualisiert: 12.03.2020, 10:15 Uhr",
+            "averyveryveryverylongwordhere 2017 12 April",
+            "12 April 2017 averyveryveryverylongwordhere",
+            "12 APRIL 2017 1234567890123456789012345",
         ] {
             assert_eq!(is_dateline(t), counted(t), "{t:?}");
         }

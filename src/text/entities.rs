@@ -53,11 +53,13 @@ pub struct Entity {
 pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) -> Vec<Entity> {
     // Every mention's word keys go into one buffer, and its words are slices of shared
     // lists: a few allocations per document instead of one per word.
-    let mut keys = String::with_capacity(mentions.iter().map(|m| m.end.saturating_sub(m.start)).sum());
+    let mut keys = Vec::with_capacity(mentions.iter().map(|m| m.end.saturating_sub(m.start)).sum());
     let mut key_spans: Vec<Range<usize>> = Vec::with_capacity(mentions.len() * 2);
     let mut surface: Vec<&str> = Vec::with_capacity(mentions.len() * 2);
     let raw: Vec<RawCleaned> =
         mentions.iter().filter_map(|m| clean(text, m, &mut keys, &mut key_spans, &mut surface)).collect();
+    // Only whole UTF-8 strings were pushed: the check cannot fail.
+    let keys = String::from_utf8(keys).unwrap_or_default();
     let key_words: Vec<&str> = key_spans.iter().map(|r| keys.get(r.clone()).unwrap_or("")).collect();
     let mut cleaned: Vec<Cleaned<'_>> = raw
         .into_iter()
@@ -109,12 +111,26 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
     } else {
         Vec::new()
     };
+    // The groups holding a member of each name hash: a mention's identical names are looked
+    // for there rather than in every member of every group.
+    let mut groups_by_name: FxHashMap<u64, Vec<usize>> =
+        FxHashMap::with_capacity_and_hasher(cleaned.len(), Default::default());
     for &i in &order {
         let c = &cleaned[i];
-        let target = find_group(&groups, &cleaned, &acronym_forms, c);
-        match target {
-            Some(g) => groups[g].add(i, &cleaned),
-            None => groups.push(Group::new(i, &cleaned)),
+        let target = find_group(&groups, &cleaned, &acronym_forms, &groups_by_name, c);
+        let g = match target {
+            Some(g) => {
+                groups[g].add(i, &cleaned);
+                g
+            }
+            None => {
+                groups.push(Group::new(i, &cleaned));
+                groups.len() - 1
+            }
+        };
+        let with_name = groups_by_name.entry(c.words_hash).or_default();
+        if !with_name.contains(&g) {
+            with_name.push(g);
         }
     }
     let mut person_starts: Vec<usize> =
@@ -430,19 +446,13 @@ fn normalise_word(w: &str) -> String {
 }
 
 /// Appends [`normalise_word`] of `w` to `out`.
-fn push_key(w: &str, out: &mut String) {
+fn push_key(w: &str, out: &mut Vec<u8>) {
     if w.is_ascii() {
-        let start = out.len();
-        if w.bytes().any(|b| b == b'.') {
-            out.extend(w.chars().filter(|&c| c != '.'));
-        } else {
-            out.push_str(w);
-        }
-        if let Some(key) = out.get_mut(start..) {
-            key.make_ascii_lowercase();
-        }
+        // Byte by byte into room reserved up front: cheaper for a short word than copying it
+        // and lower-casing the copy.
+        out.extend(w.bytes().filter(|&b| b != b'.').map(|b| b.to_ascii_lowercase()));
     } else {
-        out.push_str(&normalise_word(w));
+        out.extend_from_slice(normalise_word(w).as_bytes());
     }
 }
 
@@ -483,7 +493,7 @@ fn person_key(w: &str) -> &str {
 fn clean<'a>(
     text: &'a str,
     m: &Mention,
-    keys: &mut String,
+    keys: &mut Vec<u8>,
     key_spans: &mut Vec<Range<usize>>,
     written: &mut Vec<&'a str>,
 ) -> Option<RawCleaned> {
@@ -589,18 +599,30 @@ fn is_acronym(surface_words: &[&str]) -> bool {
 
 /// `acronym_forms` holds the [`acronyms`] of each of `all`, when some mention is an
 /// acronym (only then are they read).
-fn find_group(groups: &[Group], all: &[Cleaned<'_>], acronym_forms: &[Vec<String>], c: &Cleaned<'_>) -> Option<usize> {
+/// `groups_by_name` lists, per [`words_hash`], the groups with a member of that hash.
+fn find_group(
+    groups: &[Group],
+    all: &[Cleaned<'_>],
+    acronym_forms: &[Vec<String>],
+    groups_by_name: &FxHashMap<u64, Vec<usize>>,
+    c: &Cleaned<'_>,
+) -> Option<usize> {
     let is_per = |g: &Group| g.per;
     // identical names merge whatever the tag, except people with non-people; a person's
-    // short form ("Zorn") is left to the nearest-candidate rule below
-    if let Some(g) = groups.iter().position(|g| {
+    // short form ("Zorn") is left to the nearest-candidate rule below. The first such group:
+    // any has a member of the mention's hash (its longest one, for a person).
+    let identical = |g: &Group| {
         let same = |o: &Cleaned<'_>| o.words_hash == c.words_hash && o.words == c.words;
         if c.kind == EntityKind::Per {
             is_per(g) && same(&all[g.longest])
         } else {
             g.members.iter().any(|&m| all[m].kind == c.kind && same(&all[m]))
         }
-    }) {
+    };
+    let first_identical = groups_by_name
+        .get(&c.words_hash)
+        .and_then(|with_name| with_name.iter().copied().filter(|&g| groups.get(g).is_some_and(identical)).min());
+    if let Some(g) = first_identical {
         return Some(g);
     }
     // part of a person's name: "Tillerson" in "Rex Tillerson"; a one-word mention of
@@ -944,24 +966,49 @@ fn pronoun_after(text: &str, end: usize, person_starts: &[usize]) -> Option<Gend
     }
     let after = text.get(end..stop)?;
     if after.is_ascii() {
-        // The same words, split without decoding characters.
-        let mut rest = after.as_bytes();
-        while let Some(at) = rest.iter().position(u8::is_ascii_alphabetic) {
-            let word = rest.get(at..).unwrap_or(&[]);
-            let len = word.iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(word.len());
-            let (w, tail) = word.split_at(len);
-            // Every pronoun of [`pronoun_gender`] has 2 to 7 letters and starts with h or s.
-            let may_be_pronoun = (2..=7).contains(&len) && matches!(w.first().map(|b| b | 0x20), Some(b'h' | b's'));
-            if may_be_pronoun {
-                if let Some(g) = pronoun_gender(w) {
+        return ascii_pronoun_gender(after.as_bytes());
+    }
+    after.split(|c: char| !c.is_alphabetic()).find_map(|w| pronoun_gender(w.as_bytes()))
+}
+
+/// The gender of the first pronoun among the words (runs of letters) of the ASCII bytes
+/// `after`. Every pronoun of [`pronoun_gender`] has 2 to 7 letters and starts with h or s,
+/// so eight bytes at a time only the words starting with one of those letters are found
+/// (with bit masks, as in [`crate::text::tokenize`]) and looked at.
+fn ascii_pronoun_gender(after: &[u8]) -> Option<Gender> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn each(b: u8) -> u64 {
+        u64::from_le_bytes([b; 8])
+    }
+    // Bit 7 of each byte set where the byte of `x` (7 bits, no carry crosses a byte) is zero.
+    let zero = |y: u64| !(y + each(0x7F)) & HIGH;
+    // Whether the byte before the current chunk was a letter.
+    let mut letter_before = false;
+    for (n, chunk) in after.chunks(8).enumerate() {
+        let mut padded = [0u8; 8];
+        if let Some(head) = padded.get_mut(..chunk.len()) {
+            head.copy_from_slice(chunk);
+        }
+        let x = u64::from_le_bytes(padded);
+        // Lower case folded onto upper case letters; bytes of 0x80 and up are no letters.
+        let folded = (x & each(0x7F)) | each(0x20);
+        let letter = (folded + each(0x80 - b'a')) & !(folded + each(0x7F - b'z')) & !x & HIGH;
+        let starts = letter & !((letter << 8) | (u64::from(letter_before) << 7));
+        letter_before = letter >> 63 != 0;
+        let mut candidates = starts & (zero(folded ^ each(b'h')) | zero(folded ^ each(b's')));
+        while candidates != 0 {
+            let at = n * 8 + (candidates.trailing_zeros() / 8) as usize;
+            candidates &= candidates - 1;
+            let word = after.get(at..).unwrap_or(&[]);
+            let len = word.iter().take(8).take_while(|b| b.is_ascii_alphabetic()).count();
+            if (2..=7).contains(&len) {
+                if let Some(g) = word.get(..len).and_then(pronoun_gender) {
                     return Some(g);
                 }
             }
-            rest = tail;
         }
-        return None;
     }
-    after.split(|c: char| !c.is_alphabetic()).find_map(|w| pronoun_gender(w.as_bytes()))
+    None
 }
 
 /// The gender of a personal pronoun ("he", "Her"). Words with letters outside ASCII are
@@ -1071,9 +1118,44 @@ mod tests {
             for w in text.split_whitespace().chain(["", ".", "U.N.", "A".repeat(40).as_str()]) {
                 assert_eq!(normalise_word(w), reference(w), "{w:?}");
                 assert_eq!(with_key(w, str::to_string), reference(w), "{w:?}");
-                let mut pushed = String::from("x");
+                let mut pushed = b"x".to_vec();
                 push_key(w, &mut pushed);
-                assert_eq!(pushed, format!("x{}", reference(w)), "{w:?}");
+                assert_eq!(pushed, format!("x{}", reference(w)).into_bytes(), "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pronoun_masks_find_the_first_pronoun_as_a_word_split_does() {
+        let reference = |after: &[u8]| {
+            after.split(|b| !b.is_ascii_alphabetic()).find_map(|w| match w.to_ascii_lowercase().as_slice() {
+                b"he" | b"him" | b"his" | b"himself" => Some(Gender::Male),
+                b"she" | b"her" | b"hers" | b"herself" => Some(Gender::Female),
+                _ => None,
+            })
+        };
+        let texts = [
+            "",
+            "h",
+            "he",
+            "She",
+            "xhe he",
+            "hershey hers",
+            "the shell: HIMSELF",
+            "1234567he, 12345678she",
+            "abcdefgHIS",
+            "abcdefg his",
+            "abcdefgh-her",
+            "selves himselfx herself",
+            "s h e h i m",
+            "\u{7f}he@she[him`her{hers",
+            "said Smith, adding that his own",
+            "Hhe Sshe hHe sShe",
+        ];
+        for text in texts {
+            for start in 0..=text.len() {
+                let after = &text.as_bytes()[start..];
+                assert_eq!(ascii_pronoun_gender(after), reference(after), "{:?}", &text[start..]);
             }
         }
     }

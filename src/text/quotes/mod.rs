@@ -224,9 +224,26 @@ pub fn find_quotes(text: &str, mentions: &[EntityMention], roles: &[Vec<String>]
     find_quotes_with(text, mentions, roles, QuoteOptions::default())
 }
 
+/// [`find_quotes`] given `low`, the text with its ASCII letters lower-cased, which the caller
+/// may have made already (the date scanner makes the same copy): the text is not copied again.
+pub fn find_quotes_lowered(text: &str, low: &str, mentions: &[EntityMention], roles: &[Vec<String>]) -> Vec<Quote> {
+    find_quotes_in(text, Some(low), mentions, roles, QuoteOptions::default())
+}
+
 /// [`find_quotes`] with explicit options.
 pub fn find_quotes_with(
     text: &str,
+    mentions: &[EntityMention],
+    roles: &[Vec<String>],
+    options: QuoteOptions,
+) -> Vec<Quote> {
+    find_quotes_in(text, None, mentions, roles, options)
+}
+
+/// [`find_quotes_with`], with the ASCII-lower-cased text when the caller has it.
+fn find_quotes_in(
+    text: &str,
+    low: Option<&str>,
     mentions: &[EntityMention],
     roles: &[Vec<String>],
     options: QuoteOptions,
@@ -246,7 +263,10 @@ pub fn find_quotes_with(
     let toks = tokens(text);
     let mut sorted: Vec<EntityMention> = mentions.to_vec();
     sorted.sort_by_key(|m| (m.start, m.end));
-    let lowered = Lowered::new(text, &toks);
+    // A copy of another length is of another text: its offsets would not be these.
+    debug_assert!(low.is_none_or(|low| low.eq_ignore_ascii_case(text)));
+    let low = low.filter(|low| low.len() == text.len());
+    let lowered = Lowered::new(text, low, &toks);
     let mut doc = Doc {
         text,
         toks: &toks,
@@ -291,14 +311,15 @@ type Found = (Option<Speaker>, Option<Range<usize>>);
 /// Lower-cased token texts. ASCII letters are lower-cased in a copy of the whole text, so
 /// a token's form sits at its own offsets; a token with other characters (whose lower
 /// case may differ in length) has its own string.
-struct Lowered {
-    ascii: String,
+struct Lowered<'a> {
+    ascii: std::borrow::Cow<'a, str>,
     /// `(token index, lower-cased text)` of the tokens that are not ASCII, by index.
     other: Vec<(usize, String)>,
 }
 
-impl Lowered {
-    fn new(text: &str, toks: &[Tok]) -> Self {
+impl<'a> Lowered<'a> {
+    /// `low`, when given, is `text` with its ASCII letters lower-cased.
+    fn new(text: &str, low: Option<&'a str>, toks: &[Tok]) -> Self {
         let mut other = Vec::new();
         // A token is not ASCII when it holds a byte of 0x80 or more: visit those bytes
         // (rare in English news) rather than every token.
@@ -315,7 +336,8 @@ impl Lowered {
                 _ => from = pos + 1,
             }
         }
-        Lowered { ascii: text.to_ascii_lowercase(), other }
+        let ascii = low.map_or_else(|| text.to_ascii_lowercase().into(), std::borrow::Cow::Borrowed);
+        Lowered { ascii, other }
     }
 }
 
@@ -414,7 +436,7 @@ struct Doc<'a> {
     genders: HashMap<usize, Gender>,
     /// The lower-cased token texts: the grammar looks most tokens up in its word lists
     /// several times, so each is lower-cased once.
-    lowered: Lowered,
+    lowered: Lowered<'a>,
 }
 
 /// How a speaker phrase was found next to its cue.

@@ -486,7 +486,7 @@ fn lower_cased_tokens_match_to_lowercase() {
             roles: &[],
             bounds: Vec::new(),
             genders: HashMap::new(),
-            lowered: Lowered::new(text, &toks),
+            lowered: Lowered::new(text, None, &toks),
         };
         for i in 0..toks.len() + 2 {
             assert_eq!(doc.lower(i), doc.word(i).to_lowercase(), "{text:?} token {i}");
@@ -552,7 +552,7 @@ fn doc_for<'a>(text: &'a str, toks: &'a [Tok], spans: &'a [Range<usize>]) -> Doc
         roles: &[],
         bounds: Vec::new(),
         genders: HashMap::new(),
-        lowered: Lowered::new(text, toks),
+        lowered: Lowered::new(text, None, toks),
     }
 }
 
@@ -608,5 +608,25 @@ fn non_ascii_search_matches_a_byte_search() {
             let slow = bytes.get(from..).and_then(|rest| rest.iter().position(|b| !b.is_ascii())).map(|k| from + k);
             assert_eq!(next_non_ascii(bytes, from), slow, "{text:?} from {from}");
         }
+    }
+}
+
+#[test]
+fn a_lowered_copy_from_the_caller_gives_the_same_quotes() {
+    let texts = [
+        "“We will win,” Mr Smith said. He added: “It is certain.”",
+        "SAID SMITH: “NOTHING CHANGES.” Jones, WHO declined, said “maybe”.",
+        "Ünïcode Ärger: “Wir schaffen das,” sagte Merkel. “Yes,” said İlhan Omar’s aide.",
+        "",
+        "No quotes here at all.",
+    ];
+    for text in texts {
+        let c = candidate_entities(text);
+        let low = text.to_ascii_lowercase();
+        assert_eq!(
+            find_quotes_lowered(text, &low, &c.mentions, &c.roles),
+            find_quotes(text, &c.mentions, &c.roles),
+            "{text:?}"
+        );
     }
 }
