@@ -67,22 +67,53 @@ pub fn simhash_with(text: &str, shingle: usize) -> u64 {
     votes.fingerprint()
 }
 
-/// Per-bit counts of set bits over a stream of hashes, eight bits at a time:
-/// lane `k` (byte `k`) of `lanes[j]` counts bit `8 * k + j`. Bit `b` of the
+/// Per-bit counts of set bits over a stream of hashes. Bit `b` of the
 /// fingerprint is set when more hashes have it set than clear, i.e. when the
 /// +1/-1 votes sum to a positive number.
+///
+/// Counting is bit-sliced: hashes are taken eight at a time and summed by a
+/// tree of carry-save adders into three bit planes (`ones`, `twos`, `fours`:
+/// bit `b` of each is one binary digit of the running count of bit `b`), and
+/// only the carry out of `fours` (one per eight hashes and bit at most) is
+/// spread over byte lanes: lane `k` (byte `k`) of `lanes[j]` counts eights of
+/// bit `8 * k + j`. That is a few word operations per hash instead of a shift,
+/// mask and add per byte lane for every hash.
 struct BitVotes {
+    /// Hashes not folded in yet: the first `batched`.
+    batch: [u64; 8],
+    batched: usize,
+    ones: u64,
+    twos: u64,
+    fours: u64,
     lanes: [u64; 8],
-    /// Hashes in `lanes` since the last flush; a byte lane holds at most 255.
+    /// Eights in `lanes` since the last flush; a byte lane holds at most 255.
     pending: u32,
-    counts: [u32; 64],
+    /// Per bit, eights counted (flushed from `lanes`).
+    eights: [u32; 64],
     total: u64,
 }
 
 impl Default for BitVotes {
     fn default() -> Self {
-        BitVotes { lanes: [0; 8], pending: 0, counts: [0; 64], total: 0 }
+        BitVotes {
+            batch: [0; 8],
+            batched: 0,
+            ones: 0,
+            twos: 0,
+            fours: 0,
+            lanes: [0; 8],
+            pending: 0,
+            eights: [0; 64],
+            total: 0,
+        }
     }
+}
+
+/// A carry-save adder over 64 bit positions at once: per bit, `a + b + c`
+/// as `(carry, sum)` with the value `2 * carry + sum`.
+fn carry_save(a: u64, b: u64, c: u64) -> (u64, u64) {
+    let half = a ^ b;
+    ((a & b) | (half & c), half ^ c)
 }
 
 impl BitVotes {
@@ -90,10 +121,32 @@ impl BitVotes {
 
     #[inline]
     fn add(&mut self, h: u64) {
-        for (j, lane) in self.lanes.iter_mut().enumerate() {
-            *lane += (h >> j) & Self::LOW_BITS;
+        if let Some(slot) = self.batch.get_mut(self.batched) {
+            *slot = h;
         }
+        self.batched += 1;
         self.total += 1;
+        if self.batched == self.batch.len() {
+            self.fold_batch();
+        }
+    }
+
+    /// Adds the eight batched hashes to the bit planes, and the carry out of
+    /// the planes to the lanes.
+    fn fold_batch(&mut self) {
+        let [d0, d1, d2, d3, d4, d5, d6, d7] = self.batch;
+        let (twos_a, ones) = carry_save(self.ones, d0, d1);
+        let (twos_b, ones) = carry_save(ones, d2, d3);
+        let (fours_a, twos) = carry_save(self.twos, twos_a, twos_b);
+        let (twos_a, ones) = carry_save(ones, d4, d5);
+        let (twos_b, ones) = carry_save(ones, d6, d7);
+        let (fours_b, twos) = carry_save(twos, twos_a, twos_b);
+        let (eights, fours) = carry_save(self.fours, fours_a, fours_b);
+        (self.ones, self.twos, self.fours) = (ones, twos, fours);
+        self.batched = 0;
+        for (j, lane) in self.lanes.iter_mut().enumerate() {
+            *lane += (eights >> j) & Self::LOW_BITS;
+        }
         self.pending += 1;
         if self.pending == 255 {
             self.flush();
@@ -103,7 +156,7 @@ impl BitVotes {
     fn flush(&mut self) {
         for (j, lane) in self.lanes.iter_mut().enumerate() {
             for k in 0..8 {
-                self.counts[8 * k + j] += ((*lane >> (8 * k)) & 0xff) as u32;
+                self.eights[8 * k + j] += ((*lane >> (8 * k)) & 0xff) as u32;
             }
             *lane = 0;
         }
@@ -112,11 +165,20 @@ impl BitVotes {
 
     fn fingerprint(mut self) -> u64 {
         self.flush();
-        self.counts
-            .iter()
-            .enumerate()
-            .filter(|(_, &c)| 2 * u64::from(c) > self.total)
-            .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
+        let rest = self.batch.get(..self.batched).unwrap_or(&[]);
+        let mut fingerprint = 0u64;
+        for (bit, &eights) in self.eights.iter().enumerate() {
+            let digit = |plane: u64| (plane >> bit) & 1;
+            let count = 8 * u64::from(eights)
+                + 4 * digit(self.fours)
+                + 2 * digit(self.twos)
+                + digit(self.ones)
+                + rest.iter().map(|&h| digit(h)).sum::<u64>();
+            if 2 * count > self.total {
+                fingerprint |= 1 << bit;
+            }
+        }
+        fingerprint
     }
 }
 
@@ -731,8 +793,11 @@ mod tests {
             seed = mix(seed.wrapping_add(0x9e37_79b9_7f4a_7c15));
             seed
         };
-        // Around the 255-hash flush, ties, skewed bits and long streams.
-        for n in [1usize, 2, 3, 7, 64, 254, 255, 256, 509, 510, 511, 1000, 5000] {
+        // Around the batches of eight and the flush after 255 of them, ties, skewed bits and long streams.
+        for n in [
+            1usize, 2, 3, 7, 8, 9, 15, 16, 17, 64, 254, 255, 256, 509, 510, 511, 1000, 2039, 2040, 2041, 4081, 5000,
+            20000,
+        ] {
             for skew in [0u64, 0x00ff_00ff_00ff_00ff, u64::MAX] {
                 let hashes: Vec<u64> =
                     (0..n).map(|i| if i % 3 == 0 { next() | skew } else { next() & !(skew >> 1) }).collect();
