@@ -641,23 +641,7 @@ impl Extractor {
                 Some(&(a, b)) => self.doc_ctx.get(a as usize..b as usize).unwrap_or(&[]),
                 None => &[],
             };
-            let (mut seen_l, mut seen_r) = ([0u64; 4], [0u64; 4]);
-            let (mut nl, mut nr) = (0, 0);
-            for &(_, _, pos, l, r) in occ {
-                if pos as usize == i {
-                    continue;
-                }
-                if nl < 4 && l != own_left && !seen_l[..nl].contains(&l) {
-                    seen_l[nl] = l;
-                    nl += 1;
-                    push(id(90, l));
-                }
-                if nr < 4 && r != own_right && !seen_r[..nr].contains(&r) {
-                    seen_r[nr] = r;
-                    nr += 1;
-                    push(id(91, r));
-                }
-            }
+            other_contexts(occ, i, own_left, own_right, |tmpl, v| push(id(tmpl, v)));
         }
     }
 
@@ -767,23 +751,7 @@ impl Extractor {
                 let (a, b) = group;
                 let occ = self.doc_ctx.get(a as usize..b as usize).unwrap_or(&[]);
                 let i = s.start + k;
-                let (mut seen_l, mut seen_r) = ([0u64; 4], [0u64; 4]);
-                let (mut nl, mut nr) = (0, 0);
-                for &(_, _, pos, left, right) in occ {
-                    if pos as usize == i {
-                        continue;
-                    }
-                    if nl < 4 && left != lower_l && !seen_l[..nl].contains(&left) {
-                        seen_l[nl] = left;
-                        nl += 1;
-                        push(id(90, left));
-                    }
-                    if nr < 4 && right != lower_r && !seen_r[..nr].contains(&right) {
-                        seen_r[nr] = right;
-                        nr += 1;
-                        push(id(91, right));
-                    }
-                }
+                other_contexts(occ, i, lower_l, lower_r, |tmpl, v| push(id(tmpl, v)));
             }
             let ids = ids.get(..n).unwrap_or(&[]);
             for &f in ids {
@@ -831,6 +799,30 @@ pub(crate) fn right_pair_features(shift: u32, t: &Tok, r: Option<&Tok>, push: &m
 
 /// Offsets of the neighbours whose word-intrinsic features a token reads.
 pub(crate) const NEIGHBOURS: [isize; 4] = [-1, 1, -2, 2];
+
+/// The neighbouring words of a word's other occurrences in the document (`occ`, the word's
+/// group, which includes the occurrence at `i` itself), as features 90 (left) and 91 (right):
+/// at most four distinct words a side, none equal to the occurrence's own neighbour.
+#[inline]
+fn other_contexts(occ: &[DocContext], i: usize, own_left: u64, own_right: u64, mut found: impl FnMut(u64, u64)) {
+    let (mut seen_l, mut seen_r) = ([0u64; 4], [0u64; 4]);
+    let (mut nl, mut nr) = (0, 0);
+    for &(_, _, pos, left, right) in occ {
+        if pos as usize == i {
+            continue;
+        }
+        if nl < 4 && left != own_left && !seen_l[..nl].contains(&left) {
+            seen_l[nl] = left;
+            nl += 1;
+            found(90, left);
+        }
+        if nr < 4 && right != own_right && !seen_r[..nr].contains(&right) {
+            seen_r[nr] = right;
+            nr += 1;
+            found(91, right);
+        }
+    }
+}
 
 /// The row of the weight table of template `tmpl` with value `v`.
 #[inline]
