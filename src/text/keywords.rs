@@ -130,25 +130,24 @@ impl Terms {
     /// How often the term `a` is directly followed by the term `b` inside a
     /// chunk, counted over the occurrences of `a`.
     fn followed_by(&self, a: usize, b: u32) -> u32 {
-        let occs = &self.occs;
-        let mut n = 0;
-        for at in self.occurrences_of(a) {
-            if let (Some(o), Some(p)) = (occs.get(at), occs.get(at + 1)) {
-                n += u32::from(p.term == b && p.chunk == o.chunk);
-            }
-        }
-        n
+        self.chunk_neighbours(a, b, |at| at.checked_add(1))
     }
 
     /// How often the term `b` directly follows the term `a` inside a chunk,
     /// counted over the occurrences of `b`: the same number as
     /// `followed_by(a, b)`, walking the other term's occurrences.
     fn preceded_by(&self, b: usize, a: u32) -> u32 {
+        self.chunk_neighbours(b, a, |at| at.checked_sub(1))
+    }
+
+    /// How many occurrences of `term` have an occurrence of `neighbour` in
+    /// the same chunk at the position `beside` gives.
+    fn chunk_neighbours(&self, term: usize, neighbour: u32, beside: impl Fn(usize) -> Option<usize>) -> u32 {
         let occs = &self.occs;
         let mut n = 0;
-        for at in self.occurrences_of(b) {
-            if let (Some(o), Some(p)) = (occs.get(at), at.checked_sub(1).and_then(|i| occs.get(i))) {
-                n += u32::from(p.term == a && p.chunk == o.chunk);
+        for at in self.occurrences_of(term) {
+            if let (Some(o), Some(p)) = (occs.get(at), beside(at).and_then(|i| occs.get(i))) {
+                n += u32::from(p.term == neighbour && p.chunk == o.chunk);
             }
         }
         n

@@ -606,23 +606,7 @@ impl Extractor {
 
         push(id(23, mix(mix(shape_at(-1), t.shape), shape_at(1))));
         // gazetteers: phrase matches of the word and its neighbours (mostly none)
-        let any_gaz = |t: Option<&Tok>| t.is_some_and(|t| t.gaz != [0; 4]);
-        let gaz_near = any_gaz(Some(t)) || any_gaz(at(-1)) || any_gaz(at(1));
-        for k in (0..4).filter(|_| gaz_near) {
-            let g = t.gaz[k] & 7;
-            if g != 0 {
-                push(id(50 + k as u64, u64::from(g)));
-                push(id(54 + k as u64, mix(u64::from(g), u64::from((t.gaz[k] >> 3).min(4)))));
-            }
-            for (d, tmpl) in [(-1isize, 60u64), (1, 64)] {
-                if let Some(n) = at(d) {
-                    let g = n.gaz[k] & 7;
-                    if g != 0 {
-                        push(id(tmpl + k as u64, u64::from(g)));
-                    }
-                }
-            }
-        }
+        gazetteer_contexts(t, at(-1), at(1), |tmpl, v| push(id(tmpl, v)));
         // document evidence, with the casing it qualifies
         let case_class = t.flags & (F_INIT_CAP | F_ALL_CAPS | F_LOWER);
         let first_caps = u64::from(first) * 2 + caps;
@@ -729,24 +713,7 @@ impl Extractor {
             if caps_sentence {
                 push(id(81, mix(t.lower, u64::from(t.doc))));
             }
-            let any_gaz = |t: Option<&Tok>| t.is_some_and(|t| t.gaz != [0; 4]);
-            if any_gaz(Some(t)) || any_gaz(l) || any_gaz(r) {
-                for k in 0..4 {
-                    let g = t.gaz[k] & 7;
-                    if g != 0 {
-                        push(id(50 + k as u64, u64::from(g)));
-                        push(id(54 + k as u64, mix(u64::from(g), u64::from((t.gaz[k] >> 3).min(4)))));
-                    }
-                    for (n, tmpl) in [(l, 60u64), (r, 64)] {
-                        if let Some(n) = n {
-                            let g = n.gaz[k] & 7;
-                            if g != 0 {
-                                push(id(tmpl + k as u64, u64::from(g)));
-                            }
-                        }
-                    }
-                }
-            }
+            gazetteer_contexts(t, l, r, |tmpl, v| push(id(tmpl, v)));
             if t.flags & (F_INIT_CAP | F_ALL_CAPS | F_MIXED) != 0 {
                 let (a, b) = group;
                 let occ = self.doc_ctx.get(a as usize..b as usize).unwrap_or(&[]);
@@ -799,6 +766,32 @@ pub(crate) fn right_pair_features(shift: u32, t: &Tok, r: Option<&Tok>, push: &m
 
 /// Offsets of the neighbours whose word-intrinsic features a token reads.
 pub(crate) const NEIGHBOURS: [isize; 4] = [-1, 1, -2, 2];
+
+/// The gazetteer matches of a token and of its neighbours `l` and `r`, as features 50-53 and
+/// 54-57 (the token's class per match kind, and with the match's length) and 60-63 and 64-67
+/// (the neighbours' classes); nothing when none of the three is in a match (most tokens).
+#[inline]
+fn gazetteer_contexts(t: &Tok, l: Option<&Tok>, r: Option<&Tok>, mut found: impl FnMut(u64, u64)) {
+    let any_gaz = |t: Option<&Tok>| t.is_some_and(|t| t.gaz != [0; 4]);
+    if !(any_gaz(Some(t)) || any_gaz(l) || any_gaz(r)) {
+        return;
+    }
+    for k in 0..4 {
+        let g = t.gaz[k] & 7;
+        if g != 0 {
+            found(50 + k as u64, u64::from(g));
+            found(54 + k as u64, mix(u64::from(g), u64::from((t.gaz[k] >> 3).min(4))));
+        }
+        for (n, tmpl) in [(l, 60u64), (r, 64)] {
+            if let Some(n) = n {
+                let g = n.gaz[k] & 7;
+                if g != 0 {
+                    found(tmpl + k as u64, u64::from(g));
+                }
+            }
+        }
+    }
+}
 
 /// The neighbouring words of a word's other occurrences in the document (`occ`, the word's
 /// group, which includes the occurrence at `i` itself), as features 90 (left) and 91 (right):

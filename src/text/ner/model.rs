@@ -133,13 +133,7 @@ impl Model {
     #[inline(always)]
     fn emission_with_in(&self, feats: &[u32], fixed: &[&[i32; ROW]; 5]) -> [i32; ROW] {
         let mut acc = [0i32; ROW];
-        for &f in feats {
-            if let Some(Row(row)) = self.weights.get(f as usize) {
-                for (a, &w) in acc.iter_mut().zip(row) {
-                    *a += i32::from(w);
-                }
-            }
-        }
+        self.add_rows_in(feats, &mut acc);
         for row in fixed {
             for (a, &r) in acc.iter_mut().zip(row.iter()) {
                 *a += r;
@@ -285,19 +279,11 @@ pub(crate) fn has_avx2() -> bool {
 /// what the program computes).
 #[inline]
 pub(crate) fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        // SAFETY: a prefetch only hints the cache; it cannot fault or change memory, and
-        // the pointer comes from a live reference anyway.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast::<i8>()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
+    prefetch_address(std::ptr::from_ref(value));
 }
 
-/// [`prefetch`] of the cache line at `address`, which need not point to anything: the
-/// processor drops a hint it cannot follow.
+/// Hints the processor to start loading the cache line at `address`, which need not point
+/// to anything: the processor drops a hint it cannot follow.
 #[inline]
 pub(crate) fn prefetch_address<T>(address: *const T) {
     #[cfg(target_arch = "x86_64")]
