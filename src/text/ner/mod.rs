@@ -954,6 +954,12 @@ mod tests {
     }
 
     #[test]
+    fn shipped_model_reads_back_to_its_own_bytes() {
+        let model = shipped_model().expect("shipped model");
+        assert!(model.to_bytes() == MODEL_BYTES, "decoding loses or alters nothing");
+    }
+
+    #[test]
     fn word_index_finds_exactly_the_words_inserted() {
         let mut index = WordIndex::new();
         // empty, non-ASCII, lengths around the eight-byte steps, shared prefixes, and

@@ -325,12 +325,22 @@ pub(crate) fn prefetch_all<T>(value: &T) {
 /// after them. A loop of its own with the position in a register: the weights are most of
 /// the file, and decoding them through [`Reader`] kept its state in memory.
 fn read_rows(b: &[u8], mut pos: usize, stored: usize, weights: &mut [Row]) -> Result<usize, ModelError> {
+    const FULL: u64 = (1 << ROW) - 1;
     let mut row = 0usize;
     for _ in 0..stored {
         row = row.checked_add(varint_at(b, &mut pos)? as usize).ok_or(ModelError::Invalid("weight row"))?;
         let stored_row = &mut weights.get_mut(row).ok_or(ModelError::Invalid("weight row"))?.0;
+        let mut mask = varint_at(b, &mut pos)? & FULL;
+        // most rows carry every tag's weight, nearly all of them two bytes long: such a row
+        // is decoded in one fixed-size pass
+        if mask == FULL {
+            if let Some(decoded) = b.get(pos..pos + 2 * ROW).and_then(two_byte_row) {
+                *stored_row = decoded;
+                pos += 2 * ROW;
+                continue;
+            }
+        }
         // only the tags in the mask carry a weight: visit its set bits
-        let mut mask = varint_at(b, &mut pos)? & ((1 << ROW) - 1);
         while mask != 0 {
             let t = mask.trailing_zeros() as usize;
             mask &= mask - 1;
@@ -343,19 +353,44 @@ fn read_rows(b: &[u8], mut pos: usize, stored: usize, weights: &mut [Row]) -> Re
     Ok(pos)
 }
 
+/// The `ROW` weights of a full row if all of them are two-byte varints in `b` (which then
+/// holds exactly their `2 * ROW` bytes), as [`varint_at`] and [`unzigzag`] one after
+/// another read them; `None` otherwise. A branch-free loop over fixed-size arrays, which
+/// the compiler vectorises.
+#[inline]
+fn two_byte_row(b: &[u8]) -> Option<[i16; ROW]> {
+    let pairs: &[u8; 2 * ROW] = b.try_into().ok()?;
+    // one load of all the pairs (byte by byte, the compiler gathered them one at a time)
+    let words: [u16; ROW] = std::array::from_fn(|i| u16::from_le_bytes([pairs[2 * i], pairs[2 * i + 1]]));
+    let mut out = [0i16; ROW];
+    // a two-byte varint: its first byte has the continuation bit set, its second not
+    let mut bad = 0u16;
+    for (o, &w) in out.iter_mut().zip(&words) {
+        bad |= (w & 0x8080) ^ 0x0080;
+        let v = (w & 0x7f) | (w >> 1) & 0x3f80;
+        *o = (v >> 1) as i16 ^ -((v & 1) as i16);
+    }
+    (bad == 0).then_some(out)
+}
+
 /// The varint at `*pos` in `b`, moving `*pos` past it.
 #[inline(always)]
 fn varint_at(b: &[u8], pos: &mut usize) -> Result<u64, ModelError> {
     // nearly every number of the file (row deltas, weights) has one or two bytes
     let p = *pos;
-    match (b.get(p), b.get(p.wrapping_add(1))) {
-        (Some(&b0), _) if b0 < 0x80 => {
+    match (b.get(p), b.get(p.wrapping_add(1)), b.get(p.wrapping_add(2))) {
+        (Some(&b0), _, _) if b0 < 0x80 => {
             *pos = p + 1;
             Ok(u64::from(b0))
         }
-        (Some(&b0), Some(&b1)) if b1 < 0x80 => {
+        (Some(&b0), Some(&b1), _) if b1 < 0x80 => {
             *pos = p + 2;
             Ok(u64::from(b0 & 0x7f) | u64::from(b1) << 7)
+        }
+        // the mask of a full row
+        (Some(&b0), Some(&b1), Some(&b2)) if b2 < 0x80 => {
+            *pos = p + 3;
+            Ok(u64::from(b0 & 0x7f) | u64::from(b1 & 0x7f) << 7 | u64::from(b2) << 14)
         }
         _ => {
             let mut r = Reader { b, pos: p };
@@ -470,6 +505,63 @@ mod tests {
         for cut in [9, 20, bytes.len() / 2, bytes.len() - 1] {
             assert!(Model::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn full_rows_decode_as_one_varint_after_another() {
+        // full rows of two-byte weights (the fast path), and full rows with one weight of
+        // one or three bytes among them (the general path), at the extremes of `i16`
+        let mut m = small_model();
+        let mut expected = Vec::new();
+        for (r, odd) in [(5usize, None), (6, Some(1i16)), (7, Some(i16::MAX)), (8, None), (9, Some(-1))] {
+            let mut row = [0i16; ROW];
+            for (t, w) in row.iter_mut().enumerate() {
+                *w = [64i16, -65, 1000, -8192, 8191, 300, -300, 64][t % 8] * if t % 2 == 0 { 1 } else { -1 };
+            }
+            if let Some(v) = odd {
+                row[r % ROW] = v;
+            }
+            m.weights[r] = Row(row);
+            expected.push((r, row));
+        }
+        let back = Model::from_bytes(&m.to_bytes()).expect("model reads back");
+        assert_eq!(back.weights, m.weights);
+        for (r, row) in expected {
+            assert_eq!(back.weights[r].0, row, "row {r}");
+        }
+    }
+
+    #[test]
+    fn two_byte_rows_equal_the_varint_reader() {
+        // byte patterns from a small generator, biased to valid two-byte varints, plus
+        // slices of the wrong length
+        let mut x = 0x9e37_79b9_u64;
+        for round in 0..2000 {
+            let mut bytes = [0u8; 2 * ROW];
+            for (i, b) in bytes.iter_mut().enumerate() {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                let v = (x >> 40) as u8;
+                *b = if round % 3 == 0 {
+                    v
+                } else if i % 2 == 0 {
+                    v | 0x80
+                } else {
+                    v & 0x7f
+                };
+            }
+            let mut pos = 0;
+            let slow: Option<Vec<i16>> = (0..ROW)
+                .map(|_| {
+                    let start = pos;
+                    let v = varint_at(&bytes, &mut pos).ok()?;
+                    (pos == start + 2).then(|| unzigzag(v))
+                })
+                .collect();
+            let fast = two_byte_row(&bytes).map(|r| r.to_vec());
+            assert_eq!(fast, slow, "{bytes:?}");
+        }
+        assert_eq!(two_byte_row(&[0x80u8; 2 * ROW - 2]), None);
+        assert_eq!(two_byte_row(&[]), None);
     }
 
     #[test]
