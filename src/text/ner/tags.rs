@@ -231,8 +231,9 @@ pub struct Decoder {
     /// `from_closed[j][b]`: score of `FRESH[b]` following `CLOSED[j]`, shifted by
     /// `ARG_BITS`; the padding lanes are 0.
     from_closed: [[[i32; 4]; VECS]; CLOSED.len()],
-    /// Per class: (B -> I, I -> I, B -> L, I -> L).
-    inner: [[i32; 4]; 4],
+    /// The score of each of [`INNER`] following the `B` of its class, and following the `I`.
+    inner_from_b: [i32; INNER.len()],
+    inner_from_i: [i32; INNER.len()],
     start: [i32; N_TAGS],
     end: [i32; N_TAGS],
     /// Whether every transition score is within [`NARROW_LIMIT`].
@@ -250,11 +251,8 @@ impl Decoder {
                 *w = trans(a, b).wrapping_shl(ARG_BITS);
             }
         }
-        let mut inner = [[0i32; 4]; 4];
-        for (k, w) in inner.iter_mut().enumerate() {
-            let (bt, it, lt) = (1 + 4 * k, 2 + 4 * k, 3 + 4 * k);
-            *w = [trans(bt, it), trans(it, it), trans(bt, lt), trans(it, lt)];
-        }
+        let inner_from_b = INNER.map(|t| trans(inner_b(t), t));
+        let inner_from_i = INNER.map(|t| trans(inner_b(t) + 1, t));
         let mut start = [0i32; N_TAGS];
         let mut end = [0i32; N_TAGS];
         for t in 0..N_TAGS {
@@ -266,7 +264,7 @@ impl Decoder {
             && tr.start.len() >= N_TAGS
             && tr.end.len() >= N_TAGS
             && tr.trans[..N_TAGS * N_TAGS].iter().chain(&start).chain(&end).all(within);
-        Decoder { from_closed, inner, start, end, narrow, wide: tr.clone() }
+        Decoder { from_closed, inner_from_b, inner_from_i, start, end, narrow, wide: tr.clone() }
     }
 
     /// The best legal tag sequence for `n` tokens whose per-tag emission scores are
@@ -306,7 +304,7 @@ impl Decoder {
             return;
         }
         back.clear();
-        back.resize(n * N_TAGS, 0);
+        back.resize(n * BACK_ROW, 0);
         let mut prev = [NARROW_NEG; N_TAGS];
         for t in 0..N_TAGS {
             if allowed_start(t) {
@@ -317,8 +315,8 @@ impl Decoder {
         for v in &mut prev {
             *v -= base;
         }
-        for (e, bk) in emit[N_TAGS..].chunks_exact(N_TAGS).zip(back[N_TAGS..].chunks_exact_mut(N_TAGS)) {
-            let (Ok(e), Ok(bk)) = (<&[i32; N_TAGS]>::try_from(e), <&mut [u8; N_TAGS]>::try_from(bk)) else {
+        for (e, bk) in emit[N_TAGS..].chunks_exact(N_TAGS).zip(back[BACK_ROW..].chunks_exact_mut(BACK_ROW)) {
+            let (Ok(e), Ok(bk)) = (<&[i32; N_TAGS]>::try_from(e), <&mut [u8; BACK_ROW]>::try_from(bk)) else {
                 break;
             };
             let mut cur = [0i32; N_TAGS];
@@ -334,20 +332,24 @@ impl Decoder {
                 }
             }
             let best = best.as_flattened();
-            for (bi, &b) in FRESH.iter().enumerate() {
-                let key = best[bi];
-                cur[b] = (key >> ARG_BITS) + e[b];
-                bk[b] = (key & 15) as u8;
+            // the fresh tags' predecessors, every lane at once (the padding lanes too)
+            for (code, &key) in bk.iter_mut().zip(best) {
+                *code = (key & 15) as u8;
             }
-            for (k, w) in self.inner.iter().enumerate() {
+            for (bi, &b) in FRESH.iter().enumerate() {
+                cur[b] = (best[bi] >> ARG_BITS) + e[b];
+            }
+            // an I or L follows the B or the I of its class: one bit says which
+            let mut took_i = 0u8;
+            for k in 0..4 {
                 let (bt, it, lt) = (1 + 4 * k, 2 + 4 * k, 3 + 4 * k);
-                for (t, wb, wi) in [(it, w[0], w[1]), (lt, w[2], w[3])] {
-                    let (sb, si) = (prev[bt] + wb, prev[it] + wi);
-                    let (best, arg) = if si > sb { (si, it) } else { (sb, bt) };
-                    cur[t] = best + e[t];
-                    bk[t] = arg as u8;
+                for (l, t) in [(2 * k, it), (2 * k + 1, lt)] {
+                    let (sb, si) = (prev[bt] + self.inner_from_b[l], prev[it] + self.inner_from_i[l]);
+                    took_i |= u8::from(si > sb) << l;
+                    cur[t] = if si > sb { si } else { sb } + e[t];
                 }
             }
+            bk[INNER_BITS] = took_i;
             let base = cur[O];
             for v in &mut cur {
                 *v -= base;
@@ -370,13 +372,51 @@ impl Decoder {
         out.resize(n, O);
         out[n - 1] = arg;
         for i in (1..n).rev() {
-            let code = back.get(i * N_TAGS + arg).map_or(0, |&a| usize::from(a));
-            arg =
-                if FRESH.contains(&arg) { CLOSED.get(15usize.wrapping_sub(code)).copied().unwrap_or(O) } else { code };
+            let Some(row) = back.get(i * BACK_ROW..(i + 1) * BACK_ROW) else {
+                break;
+            };
+            arg = match FRESH_SLOT.get(arg) {
+                Some(&slot) if slot < FRESH.len() as u8 => {
+                    let code = row.get(usize::from(slot)).map_or(0, |&c| usize::from(c));
+                    CLOSED.get(15usize.wrapping_sub(code)).copied().unwrap_or(O)
+                }
+                _ => {
+                    let lane = INNER.iter().position(|&t| t == arg).unwrap_or(0);
+                    let took_i = row.get(INNER_BITS).is_some_and(|&bits| bits >> lane & 1 == 1);
+                    inner_b(arg) + usize::from(took_i)
+                }
+            };
             out[i - 1] = arg;
         }
     }
 }
+
+/// Bytes of a token's back pointers in the narrow decoder: a code per lane of the fresh
+/// targets (`15 - ` the index in [`CLOSED`] of the predecessor), then at [`INNER_BITS`]
+/// one bit per [`INNER`] tag, set when its predecessor is the `I` rather than the `B`.
+/// Sixteen bytes, one store each, where one byte per tag took a store per tag.
+const BACK_ROW: usize = 16;
+const INNER_BITS: usize = VECS * 4;
+
+/// The tags that may follow only the `B` or `I` of their class: every `I` and `L`.
+const INNER: [usize; 8] = [2, 3, 6, 7, 10, 11, 14, 15];
+
+/// The `B` tag of the class of `t` (an `I` or `L`).
+#[inline]
+fn inner_b(t: usize) -> usize {
+    1 + (t.saturating_sub(1) / 4) * 4
+}
+
+/// For each tag, its index in [`FRESH`], or `u8::MAX` for one not there.
+const FRESH_SLOT: [u8; N_TAGS] = {
+    let mut m = [u8::MAX; N_TAGS];
+    let mut i = 0;
+    while i < FRESH.len() {
+        m[FRESH[i]] = i as u8;
+        i += 1;
+    }
+    m
+};
 
 /// [`viterbi`] in `i64`, for any scores.
 fn viterbi_wide(emit: &[i32], n: usize, tr: &Transitions, back: &mut Vec<u8>, out: &mut Vec<usize>) {
@@ -535,7 +575,18 @@ mod tests {
                 assert_eq!(preds[..*np].iter().map(|&a| a as usize).collect::<Vec<_>>(), vec![bt, it]);
             }
         }
-        assert_eq!(FRESH.len() + 8, N_TAGS);
+        assert_eq!(FRESH.len() + INNER.len(), N_TAGS);
+        for k in EntityKind::ALL {
+            for pos in [Pos::I, Pos::L] {
+                assert!(INNER.contains(&tag(k, pos)));
+                assert_eq!(inner_b(tag(k, pos)), tag(k, Pos::B));
+            }
+        }
+        for t in 0..N_TAGS {
+            let slot = FRESH_SLOT[t];
+            assert_eq!(FRESH.get(usize::from(slot)) == Some(&t), FRESH.contains(&t), "{t}");
+        }
+        assert!(INNER_BITS >= FRESH.len() && INNER_BITS < BACK_ROW);
     }
 
     #[test]
