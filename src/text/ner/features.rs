@@ -431,19 +431,19 @@ impl Extractor {
     pub(crate) fn token_info(&mut self, w: &str, lex: &Lexicon) -> TokInfo {
         normalise_lower(w, &mut self.scratch);
         let lower_plain = hash_bytes(1, self.scratch.as_bytes());
-        // the feature form maps digits to 0 so numbers generalise
-        let mut has_digit = false;
-        let mut lower_h = 0xcbf2_9ce4_8422_2325u64;
-        for b in self.scratch.bytes() {
-            let b = if b.is_ascii_digit() {
-                has_digit = true;
-                b'0'
-            } else {
-                b
-            };
-            lower_h = (lower_h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
-        }
-        let lower = if has_digit { mix(lower_h, 7) } else { mix(lower_plain, 3) };
+        // the feature form maps digits to 0 so numbers generalise (hashed again only for a
+        // word with a digit)
+        let has_digit = self.scratch.bytes().any(|b| b.is_ascii_digit());
+        let lower = if has_digit {
+            let mut lower_h = 0xcbf2_9ce4_8422_2325u64;
+            for b in self.scratch.bytes() {
+                let b = if b.is_ascii_digit() { b'0' } else { b };
+                lower_h = (lower_h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
+            }
+            mix(lower_h, 7)
+        } else {
+            mix(lower_plain, 3)
+        };
         let mut tok = Tok { lower, word: hash_bytes(2, w.as_bytes()), ..Tok::default() };
         // affixes over characters of the lower-cased form
         let bytes = self.scratch.as_bytes();
