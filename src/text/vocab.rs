@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use super::tokenize::{Token, TokenKind};
-use super::{keywords, tone};
+use super::{keywords, simhash, tone};
 
 /// Past this many cached types the cache starts afresh (at a document
 /// boundary), so that a long stream with an open vocabulary (names, numbers)
@@ -35,6 +35,17 @@ pub(crate) struct TypeInfo {
     pub(crate) stop: bool,
     /// Its entry in the tone lexicon.
     pub(crate) tone: tone::TypeEntry,
+    /// Its near-duplicate word hash, if it is all ASCII letters and digits.
+    pub(crate) plain_hash: Option<u64>,
+}
+
+/// What the statistics need to know about the type `form`.
+fn type_info(form: &str) -> TypeInfo {
+    TypeInfo {
+        stop: keywords::is_stop_term(form),
+        tone: tone::type_entry(form),
+        plain_hash: simhash::plain_word_hash(form.as_bytes()),
+    }
 }
 
 /// Capitalisation of a word token, as bits (see [`Shape`]).
@@ -417,7 +428,7 @@ impl Vocab {
         }
         // The key is the lowercase of a `str`, so valid UTF-8.
         let form = std::str::from_utf8(key).unwrap_or("");
-        self.info.push(TypeInfo { stop: keywords::is_stop_term(form), tone: tone::type_entry(form) });
+        self.info.push(type_info(form));
         self.local.push(NONE);
         self.bytes.extend_from_slice(key);
         self.spans.push((start, end));
@@ -582,6 +593,12 @@ impl DocWords {
         self.shapes.get(index).copied().unwrap_or_default()
     }
 
+    /// The near-duplicate word hash of token `index`'s type, if it is a word
+    /// token of ASCII letters and digits only.
+    pub(crate) fn plain_word_hash(&self, index: usize) -> Option<u64> {
+        self.info(self.type_of(index)?)?.plain_hash
+    }
+
     /// Number of distinct word types.
     pub(crate) fn types(&self) -> usize {
         self.info.len()
@@ -619,7 +636,7 @@ mod tests {
                 }
             }
             let info = words.info(id).copied();
-            assert_eq!(info, Some(TypeInfo { stop: keywords::is_stop_term(&key), tone: tone::type_entry(&key) }));
+            assert_eq!(info, Some(type_info(&key)));
         }
         assert_eq!(words.types(), seen.len());
         assert!(seen.contains(&"\u{3c3}\u{3bf}\u{3c2}".to_string()), "final sigma: {seen:?}");
