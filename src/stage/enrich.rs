@@ -23,7 +23,10 @@ pub fn run(config: &EnrichConfig, english: bool, analysis: &mut Analysis) {
         tones(analysis, words);
     }
     if config.near_duplicates {
-        analysis.fingerprint = Some(simhash::simhash(&analysis.text));
+        analysis.fingerprint = Some(match words.as_ref() {
+            Some(words) => simhash::simhash_of_words(&analysis.text, &analysis.tokens, words),
+            None => simhash::simhash(&analysis.text),
+        });
     }
 }
 

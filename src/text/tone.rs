@@ -214,93 +214,127 @@ enum Role {
     Ignored,
 }
 
+/// Kinds of [`Looked`] tokens.
+const WORD: u8 = 0;
+/// A word with a valence.
+const CHARGED_WORD: u8 = 1;
+const CLAUSE_BREAK: u8 = 2;
+const EMOTICON: u8 = 3;
+const IGNORED: u8 = 4;
+
+/// One token as [`ToneTokens::tone`] reads it: its span and [`Role`] packed
+/// in sixteen bytes, so that a span's tokens are one dense run of memory.
+#[derive(Clone, Copy)]
+struct Looked {
+    /// Byte offsets, saturated at `u32::MAX` (texts that long are not news).
+    start: u32,
+    end: u32,
+    /// The valence of a charged word or an emoticon.
+    valence: f32,
+    kind: u8,
+    /// Context roles of a word.
+    roles: u8,
+}
+
+impl Looked {
+    fn new(tok: &Token, role: Role) -> Self {
+        let (kind, valence, roles) = match role {
+            Role::Word(Some(v), roles) => (CHARGED_WORD, v, roles),
+            Role::Word(None, roles) => (WORD, 0.0, roles),
+            Role::ClauseBreak => (CLAUSE_BREAK, 0.0, 0),
+            Role::Emoticon(v) => (EMOTICON, v, 0),
+            Role::Ignored => (IGNORED, 0.0, 0),
+        };
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        Looked { start: offset(tok.start), end: offset(tok.end), valence, kind, roles }
+    }
+}
+
 /// The tokens of a text looked up in the lexicon once, so that the tone of
 /// many spans (the body, each quote, each sentence) costs no further look-up.
 pub struct ToneTokens {
-    spans: Vec<(usize, usize)>,
-    roles: Vec<Role>,
+    tokens: Vec<Looked>,
 }
 
 impl ToneTokens {
     /// Looks up `tokens` (from `tokenize(text)`, in text order).
     pub fn new(text: &str, tokens: &[Token]) -> Self {
-        let lex = entries();
-        let mut spans = Vec::with_capacity(tokens.len());
-        let mut roles = Vec::with_capacity(tokens.len());
-        for tok in tokens {
-            let surface = tok.as_str(text);
-            let role = match tok.kind {
-                TokenKind::Word | TokenKind::Number | TokenKind::Hashtag => {
-                    let (v, r) = word_entry(surface);
-                    Role::Word(v, r)
-                }
-                TokenKind::Punct | TokenKind::Symbol => punct_role(lex, surface),
-                _ => Role::Ignored,
-            };
-            spans.push((tok.start, tok.end));
-            roles.push(role);
-        }
-        ToneTokens { spans, roles }
+        let looked = tokens
+            .iter()
+            .map(|tok| {
+                let surface = tok.as_str(text);
+                let role = match tok.kind {
+                    TokenKind::Word | TokenKind::Number | TokenKind::Hashtag => {
+                        let (v, r) = word_entry(surface);
+                        Role::Word(v, r)
+                    }
+                    TokenKind::Punct | TokenKind::Symbol => punct_role(surface),
+                    _ => Role::Ignored,
+                };
+                Looked::new(tok, role)
+            })
+            .collect();
+        ToneTokens { tokens: looked }
     }
 
     /// [`new`](Self::new) with the words already interned: `words` is
     /// `DocWords::new(text, tokens)`, so each word's lexicon entry comes from
     /// its type instead of a look-up per token.
     pub fn with_words(text: &str, tokens: &[Token], words: &DocWords) -> Self {
-        let lex = entries();
-        let mut spans = Vec::with_capacity(tokens.len());
-        let mut roles = Vec::with_capacity(tokens.len());
-        for (i, tok) in tokens.iter().enumerate() {
-            let role = match tok.kind {
-                TokenKind::Word | TokenKind::Number | TokenKind::Hashtag => {
-                    match words.type_of(i).and_then(|t| words.info(t)) {
-                        Some(info) if !info.tone.written_forms => Role::Word(info.tone.valence, info.tone.roles),
-                        _ => {
-                            let (v, r) = word_entry(tok.as_str(text));
-                            Role::Word(v, r)
+        let looked = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, tok)| {
+                let role = match tok.kind {
+                    TokenKind::Word | TokenKind::Number | TokenKind::Hashtag => {
+                        match words.type_of(i).and_then(|t| words.info(t)) {
+                            Some(info) if !info.tone.written_forms => Role::Word(info.tone.valence, info.tone.roles),
+                            _ => {
+                                let (v, r) = word_entry(tok.as_str(text));
+                                Role::Word(v, r)
+                            }
                         }
                     }
-                }
-                TokenKind::Punct | TokenKind::Symbol => punct_role(lex, tok.as_str(text)),
-                _ => Role::Ignored,
-            };
-            spans.push((tok.start, tok.end));
-            roles.push(role);
-        }
-        ToneTokens { spans, roles }
+                    TokenKind::Punct | TokenKind::Symbol => punct_role(tok.as_str(text)),
+                    _ => Role::Ignored,
+                };
+                Looked::new(tok, role)
+            })
+            .collect();
+        ToneTokens { tokens: looked }
     }
 
     /// Tone of the byte range `range`: the tokens wholly inside it.
     pub fn tone(&self, range: Range<usize>) -> Tone {
         // Tokens come in text order, so those starting in the range are a run.
-        let first = self.spans.partition_point(|&(start, _)| start < range.start);
+        let first = self.tokens.partition_point(|t| (t.start as usize) < range.start);
         let mut words = 0usize;
         let (mut pos, mut neg) = (0usize, 0usize);
         let mut valence_sum = 0.0f32;
         // Roles of the last words since the clause break, newest last.
         let mut recent = [0u8; NEGATION_SCOPE];
         let mut n_recent = 0usize;
-        for (&(start, end), role) in self.spans[first..].iter().zip(&self.roles[first..]) {
-            if start >= range.end {
+        for t in self.tokens.get(first..).unwrap_or(&[]) {
+            if t.start as usize >= range.end {
                 break;
             }
-            if end > range.end {
+            if t.end as usize > range.end {
                 continue;
             }
-            match *role {
-                Role::ClauseBreak => n_recent = 0,
-                Role::Emoticon(v) => count(v, &mut pos, &mut neg, &mut valence_sum),
-                Role::Ignored => {}
-                Role::Word(v, roles) => {
+            match t.kind {
+                WORD | CHARGED_WORD => {
                     words += 1;
-                    if let Some(v) = v {
-                        let v = adjust(v, &recent[NEGATION_SCOPE - n_recent..]);
+                    if t.kind == CHARGED_WORD {
+                        let v = adjust(t.valence, &recent[NEGATION_SCOPE - n_recent..]);
                         count(v, &mut pos, &mut neg, &mut valence_sum);
                     }
                     // A shift by hand: `rotate_left` on three bytes is a generic loop.
-                    recent = [recent[1], recent[2], roles];
+                    recent = [recent[1], recent[2], t.roles];
                     n_recent = (n_recent + 1).min(NEGATION_SCOPE);
                 }
+                CLAUSE_BREAK => n_recent = 0,
+                EMOTICON => count(t.valence, &mut pos, &mut neg, &mut valence_sum),
+                _ => {}
             }
         }
         if words == 0 {
@@ -319,11 +353,30 @@ impl ToneTokens {
     }
 }
 
-/// The role of a punctuation or symbol token.
-fn punct_role(lex: &FxHashMap<&'static str, Entry>, surface: &str) -> Role {
+/// The role of a punctuation or symbol token: from a table for a single
+/// ASCII char (most punctuation), else from its text.
+fn punct_role(surface: &str) -> Role {
+    static ASCII: OnceLock<[Role; 128]> = OnceLock::new();
+    if let [b] = surface.as_bytes() {
+        let table = ASCII.get_or_init(|| {
+            let mut table = [Role::Ignored; 128];
+            for (b, role) in (0u8..).zip(table.iter_mut()) {
+                *role = punct_role_of(char::from(b).encode_utf8(&mut [0u8; 4]));
+            }
+            table
+        });
+        if let Some(&role) = table.get(usize::from(*b)) {
+            return role;
+        }
+    }
+    punct_role_of(surface)
+}
+
+/// The role of a punctuation or symbol token, from the lexicon.
+fn punct_role_of(surface: &str) -> Role {
     if matches!(surface, "." | "!" | "?" | ";" | ":" | "," | "..." | "…" | "—" | "–") {
         Role::ClauseBreak
-    } else if let Some(v) = lex.get(surface).and_then(|e| e.valence) {
+    } else if let Some(v) = entries().get(surface).and_then(|e| e.valence) {
         Role::Emoticon(v)
     } else {
         Role::Ignored

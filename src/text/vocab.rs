@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use super::tokenize::{Token, TokenKind};
-use super::{keywords, tone};
+use super::{keywords, simhash, tone};
 
 /// Past this many cached types the cache starts afresh (at a document
 /// boundary), so that a long stream with an open vocabulary (names, numbers)
@@ -35,6 +35,17 @@ pub(crate) struct TypeInfo {
     pub(crate) stop: bool,
     /// Its entry in the tone lexicon.
     pub(crate) tone: tone::TypeEntry,
+    /// Its near-duplicate word hash, if it is all ASCII letters and digits.
+    pub(crate) plain_hash: Option<u64>,
+}
+
+/// What the statistics need to know about the type `form`.
+fn type_info(form: &str) -> TypeInfo {
+    TypeInfo {
+        stop: keywords::is_stop_term(form),
+        tone: tone::type_entry(form),
+        plain_hash: simhash::plain_word_hash(form.as_bytes()),
+    }
 }
 
 /// Capitalisation of a word token, as bits (see [`Shape`]).
@@ -181,6 +192,35 @@ fn lower_ascii(text: &[u8], start: usize, end: usize, keys: &mut Vec<u8>) -> Opt
     Some(Lowered { hash: hash_finish(h, len), shape: Shape(shape), first: first_chunk })
 }
 
+/// [`lower_ascii`] for a word of at most eight bytes that the text goes on
+/// past by eight bytes, the common case: one load, and no key bytes written
+/// (the caller keeps them only for forms longer than the slot head). `None`
+/// if the word is longer, too near the end of the text, or not ASCII.
+#[inline(always)]
+fn lower_short_ascii(text: &[u8], start: usize, end: usize) -> Option<Lowered> {
+    let len = end.checked_sub(start).filter(|&len| len <= 8)?;
+    let word = u64::from_le_bytes(*text.get(start..)?.first_chunk::<8>()?);
+    // A shift by 64 would overflow: a full chunk keeps every byte.
+    let chunk = if len == 8 { word } else { word & ((1u64 << (8 * len)) - 1) };
+    if chunk & HIGH_BITS != 0 {
+        return None;
+    }
+    let upper = in_range(chunk, b'A', b'Z');
+    let lower = in_range(chunk, b'a', b'z');
+    let letters = upper | lower;
+    let shape = if letters == 0 {
+        0
+    } else if (upper >> letters.trailing_zeros()) & 1 == 0 {
+        HAS_LETTER
+    } else if lower == 0 && letters & (letters - 1) != 0 {
+        HAS_LETTER | FIRST_UPPER | ACRONYM
+    } else {
+        HAS_LETTER | FIRST_UPPER
+    };
+    let lowered = chunk | (upper >> 2);
+    Some(Lowered { hash: hash_finish(hash_step(0, lowered), len), shape: Shape(shape), first: lowered })
+}
+
 /// Forms up to this many bytes are checked in the slot alone.
 const INLINE: usize = 7;
 
@@ -253,23 +293,40 @@ thread_local! {
 #[derive(Clone, Copy, Debug)]
 struct Pending {
     /// Index of the token.
-    token: usize,
+    token: u32,
     /// The bits of the hash that the table sees.
     hash: u32,
     head: u64,
-    /// Its lowercased form is `keys[key_start..key_start + key_len]`.
-    key_start: usize,
-    key_len: usize,
+    /// Its lowercased form is `keys[key_start..key_start + key_len]`, or the
+    /// head's first `key_len` bytes if that is at most [`INLINE`].
+    key_start: u32,
+    key_len: u32,
 }
 
 /// Buffers past this many bytes are not kept for the next document.
 const MAX_KEPT_KEYS: usize = 1 << 20;
 
 impl Vocab {
-    /// Lowercases the word `text[start..end]` onto the end of `self.keys`:
-    /// its hash (the bits the table sees), its slot head and, for ASCII
-    /// words, its shape (else `None`: the caller works it out if it needs it).
-    fn lower(&mut self, text: &str, start: usize, end: usize) -> (u32, u64, Option<Shape>) {
+    /// Lowercases the word `text[start..end]`: its hash (the bits the table
+    /// sees), its slot head, its length and, for ASCII words, its shape (else
+    /// `None`: the caller works it out if it needs it). The lowercased form
+    /// goes onto the end of `self.keys` only if it is longer than the slot
+    /// head, which otherwise holds all of it (see [`Vocab::key`]).
+    #[inline(always)]
+    fn lower(&mut self, text: &str, start: usize, end: usize) -> (u32, u64, usize, Option<Shape>) {
+        if let Some(lowered) = lower_short_ascii(text.as_bytes(), start, end) {
+            let len = end - start;
+            if len > INLINE {
+                self.keys.extend_from_slice(&lowered.first.to_le_bytes()[..len.min(8)]);
+            }
+            return ((lowered.hash & self.hash_bits) as u32, slot_head(lowered.first, len), len, Some(lowered.shape));
+        }
+        self.lower_long(text, start, end)
+    }
+
+    /// [`Vocab::lower`] for the words that are not short ASCII words.
+    #[inline(never)]
+    fn lower_long(&mut self, text: &str, start: usize, end: usize) -> (u32, u64, usize, Option<Shape>) {
         let base = self.keys.len();
         let (lowered, shape) = match lower_ascii(text.as_bytes(), start, end, &mut self.keys) {
             Some(lowered) => (lowered, Some(lowered.shape)),
@@ -282,7 +339,21 @@ impl Vocab {
             }
         };
         let len = self.keys.len() - base;
-        ((lowered.hash & self.hash_bits) as u32, slot_head(lowered.first, len), shape)
+        if len <= INLINE {
+            self.keys.truncate(base);
+        }
+        ((lowered.hash & self.hash_bits) as u32, slot_head(lowered.first, len), len, shape)
+    }
+
+    /// The lowercased form of a pending word: from the slot head if it fits
+    /// there, else from `keys`.
+    fn key<'a>(p: &Pending, keys: &'a [u8], head_bytes: &'a [u8; 8]) -> &'a [u8] {
+        if p.key_len as usize <= INLINE {
+            head_bytes.get(..p.key_len as usize).unwrap_or(&[])
+        } else {
+            let start = p.key_start as usize;
+            keys.get(start..start + p.key_len as usize).unwrap_or(&[])
+        }
     }
 
     /// The type id of the word `text[start..end]` and, for ASCII words, its
@@ -290,9 +361,10 @@ impl Vocab {
     #[cfg(test)]
     fn id(&mut self, text: &str, start: usize, end: usize) -> (u32, Option<Shape>) {
         self.keys.clear();
-        let (hash, head, shape) = self.lower(text, start, end);
+        let (hash, head, len, shape) = self.lower(text, start, end);
         let keys = std::mem::take(&mut self.keys);
-        let id = self.find_or_insert(hash, head, &keys);
+        let p = Pending { token: 0, hash, head, key_start: 0, key_len: len as u32 };
+        let id = self.find_or_insert(hash, head, Vocab::key(&p, &keys, &head.to_le_bytes()));
         self.keys = keys;
         (id, shape)
     }
@@ -312,7 +384,7 @@ impl Vocab {
         for p in pending {
             let id = self.slots.get(p.hash as usize & mask).map_or(0, |s| s.id as usize).min(last);
             // Type 0 (the first word of the stream) stands in for short forms: its span is cached.
-            let form_id = if p.key_len > INLINE { id } else { 0 };
+            let form_id = if p.key_len as usize > INLINE { id } else { 0 };
             let (start, _) = self.spans.get(form_id).copied().unwrap_or_default();
             let byte = self.bytes.get(start as usize).copied().unwrap_or(0);
             let local = self.local.get(id).copied().unwrap_or(0);
@@ -323,6 +395,7 @@ impl Vocab {
 
     /// The id of the type `key` (a lowercased form), whose hash (low bits)
     /// is `hash` and whose slot head is `head`.
+    #[inline(always)]
     fn find_or_insert(&mut self, hash: u32, head: u64, key: &[u8]) -> u32 {
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
@@ -336,6 +409,12 @@ impl Vocab {
             }
             at = (at + 1) & mask;
         }
+        self.insert(at, hash, head, key)
+    }
+
+    /// Adds the type `key` in the free slot `at`: once per type, not per word.
+    #[inline(never)]
+    fn insert(&mut self, at: usize, hash: u32, head: u64, key: &[u8]) -> u32 {
         // Past 4 billion types or bytes, words count as non-words.
         let (Ok(id), Ok(start), Ok(end)) = (
             u32::try_from(self.info.len()),
@@ -349,7 +428,7 @@ impl Vocab {
         }
         // The key is the lowercase of a `str`, so valid UTF-8.
         let form = std::str::from_utf8(key).unwrap_or("");
-        self.info.push(TypeInfo { stop: keywords::is_stop_term(form), tone: tone::type_entry(form) });
+        self.info.push(type_info(form));
         self.local.push(NONE);
         self.bytes.extend_from_slice(key);
         self.spans.push((start, end));
@@ -441,33 +520,37 @@ impl DocWords {
                 vocab.clear();
             }
             let mut token_type = vec![NONE; tokens.len()];
-            let mut shapes = Vec::with_capacity(tokens.len());
+            let mut shapes = vec![Shape::default(); tokens.len()];
             // First every word is lowercased and hashed, then the table is
             // read for all of them at once, and only then are they looked up:
             // see `Vocab::warm`.
             let mut pending = std::mem::take(&mut vocab.pending);
             pending.clear();
+            pending.reserve(tokens.len());
             vocab.keys.clear();
-            for (token, tok) in tokens.iter().enumerate() {
+            for ((token, tok), shape_slot) in tokens.iter().enumerate().zip(&mut shapes) {
                 if !matches!(tok.kind, TokenKind::Word | TokenKind::Number | TokenKind::Hashtag) {
-                    shapes.push(Shape::default());
                     continue;
                 }
                 let key_start = vocab.keys.len();
-                let (hash, head, shape) = vocab.lower(text, tok.start, tok.end);
-                shapes.push(match (tok.kind, shape) {
-                    (TokenKind::Word, Some(shape)) => shape,
-                    (TokenKind::Word, None) => Shape::from_parts(word_shape(tok.as_str(text))),
-                    _ => Shape::default(),
-                });
-                pending.push(Pending { token, hash, head, key_start, key_len: vocab.keys.len() - key_start });
+                let (hash, head, len, shape) = vocab.lower(text, tok.start, tok.end);
+                if tok.kind == TokenKind::Word {
+                    *shape_slot = shape.unwrap_or_else(|| Shape::from_parts(word_shape(tok.as_str(text))));
+                }
+                // Past 4 billion tokens or key bytes, words count as non-words.
+                let (Ok(token), Ok(key_start), Ok(key_len)) =
+                    (u32::try_from(token), u32::try_from(key_start), u32::try_from(len))
+                else {
+                    continue;
+                };
+                pending.push(Pending { token, hash, head, key_start, key_len });
             }
             std::hint::black_box(vocab.warm(&pending));
             let keys = std::mem::take(&mut vocab.keys);
             let mut globals: Vec<u32> = Vec::with_capacity(pending.len() / 2);
             for p in &pending {
-                let key = keys.get(p.key_start..p.key_start + p.key_len).unwrap_or(&[]);
-                let global = vocab.find_or_insert(p.hash, p.head, key);
+                let head_bytes = p.head.to_le_bytes();
+                let global = vocab.find_or_insert(p.hash, p.head, Vocab::key(p, &keys, &head_bytes));
                 let local = match vocab.local.get_mut(global as usize) {
                     Some(slot) if *slot == NONE => {
                         *slot = globals.len() as u32;
@@ -477,7 +560,7 @@ impl DocWords {
                     Some(slot) => *slot,
                     None => NONE,
                 };
-                if let Some(t) = token_type.get_mut(p.token) {
+                if let Some(t) = token_type.get_mut(p.token as usize) {
                     *t = local;
                 }
             }
@@ -508,6 +591,12 @@ impl DocWords {
     /// Shape of token `index`: no letter unless it is a `Word` token.
     pub(crate) fn shape(&self, index: usize) -> Shape {
         self.shapes.get(index).copied().unwrap_or_default()
+    }
+
+    /// The near-duplicate word hash of token `index`'s type, if it is a word
+    /// token of ASCII letters and digits only.
+    pub(crate) fn plain_word_hash(&self, index: usize) -> Option<u64> {
+        self.info(self.type_of(index)?)?.plain_hash
     }
 
     /// Number of distinct word types.
@@ -547,7 +636,7 @@ mod tests {
                 }
             }
             let info = words.info(id).copied();
-            assert_eq!(info, Some(TypeInfo { stop: keywords::is_stop_term(&key), tone: tone::type_entry(&key) }));
+            assert_eq!(info, Some(type_info(&key)));
         }
         assert_eq!(words.types(), seen.len());
         assert!(seen.contains(&"\u{3c3}\u{3bf}\u{3c2}".to_string()), "final sigma: {seen:?}");
@@ -663,6 +752,27 @@ mod tests {
         assert_eq!(lower_ascii(text.as_bytes(), 8, text.len() + 1, &mut keys), None);
         assert_eq!(keys, prefix);
         assert!(lower_ascii(text.as_bytes(), 8, 16, &mut keys).is_some());
+    }
+
+    #[test]
+    fn short_word_fast_path_equals_the_general_one() {
+        for word in ascii_words().into_iter().chain(["12345678", "Ab-Cd.Ef", "ABCDEFGH", "abcdefgh"].map(String::from))
+        {
+            for after in ["", " The rest of the TEXT", "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}", "Q"] {
+                let text = format!("x{word}{after}");
+                let (start, end) = (1, 1 + word.len());
+                let fast = lower_short_ascii(text.as_bytes(), start, end);
+                let general = lower_ascii(text.as_bytes(), start, end, &mut Vec::new());
+                if word.len() <= 8 && text.len() >= start + 8 {
+                    assert_eq!(fast, general, "{word:?}{after:?}");
+                } else {
+                    assert_eq!(fast, None, "{word:?}{after:?}");
+                }
+            }
+        }
+        let text = "Z\u{fc}rich and more text after it";
+        assert_eq!(lower_short_ascii(text.as_bytes(), 0, 7), None);
+        assert_eq!(lower_short_ascii(text.as_bytes(), 5, 2), None);
     }
 
     #[test]
