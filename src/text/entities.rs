@@ -11,12 +11,11 @@
 //! name (or in an apposition before it) become the entity's `roles`.
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHasher};
 
 use super::ner::{subtype, EntityKind, Mention, Subtype};
-use super::quotes::whitespace_words;
+use super::quotes::{whitespace_words, WordSet};
 
 /// A person's likely gender, when an honorific or a pronoun tells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -401,16 +400,16 @@ const ATTRIBUTIVE: &[&str] = &[
     "years",
 ];
 
-/// Whether `key` (lower case) is in [`TITLES`]; hashed, as every mention word is looked up.
+/// Whether `key` (lower case) is in [`TITLES`]; a word set, as every mention word is looked up.
 fn is_title(key: &str) -> bool {
-    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| TITLES.iter().copied().collect()).contains(key)
+    static SET: WordSet = WordSet::new(TITLES);
+    SET.contains(key)
 }
 
 /// Whether `key` (lower case) is in [`MODIFIERS`].
 fn is_modifier(key: &str) -> bool {
-    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| MODIFIERS.iter().copied().collect()).contains(key)
+    static SET: WordSet = WordSet::new(MODIFIERS);
+    SET.contains(key)
 }
 
 /// Whether `w` lower-cased is in [`ACRONYM_SKIP`].
@@ -1030,6 +1029,17 @@ fn pronoun_gender(w: &[u8]) -> Option<Gender> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_and_modifier_look_ups_answer_as_the_lists_do() {
+        let others = ["", "x", "President", "ceo.", "mr", "é", "chief-of-staff", "secretarys"];
+        for w in TITLES.iter().chain(MODIFIERS).copied().chain(others) {
+            for key in [w.to_string(), format!("{w}s"), w.get(1..).unwrap_or("").to_string()] {
+                assert_eq!(is_title(&key), TITLES.contains(&key.as_str()), "{key:?}");
+                assert_eq!(is_modifier(&key), MODIFIERS.contains(&key.as_str()), "{key:?}");
+            }
+        }
+    }
 
     /// Mentions for every occurrence of each (surface, kind) pair.
     fn mentions(text: &str, names: &[(&str, EntityKind)]) -> Vec<Mention> {

@@ -308,16 +308,43 @@ pub(crate) static DESC_STOP: WordSet = WordSet::new(&[
 /// times per sentence, and some lists run to hundreds of words.
 pub(crate) struct WordSet {
     words: &'static [&'static str],
-    set: OnceLock<FxHashSet<&'static str>>,
+    built: OnceLock<Built>,
+}
+
+/// The look-up structures of a [`WordSet`].
+struct Built {
+    set: FxHashSet<&'static str>,
+    /// Per ASCII first byte, bit `n` set when a listed word of that first byte has `n` bytes
+    /// (below 32): most words looked up are in no list, and one load and a shift tell so
+    /// without hashing them. Other words go to the set.
+    shapes: [u32; 128],
 }
 
 impl WordSet {
     pub(crate) const fn new(words: &'static [&'static str]) -> Self {
-        WordSet { words, set: OnceLock::new() }
+        WordSet { words, built: OnceLock::new() }
+    }
+
+    fn built(&self) -> &Built {
+        self.built.get_or_init(|| {
+            let mut shapes = [0u32; 128];
+            for w in self.words {
+                if let (Some(shape), true) =
+                    (w.as_bytes().first().and_then(|&f| shapes.get_mut(usize::from(f))), w.len() < 32)
+                {
+                    *shape |= 1 << w.len();
+                }
+            }
+            Built { set: self.words.iter().copied().collect(), shapes }
+        })
     }
 
     pub(crate) fn contains(&self, w: &str) -> bool {
-        self.set.get_or_init(|| self.words.iter().copied().collect()).contains(w)
+        let built = self.built();
+        match w.as_bytes().first().and_then(|&f| built.shapes.get(usize::from(f))) {
+            Some(shape) if w.len() < 32 => shape >> w.len() & 1 != 0 && built.set.contains(w),
+            _ => built.set.contains(w),
+        }
     }
 }
 
@@ -381,3 +408,43 @@ pub(crate) static TITLE_MODIFIERS: WordSet = WordSet::new(&[
     "treasury", "defence", "defense", "prime", "u.s.", "us", "assistant", "associate",
     "presidential", "lady",
 ]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_sets_answer_as_their_lists_do() {
+        let sets: [&WordSet; 16] = [
+            &CUE_VERBS,
+            &INVERTIBLE,
+            &HEARER_VERBS,
+            &WEAK_VERBS,
+            &CUE_NOUNS,
+            &BETWEEN,
+            &DETERMINERS,
+            &HONORIFICS,
+            &TITLE_WORDS,
+            &NOT_NAMES,
+            &ORG_WORDS,
+            &DESC_STOP,
+            &SPEAKER_HEADS,
+            &NOT_AGENT_NOUNS,
+            &NOUN_PHRASE_ENDS,
+            &TITLE_MODIFIERS,
+        ];
+        let long = "s".repeat(40);
+        let others =
+            ["", "x", "Said", "said.", "saidx", "é", "ésaid", "’s", "'s", ",", long.as_str(), &long[..31], &long[..32]];
+        for set in sets {
+            for w in set.words.iter().copied().chain(others) {
+                assert_eq!(set.contains(w), set.words.contains(&w), "{w:?}");
+                // Every listed word with a letter changed or one added is looked up too.
+                let grown = format!("{w}s");
+                assert_eq!(set.contains(&grown), set.words.contains(&grown.as_str()), "{grown:?}");
+                let cut = w.get(1..).unwrap_or("");
+                assert_eq!(set.contains(cut), set.words.contains(&cut), "{cut:?}");
+            }
+        }
+    }
+}

@@ -19,10 +19,11 @@ mod words;
 use std::collections::HashMap;
 use std::ops::Range;
 
+pub(crate) use lexicon::WordSet;
 use lexicon::{
-    is_in, possessive, pronoun, PronounClass, WordSet, BETWEEN, CUE_NOUNS, CUE_VERBS, DESC_STOP, DETERMINERS,
-    HEARER_VERBS, HONORIFICS, INVERTIBLE, NOT_AGENT_NOUNS, NOT_NAMES, NOUN_PHRASE_ENDS, ORG_WORDS, ROLE_SYNONYMS,
-    SPEAKER_HEADS, TITLE_MODIFIERS, TITLE_WORDS, WEAK_VERBS,
+    is_in, possessive, pronoun, PronounClass, BETWEEN, CUE_NOUNS, CUE_VERBS, DESC_STOP, DETERMINERS, HEARER_VERBS,
+    HONORIFICS, INVERTIBLE, NOT_AGENT_NOUNS, NOT_NAMES, NOUN_PHRASE_ENDS, ORG_WORDS, ROLE_SYNONYMS, SPEAKER_HEADS,
+    TITLE_MODIFIERS, TITLE_WORDS, WEAK_VERBS,
 };
 pub use names::{candidate_entities, candidate_names, CandidateEntities};
 pub(crate) use words::whitespace_words;

@@ -60,18 +60,10 @@ fn head_of(text: &str) -> &str {
 
 /// The stated date of `head`, whose lower-cased copy is `low` and tokens `toks`.
 fn in_head(head: &str, low: &str, toks: &[Tok]) -> Option<StatedDate> {
-    // Most heads have no place for a dateline or a label word: then only an expression at the
-    // start of a line can count (an empty line before it is a label, see `is_label`), and
-    // when no later line starts with a token a date can start at, only the very first token
-    // is worth trying and the grammar need not run over the rest.
     let grammar = Grammar::new(head, low, toks, None);
-    let later_line_may_start_a_date =
-        toks.iter().enumerate().skip(1).any(|(k, t)| t.newline_before && grammar.triggers_at(k));
-    if later_line_may_start_a_date || has_label_word(low, toks) || may_follow_place(head, toks) {
-        grammar.run().iter().find_map(|t| stated(head, t))
-    } else {
-        grammar.at_first_token().and_then(|t| stated(head, &t))
-    }
+    // The grammar runs only as far as a stated date can start: most heads end in running text.
+    let last = last_possible_start(head, low, toks, &grammar)?;
+    grammar.first_until(last, |t| stated(head, &t))
 }
 
 /// The date of `t` if it is one a dateline or a label states.
@@ -87,66 +79,70 @@ fn stated(head: &str, t: &Timex) -> Option<StatedDate> {
     (is_label(line_before) || is_dateline(line_before, after)).then_some(date)
 }
 
-/// Whether the lower-cased head holds a word [`is_label`] looks for, at the start of a line or
-/// after a space or a separator (`|`, `•`) as a label must be. Such a word follows a character
-/// that is no letter, so it starts a token: only the words need looking at.
-fn has_label_word(low: &str, toks: &[Tok]) -> bool {
-    toks.iter().any(|t| {
-        t.kind == Kind::Word
-            && low.get(t.start..t.end).is_some_and(|w| LABEL_WORDS.iter().any(|l| w.starts_with(l)))
-            && low.get(..t.start).is_some_and(|before| {
-                before.chars().next_back().is_none_or(|c| c.is_whitespace() || c == '|' || c == '\u{2022}')
-            })
-    })
-}
-
+/// Words a label line holds ([`is_label`]): every label holds a token starting with one.
 const LABEL_WORDS: [&str; 4] = ["published", "updated", "posted", "date"];
 
-/// Whether an expression starting at one of `toks` after the first could follow a place in
-/// capitals, as [`is_dateline`] wants: the line before it, up to its last bracket when it ends
-/// with a closing one (an agency), commas and spaces aside, has some letter and no lower-case
-/// one. One pass over the tokens, keeping what the current line has shown so far: between two
-/// tokens lie only spaces, which change nothing but at a line break.
-fn may_follow_place(head: &str, toks: &[Tok]) -> bool {
+/// The last token an expression [`stated`] accepts may start at, if any: a token the grammar
+/// triggers at whose line before it is blank or holds a label word ([`is_label`]), or has a
+/// letter and no lower-case one up to its last bracket when it ends with a closing one (a place
+/// in capitals, maybe with an agency, as [`is_dateline`] wants; commas and spaces aside). One
+/// pass over the tokens, keeping what the current line has shown so far: between two tokens lie
+/// only spaces, which change nothing but at a line break. It may name a token no stated date
+/// starts at, never one before the last that does.
+fn last_possible_start(head: &str, low: &str, toks: &[Tok], grammar: &Grammar<'_>) -> Option<usize> {
     #[derive(Clone, Copy, Default)]
     struct Seen {
         lower: bool,
         letter: bool,
     }
-    let (mut line, mut before_bracket, mut last_mark) = (Seen::default(), None, None);
+    // `closed`: the line so far ends with a closing bracket, commas and spaces aside.
+    let (mut line, mut before_bracket, mut closed) = (Seen::default(), None, false);
+    let (mut blank, mut label) = (true, false);
+    let (head_bytes, low_bytes) = (head.as_bytes(), low.as_bytes());
+    let mut last = None;
     for (k, t) in toks.iter().enumerate() {
         if t.newline_before {
-            (line, before_bracket, last_mark) = (Seen::default(), None, None);
+            (line, before_bracket, closed) = (Seen::default(), None, false);
+            (blank, label) = (true, false);
         }
-        if k > 0 {
-            let place = if last_mark == Some(')') { before_bracket.unwrap_or(line) } else { line };
-            if place.letter && !place.lower {
-                return true;
-            }
+        let place = if closed { before_bracket.unwrap_or(line) } else { line };
+        if (blank || label || (place.letter && !place.lower)) && grammar.triggers_at(k) {
+            last = Some(k);
         }
-        let text = head.get(t.start..t.end).unwrap_or("");
         match t.kind {
+            // ASCII letters or digits: the token ends with no bracket.
             Kind::Word => {
+                (blank, closed) = (false, false);
                 line.letter = true;
-                line.lower |= text.bytes().any(|b| b.is_ascii_lowercase());
-                last_mark = text.chars().next_back();
+                // The first letter tells most words lower-case.
+                line.lower = line.lower
+                    || !t.cap
+                    || head_bytes.get(t.start..t.end).is_some_and(|w| w.iter().any(u8::is_ascii_lowercase));
+                label = label
+                    || (matches!(low_bytes.get(t.start), Some(b'p' | b'u' | b'd'))
+                        && low_bytes
+                            .get(t.start..t.end)
+                            .is_some_and(|w| LABEL_WORDS.iter().any(|l| w.starts_with(l.as_bytes()))));
             }
-            Kind::Num => last_mark = text.chars().next_back(),
+            Kind::Num => (blank, closed) = (false, false),
             Kind::Other => {
-                for c in text.chars() {
+                for c in head.get(t.start..t.end).unwrap_or("").chars() {
                     if c == '(' {
                         before_bracket = Some(line);
                     }
                     line.lower |= c.is_lowercase();
                     line.letter |= c.is_alphabetic();
-                    if !c.is_whitespace() && c != ',' {
-                        last_mark = Some(c);
+                    if !c.is_whitespace() {
+                        blank = false;
+                        if c != ',' {
+                            closed = c == ')';
+                        }
                     }
                 }
             }
         }
     }
-    false
+    last
 }
 
 /// "2017-04-12" or "XXXX-04-12".
@@ -292,63 +288,8 @@ mod tests {
         );
     }
 
-    /// Whether the lower-cased head holds a word [`is_label`] looks for, at the start of a line or
-    /// after a space or a separator (`|`, `•`) as a label must be.
-    fn has_label_word_by_chars(low: &str) -> bool {
-        ["published", "updated", "posted", "date"].iter().any(|w| {
-            low.match_indices(w).any(|(at, _)| {
-                low[..at].chars().next_back().is_none_or(|c| c.is_whitespace() || c == '|' || c == '\u{2022}')
-            })
-        })
-    }
-
-    /// Whether an expression starting at one of `toks` could follow a place in capitals, as
-    /// [`is_dateline`] wants: the line before it, up to its last bracket when it ends with a closing
-    /// one (an agency), commas and spaces aside, has some letter and no lower-case one.
-    /// One pass over the text, keeping what the current line has shown so far.
-    fn may_follow_place_by_chars(head: &str, toks: &[Tok]) -> bool {
-        #[derive(Clone, Copy, Default)]
-        struct Seen {
-            lower: bool,
-            letter: bool,
-        }
-        let (mut line, mut before_bracket, mut last_mark) = (Seen::default(), None, None);
-        let mut at = 0;
-        for t in toks {
-            while at < t.start {
-                // ASCII bytes are their own chars: only the rest needs decoding.
-                let c = match head.as_bytes().get(at) {
-                    Some(&b) if b < 0x80 => char::from(b),
-                    Some(_) => match head.get(at..).and_then(|rest| rest.chars().next()) {
-                        Some(c) => c,
-                        None => break,
-                    },
-                    None => break,
-                };
-                at += c.len_utf8();
-                if c == '\n' {
-                    (line, before_bracket, last_mark) = (Seen::default(), None, None);
-                    continue;
-                }
-                if c == '(' {
-                    before_bracket = Some(line);
-                }
-                line.lower |= c.is_lowercase();
-                line.letter |= c.is_alphabetic();
-                if !c.is_whitespace() && c != ',' {
-                    last_mark = Some(c);
-                }
-            }
-            let place = if last_mark == Some(')') { before_bracket.unwrap_or(line) } else { line };
-            if place.letter && !place.lower {
-                return true;
-            }
-        }
-        false
-    }
-
-    #[test]
-    fn token_passes_agree_with_the_char_passes() {
+    /// Heads with every kind of line before a date, for the checks of the bound.
+    fn bound_texts() -> Vec<String> {
         let mut texts: Vec<String> = [
             "",
             "MOSCOW, April 12 (Reuters) - Russia said",
@@ -368,15 +309,50 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         texts.push(format!("{}TOKYO, 5 May", "x ".repeat(300)));
-        for text in &texts {
-            let head = head_of(text);
+        let befores = [
+            "",
+            "  ",
+            "\u{2003}",
+            "\u{b}",
+            "LONDON, ",
+            "LONDON (Reuters) ",
+            "LONDON (reuters), ",
+            "Published: ",
+            "x | Updated on ",
+            "first published ",
+            "Dated ",
+            "Paris ",
+            "(AFP) ",
+            "ÉTATS ",
+            "123 ",
+            "US: ",
+            "the ",
+        ];
+        let dates =
+            ["12 April 2017 - x", "April 12 (Reuters) - x", "2017-04-12 text", "Tuesday, 5 April 2005 \u{2013} x"];
+        for before in befores {
+            for date in dates {
+                texts.push(format!("{before}{date}"));
+                texts.push(format!("Title here\n\n{before}{date}"));
+                texts.push(format!("Title here\n\nSome text on 4 May.\n{before}{date} and 5 May 2004"));
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn no_stated_date_starts_after_the_bound() {
+        for text in bound_texts() {
+            let head = head_of(&text);
             let s = Scanned::new(head);
-            assert_eq!(has_label_word(&s.low, &s.toks), has_label_word_by_chars(&s.low), "{text:?}");
-            assert_eq!(
-                may_follow_place(head, &s.toks),
-                may_follow_place_by_chars(head, s.toks.get(1..).unwrap_or(&[])),
-                "{text:?}"
-            );
+            let bound = last_possible_start(head, &s.low, &s.toks, &Grammar::new(head, &s.low, &s.toks, None));
+            for t in Grammar::new(head, &s.low, &s.toks, None).run() {
+                if stated(head, &t).is_some() {
+                    let k = s.toks.partition_point(|x| x.start < t.start);
+                    assert!(bound.is_some_and(|b| k <= b), "{text:?} {t:?} {bound:?}");
+                }
+            }
+            assert_eq!(infer_dateline_date(&text), slow(&text), "{text:?}");
         }
     }
 

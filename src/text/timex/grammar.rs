@@ -116,10 +116,21 @@ impl<'a> Grammar<'a> {
         Grammar { text, low, t, r, last_quarter: None, last_qty: Cell::new(None), next_quarter_word: Cell::new(None) }
     }
 
-    pub(super) fn run(mut self) -> Vec<Timex> {
+    pub(super) fn run(self) -> Vec<Timex> {
         let mut out = Vec::new();
+        self.first_until(usize::MAX, |t| {
+            out.push(t);
+            None::<()>
+        });
+        out
+    }
+
+    /// Hands `f` the expressions [`Grammar::run`] finds, in order, while they start at or
+    /// before token `last`, and returns the first answer `f` gives: a caller after one
+    /// expression need not match the rest of the text.
+    pub(super) fn first_until<T>(mut self, last: usize, mut f: impl FnMut(Timex) -> Option<T>) -> Option<T> {
         let mut i = 0;
-        while i < self.t.len() {
+        while i < self.t.len() && i <= last {
             if !self.trigger(i) {
                 i += 1;
                 continue;
@@ -131,29 +142,22 @@ impl<'a> Grammar<'a> {
                     if let Some(q) = h.topic {
                         self.last_quarter = Some(q);
                     }
-                    out.push(Timex { start, end, kind: h.kind, value: h.value, modifier: h.modifier });
+                    let found = f(Timex { start, end, kind: h.kind, value: h.value, modifier: h.modifier });
+                    if found.is_some() {
+                        return found;
+                    }
                     i = h.end;
                 }
                 _ => i += 1,
             }
         }
         let _ = self.text;
-        out
+        None
     }
 
     /// Whether an expression may start at token `i` (the grammar's own cheap gate).
     pub(super) fn triggers_at(&self, i: usize) -> bool {
         self.trigger(i)
-    }
-
-    /// The expression [`Grammar::run`] would report first if it starts at the first token.
-    pub(super) fn at_first_token(&self) -> Option<Timex> {
-        if self.t.is_empty() || !self.trigger(0) {
-            return None;
-        }
-        let h = self.at(0).filter(|h| h.end > 0)?;
-        let (start, end) = (self.t[0].start, self.t[h.end - 1].end);
-        Some(Timex { start, end, kind: h.kind, value: h.value, modifier: h.modifier })
     }
 
     // ---- token helpers -------------------------------------------------
@@ -385,7 +389,7 @@ impl<'a> Grammar<'a> {
             }
             if self.is(j, ".") && self.adj(j) && self.kind(j + 1) == Some(Kind::Num) && self.adj(j + 1) {
                 let frac = self.w(j + 1);
-                let f: f64 = format!("0.{frac}").parse().ok()?;
+                let f = fraction(frac)?;
                 v += f;
                 j += 2;
             }
@@ -2067,6 +2071,18 @@ impl<'a> Grammar<'a> {
 
 // ---- calendar helpers ------------------------------------------------------
 
+/// `0.digits` read as a number, built on the stack for the usual short fraction.
+fn fraction(digits: &str) -> Option<f64> {
+    let mut buf = [0u8; 40];
+    let Some(room) = buf.get_mut(2..2 + digits.len()) else {
+        return format!("0.{digits}").parse().ok();
+    };
+    room.copy_from_slice(digits.as_bytes());
+    buf[0] = b'0';
+    buf[1] = b'.';
+    std::str::from_utf8(buf.get(..2 + digits.len())?).ok()?.parse().ok()
+}
+
 fn lex_letter(u: Unit) -> &'static str {
     u.letter().0
 }
@@ -2318,6 +2334,15 @@ fn easter(y: i32) -> Option<NaiveDate> {
 mod tests {
     use super::*;
     use crate::text::timex::Scanned;
+
+    #[test]
+    fn fraction_reads_as_the_formatted_string_does() {
+        let long = "1234567890".repeat(5);
+        for digits in ["", "0", "5", "05", "25", "999", "1234567", "000001", long.as_str(), &long[..38], &long[..39]] {
+            let reference: Option<f64> = format!("0.{digits}").parse().ok();
+            assert_eq!(fraction(digits), reference, "{digits:?}");
+        }
+    }
 
     /// [`Grammar::trigger`] as first written, comparing the words themselves.
     fn trigger_by_words(g: &Grammar, i: usize) -> bool {
