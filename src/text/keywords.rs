@@ -425,6 +425,22 @@ impl Neighbours {
         }
     }
 
+    /// The neighbours of a term's only occurrence among the first `WINDOW`
+    /// of `window` (its side): non-stopwords of its `sentence`.
+    fn in_window(window: &[Occ], sentence: u32) -> Self {
+        let mut seen = [NONE; WINDOW];
+        let mut n = Neighbours::default();
+        for p in window.iter().take(WINDOW).filter(|p| p.sentence == sentence && !p.stop) {
+            let k = n.total as usize;
+            n.distinct += u32::from(!seen.get(..k).is_some_and(|s| s.contains(&p.term)));
+            if let Some(slot) = seen.get_mut(k) {
+                *slot = p.term;
+            }
+            n.total += 1;
+        }
+        n
+    }
+
     /// Distinct neighbours over total co-occurrences: near 1 when every
     /// neighbour is different (a term that goes with anything), lower when
     /// it keeps the same company.
@@ -476,33 +492,50 @@ fn term_scores(terms: &Terms, n_sentences: f32, buffers: &mut ScoreBuffers) -> b
         let term = t as u32;
         let (mut upper, mut acronym) = (0u32, 0u32);
         let (mut left, mut right) = (Neighbours::default(), Neighbours::default());
-        sentences.clear();
-        for i in terms.occurrences_of(t) {
-            let Some(o) = occs.get(i) else { break };
-            upper += u32::from(o.upper);
-            acronym += u32::from(o.acronym);
-            if sentences.last() != Some(&o.sentence) {
-                sentences.push(o.sentence);
+        let (position, n_term_sentences);
+        match occs.get(info.first as usize).filter(|_| info.tf == 1) {
+            // Most terms occur once: one sentence, and neighbours told apart
+            // within the window alone, without marking them per term.
+            Some(o) => {
+                let i = info.first as usize;
+                upper = u32::from(o.upper);
+                acronym = u32::from(o.acronym);
+                left = Neighbours::in_window(occs.get(i.saturating_sub(WINDOW)..i).unwrap_or(&[]), o.sentence);
+                right = Neighbours::in_window(occs.get(i + 1..).unwrap_or(&[]), o.sentence);
+                position = tables.position(std::slice::from_ref(&o.sentence));
+                n_term_sentences = 1;
             }
-            // Co-occurrence with non-stopwords within the window, same sentence.
-            for p in occs.get(i.saturating_sub(WINDOW)..i).unwrap_or(&[]) {
-                if p.sentence == o.sentence && !p.stop {
-                    left.add(seen_left, p.term, term);
+            None => {
+                sentences.clear();
+                for i in terms.occurrences_of(t) {
+                    let Some(o) = occs.get(i) else { break };
+                    upper += u32::from(o.upper);
+                    acronym += u32::from(o.acronym);
+                    if sentences.last() != Some(&o.sentence) {
+                        sentences.push(o.sentence);
+                    }
+                    // Co-occurrence with non-stopwords within the window, same sentence.
+                    for p in occs.get(i.saturating_sub(WINDOW)..i).unwrap_or(&[]) {
+                        if p.sentence == o.sentence && !p.stop {
+                            left.add(seen_left, p.term, term);
+                        }
+                    }
+                    for p in occs.get(i + 1..).unwrap_or(&[]).iter().take(WINDOW) {
+                        if p.sentence == o.sentence && !p.stop {
+                            right.add(seen_right, p.term, term);
+                        }
+                    }
                 }
-            }
-            for p in occs.get(i + 1..).unwrap_or(&[]).iter().take(WINDOW) {
-                if p.sentence == o.sentence && !p.stop {
-                    right.add(seen_right, p.term, term);
-                }
+                position = tables.position(sentences);
+                n_term_sentences = sentences.len();
             }
         }
         let tf_t = info.tf;
         let tf = tf_t as f32;
         let case = (upper as f32).max(acronym as f32) / (1.0 + tables.ln_count(tf_t));
-        let position = tables.position(sentences);
         let freq = tf / (mean + sd).max(f32::EPSILON);
         let rel = 1.0 + (left.dispersion() + right.dispersion()) * tf / max_tf;
-        let different = sentences.len() as f32 / n_sentences;
+        let different = n_term_sentences as f32 / n_sentences;
         *score = (rel * position) / (case + freq / rel + different / rel);
     }
     true
@@ -932,6 +965,39 @@ mod tests {
             assert_eq!(terms.occs[first].term as usize, t);
             assert!(terms.occs[..first].iter().all(|o| o.term as usize != t), "first occurrence");
             assert_eq!(terms.terms[t].stop, is_stopword(name) || name.chars().count() < 2);
+        }
+    }
+
+    #[test]
+    fn single_occurrence_neighbours_match_the_marked_count() {
+        let occ = |term: u32, sentence: u32, stop: bool| Occ {
+            sentence,
+            chunk: 0,
+            token: 0,
+            term,
+            next: NONE,
+            stop,
+            upper: false,
+            acronym: false,
+        };
+        let windows: Vec<Vec<Occ>> = vec![
+            vec![],
+            vec![occ(1, 0, false)],
+            vec![occ(1, 0, false), occ(1, 0, false)],
+            vec![occ(1, 0, false), occ(2, 0, false)],
+            vec![occ(1, 0, true), occ(2, 0, false)],
+            vec![occ(1, 1, false), occ(1, 0, false)],
+            vec![occ(3, 0, false), occ(2, 0, false), occ(3, 0, false)],
+            vec![occ(0, 0, false), occ(0, 0, false), occ(4, 0, false)],
+        ];
+        for (t, window) in windows.iter().enumerate() {
+            let mut seen_with = vec![NONE; 5];
+            let mut marked = Neighbours::default();
+            for p in window.iter().take(WINDOW).filter(|p| p.sentence == 0 && !p.stop) {
+                marked.add(&mut seen_with, p.term, 100 + t as u32);
+            }
+            let counted = Neighbours::in_window(window, 0);
+            assert_eq!((counted.distinct, counted.total), (marked.distinct, marked.total), "{t}");
         }
     }
 
