@@ -332,9 +332,10 @@ fn extract(
         return Vec::new();
     }
     let term_score = &scores.term_score;
-    candidates(terms, buffers);
+    let repeats_needed = n_sentences >= MIN_SENTENCES_FOR_REPEATS;
+    candidates(terms, repeats_needed, buffers);
     let cands = &buffers.cands;
-    let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
+    let min_phrase_tf = if repeats_needed { 2.0 } else { 1.0 };
     // (rank key, score, candidate).
     let ranked = &mut buffers.ranked;
     ranked.clear();
@@ -586,9 +587,11 @@ fn phrase_key(key: &[u32; MAX_NGRAM]) -> u128 {
 }
 
 /// The candidate phrases in order of first occurrence, with their counts,
-/// into `buffers.cands`; unscored, since most are never listed.
+/// into `buffers.cands`; unscored, since most are never listed. With
+/// `repeats_needed`, phrases of several words that occur once are left out,
+/// since they cannot be listed.
 #[inline(never)]
-fn candidates(terms: &Terms, buffers: &mut CandidateBuffers) {
+fn candidates(terms: &Terms, repeats_needed: bool, buffers: &mut CandidateBuffers) {
     let occs = &terms.occs;
     let n_terms = terms.terms.len();
     let CandidateBuffers { cands, single, longer, .. } = buffers;
@@ -599,12 +602,18 @@ fn candidates(terms: &Terms, buffers: &mut CandidateBuffers) {
     single.clear();
     single.resize(n_terms, NONE);
     reset(longer, occs.len());
+    // A phrase with a word that occurs once occurs once too: most phrases,
+    // which then need no map probe.
+    let once = |term: u32| terms.tf(term as usize) == 1;
     for (start, o) in occs.iter().enumerate() {
         if o.stop {
             continue;
         }
         let next = cands.len() as u32;
-        if let Some(slot) = single.get_mut(o.term as usize) {
+        let mut unique = once(o.term);
+        if unique {
+            cands.push(Cand { tf: 1, first: start, len: 1, key: [o.term, NONE, NONE] });
+        } else if let Some(slot) = single.get_mut(o.term as usize) {
             match cands.get_mut(*slot as usize) {
                 Some(c) => c.tf += 1,
                 None => {
@@ -617,7 +626,14 @@ fn candidates(terms: &Terms, buffers: &mut CandidateBuffers) {
         for len in 2..=MAX_NGRAM {
             let Some(last) = occs.get(start + len - 1).filter(|p| p.chunk == o.chunk) else { break };
             key[len - 1] = last.term;
+            unique |= once(last.term);
             if last.stop {
+                continue;
+            }
+            if unique {
+                if !repeats_needed {
+                    cands.push(Cand { tf: 1, first: start, len, key });
+                }
                 continue;
             }
             let next = cands.len() as u32;
@@ -998,6 +1014,36 @@ mod tests {
             }
             let counted = Neighbours::in_window(window, 0);
             assert_eq!((counted.distinct, counted.total), (marked.distinct, marked.total), "{t}");
+        }
+    }
+
+    #[test]
+    fn phrases_left_out_are_the_unlistable_ones() {
+        let long = format!("{STORY} {STORY} Other towns built stone piers long ago. Zürich, Zürich and ZÜRICH.");
+        for text in [STORY, long.as_str(), "", "Pier."] {
+            let tokens = tokenize(text);
+            let sentences = split_sentences(text, &tokens);
+            let mut terms = Terms::default();
+            occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
+            let listed = |repeats_needed: bool| {
+                let mut buffers = CandidateBuffers::default();
+                candidates(&terms, repeats_needed, &mut buffers);
+                buffers.cands.iter().map(|c| (c.first, c.len, c.key, c.tf)).collect::<Vec<_>>()
+            };
+            let all = listed(false);
+            let expected: Vec<_> = all.iter().copied().filter(|&(_, len, _, tf)| len == 1 || tf >= 2).collect();
+            assert_eq!(listed(true), expected, "{text:?}");
+            let counted = |first: usize, len: usize| {
+                let key: Vec<u32> = terms.occs[first..first + len].iter().map(|o| o.term).collect();
+                terms
+                    .occs
+                    .windows(len)
+                    .filter(|w| w[0].chunk == w[len - 1].chunk && w.iter().map(|o| o.term).eq(key.iter().copied()))
+                    .count() as u32
+            };
+            for &(first, len, _, tf) in &all {
+                assert_eq!(tf, counted(first, len), "{text:?} {first} {len}");
+            }
         }
     }
 
