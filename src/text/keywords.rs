@@ -821,7 +821,7 @@ fn similar(a: &str, a_chars: usize, b: &str, b_chars: usize) -> bool {
     if longest > 0 && 1.0 - a_chars.abs_diff(b_chars) as f32 / longest as f32 <= DEDUP_SIMILARITY {
         return false;
     }
-    similarity(a, b) > DEDUP_SIMILARITY
+    similarity_or_below(a, b, DEDUP_SIMILARITY) > DEDUP_SIMILARITY
 }
 
 /// Whether `short` is a word-aligned part of `long` ("stone" of "stone
@@ -843,22 +843,31 @@ fn part_of_padded(short: &str, long: &str) -> bool {
 }
 
 /// Edit similarity `1 - levenshtein / max_len` over chars.
+#[cfg(test)]
 fn similarity(a: &str, b: &str) -> f32 {
+    similarity_or_below(a, b, f32::NEG_INFINITY)
+}
+
+/// [`similarity`] where it is above `floor`; otherwise some value at most
+/// `floor`, given up on as soon as that is certain: most compared phrases
+/// differ early.
+fn similarity_or_below(a: &str, b: &str, floor: f32) -> f32 {
     // Keyphrases are short: their chars and the distance rows fit on the
     // stack, and ASCII ones are compared byte by byte.
     const STACK: usize = 48;
     if a.len() <= STACK && b.len() <= STACK && a.is_ascii() && b.is_ascii() {
         let (mut prev, mut cur) = ([0usize; STACK + 1], [0usize; STACK + 1]);
-        return levenshtein_similarity(a.as_bytes(), b.as_bytes(), &mut prev, &mut cur);
+        return levenshtein_similarity(a.as_bytes(), b.as_bytes(), &mut prev, &mut cur, floor);
     }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let (mut prev, mut cur) = (vec![0usize; b.len() + 1], vec![0usize; b.len() + 1]);
-    levenshtein_similarity(&a, &b, &mut prev, &mut cur)
+    levenshtein_similarity(&a, &b, &mut prev, &mut cur, floor)
 }
 
-/// [`similarity`] over two sequences, with two rows of at least `b.len() + 1` cells.
-fn levenshtein_similarity<T: PartialEq>(a: &[T], b: &[T], prev: &mut [usize], cur: &mut [usize]) -> f32 {
+/// [`similarity_or_below`] over two sequences, with two rows of at least
+/// `b.len() + 1` cells.
+fn levenshtein_similarity<T: PartialEq>(a: &[T], b: &[T], prev: &mut [usize], cur: &mut [usize], floor: f32) -> f32 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
@@ -870,9 +879,17 @@ fn levenshtein_similarity<T: PartialEq>(a: &[T], b: &[T], prev: &mut [usize], cu
     let (mut prev, mut cur) = (prev, cur);
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
+        let mut row_min = cur[0];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
+        }
+        // No row's minimum is below the one before, so the distance is at
+        // least this one's, and the similarity at most what it gives.
+        let at_most = 1.0 - row_min as f32 / longest as f32;
+        if at_most <= floor {
+            return at_most;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -1469,6 +1486,25 @@ mod tests {
     }
 
     #[test]
+    fn given_up_similarity_is_below_the_floor_and_exact_above() {
+        let words = ["", "a", "pier", "piers", "stone pier", "stone piers", "zürich", "zurich", "harbour council"];
+        let more = ["harbor councils", "council harbour", "abcdefgh", "abcdefgx", "xbcdefgh", "Zürich pier"];
+        for a in words.iter().chain(&more) {
+            for b in words.iter().chain(&more) {
+                let exact = similarity(a, b);
+                for floor in [0.0, 0.5, DEDUP_SIMILARITY, 0.9, 1.0] {
+                    let bounded = similarity_or_below(a, b, floor);
+                    if exact > floor {
+                        assert_eq!(bounded.to_bits(), exact.to_bits(), "{a} {b} {floor}");
+                    } else {
+                        assert!(bounded <= floor && bounded >= exact, "{a} {b} {floor}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn batches_sort_the_whole_list() {
         for n in [0usize, 1, 2, 5, 17, 100] {
             let mut ranked: Vec<(u128, f32, usize)> =
@@ -1539,7 +1575,8 @@ mod tests {
         {
             let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
             let (mut prev, mut cur) = (vec![0; cb.len() + 1], vec![0; cb.len() + 1]);
-            assert_eq!(similarity(a, b), levenshtein_similarity(&ca, &cb, &mut prev, &mut cur), "{a} {b}");
+            let heap = levenshtein_similarity(&ca, &cb, &mut prev, &mut cur, f32::NEG_INFINITY);
+            assert_eq!(similarity(a, b), heap, "{a} {b}");
             assert_eq!(similarity(a, b), similarity(b, a), "{a} {b}");
         }
     }
