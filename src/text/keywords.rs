@@ -75,18 +75,23 @@ const DEDUP_SIMILARITY: f32 = 0.8;
 /// Marks a slot with no id yet.
 const NONE: u32 = u32::MAX;
 
-/// One word occurrence.
+/// One word occurrence. Indices are `u32` (a document has fewer tokens, see
+/// [`occurrences`]), so that a record takes 24 bytes: the walks over a
+/// term's occurrences touch fewer cache lines.
 #[derive(Clone, Copy)]
 struct Occ {
     /// Index of its sentence.
-    sentence: usize,
+    sentence: u32,
     /// Index of its chunk: a run of words without punctuation in between.
-    chunk: usize,
+    chunk: u32,
     /// Index of its token.
-    token: usize,
+    token: u32,
     /// Term id: index of its type (lowercased form, curly apostrophes
     /// straightened) in order of first occurrence.
     term: u32,
+    /// Index in `occs` of the next occurrence of its term, or `NONE`: kept
+    /// here, beside what the walk over the term's occurrences reads anyway.
+    next: u32,
     stop: bool,
     /// Capitalised, not at the start of its sentence.
     upper: bool,
@@ -100,31 +105,45 @@ struct Occ {
 #[derive(Default)]
 struct Terms {
     occs: Vec<Occ>,
-    /// Per term: whether it is a stopword or a single character.
-    stop: Vec<bool>,
-    /// Per term: index in `occs` of its first occurrence.
-    first: Vec<usize>,
-    /// Per occurrence: index of the next occurrence of its term, or `NONE`.
-    next: Vec<u32>,
-    /// Per term: its number of occurrences.
-    tf: Vec<u32>,
-    /// Per term: its latest occurrence so far (only while filling).
-    last: Vec<u32>,
+    /// Per term, in one record since they are read together.
+    terms: Vec<Term>,
     /// Per word type of the document: its term id, or `NONE` (only while filling).
     term_of: Vec<u32>,
+}
+
+/// What is known of one term.
+#[derive(Clone, Copy)]
+struct Term {
+    /// Index in `occs` of its first occurrence.
+    first: u32,
+    /// Its latest occurrence so far (only while filling).
+    last: u32,
+    /// Its number of occurrences.
+    tf: u32,
+    /// Whether it is a stopword or a single character.
+    stop: bool,
 }
 
 impl Terms {
     /// The term's lowercased form.
     fn name<'a>(&self, text: &'a str, tokens: &[Token], term: u32, buf: &'a mut String) -> Cow<'a, str> {
-        let token = self.first.get(term as usize).and_then(|&i| self.occs.get(i)).and_then(|o| tokens.get(o.token));
+        let token = self
+            .terms
+            .get(term as usize)
+            .and_then(|t| self.occs.get(t.first as usize))
+            .and_then(|o| tokens.get(o.token as usize));
         lowercase_into(token.and_then(|t| text.get(t.start..t.end)).unwrap_or(""), buf)
+    }
+
+    /// The term's number of occurrences (0 for no term).
+    fn tf(&self, term: usize) -> u32 {
+        self.terms.get(term).map_or(0, |t| t.tf)
     }
 
     /// The occurrences of `term`, in text order, by index.
     fn occurrences_of(&self, term: usize) -> impl Iterator<Item = usize> + '_ {
-        let first = self.first.get(term).copied();
-        std::iter::successors(first, |&at| self.next.get(at).filter(|&&n| n != NONE).map(|&n| n as usize))
+        let first = self.terms.get(term).map(|t| t.first as usize);
+        std::iter::successors(first, |&at| self.occs.get(at).filter(|o| o.next != NONE).map(|o| o.next as usize))
     }
 
     /// How often the term `a` is directly followed by the term `b` inside a
@@ -180,10 +199,13 @@ impl Cand {
         // The occurrences of its first word, in text order.
         let mut at = self.first;
         while let Some(window) = terms.occs.get(at..at + key.len()) {
-            let next = terms.next.get(at).map_or(NONE, |&n| n);
+            let next = window.first().map_or(NONE, |o| o.next);
             if let (Some(first), Some(last)) = (window.first(), window.last()) {
                 if first.chunk == last.chunk && window.iter().zip(key).all(|(o, &t)| o.term == t) {
-                    let span = tokens.get(first.token).zip(tokens.get(last.token)).map(|(a, b)| a.start..b.end);
+                    let span = tokens
+                        .get(first.token as usize)
+                        .zip(tokens.get(last.token as usize))
+                        .map(|(a, b)| a.start..b.end);
                     if let Some(form) = span.and_then(|span| text.get(span)) {
                         match forms.iter_mut().find(|(f, _)| *f == form) {
                             Some((_, n)) => *n += 1,
@@ -218,7 +240,6 @@ impl Cand {
             return s / (1.0 + s);
         }
         let occs = &terms.occs;
-        let tf = &terms.tf;
         let Some(words) = occs.get(self.first..self.first + self.len) else { return f32::NAN };
         let (mut prod, mut sum) = (1.0f32, 0.0f32);
         for (k, o) in words.iter().enumerate() {
@@ -233,7 +254,7 @@ impl Cand {
                 // "approved the new" dear), as in the paper. Only inner
                 // words are stopwords, so both neighbours are in the phrase.
                 let (a, b) = (prev.term as usize, next.term as usize);
-                let tf_of = |t: usize| tf.get(t).map_or(0.0, |&n| n as f32);
+                let tf_of = |t: usize| terms.tf(t) as f32;
                 let p_prev = terms.followed_by(a, o.term) as f32 / tf_of(a);
                 let p_next = terms.preceded_by(b, o.term) as f32 / tf_of(b);
                 let miss = 1.0 - p_prev * p_next;
@@ -311,9 +332,10 @@ fn extract(
         return Vec::new();
     }
     let term_score = &scores.term_score;
-    candidates(terms, buffers);
+    let repeats_needed = n_sentences >= MIN_SENTENCES_FOR_REPEATS;
+    candidates(terms, repeats_needed, buffers);
     let cands = &buffers.cands;
-    let min_phrase_tf = if n_sentences >= MIN_SENTENCES_FOR_REPEATS { 2.0 } else { 1.0 };
+    let min_phrase_tf = if repeats_needed { 2.0 } else { 1.0 };
     // (rank key, score, candidate).
     let ranked = &mut buffers.ranked;
     ranked.clear();
@@ -384,7 +406,7 @@ struct ScoreBuffers {
     seen_left: Vec<u32>,
     seen_right: Vec<u32>,
     /// The distinct sentences of the term being scored.
-    sentences: Vec<usize>,
+    sentences: Vec<u32>,
 }
 
 /// Distinct neighbours and co-occurrences of one term on one side.
@@ -402,6 +424,22 @@ impl Neighbours {
             *last = t;
             self.distinct += 1;
         }
+    }
+
+    /// The neighbours of a term's only occurrence among the first `WINDOW`
+    /// of `window` (its side): non-stopwords of its `sentence`.
+    fn in_window(window: &[Occ], sentence: u32) -> Self {
+        let mut seen = [NONE; WINDOW];
+        let mut n = Neighbours::default();
+        for p in window.iter().take(WINDOW).filter(|p| p.sentence == sentence && !p.stop) {
+            let k = n.total as usize;
+            n.distinct += u32::from(!seen.get(..k).is_some_and(|s| s.contains(&p.term)));
+            if let Some(slot) = seen.get_mut(k) {
+                *slot = p.term;
+            }
+            n.total += 1;
+        }
+        n
     }
 
     /// Distinct neighbours over total co-occurrences: near 1 when every
@@ -422,13 +460,12 @@ impl Neighbours {
 #[inline(never)]
 fn term_scores(terms: &Terms, n_sentences: f32, buffers: &mut ScoreBuffers) -> bool {
     let occs = &terms.occs;
-    let n_terms = terms.stop.len();
-    let tf = &terms.tf;
+    let n_terms = terms.terms.len();
 
     // Frequency normalisation over non-stopword terms, summed in term order
     // (from 0.0 where `Iterator::sum` starts from -0.0: the same sums, since
     // there is at least one term and every term adds at least +0.0).
-    let content = || terms.stop.iter().zip(tf).filter(|(stop, _)| !**stop).map(|(_, &tf)| tf as f32);
+    let content = || terms.terms.iter().filter(|t| !t.stop).map(|t| t.tf as f32);
     let (mut n_content, mut total, mut max_tf) = (0usize, 0.0f32, 1.0f32);
     for tf in content() {
         n_content += 1;
@@ -449,40 +486,57 @@ fn term_scores(terms: &Terms, n_sentences: f32, buffers: &mut ScoreBuffers) -> b
     seen_left.resize(n_terms, NONE);
     seen_right.clear();
     seen_right.resize(n_terms, NONE);
-    for (t, score) in term_score.iter_mut().enumerate() {
-        if terms.stop[t] {
+    for ((t, score), info) in term_score.iter_mut().enumerate().zip(&terms.terms) {
+        if info.stop {
             continue;
         }
         let term = t as u32;
         let (mut upper, mut acronym) = (0u32, 0u32);
         let (mut left, mut right) = (Neighbours::default(), Neighbours::default());
-        sentences.clear();
-        for i in terms.occurrences_of(t) {
-            let Some(o) = occs.get(i) else { break };
-            upper += u32::from(o.upper);
-            acronym += u32::from(o.acronym);
-            if sentences.last() != Some(&o.sentence) {
-                sentences.push(o.sentence);
+        let (position, n_term_sentences);
+        match occs.get(info.first as usize).filter(|_| info.tf == 1) {
+            // Most terms occur once: one sentence, and neighbours told apart
+            // within the window alone, without marking them per term.
+            Some(o) => {
+                let i = info.first as usize;
+                upper = u32::from(o.upper);
+                acronym = u32::from(o.acronym);
+                left = Neighbours::in_window(occs.get(i.saturating_sub(WINDOW)..i).unwrap_or(&[]), o.sentence);
+                right = Neighbours::in_window(occs.get(i + 1..).unwrap_or(&[]), o.sentence);
+                position = tables.position(std::slice::from_ref(&o.sentence));
+                n_term_sentences = 1;
             }
-            // Co-occurrence with non-stopwords within the window, same sentence.
-            for p in &occs[i.saturating_sub(WINDOW)..i] {
-                if p.sentence == o.sentence && !p.stop {
-                    left.add(seen_left, p.term, term);
+            None => {
+                sentences.clear();
+                for i in terms.occurrences_of(t) {
+                    let Some(o) = occs.get(i) else { break };
+                    upper += u32::from(o.upper);
+                    acronym += u32::from(o.acronym);
+                    if sentences.last() != Some(&o.sentence) {
+                        sentences.push(o.sentence);
+                    }
+                    // Co-occurrence with non-stopwords within the window, same sentence.
+                    for p in occs.get(i.saturating_sub(WINDOW)..i).unwrap_or(&[]) {
+                        if p.sentence == o.sentence && !p.stop {
+                            left.add(seen_left, p.term, term);
+                        }
+                    }
+                    for p in occs.get(i + 1..).unwrap_or(&[]).iter().take(WINDOW) {
+                        if p.sentence == o.sentence && !p.stop {
+                            right.add(seen_right, p.term, term);
+                        }
+                    }
                 }
-            }
-            for p in occs.get(i + 1..).unwrap_or(&[]).iter().take(WINDOW) {
-                if p.sentence == o.sentence && !p.stop {
-                    right.add(seen_right, p.term, term);
-                }
+                position = tables.position(sentences);
+                n_term_sentences = sentences.len();
             }
         }
-        let tf_t = tf[t];
+        let tf_t = info.tf;
         let tf = tf_t as f32;
         let case = (upper as f32).max(acronym as f32) / (1.0 + tables.ln_count(tf_t));
-        let position = tables.position(sentences);
         let freq = tf / (mean + sd).max(f32::EPSILON);
         let rel = 1.0 + (left.dispersion() + right.dispersion()) * tf / max_tf;
-        let different = sentences.len() as f32 / n_sentences;
+        let different = n_term_sentences as f32 / n_sentences;
         *score = (rel * position) / (case + freq / rel + different / rel);
     }
     true
@@ -533,11 +587,13 @@ fn phrase_key(key: &[u32; MAX_NGRAM]) -> u128 {
 }
 
 /// The candidate phrases in order of first occurrence, with their counts,
-/// into `buffers.cands`; unscored, since most are never listed.
+/// into `buffers.cands`; unscored, since most are never listed. With
+/// `repeats_needed`, phrases of several words that occur once are left out,
+/// since they cannot be listed.
 #[inline(never)]
-fn candidates(terms: &Terms, buffers: &mut CandidateBuffers) {
+fn candidates(terms: &Terms, repeats_needed: bool, buffers: &mut CandidateBuffers) {
     let occs = &terms.occs;
-    let n_terms = terms.stop.len();
+    let n_terms = terms.terms.len();
     let CandidateBuffers { cands, single, longer, .. } = buffers;
     // Candidate phrases, keyed by their term ids (no strings until ranked):
     // single words by term, longer phrases through a map.
@@ -546,13 +602,18 @@ fn candidates(terms: &Terms, buffers: &mut CandidateBuffers) {
     single.clear();
     single.resize(n_terms, NONE);
     reset(longer, occs.len());
-    for start in 0..occs.len() {
-        let o = &occs[start];
+    // A phrase with a word that occurs once occurs once too: most phrases,
+    // which then need no map probe.
+    let once = |term: u32| terms.tf(term as usize) == 1;
+    for (start, o) in occs.iter().enumerate() {
         if o.stop {
             continue;
         }
         let next = cands.len() as u32;
-        if let Some(slot) = single.get_mut(o.term as usize) {
+        let mut unique = once(o.term);
+        if unique {
+            cands.push(Cand { tf: 1, first: start, len: 1, key: [o.term, NONE, NONE] });
+        } else if let Some(slot) = single.get_mut(o.term as usize) {
             match cands.get_mut(*slot as usize) {
                 Some(c) => c.tf += 1,
                 None => {
@@ -565,7 +626,14 @@ fn candidates(terms: &Terms, buffers: &mut CandidateBuffers) {
         for len in 2..=MAX_NGRAM {
             let Some(last) = occs.get(start + len - 1).filter(|p| p.chunk == o.chunk) else { break };
             key[len - 1] = last.term;
+            unique |= once(last.term);
             if last.stop {
+                continue;
+            }
+            if unique {
+                if !repeats_needed {
+                    cands.push(Cand { tf: 1, first: start, len, key });
+                }
                 continue;
             }
             let next = cands.len() as u32;
@@ -591,30 +659,28 @@ fn reset<K: std::hash::Hash + Eq, V>(map: &mut FxHashMap<K, V>, needed: usize) {
 }
 
 /// Word occurrences inside the sentences, with chunk boundaries at
-/// punctuation, symbols and sentence ends, into `terms`.
+/// punctuation, symbols and sentence ends, into `terms`. A document of
+/// `u32::MAX` tokens or sentences or more (over 4 GB of text) gives none,
+/// so that every index fits the `u32` fields.
 #[inline(never)]
 fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>], terms: &mut Terms) {
     // Filled as locals, which the compiler keeps apart from the stores into
     // them (through `terms` it reloads every vector at each word).
-    let Terms { mut occs, mut stop, first: mut first_of, mut next, mut tf, mut last, mut term_of } =
-        std::mem::take(terms);
+    let Terms { mut occs, terms: mut per_term, mut term_of } = std::mem::take(terms);
     occs.clear();
+    per_term.clear();
+    term_of.clear();
+    // Chunks are at most one per token and sentence, plus one.
+    if tokens.len().saturating_add(sentences.len()) >= NONE as usize {
+        *terms = Terms { occs, terms: per_term, term_of };
+        return;
+    }
     occs.reserve(tokens.len());
-    next.clear();
-    next.reserve(tokens.len());
     // At most one term per word type.
     let n_types = words.types();
-    first_of.clear();
-    first_of.reserve(n_types);
-    tf.clear();
-    tf.reserve(n_types);
-    last.clear();
-    last.reserve(n_types);
-    stop.clear();
-    stop.reserve(n_types);
-    term_of.clear();
+    per_term.reserve(n_types);
     term_of.resize(n_types, NONE);
-    let mut chunk = 0usize;
+    let mut chunk = 0u32;
     let mut ti = 0usize;
     for (si, sent) in sentences.iter().enumerate() {
         while ti < tokens.len() && tokens[ti].start < sent.start {
@@ -633,32 +699,28 @@ fn occurrences(tokens: &[Token], words: &DocWords, sentences: &[Range<usize>], t
                 first = false;
                 continue;
             };
-            let at = occs.len();
+            let at = occs.len() as u32;
             if *slot == NONE {
-                *slot = stop.len() as u32;
-                stop.push(words.info(ty).is_some_and(|i| i.stop));
-                first_of.push(at);
-                last.push(NONE);
-                tf.push(0);
+                *slot = per_term.len() as u32;
+                let stop = words.info(ty).is_some_and(|i| i.stop);
+                per_term.push(Term { first: at, last: NONE, tf: 0, stop });
             }
             let term = *slot;
-            if let Some(prev) = last.get_mut(term as usize) {
-                if let Some(link) = next.get_mut(*prev as usize) {
-                    *link = at as u32;
+            let mut stop = true;
+            if let Some(t) = per_term.get_mut(term as usize) {
+                if let Some(prev) = occs.get_mut(t.last as usize) {
+                    prev.next = at;
                 }
-                *prev = at as u32;
+                t.last = at;
+                t.tf += 1;
+                stop = t.stop;
             }
-            if let Some(n) = tf.get_mut(term as usize) {
-                *n += 1;
-            }
-            next.push(NONE);
-            let is_stop = stop.get(term as usize).copied().unwrap_or(true);
             let upper = !first && first_upper && !acronym;
-            occs.push(Occ { sentence: si, chunk, token: index, term, stop: is_stop, upper, acronym });
+            occs.push(Occ { sentence: si as u32, chunk, token: index as u32, term, next: NONE, stop, upper, acronym });
             first = false;
         }
     }
-    *terms = Terms { occs, stop, first: first_of, next, tf, last, term_of };
+    *terms = Terms { occs, terms: per_term, term_of };
 }
 
 /// Counts and twice the median sentence index below these are looked up.
@@ -699,7 +761,8 @@ fn ln_count(n: u32) -> f32 {
 /// sentence indices.
 #[cfg(test)]
 fn position(sorted: &[usize]) -> f32 {
-    ln_tables().position(sorted)
+    let sorted: Vec<u32> = sorted.iter().map(|&s| u32::try_from(s).unwrap_or(u32::MAX)).collect();
+    ln_tables().position(&sorted)
 }
 
 impl LnTables {
@@ -710,20 +773,24 @@ impl LnTables {
 
     /// The position feature of a term: `ln(ln(3 + median))` of its sorted
     /// sentence indices.
-    fn position(&self, sorted: &[usize]) -> f32 {
-        // Twice the median is an integer: the table's index.
+    fn position(&self, sorted: &[u32]) -> f32 {
+        // Twice the median is an integer: the table's index. Halving it as
+        // a float gives the median's bits (scaling by two is exact).
+        let at = |i: usize| sorted.get(i).map_or(0, |&s| u64::from(s));
         let twice = match sorted.len() {
-            0 => Some(0),
-            n if n % 2 == 1 => sorted[n / 2].checked_mul(2),
-            n => sorted[n / 2 - 1].checked_add(sorted[n / 2]),
+            0 => 0,
+            n if n % 2 == 1 => 2 * at(n / 2),
+            n => at(n / 2 - 1) + at(n / 2),
         };
-        match twice.and_then(|k| self.position.get(k)) {
+        match usize::try_from(twice).ok().and_then(|k| self.position.get(k)) {
             Some(&v) => v,
-            None => (3.0 + median(sorted)).ln().ln(),
+            None => (3.0 + twice as f32 / 2.0).ln().ln(),
         }
     }
 }
 
+/// The median of sorted sentence indices, as the reference computes it.
+#[cfg(test)]
 fn median(sorted: &[usize]) -> f32 {
     match sorted.len() {
         0 => 0.0,
@@ -754,7 +821,7 @@ fn similar(a: &str, a_chars: usize, b: &str, b_chars: usize) -> bool {
     if longest > 0 && 1.0 - a_chars.abs_diff(b_chars) as f32 / longest as f32 <= DEDUP_SIMILARITY {
         return false;
     }
-    similarity(a, b) > DEDUP_SIMILARITY
+    similarity_or_below(a, b, DEDUP_SIMILARITY) > DEDUP_SIMILARITY
 }
 
 /// Whether `short` is a word-aligned part of `long` ("stone" of "stone
@@ -776,22 +843,31 @@ fn part_of_padded(short: &str, long: &str) -> bool {
 }
 
 /// Edit similarity `1 - levenshtein / max_len` over chars.
+#[cfg(test)]
 fn similarity(a: &str, b: &str) -> f32 {
+    similarity_or_below(a, b, f32::NEG_INFINITY)
+}
+
+/// [`similarity`] where it is above `floor`; otherwise some value at most
+/// `floor`, given up on as soon as that is certain: most compared phrases
+/// differ early.
+fn similarity_or_below(a: &str, b: &str, floor: f32) -> f32 {
     // Keyphrases are short: their chars and the distance rows fit on the
     // stack, and ASCII ones are compared byte by byte.
     const STACK: usize = 48;
     if a.len() <= STACK && b.len() <= STACK && a.is_ascii() && b.is_ascii() {
         let (mut prev, mut cur) = ([0usize; STACK + 1], [0usize; STACK + 1]);
-        return levenshtein_similarity(a.as_bytes(), b.as_bytes(), &mut prev, &mut cur);
+        return levenshtein_similarity(a.as_bytes(), b.as_bytes(), &mut prev, &mut cur, floor);
     }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let (mut prev, mut cur) = (vec![0usize; b.len() + 1], vec![0usize; b.len() + 1]);
-    levenshtein_similarity(&a, &b, &mut prev, &mut cur)
+    levenshtein_similarity(&a, &b, &mut prev, &mut cur, floor)
 }
 
-/// [`similarity`] over two sequences, with two rows of at least `b.len() + 1` cells.
-fn levenshtein_similarity<T: PartialEq>(a: &[T], b: &[T], prev: &mut [usize], cur: &mut [usize]) -> f32 {
+/// [`similarity_or_below`] over two sequences, with two rows of at least
+/// `b.len() + 1` cells.
+fn levenshtein_similarity<T: PartialEq>(a: &[T], b: &[T], prev: &mut [usize], cur: &mut [usize], floor: f32) -> f32 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
@@ -803,9 +879,17 @@ fn levenshtein_similarity<T: PartialEq>(a: &[T], b: &[T], prev: &mut [usize], cu
     let (mut prev, mut cur) = (prev, cur);
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
+        let mut row_min = cur[0];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
+        }
+        // No row's minimum is below the one before, so the distance is at
+        // least this one's, and the similarity at most what it gives.
+        let at_most = 1.0 - row_min as f32 / longest as f32;
+        if at_most <= floor {
+            return at_most;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -896,7 +980,7 @@ mod tests {
         occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
         let mut buf = String::new();
         let names: Vec<String> =
-            (0..terms.stop.len()).map(|t| terms.name(text, &tokens, t as u32, &mut buf).into_owned()).collect();
+            (0..terms.terms.len()).map(|t| terms.name(text, &tokens, t as u32, &mut buf).into_owned()).collect();
         let id = |w: &str| names.iter().position(|n| n == w).unwrap() as u32;
         let of = |w: &str| terms.occs.iter().filter(|o| o.term == id(w)).collect::<Vec<_>>();
         assert_eq!(of("pier").len(), 3);
@@ -910,9 +994,73 @@ mod tests {
         for (t, name) in names.iter().enumerate() {
             assert_eq!(names.iter().position(|n| n == name), Some(t), "one term per form");
             assert_eq!(*name, name.to_lowercase());
-            assert_eq!(terms.occs[terms.first[t]].term as usize, t);
-            assert!(terms.occs[..terms.first[t]].iter().all(|o| o.term as usize != t), "first occurrence");
-            assert_eq!(terms.stop[t], is_stopword(name) || name.chars().count() < 2);
+            let first = terms.terms[t].first as usize;
+            assert_eq!(terms.occs[first].term as usize, t);
+            assert!(terms.occs[..first].iter().all(|o| o.term as usize != t), "first occurrence");
+            assert_eq!(terms.terms[t].stop, is_stopword(name) || name.chars().count() < 2);
+        }
+    }
+
+    #[test]
+    fn single_occurrence_neighbours_match_the_marked_count() {
+        let occ = |term: u32, sentence: u32, stop: bool| Occ {
+            sentence,
+            chunk: 0,
+            token: 0,
+            term,
+            next: NONE,
+            stop,
+            upper: false,
+            acronym: false,
+        };
+        let windows: Vec<Vec<Occ>> = vec![
+            vec![],
+            vec![occ(1, 0, false)],
+            vec![occ(1, 0, false), occ(1, 0, false)],
+            vec![occ(1, 0, false), occ(2, 0, false)],
+            vec![occ(1, 0, true), occ(2, 0, false)],
+            vec![occ(1, 1, false), occ(1, 0, false)],
+            vec![occ(3, 0, false), occ(2, 0, false), occ(3, 0, false)],
+            vec![occ(0, 0, false), occ(0, 0, false), occ(4, 0, false)],
+        ];
+        for (t, window) in windows.iter().enumerate() {
+            let mut seen_with = vec![NONE; 5];
+            let mut marked = Neighbours::default();
+            for p in window.iter().take(WINDOW).filter(|p| p.sentence == 0 && !p.stop) {
+                marked.add(&mut seen_with, p.term, 100 + t as u32);
+            }
+            let counted = Neighbours::in_window(window, 0);
+            assert_eq!((counted.distinct, counted.total), (marked.distinct, marked.total), "{t}");
+        }
+    }
+
+    #[test]
+    fn phrases_left_out_are_the_unlistable_ones() {
+        let long = format!("{STORY} {STORY} Other towns built stone piers long ago. Zürich, Zürich and ZÜRICH.");
+        for text in [STORY, long.as_str(), "", "Pier."] {
+            let tokens = tokenize(text);
+            let sentences = split_sentences(text, &tokens);
+            let mut terms = Terms::default();
+            occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
+            let listed = |repeats_needed: bool| {
+                let mut buffers = CandidateBuffers::default();
+                candidates(&terms, repeats_needed, &mut buffers);
+                buffers.cands.iter().map(|c| (c.first, c.len, c.key, c.tf)).collect::<Vec<_>>()
+            };
+            let all = listed(false);
+            let expected: Vec<_> = all.iter().copied().filter(|&(_, len, _, tf)| len == 1 || tf >= 2).collect();
+            assert_eq!(listed(true), expected, "{text:?}");
+            let counted = |first: usize, len: usize| {
+                let key: Vec<u32> = terms.occs[first..first + len].iter().map(|o| o.term).collect();
+                terms
+                    .occs
+                    .windows(len)
+                    .filter(|w| w[0].chunk == w[len - 1].chunk && w.iter().map(|o| o.term).eq(key.iter().copied()))
+                    .count() as u32
+            };
+            for &(first, len, _, tf) in &all {
+                assert_eq!(tf, counted(first, len), "{text:?} {first} {len}");
+            }
         }
     }
 
@@ -937,7 +1085,7 @@ mod tests {
         let sentences = split_sentences(text, &tokens);
         let mut terms = Terms::default();
         occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
-        let n_terms = terms.stop.len();
+        let n_terms = terms.terms.len();
         for a in 0..n_terms {
             for b in 0..n_terms {
                 let expected = terms
@@ -950,7 +1098,7 @@ mod tests {
             }
         }
         let tf: Vec<usize> = (0..n_terms).map(|t| terms.occurrences_of(t).count()).collect();
-        assert_eq!(tf, terms.tf.iter().map(|&n| n as usize).collect::<Vec<_>>());
+        assert_eq!(tf, terms.terms.iter().map(|t| t.tf as usize).collect::<Vec<_>>());
     }
 
     #[test]
@@ -1321,7 +1469,8 @@ mod tests {
             assert_eq!(position(&sorted).to_bits(), expected.to_bits(), "{sorted:?}");
             sorted.push(i / 3);
         }
-        for odd in [vec![usize::MAX], vec![1, usize::MAX, usize::MAX], vec![usize::MAX - 1, usize::MAX]] {
+        let max = u32::MAX as usize;
+        for odd in [vec![max], vec![1, max, max], vec![max - 1, max], vec![1 << 24, (1 << 24) + 1]] {
             assert_eq!(position(&odd).to_bits(), (3.0 + median(&odd)).ln().ln().to_bits(), "{odd:?}");
         }
     }
@@ -1333,6 +1482,25 @@ mod tests {
         {
             let (na, nb) = (a.chars().count(), b.chars().count());
             assert_eq!(similar(a, na, b, nb), similarity(a, b) > DEDUP_SIMILARITY, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn given_up_similarity_is_below_the_floor_and_exact_above() {
+        let words = ["", "a", "pier", "piers", "stone pier", "stone piers", "zürich", "zurich", "harbour council"];
+        let more = ["harbor councils", "council harbour", "abcdefgh", "abcdefgx", "xbcdefgh", "Zürich pier"];
+        for a in words.iter().chain(&more) {
+            for b in words.iter().chain(&more) {
+                let exact = similarity(a, b);
+                for floor in [0.0, 0.5, DEDUP_SIMILARITY, 0.9, 1.0] {
+                    let bounded = similarity_or_below(a, b, floor);
+                    if exact > floor {
+                        assert_eq!(bounded.to_bits(), exact.to_bits(), "{a} {b} {floor}");
+                    } else {
+                        assert!(bounded <= floor && bounded >= exact, "{a} {b} {floor}");
+                    }
+                }
+            }
         }
     }
 
@@ -1407,7 +1575,8 @@ mod tests {
         {
             let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
             let (mut prev, mut cur) = (vec![0; cb.len() + 1], vec![0; cb.len() + 1]);
-            assert_eq!(similarity(a, b), levenshtein_similarity(&ca, &cb, &mut prev, &mut cur), "{a} {b}");
+            let heap = levenshtein_similarity(&ca, &cb, &mut prev, &mut cur, f32::NEG_INFINITY);
+            assert_eq!(similarity(a, b), heap, "{a} {b}");
             assert_eq!(similarity(a, b), similarity(b, a), "{a} {b}");
         }
     }
