@@ -102,6 +102,11 @@ pub(super) struct SharedScript {
 /// The script verdict on `text`: by the script of most of its letters,
 /// except that any Kana among Han characters makes it Japanese.
 pub(super) fn by_script(text: &str) -> ScriptVerdict {
+    by_script_counted(text).0
+}
+
+/// [`by_script`] and the number of letters of `text` (of any script).
+pub(super) fn by_script_counted(text: &str) -> (ScriptVerdict, usize) {
     // Counts per script, in a fixed order so that ties break the same way.
     let mut unique: Vec<(&'static str, usize)> = Vec::new();
     let mut shared = [0usize; 4];
@@ -146,7 +151,7 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
         }
     }
     if letters == 0 {
-        return ScriptVerdict::Empty;
+        return (ScriptVerdict::Empty, letters);
     }
     let scripts = [Shared::Latin, Shared::Cyrillic, Shared::Arabic, Shared::Devanagari];
     let (best_shared, shared_count) = scripts
@@ -160,15 +165,15 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
         ScriptVerdict::Decided(Detection { code, confidence: count as f32 / letters as f32 })
     };
     if cjk > shared_count && cjk > unique_count {
-        return if kana > 0 { decided("ja", cjk) } else { decided("zh", cjk) };
+        return (if kana > 0 { decided("ja", cjk) } else { decided("zh", cjk) }, letters);
     }
     if unique_count > shared_count {
-        return decided(best_unique, unique_count);
+        return (decided(best_unique, unique_count), letters);
     }
     if shared_count == 0 {
-        return ScriptVerdict::Empty;
+        return (ScriptVerdict::Empty, letters);
     }
-    ScriptVerdict::Shared(SharedScript { script: best_shared, letters: shared_count })
+    (ScriptVerdict::Shared(SharedScript { script: best_shared, letters: shared_count }), letters)
 }
 
 /// Bytes of the ASCII blocks [`by_script`] counts at once.
