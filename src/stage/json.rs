@@ -403,7 +403,8 @@ const ESCAPE_CHUNK: usize = 16;
 /// A JSON string literal of `s`.
 fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
+    // Room for the padded tail too (see below).
+    out.reserve(bytes.len() + 2 + ESCAPE_CHUNK);
     out.push(b'"');
     // Bytes before `run_start` are written; the clean run up to an escape is copied at once.
     let mut run_start = 0;
@@ -422,6 +423,13 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     }
     if needs_escape(&padded) {
         escape_chunk(out, bytes, &mut run_start, bytes.len() - tail.len(), tail);
+    } else if run_start == 0 && tail.len() == bytes.len() {
+        // A short string without escapes, most of them: the padded copy is written whole (a
+        // fixed-size store) and its padding cut off again, in place of a copy of variable length.
+        out.extend_from_slice(&padded);
+        out.truncate(out.len() - (ESCAPE_CHUNK - tail.len()));
+        out.push(b'"');
+        return;
     }
     out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
     out.push(b'"');
@@ -496,6 +504,19 @@ mod tests {
                 assert_eq!(written_string(&s), serde_string(&s), "{s:?}");
             }
         }
+    }
+
+    #[test]
+    fn strings_written_one_after_another_are_each_exact() {
+        let strings =
+            ["", "a", "fifteen bytes..", "sixteen bytes ok", "é", "\"", "tab\t", "Zürich", "x".repeat(40).leak()];
+        let mut out = Vec::new();
+        let mut expected = Vec::new();
+        for s in strings.iter().chain(strings.iter().rev()) {
+            write_str(&mut out, s);
+            expected.extend(serde_string(s));
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
     }
 
     #[test]

@@ -102,6 +102,11 @@ pub(super) struct SharedScript {
 /// The script verdict on `text`: by the script of most of its letters,
 /// except that any Kana among Han characters makes it Japanese.
 pub(super) fn by_script(text: &str) -> ScriptVerdict {
+    by_script_counted(text).0
+}
+
+/// [`by_script`] and the number of letters of `text` (of any script).
+pub(super) fn by_script_counted(text: &str) -> (ScriptVerdict, usize) {
     // Counts per script, in a fixed order so that ties break the same way.
     let mut unique: Vec<(&'static str, usize)> = Vec::new();
     let mut shared = [0usize; 4];
@@ -146,7 +151,7 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
         }
     }
     if letters == 0 {
-        return ScriptVerdict::Empty;
+        return (ScriptVerdict::Empty, letters);
     }
     let scripts = [Shared::Latin, Shared::Cyrillic, Shared::Arabic, Shared::Devanagari];
     let (best_shared, shared_count) = scripts
@@ -160,15 +165,15 @@ pub(super) fn by_script(text: &str) -> ScriptVerdict {
         ScriptVerdict::Decided(Detection { code, confidence: count as f32 / letters as f32 })
     };
     if cjk > shared_count && cjk > unique_count {
-        return if kana > 0 { decided("ja", cjk) } else { decided("zh", cjk) };
+        return (if kana > 0 { decided("ja", cjk) } else { decided("zh", cjk) }, letters);
     }
     if unique_count > shared_count {
-        return decided(best_unique, unique_count);
+        return (decided(best_unique, unique_count), letters);
     }
     if shared_count == 0 {
-        return ScriptVerdict::Empty;
+        return (ScriptVerdict::Empty, letters);
     }
-    ScriptVerdict::Shared(SharedScript { script: best_shared, letters: shared_count })
+    (ScriptVerdict::Shared(SharedScript { script: best_shared, letters: shared_count }), letters)
 }
 
 /// Bytes of the ASCII blocks [`by_script`] counts at once.
@@ -423,6 +428,9 @@ fn score_text_in(
     // loaded and stored again for every trigram (and an array of arrays was split into
     // scalars).
     let mut recent = [0u16; ROW_LANES];
+    // Row indices of the trigrams since the last check, and how many.
+    let mut pending = [0u32; CHECK_EVERY as usize];
+    let mut pending_len = 0usize;
     let mut trigrams = 0u32;
     // u32::MAX in the lanes that are no candidates of this text's script: OR-ed into the totals
     // for the checks, so that they run over the whole fixed-length row (a few vector steps) and
@@ -446,13 +454,17 @@ fn score_text_in(
                 window = [window[1], window[2], letter];
                 in_word += 1;
                 if in_word >= 3 {
-                    trigrams += 1;
-                    // Every lane, candidate or not: a loop of fixed length over the
-                    // whole row compiles to a few vector additions.
-                    for (sum, score) in recent.iter_mut().zip(scored.row(model, window)) {
-                        *sum += u16::from(*score);
+                    // Rows are only looked up (and built on first sight) here, and summed at the
+                    // check: a row built here calls out of the loop, and the sums kept in vector
+                    // registers would have to be saved around every lookup that might.
+                    if let Some(slot) = pending.get_mut(pending_len) {
+                        *slot = scored.row(model, window);
                     }
+                    pending_len += 1;
+                    trigrams += 1;
                     if trigrams % CHECK_EVERY == 0 {
+                        add_rows(&mut recent, &scored.rows, &pending[..]);
+                        pending_len = 0;
                         add_recent(&mut totals, &mut recent);
                         // Most texts are settled long before the sample ends.
                         let mut candidates = totals;
@@ -481,8 +493,22 @@ fn score_text_in(
             take_letter!('text, letter);
         }
     }
+    add_rows(&mut recent, &scored.rows, pending.get(..pending_len).unwrap_or_default());
     add_recent(&mut totals, &mut recent);
     (totals, trigrams)
+}
+
+/// Adds the rows at `indices` to `recent`. Every lane, candidate or not: a loop of fixed length
+/// over the whole row compiles to a few vector additions.
+#[inline(always)]
+fn add_rows(recent: &mut [u16; ROW_LANES], rows: &[[u8; ROW_LANES]], indices: &[u32]) {
+    for &index in indices {
+        if let Some(row) = rows.get(index as usize) {
+            for (sum, score) in recent.iter_mut().zip(row) {
+                *sum += u16::from(*score);
+            }
+        }
+    }
 }
 
 /// The lowercase form of a non-ASCII character as (letters, 0, how many),
@@ -596,30 +622,37 @@ impl ScoredTrigrams {
         }
     }
 
-    /// The row of final scores of the trigram of lowercase letters
-    /// `window`, computed on first sight.
+    /// The index in `rows` of the row of final scores of the trigram of
+    /// lowercase letters `window`, computed on first sight.
     #[inline]
-    fn row(&mut self, model: &Model, window: [u32; 3]) -> &[u8; ROW_LANES] {
+    fn row(&mut self, model: &Model, window: [u32; 3]) -> u32 {
         let [a, b, c] = window.map(|letter| letter.wrapping_sub(u32::from(b'a')));
         if a < 26 && b < 26 && c < 26 {
             let at = ((a * 26 + b) * 26 + c) as usize;
             if let Some(&found) = self.ascii.get(at) {
-                if let Some(index) = (found as usize).checked_sub(1).filter(|&index| index < self.rows.len()) {
-                    return &self.rows[index];
+                if found != 0 {
+                    return found - 1;
                 }
-                let index = self.push_row(model, window);
-                if let Some(entry) = self.ascii.get_mut(at) {
-                    *entry = index as u32 + 1;
-                }
-                return &self.rows[index];
+                return self.push_ascii_row(model, window, at);
             }
         }
         self.row_by_hash(model, window)
     }
 
+    /// [`Self::row`] of a trigram of `a` to `z` met for the first time, at `at` in `ascii`.
     #[cold]
     #[inline(never)]
-    fn row_by_hash(&mut self, model: &Model, window: [u32; 3]) -> &[u8; ROW_LANES] {
+    fn push_ascii_row(&mut self, model: &Model, window: [u32; 3], at: usize) -> u32 {
+        let index = self.push_row(model, window) as u32;
+        if let Some(entry) = self.ascii.get_mut(at) {
+            *entry = index + 1;
+        }
+        index
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn row_by_hash(&mut self, model: &Model, window: [u32; 3]) -> u32 {
         let trigram = pack(window);
         let mask = self.slots.len().wrapping_sub(1);
         let mut slot = hash(trigram, SCORED_SLOT_BITS);
@@ -634,13 +667,13 @@ impl ScoredTrigrams {
             slot = (slot + 1) & mask;
         };
         if let Some(index) = found.filter(|&index| index < self.rows.len()) {
-            return &self.rows[index];
+            return index as u32;
         }
         let index = self.push_row(model, window);
         if let Some(entry) = self.slots.get_mut(slot & mask) {
             *entry = (trigram, index as u32);
         }
-        &self.rows[index]
+        index as u32
     }
 
     /// Appends the row of `window`, returning its index.
@@ -726,8 +759,22 @@ fn margin_value(totals: &[u32], trigrams: u32) -> Option<f32> {
     let runner_up_total = if ties > 1 {
         best_total
     } else {
-        // A select, then a min: a fold with the comparison inside its closure stayed scalar.
-        totals.iter().map(|&total| if total > best_total { total } else { u32::MAX }).fold(u32::MAX, u32::min)
+        // The least total but the best's, whose lane is OR-ed to u32::MAX. Eight running
+        // minima, lane by lane, so that each step is a vector compare, OR and min: as a single
+        // fold the compiler turned it into a conditional update and kept it scalar (seven
+        // instructions a lane).
+        let mut least = [u32::MAX; 8];
+        let chunks = totals.chunks_exact(least.len());
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            for (least, &total) in least.iter_mut().zip(chunk) {
+                *least = (*least).min(total | u32::from(total == best_total).wrapping_neg());
+            }
+        }
+        for &total in rest {
+            least[0] = least[0].min(total | u32::from(total == best_total).wrapping_neg());
+        }
+        least.iter().fold(u32::MAX, |least, &total| least.min(total))
     };
     Some(margin_between(best_total, runner_up_total, trigrams))
 }

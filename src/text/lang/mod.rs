@@ -159,11 +159,17 @@ impl LanguageIdentifier {
             .iter()
             .map(|range| {
                 let paragraph = text.get(range.clone())?;
-                if letter_count(paragraph, MIN_PARAGRAPH_LETTERS) < MIN_PARAGRAPH_LETTERS {
+                let sampled = sample(paragraph, MAX_PARAGRAPH_SAMPLE_BYTES);
+                let (verdict, sampled_letters) = fast::by_script_counted(sampled);
+                // The sample's letters are the paragraph's first ones: enough of them settle the
+                // count without another pass over the paragraph.
+                if sampled_letters < MIN_PARAGRAPH_LETTERS
+                    && letter_count(paragraph, MIN_PARAGRAPH_LETTERS) < MIN_PARAGRAPH_LETTERS
+                {
                     return None;
                 }
-                let paragraph = sample(paragraph, MAX_PARAGRAPH_SAMPLE_BYTES);
-                match fast::by_script(paragraph) {
+                let paragraph = sampled;
+                match verdict {
                     ScriptVerdict::Empty => None,
                     ScriptVerdict::Decided(detection) => Some(detection),
                     ScriptVerdict::Shared(shared) => {
@@ -347,6 +353,16 @@ mod tests {
                 let expected = text.chars().filter(|c| c.is_alphabetic()).take(enough).count();
                 assert_eq!(letter_count(text, enough), expected, "{text:?} {enough}");
             }
+        }
+    }
+
+    #[test]
+    fn the_script_verdict_counts_the_letters_as_letter_count_does() {
+        let long = "Ünïcödé and plain ASCII letters, 1234 digits; Москва 北京 ".repeat(5);
+        for text in
+            ["", "abc", "a1 b2\r\nc3", "Über-Straße 12", "Москва, 北京 🙂 x\u{301}y", "\u{85}\u{a0}z", long.as_str()]
+        {
+            assert_eq!(fast::by_script_counted(text).1, letter_count(text, usize::MAX), "{text:?}");
         }
     }
 
