@@ -371,12 +371,22 @@ impl WordClasses {
 
     /// The flags of the lower-case word `w` (0 for a word in no list), whose first eight bytes
     /// are `key` ([`key_of`]).
+    ///
+    /// Inlined into the scanner loop: most words stop at the empty-home-slot test, and a call
+    /// per word cost more than that test.
+    #[inline(always)]
     fn flags_keyed(&self, w: &[u8], key: u64) -> u16 {
-        let mut slot = slot_of(key, w.len());
+        let slot = slot_of(key, w.len());
         // An empty home slot ends the probe at once, as below, but without reading the table.
         if self.occupied.get(slot / 64).is_none_or(|bits| bits >> (slot % 64) & 1 == 0) {
             return 0;
         }
+        self.probe(w, key, slot)
+    }
+
+    /// The probe of [`WordClasses::flags_keyed`] from the occupied home slot `slot` on.
+    #[inline(never)]
+    fn probe(&self, w: &[u8], key: u64, mut slot: usize) -> u16 {
         loop {
             let Some(e) = self.slots.get(slot) else {
                 return 0;
