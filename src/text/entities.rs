@@ -112,8 +112,7 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
     };
     // The groups holding a member of each name hash: a mention's identical names are looked
     // for there rather than in every member of every group.
-    let mut groups_by_name: FxHashMap<u64, Vec<usize>> =
-        FxHashMap::with_capacity_and_hasher(cleaned.len(), Default::default());
+    let mut groups_by_name = GroupsByName::with_capacity(cleaned.len());
     for &i in &order {
         let c = &cleaned[i];
         let target = find_group(&groups, &cleaned, &acronym_forms, &groups_by_name, c);
@@ -127,10 +126,7 @@ pub fn resolve(text: &str, mentions: &[Mention], title: Option<Range<usize>>) ->
                 groups.len() - 1
             }
         };
-        let with_name = groups_by_name.entry(c.words_hash).or_default();
-        if !with_name.contains(&g) {
-            with_name.push(g);
-        }
+        groups_by_name.insert(c.words_hash, g);
     }
     let mut person_starts: Vec<usize> =
         cleaned.iter().filter(|c| c.kind == EntityKind::Per).map(|c| c.span.start).collect();
@@ -603,7 +599,7 @@ fn find_group(
     groups: &[Group],
     all: &[Cleaned<'_>],
     acronym_forms: &[Vec<String>],
-    groups_by_name: &FxHashMap<u64, Vec<usize>>,
+    groups_by_name: &GroupsByName,
     c: &Cleaned<'_>,
 ) -> Option<usize> {
     let is_per = |g: &Group| g.per;
@@ -618,9 +614,7 @@ fn find_group(
             g.members.iter().any(|&m| all[m].kind == c.kind && same(&all[m]))
         }
     };
-    let first_identical = groups_by_name
-        .get(&c.words_hash)
-        .and_then(|with_name| with_name.iter().copied().filter(|&g| groups.get(g).is_some_and(identical)).min());
+    let first_identical = groups_by_name.with(c.words_hash).filter(|&g| groups.get(g).is_some_and(identical)).min();
     if let Some(g) = first_identical {
         return Some(g);
     }
@@ -659,6 +653,40 @@ fn find_group(
         }
     }
     None
+}
+
+/// The groups holding a member of each name hash, as lists linked through one shared
+/// buffer: no allocation per distinct name.
+struct GroupsByName {
+    /// Per hash, the index in `links` of its most recently added group.
+    heads: FxHashMap<u64, usize>,
+    /// A group and the index of the next link of the same hash (`usize::MAX` ends the list).
+    links: Vec<(usize, usize)>,
+}
+
+impl GroupsByName {
+    fn with_capacity(n: usize) -> Self {
+        GroupsByName { heads: FxHashMap::with_capacity_and_hasher(n, Default::default()), links: Vec::with_capacity(n) }
+    }
+
+    /// The groups listed for `hash`, each once, in no particular order.
+    fn with(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.heads.get(&hash).copied().unwrap_or(usize::MAX);
+        std::iter::from_fn(move || {
+            let &(g, next) = self.links.get(at)?;
+            at = next;
+            Some(g)
+        })
+    }
+
+    fn insert(&mut self, hash: u64, g: usize) {
+        if self.with(hash).any(|x| x == g) {
+            return;
+        }
+        let next = self.heads.get(&hash).copied().unwrap_or(usize::MAX);
+        self.heads.insert(hash, self.links.len());
+        self.links.push((g, next));
+    }
 }
 
 /// The candidate with a mention closest to `pos`, preferring mentions before it.
@@ -1104,6 +1132,22 @@ mod tests {
         " ",
         "x",
     ];
+
+    #[test]
+    fn groups_by_name_lists_each_group_once_per_hash() {
+        let mut by_name = GroupsByName::with_capacity(0);
+        for (hash, g) in [(7, 0), (7, 2), (9, 1), (7, 0), (7, 2), (9, 3)] {
+            by_name.insert(hash, g);
+        }
+        let sorted = |hash| {
+            let mut v: Vec<usize> = by_name.with(hash).collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(sorted(7), vec![0, 2]);
+        assert_eq!(sorted(9), vec![1, 3]);
+        assert!(sorted(8).is_empty());
+    }
 
     #[test]
     fn lazy_word_walk_matches_the_reference() {
