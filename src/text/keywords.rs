@@ -920,6 +920,15 @@ mod tests {
         keywords(text, &tokens, &sentences, max)
     }
 
+    /// The tokens of `text` and its terms as [`occurrences`] collects them.
+    fn terms_of(text: &str) -> (Vec<Token>, Terms) {
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        let mut terms = Terms::default();
+        occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
+        (tokens, terms)
+    }
+
     #[test]
     fn repeated_topical_phrases_rank_first() {
         // YAKE favours the lead sentence and capitalised words ("Tuesday"),
@@ -974,10 +983,7 @@ mod tests {
     #[test]
     fn words_are_interned_by_lowercase_form_ascii_or_not() {
         let text = "The UN met in Zürich. Pier and PIER and pier, ZÜRICH and zürich. Don\u{2019}t DON'T.";
-        let tokens = tokenize(text);
-        let sentences = split_sentences(text, &tokens);
-        let mut terms = Terms::default();
-        occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
+        let (tokens, terms) = terms_of(text);
         let mut buf = String::new();
         let names: Vec<String> =
             (0..terms.terms.len()).map(|t| terms.name(text, &tokens, t as u32, &mut buf).into_owned()).collect();
@@ -1038,10 +1044,7 @@ mod tests {
     fn phrases_left_out_are_the_unlistable_ones() {
         let long = format!("{STORY} {STORY} Other towns built stone piers long ago. Zürich, Zürich and ZÜRICH.");
         for text in [STORY, long.as_str(), "", "Pier."] {
-            let tokens = tokenize(text);
-            let sentences = split_sentences(text, &tokens);
-            let mut terms = Terms::default();
-            occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
+            let (_, terms) = terms_of(text);
             let listed = |repeats_needed: bool| {
                 let mut buffers = CandidateBuffers::default();
                 candidates(&terms, repeats_needed, &mut buffers);
@@ -1081,10 +1084,7 @@ mod tests {
     #[test]
     fn bigram_counts_agree_both_ways() {
         let text = "Secretary of State met the Secretary of Defence. Of State of mind, state of the art of state.";
-        let tokens = tokenize(text);
-        let sentences = split_sentences(text, &tokens);
-        let mut terms = Terms::default();
-        occurrences(&tokens, &DocWords::new(text, &tokens), &sentences, &mut terms);
+        let (_, terms) = terms_of(text);
         let n_terms = terms.terms.len();
         for a in 0..n_terms {
             for b in 0..n_terms {

@@ -80,7 +80,7 @@ pub(crate) fn plain_word_hash(form: &[u8]) -> Option<u64> {
         if !(b.is_ascii_digit() || b.is_ascii_lowercase()) {
             return None;
         }
-        h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        feed(&mut h, b);
     }
     (!form.is_empty()).then(|| mix(h))
 }
@@ -236,6 +236,13 @@ pub fn similarity(a: u64, b: u64) -> f32 {
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
+/// One FNV-1a step: the word hash of [`for_each_word_hash`] and [`plain_word_hash`].
+#[inline(always)]
+fn feed(h: &mut u64, b: u8) {
+    *h ^= u64::from(b);
+    *h = h.wrapping_mul(FNV_PRIME);
+}
+
 /// Calls `emit` with the hash of each word of `text`, in order. A word is a
 /// run of alphanumeric chars and apostrophes (straight or curly) with the
 /// apostrophes at either end trimmed, so "don't" is one word and "'quoted'"
@@ -252,10 +259,6 @@ const FNV_PRIME: u64 = 0x0100_0000_01b3;
 /// of that run; it is the word's if an ASCII separator (or the end of the
 /// text) follows.
 fn for_each_word_hash(text: &str, mut known: impl FnMut(usize) -> Option<(usize, u64)>, mut emit: impl FnMut(u64)) {
-    fn feed(h: &mut u64, b: u8) {
-        *h ^= u64::from(b);
-        *h = h.wrapping_mul(FNV_PRIME);
-    }
     fn feed_lowercase(h: &mut u64, c: char) {
         for lower in c.to_lowercase() {
             let mut buf = [0u8; 4];
