@@ -59,9 +59,8 @@ impl Deduplicator {
         let Some(fingerprint) = written.fingerprint else { return Vec::new() };
         self.dirty = true;
         self.index
-            .check_and_insert(written.id.clone(), fingerprint)
+            .check_and_insert_closest(written.id.clone(), fingerprint, self.max_links)
             .into_iter()
-            .take(self.max_links)
             .map(|d| NearDuplicate { id: d.id, similarity: d.similarity })
             .collect()
     }

@@ -584,6 +584,12 @@ impl SimhashIndex {
     /// Earlier documents within the maximum distance of `hash`, closest
     /// first (ties: oldest first). Does not modify the index.
     pub fn query(&self, hash: u64) -> Vec<NearDuplicate> {
+        self.query_closest(hash, usize::MAX)
+    }
+
+    /// The first `limit` of [`query`](Self::query)'s answer, without copying
+    /// the ids of the matches past it.
+    pub fn query_closest(&self, hash: u64, limit: usize) -> Vec<NearDuplicate> {
         // Filter by distance first: matches are few, candidates are not, so
         // only the matches need deduplicating across bands.
         let mut hits: Vec<(u32, u64)> = Vec::new();
@@ -593,17 +599,16 @@ impl SimhashIndex {
                 bucket.matches(hash, self.max_distance, &mut hits);
             }
         }
+        // (distance, sequence number) pairs sort into the answer's order
         hits.sort_unstable();
         hits.dedup();
-        let mut out: Vec<(u64, NearDuplicate)> = hits
-            .into_iter()
+        hits.into_iter()
             .filter_map(|(d, seq)| {
                 let entry = self.entry(seq)?;
-                Some((seq, NearDuplicate { id: entry.id.clone(), distance: d, similarity: 1.0 - d as f32 / 64.0 }))
+                Some(NearDuplicate { id: entry.id.clone(), distance: d, similarity: 1.0 - d as f32 / 64.0 })
             })
-            .collect();
-        out.sort_by_key(|(seq, nd)| (nd.distance, *seq));
-        out.into_iter().map(|(_, nd)| nd).collect()
+            .take(limit)
+            .collect()
     }
 
     fn entry(&self, seq: u64) -> Option<&Entry> {
@@ -630,7 +635,13 @@ impl SimhashIndex {
     /// [`query`](Self::query) then [`insert`](Self::insert): the call the
     /// enrich stage makes per document.
     pub fn check_and_insert(&mut self, id: impl Into<String>, hash: u64) -> Vec<NearDuplicate> {
-        let found = self.query(hash);
+        self.check_and_insert_closest(id, hash, usize::MAX)
+    }
+
+    /// [`check_and_insert`](Self::check_and_insert) answering with at most
+    /// `limit` documents, the closest.
+    pub fn check_and_insert_closest(&mut self, id: impl Into<String>, hash: u64, limit: usize) -> Vec<NearDuplicate> {
+        let found = self.query_closest(hash, limit);
         self.insert(id, hash);
         found
     }
@@ -1023,6 +1034,20 @@ mod tests {
         index.insert("one", 0b1);
         let ids: Vec<String> = index.query(0).into_iter().map(|d| d.id).collect();
         assert_eq!(ids, ["zero", "one", "two"]);
+    }
+
+    #[test]
+    fn closest_answers_are_a_prefix_of_the_whole_answer() {
+        let mut index = SimhashIndex::try_new(16, 3).unwrap();
+        for (i, hash) in [0b111u64, 0b1, 0, 0b10, 0b1, u64::MAX, 0].into_iter().enumerate() {
+            index.insert(format!("d{i}"), hash);
+        }
+        let whole: Vec<String> = index.query(0).into_iter().map(|d| d.id).collect();
+        assert_eq!(whole, ["d2", "d6", "d1", "d3", "d4", "d0"]);
+        for limit in 0..=whole.len() + 1 {
+            let closest: Vec<String> = index.query_closest(0, limit).into_iter().map(|d| d.id).collect();
+            assert_eq!(closest, whole[..limit.min(whole.len())]);
+        }
     }
 
     #[test]
