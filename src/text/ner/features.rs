@@ -130,16 +130,14 @@ const D_SEEN_LOWER: u8 = 1;
 const D_SEEN_CAP_MID: u8 = 2;
 const D_SEEN_CAP_START: u8 = 4;
 
-/// What is computed once per token before the templates combine it.
+/// What is computed once per token before the templates combine it, less the word's
+/// [`Affixes`]: the part the per-sentence templates read, copied once per token, small so a
+/// document's tokens stay in the first-level cache.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Tok {
     lower: u64,
-    word: u64,
     shape: u64,
-    len: u8,
     flags: u32,
-    pre: [u64; 4],
-    suf: [u64; 4],
     clusters: [u16; N_GRAN],
     gaz: [u8; 4],
     gaz_words: u8,
@@ -147,6 +145,16 @@ pub(crate) struct Tok {
     /// once per word rather than per token.
     gaz_one: u8,
     doc: u8,
+}
+
+/// The exact form, length and affixes of a word: only [`own_features`] reads them, once per
+/// word type when tagging.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Affixes {
+    word: u64,
+    len: u8,
+    pre: [u64; 4],
+    suf: [u64; 4],
 }
 
 /// Occurrences of one word whose contexts are kept per document.
@@ -165,6 +173,8 @@ pub struct Extractor {
     scratch: String,
     shape: String,
     toks: Vec<Tok>,
+    /// The affixes of each token, kept by [`Extractor::extract`] alone.
+    affixes: Vec<Affixes>,
     /// Document evidence by lower-case form id (see [`Extractor::push_token`]); all zero
     /// between documents.
     doc_seen: Vec<u8>,
@@ -236,6 +246,7 @@ impl Extractor {
             scratch: String::new(),
             shape: String::new(),
             toks: Vec::new(),
+            affixes: Vec::new(),
             doc_seen: Vec::new(),
             lower_ids: Vec::new(),
             lower_index: IdMap::default(),
@@ -269,11 +280,13 @@ impl Extractor {
     pub fn extract(&mut self, words: &[&str], sentences: &[Range<usize>], lex: &Lexicon, out: &mut DocFeatures) {
         self.start_document();
         self.lower_index.clear();
+        self.affixes.clear();
         for w in words {
             let t = self.token_info(w, lex);
+            self.affixes.push(t.affixes);
             let next = self.lower_index.len() as u32;
-            let lower_id = *self.lower_index.entry(t.lower_plain).or_insert(next);
-            self.push_token(&t, lower_id);
+            let lower_id = *self.lower_index.entry(t.token.lower_plain).or_insert(next);
+            self.push_token(&t.token, lower_id);
         }
         self.analyse(sentences, lex);
         out.feats.clear();
@@ -287,7 +300,7 @@ impl Extractor {
             for i in s.clone() {
                 let mut push = |f: u32| out.feats.push(f);
                 let t = &self.toks[i];
-                own_features(shift, t, &mut push);
+                own_features(shift, t, &self.affixes[i], &mut push);
                 for d in NEIGHBOURS {
                     neighbour_features(shift, d, self.at(i, s, d), &mut push);
                 }
@@ -312,12 +325,13 @@ impl Extractor {
         self.caps_sentence.get(si).copied().unwrap_or(false)
     }
 
-    /// Appends a token's word-intrinsic information (from [`Extractor::token_info`]), with
+    /// Appends a token's word-intrinsic information (from [`Extractor::token_info`], less its
+    /// affixes), with
     /// the id of its lower-case form: within a document, two tokens must have the same id
     /// exactly when their `lower_plain` hashes are equal (ids are best kept small: they
     /// index an array).
     #[inline]
-    pub(crate) fn push_token(&mut self, t: &TokInfo, lower_id: u32) {
+    pub(crate) fn push_token(&mut self, t: &DocToken, lower_id: u32) {
         self.toks.push(t.tok);
         self.lookup.push(t.lower_plain);
         self.lower_ids.push(lower_id);
@@ -444,13 +458,14 @@ impl Extractor {
         } else {
             mix(lower_plain, 3)
         };
-        let mut tok = Tok { lower, word: hash_bytes(2, w.as_bytes()), ..Tok::default() };
+        let mut tok = Tok { lower, ..Tok::default() };
+        let mut affixes = Affixes { word: hash_bytes(2, w.as_bytes()), ..Affixes::default() };
         // affixes over characters of the lower-cased form
         let bytes = self.scratch.as_bytes();
         let mut n = 0usize;
         let mut ends = self.scratch.char_indices().skip(1).map(|(i, _)| i).chain(std::iter::once(bytes.len()));
         for k in 0..4 {
-            tok.pre[k] = match ends.next() {
+            affixes.pre[k] = match ends.next() {
                 Some(end) => {
                     n = k + 1;
                     hash_bytes(10 + k as u64, bytes.get(..end).unwrap_or(&[]))
@@ -463,7 +478,7 @@ impl Extractor {
         }
         let mut starts = self.scratch.char_indices().rev().map(|(i, _)| i);
         for k in 0..4 {
-            tok.suf[k] = match starts.next() {
+            affixes.suf[k] = match starts.next() {
                 Some(start) => hash_bytes(20 + k as u64, bytes.get(start..).unwrap_or(&[])),
                 None => hash_bytes(30 + k as u64, b""),
             };
@@ -511,7 +526,7 @@ impl Extractor {
             }
         }
         tok.shape = hash_bytes(4, self.shape.as_bytes());
-        tok.len = n.min(255) as u8;
+        affixes.len = n.min(255) as u8;
         if digit > 0 {
             tok.flags |= F_HAS_DIGIT;
             if alpha == 0 && other == 0 {
@@ -536,7 +551,7 @@ impl Extractor {
         if tok.gaz_words != 0 {
             tok.gaz_one = lex.phrases.get(&phrase_hash(&[lower_plain])).copied().unwrap_or(0);
         }
-        TokInfo { tok, lower_plain }
+        TokInfo { token: DocToken { tok, lower_plain }, affixes }
     }
 
     /// Marks the longest gazetteer match per class over the sentence's tokens.
@@ -844,21 +859,21 @@ fn boundary(d: isize) -> u64 {
 
 /// The features of a token that depend on its word alone (form, affixes, flags, length,
 /// clusters, gazetteer word membership), so they can be summed once per word type.
-pub(crate) fn own_features(shift: u32, t: &Tok, push: &mut impl FnMut(u32)) {
+pub(crate) fn own_features(shift: u32, t: &Tok, a: &Affixes, push: &mut impl FnMut(u32)) {
     let mut push = |tmpl: u64, v: u64| push(feature_id(shift, tmpl, v));
     push(1, 0);
     push(2, t.lower);
-    push(3, t.word);
+    push(3, a.word);
     for k in 0..4 {
-        push(10 + k as u64, t.pre[k]);
-        push(14 + k as u64, t.suf[k]);
+        push(10 + k as u64, a.pre[k]);
+        push(14 + k as u64, a.suf[k]);
     }
     for f in 0..N_FLAGS {
         if t.flags & (1 << f) != 0 {
             push(26, u64::from(f));
         }
     }
-    push(28, u64::from(t.len.min(12)));
+    push(28, u64::from(a.len.min(12)));
     // clusters of the word at every granularity
     for g in 0..N_GRAN {
         push(30 + g as u64, u64::from(t.clusters[g]));
@@ -890,6 +905,13 @@ pub(crate) fn neighbour_features(shift: u32, d: isize, n: Option<&Tok>, push: &m
 /// A token's word-intrinsic information.
 #[derive(Clone, Copy)]
 pub(crate) struct TokInfo {
+    pub(crate) token: DocToken,
+    pub(crate) affixes: Affixes,
+}
+
+/// The part of a token's word-intrinsic information that [`Extractor::push_token`] takes.
+#[derive(Clone, Copy)]
+pub(crate) struct DocToken {
     pub(crate) tok: Tok,
     pub(crate) lower_plain: u64,
 }

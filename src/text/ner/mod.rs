@@ -22,7 +22,9 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use crate::text::tokenize::Token;
-use features::{neighbour_features, own_features, position_features, Extractor, TokInfo, MAX_SENTENCE_IDS, NEIGHBOURS};
+use features::{
+    neighbour_features, own_features, position_features, Affixes, DocToken, Extractor, MAX_SENTENCE_IDS, NEIGHBOURS,
+};
 use model::{Model, ROW};
 pub use tags::EntityKind;
 use tags::{Decoder, N_TAGS};
@@ -92,12 +94,12 @@ struct WordRows {
 }
 
 impl WordRows {
-    /// The summed rows of the word `tok`, with `ids` as scratch: every feature id is
+    /// The summed rows of the word `tok` with `affixes`, with `ids` as scratch: every feature id is
     /// collected and its row prefetched before any is summed, so the misses overlap.
-    fn new(model: &Model, tok: &features::Tok, ids: &mut Vec<u32>) -> WordRows {
+    fn new(model: &Model, tok: &features::Tok, affixes: &Affixes, ids: &mut Vec<u32>) -> WordRows {
         let shift = 64 - model.bits;
         ids.clear();
-        own_features(shift, tok, &mut |f| {
+        own_features(shift, tok, affixes, &mut |f| {
             model.prefetch_row(f);
             ids.push(f);
         });
@@ -369,7 +371,7 @@ pub struct Tagger<'m> {
     word_index: WordIndex,
     rows: Vec<WordRows>,
     /// The word-intrinsic information of each word of `rows`, by the same index.
-    infos: Vec<TokInfo>,
+    infos: Vec<DocToken>,
     /// The id of the lower-case form of each word of `rows`, by the same index: words of
     /// equal `lower_plain` share one.
     lower_ids: Vec<u32>,
@@ -494,10 +496,10 @@ impl<'m> Tagger<'m> {
                 Ok(id) => id,
                 Err(at) => {
                     let info = self.extractor.token_info(w, lex);
-                    self.rows.push(WordRows::new(model, &info.tok, &mut self.feature_ids));
+                    self.rows.push(WordRows::new(model, &info.token.tok, &info.affixes, &mut self.feature_ids));
                     let next = self.lower_index.len() as u32;
-                    self.lower_ids.push(*self.lower_index.entry(info.lower_plain).or_insert(next));
-                    self.infos.push(info);
+                    self.lower_ids.push(*self.lower_index.entry(info.token.lower_plain).or_insert(next));
+                    self.infos.push(info.token);
                     debug_assert_eq!(self.word_index.len() + 1, self.rows.len());
                     self.word_index.insert(w.as_bytes(), h, at)
                 }
