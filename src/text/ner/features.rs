@@ -131,8 +131,8 @@ const D_SEEN_CAP_MID: u8 = 2;
 const D_SEEN_CAP_START: u8 = 4;
 
 /// What is computed once per token before the templates combine it, less the word's
-/// [`Affixes`]: the part the per-sentence templates read, copied once per token, small so a
-/// document's tokens stay in the first-level cache.
+/// [`Affixes`]: the part the per-sentence templates read, kept small because it is copied
+/// for every token.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Tok {
     lower: u64,
@@ -326,10 +326,9 @@ impl Extractor {
     }
 
     /// Appends a token's word-intrinsic information (from [`Extractor::token_info`], less its
-    /// affixes), with
-    /// the id of its lower-case form: within a document, two tokens must have the same id
-    /// exactly when their `lower_plain` hashes are equal (ids are best kept small: they
-    /// index an array).
+    /// affixes), with the id of its lower-case form: within a document, two tokens must have
+    /// the same id exactly when their `lower_plain` hashes are equal (ids are best kept small:
+    /// they index an array).
     #[inline]
     pub(crate) fn push_token(&mut self, t: &DocToken, lower_id: u32) {
         self.toks.push(t.tok);

@@ -94,8 +94,8 @@ struct WordRows {
 }
 
 impl WordRows {
-    /// The summed rows of the word `tok` with `affixes`, with `ids` as scratch: every feature id is
-    /// collected and its row prefetched before any is summed, so the misses overlap.
+    /// The summed rows of the word `tok` with `affixes`, with `ids` as scratch: every feature
+    /// id is collected and its row prefetched before any is summed, so the misses overlap.
     fn new(model: &Model, tok: &features::Tok, affixes: &Affixes, ids: &mut Vec<u32>) -> WordRows {
         let shift = 64 - model.bits;
         ids.clear();
@@ -370,7 +370,8 @@ pub struct Tagger<'m> {
     /// Word -> index in `rows`.
     word_index: WordIndex,
     rows: Vec<WordRows>,
-    /// The word-intrinsic information of each word of `rows`, by the same index.
+    /// The word-intrinsic information of each word of `rows` that tokens copy (its affixes
+    /// are needed only to build the rows), by the same index.
     infos: Vec<DocToken>,
     /// The id of the lower-case form of each word of `rows`, by the same index: words of
     /// equal `lower_plain` share one.
